@@ -1,0 +1,71 @@
+import type { EscalationDeps } from "../escalation/escalation-deps.js";
+import { escalate } from "../escalation/escalate.js";
+import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
+import type { Store } from "../store/store.js";
+import { requestSlackSync } from "./request-slack-sync.js";
+
+export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve";
+
+export type ActionResult = { ok: true; group: AlertGroupRecord } | { ok: false; message: string };
+
+/** Who acted: a Slack user id (`U…`, shown as a mention) or a plain name. */
+export type Actor = string;
+
+const mention = (actor: Actor) => (/^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor);
+
+/**
+ * Acknowledge / unacknowledge / resolve / unresolve one group. The group row is
+ * locked for the transaction, so an ack racing a resolve from the source sees
+ * the resolve and never reopens the group.
+ */
+export function createGroupActions(store: Store, deps: EscalationDeps) {
+  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number): Promise<ActionResult> {
+    return store.transaction(async (tx) => {
+      const g = await tx.groups.get(groupId, { lock: true });
+      if (!g) return { ok: false, message: "That alert group no longer exists." };
+      const refuse = (message: string): ActionResult => ({ ok: false, message });
+      switch (action) {
+        case "acknowledge":
+          if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
+          if (g.state === "acknowledged") return refuse(`#${g.number} was already acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
+          await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, updatedAt: now });
+          await tx.log.add(g.id, now, "acknowledged", `Acknowledged by ${mention(actor)}.`);
+          await escalate(tx, g, { type: "stop", reason: "acknowledged" }, now, deps);
+          break;
+        case "unacknowledge":
+          if (g.state !== "acknowledged") return refuse(`#${g.number} is not acknowledged.`);
+          await tx.groups.update(g.id, { state: "firing", acknowledgedBy: null, acknowledgedAt: null, updatedAt: now });
+          await tx.log.add(g.id, now, "unacknowledged", `Unacknowledged by ${mention(actor)}; escalation restarts from the first step.`);
+          await escalate(tx, g, { type: "start" }, now, deps);
+          break;
+        case "resolve":
+          if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
+          await tx.groups.update(g.id, { state: "resolved", resolvedBy: actor, resolvedAt: now, updatedAt: now });
+          await tx.log.add(g.id, now, "resolved", `Resolved by ${mention(actor)}.`);
+          await escalate(tx, g, { type: "stop", reason: "resolved" }, now, deps);
+          break;
+        case "unresolve": {
+          if (g.state !== "resolved") return refuse(`#${g.number} is not resolved.`);
+          const newer = await tx.groups.findOpen(g.integration, g.groupingKey);
+          if (newer) return refuse(`#${g.number} cannot be reopened: #${newer.number} is already open for the same alert.`);
+          await tx.groups.update(g.id, {
+            state: "firing",
+            resolvedBy: null,
+            resolvedAt: null,
+            acknowledgedBy: null,
+            acknowledgedAt: null,
+            updatedAt: now,
+          });
+          await tx.log.add(g.id, now, "unresolved", `Reopened by ${mention(actor)}; escalation restarts from the first step.`);
+          await escalate(tx, g, { type: "start" }, now, deps);
+          break;
+        }
+      }
+      await requestSlackSync(tx, g.id, now);
+      const updated = await tx.groups.get(g.id);
+      return { ok: true, group: updated ?? g };
+    });
+  };
+}
+
+export type GroupActions = ReturnType<typeof createGroupActions>;

@@ -1,0 +1,255 @@
+/**
+ * Untrusted bodies: every parser must answer with field errors or safe values,
+ * never throw, never recurse without bound, never touch Object.prototype.
+ */
+import { describe, expect, it } from "vitest";
+import { MAX_TITLE_CHARS, MAX_VALUE_CHARS, type FieldError, type IncomingGroup } from "./incoming-group.js";
+import type { Result } from "../shared/result.js";
+import { parseAlertmanager } from "./parse-alertmanager.js";
+import { parseGrafana } from "./parse-grafana.js";
+import { parseWebhook } from "./parse-webhook.js";
+
+type Parser = (body: unknown) => Result<IncomingGroup[], FieldError>;
+const parsers: [string, Parser][] = [
+  ["alertmanager", parseAlertmanager],
+  ["grafana", parseGrafana],
+  ["webhook", (body) => parseWebhook(body)],
+];
+
+const TEN_MB = "x".repeat(10 * 1024 * 1024);
+const deepObject = (depth: number): unknown => {
+  let value: unknown = "bottom";
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+};
+const deepArray = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
+
+const amBody = (alert: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  version: "4",
+  groupKey: "k",
+  status: "firing",
+  alerts: [{ status: "firing", labels: { alertname: "A" }, ...alert }],
+  ...extra,
+});
+const grafanaBody = (alert: Record<string, unknown>): Record<string, unknown> => ({
+  status: "firing",
+  alerts: [{ status: "firing", labels: { alertname: "A" }, ...alert }],
+});
+
+function value<T>(result: Result<T, FieldError>): T {
+  if (!result.ok) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+  return result.value;
+}
+function errors<T>(result: Result<T, FieldError>): FieldError[] {
+  if (result.ok) throw new Error("expected errors");
+  return result.errors;
+}
+
+describe.each(parsers)("%s parser with hostile bodies", (_name, parse) => {
+  const weird: [string, unknown][] = [
+    ["undefined", undefined],
+    ["null", null],
+    ["a number", 42],
+    ["a boolean", true],
+    ["a string", "{}"],
+    ["a 10 MB string", TEN_MB],
+    ["an array", [{}]],
+    ["a 10,000-deep array", deepArray(10_000)],
+    ["a 10,000-deep object", deepObject(10_000)],
+    ["an object with alerts 10,000 deep", { alerts: deepArray(10_000), title: deepObject(10_000) }],
+    ["alerts as a string", { alerts: TEN_MB, groupKey: TEN_MB, status: TEN_MB, title: {} }],
+    ["alerts of nulls", { alerts: [null, 1, "x", []], groupKey: "k", status: "firing" }],
+  ];
+
+  it.each(weird)("answers %s with field errors, not a throw", (_label, body) => {
+    const result = parse(body);
+    expect(result.ok).toBe(false);
+    for (const error of errors(result)) {
+      expect(error.field.length).toBeLessThan(100);
+      expect(error.message.length).toBeLessThan(200);
+    }
+  });
+
+});
+
+describe.each(parsers.slice(0, 2))("%s parser with many alerts", (_name, parse) => {
+  it("rejects more than 1,000 alerts per request", () => {
+    const alerts = Array.from({ length: 10_000 }, () => ({ status: "firing", labels: {} }));
+    expect(errors(parse({ groupKey: "k", status: "firing", alerts }))).toEqual([
+      { field: "alerts", message: "at most 1000 alerts per request" },
+    ]);
+  });
+
+  it("accepts exactly 1,000", () => {
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({ status: "firing", labels: { alertname: "A", i: String(i) } }));
+    expect(parse({ groupKey: "k", status: "firing", alerts }).ok).toBe(true);
+  });
+
+  it("caps the number of errors reported", () => {
+    const alerts = Array.from({ length: 1000 }, () => ({ status: "nope", labels: [] }));
+    expect(errors(parse({ groupKey: "k", status: "firing", alerts }))).toHaveLength(20);
+  });
+});
+
+describe("webhook parser with many alerts", () => {
+  it("ignores a nested alerts array (it is not walked)", () => {
+    const alerts = Array.from({ length: 10_000 }, () => ({ status: "firing" }));
+    expect(value(parseWebhook({ title: "t", alerts }))).toHaveLength(1);
+  });
+});
+
+describe("huge strings are truncated or rejected briefly", () => {
+  it("Alertmanager: label and annotation values are capped at 16 KiB with an ellipsis; the title at 500", () => {
+    const [group] = value(
+      parseAlertmanager(
+        amBody(
+          { labels: { alertname: TEN_MB, big: TEN_MB }, annotations: { description: TEN_MB } },
+          { groupLabels: { alertname: TEN_MB, other: TEN_MB }, commonAnnotations: { summary: TEN_MB } },
+        ),
+      ),
+    );
+    const alert = group?.alerts[0];
+    expect(alert?.labels.big).toHaveLength(MAX_VALUE_CHARS);
+    expect(alert?.labels.big?.endsWith("x…")).toBe(true);
+    expect(alert?.annotations.description).toHaveLength(MAX_VALUE_CHARS);
+    expect(group?.title).toHaveLength(MAX_TITLE_CHARS);
+    expect(group?.title.endsWith("…")).toBe(true);
+    expect(group?.message?.length).toBeLessThanOrEqual(MAX_VALUE_CHARS);
+  });
+
+  it("Alertmanager: a huge groupKey becomes a fixed-size hash, stable across calls", () => {
+    const first = value(parseAlertmanager(amBody({}, { groupKey: TEN_MB })))[0];
+    const second = value(parseAlertmanager(amBody({}, { groupKey: TEN_MB })))[0];
+    expect(first?.groupingKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first?.groupingKey).toBe(second?.groupingKey);
+    expect(value(parseAlertmanager(amBody({}, { groupKey: TEN_MB + "y" })))[0]?.groupingKey).not.toBe(first?.groupingKey);
+  });
+
+  it("rejects a 10 MB label name and a 10 MB date without echoing them", () => {
+    const errs = errors(parseAlertmanager(amBody({ labels: { [TEN_MB]: "v" }, startsAt: TEN_MB })));
+    expect(errs.map((e) => e.field)).toEqual(["alerts[0].labels", "alerts[0].startsAt"]);
+    for (const e of errs) expect(e.message.length).toBeLessThan(200);
+  });
+
+  it("Grafana: title, message, fingerprint key and label values are capped", () => {
+    const [group] = value(
+      parseGrafana(grafanaBody({ labels: { alertname: TEN_MB, v: TEN_MB }, annotations: { summary: TEN_MB, description: TEN_MB }, fingerprint: TEN_MB })),
+    );
+    expect(group?.title).toHaveLength(MAX_TITLE_CHARS);
+    expect(group?.message).toHaveLength(MAX_VALUE_CHARS);
+    expect(group?.labels.v).toHaveLength(MAX_VALUE_CHARS);
+    expect(group?.groupingKey).toMatch(/^sha256:/);
+    expect(group?.alerts[0]?.fingerprint).toBe(group?.groupingKey);
+  });
+
+  it("Grafana: a 10 MB URL is not linked", () => {
+    const [group] = value(parseGrafana(grafanaBody({ silenceURL: "https://g/" + TEN_MB, dashboardURL: "https://g/d" })));
+    expect(group?.links).toEqual([{ title: "Dashboard", url: "https://g/d" }]);
+  });
+
+  it("webhook: title at 500, message and labels at 16 KiB, grouping key hashed", () => {
+    const [group] = value(parseWebhook({ title: TEN_MB, message: TEN_MB, severity: TEN_MB, extra: TEN_MB }));
+    expect(group?.title).toHaveLength(MAX_TITLE_CHARS);
+    expect(group?.message).toHaveLength(MAX_VALUE_CHARS);
+    expect(group?.severity).toHaveLength(MAX_TITLE_CHARS);
+    expect(group?.labels.extra).toHaveLength(MAX_VALUE_CHARS);
+    expect(group?.groupingKey).toMatch(/^sha256:/);
+  });
+
+  it("truncation never splits a surrogate pair", () => {
+    const emoji = "😀".repeat(MAX_VALUE_CHARS);
+    const [group] = value(parseWebhook({ title: "t", e: emoji }));
+    const text = group?.labels.e ?? "";
+    expect(text.endsWith("😀…")).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(MAX_VALUE_CHARS);
+  });
+});
+
+describe("deep nesting", () => {
+  it("a 10,000-deep label value is a field error", () => {
+    expect(errors(parseAlertmanager(amBody({ labels: { a: deepObject(10_000) } })))).toEqual([
+      { field: "alerts[0].labels", message: "expected an object of strings" },
+    ]);
+    expect(errors(parseGrafana(grafanaBody({ annotations: deepObject(10_000) })))).toEqual([
+      { field: "alerts[0].annotations", message: "expected an object of strings" },
+    ]);
+  });
+
+  it("a 10,000-deep webhook field is ignored for labels; mapping paths stop at 32 segments", () => {
+    const body = { title: "t", deep: deepObject(10_000), labels: deepObject(10_000) };
+    const [group] = value(parseWebhook(body));
+    expect({ ...group?.labels }).toEqual({ title: "t" });
+    const path = Array(40).fill("a").join(".");
+    expect(errors(parseWebhook({ a: deepObject(10_000) }, { title: path }))).toEqual([{ field: path, message: "invalid mapping path" }]);
+    const ok = Array(31).fill("a").join(".");
+    expect(errors(parseWebhook({ a: deepObject(10_000) }, { title: ok }))).toEqual([{ field: ok, message: "expected a string, got an object" }]);
+  });
+});
+
+describe("arrays where objects are expected", () => {
+  it.each<[string, Parser, unknown, string]>([
+    ["AM labels", parseAlertmanager, amBody({ labels: [["alertname", "A"]] }), "alerts[0].labels"],
+    ["AM annotations", parseAlertmanager, amBody({ annotations: ["x"] }), "alerts[0].annotations"],
+    ["AM groupLabels", parseAlertmanager, amBody({}, { groupLabels: [] }), "groupLabels"],
+    ["AM commonAnnotations", parseAlertmanager, amBody({}, { commonAnnotations: [] }), "commonAnnotations"],
+    ["AM alert", parseAlertmanager, amBody({}, { alerts: [[]] }), "alerts[0]"],
+    ["Grafana commonLabels", parseGrafana, { alerts: [], commonLabels: [] }, "commonLabels"],
+    ["Grafana alert", parseGrafana, { alerts: [[{ status: "firing", labels: {} }]] }, "alerts[0]"],
+  ])("%s", (_name, parse, body, field) => {
+    expect(errors(parse(body)).map((e) => e.field)).toEqual([field]);
+  });
+
+  it("webhook ignores a labels array", () => {
+    expect({ ...value(parseWebhook({ title: "t", labels: ["a", "b"] }))[0]?.labels }).toEqual({ title: "t" });
+  });
+});
+
+describe("__proto__ and constructor keys", () => {
+  const hostile = JSON.parse(`{
+    "title": "t",
+    "__proto__": { "polluted": "yes" },
+    "constructor": "c",
+    "labels": { "__proto__": "x", "constructor": "ctor", "ok": "1" }
+  }`) as unknown;
+
+  const amHostile = JSON.parse(`{
+    "groupKey": "k", "status": "firing",
+    "commonLabels": { "__proto__": "x", "constructor": "ctor", "alertname": "A" },
+    "groupLabels": { "__proto__": "x" },
+    "alerts": [{ "status": "firing", "labels": { "__proto__": "x", "constructor": "ctor" },
+                 "annotations": { "__proto__": "x", "toString": "y" } }]
+  }`) as unknown;
+
+  it("never pollutes Object.prototype and never copies __proto__", () => {
+    const groups = [
+      ...value(parseWebhook(hostile)),
+      ...value(parseAlertmanager(amHostile)),
+      ...value(parseGrafana(amHostile)),
+    ];
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    for (const group of groups) {
+      for (const record of [group.labels, ...group.alerts.flatMap((a) => [a.labels, a.annotations])]) {
+        expect(Object.hasOwn(record, "__proto__")).toBe(false);
+        expect(Object.getPrototypeOf(record)).toBeNull();
+        // A plain copy stays a plain object.
+        expect(Object.getPrototypeOf(Object.assign({}, record))).toBe(Object.prototype);
+      }
+    }
+  });
+
+  it("keeps constructor as an ordinary string label", () => {
+    const [webhook] = value(parseWebhook(hostile));
+    expect(webhook?.labels.constructor).toBe("ctor");
+    expect(webhook?.labels.ok).toBe("1");
+    const [am] = value(parseAlertmanager(amHostile));
+    expect(am?.labels.constructor).toBe("ctor");
+    expect(am?.title).toBe("A");
+    expect(am?.alerts[0]?.annotations.toString).toBe("y");
+  });
+
+  it("labels without a constructor key do not expose Object's", () => {
+    const [group] = value(parseWebhook({ title: "t" }));
+    expect(group?.labels.constructor).toBeUndefined();
+    expect(group?.labels.toString).toBeUndefined();
+  });
+});

@@ -1,0 +1,129 @@
+import type { Config, IntegrationConfig } from "../config/config-types.js";
+import { escalate } from "../escalation/escalate.js";
+import type { EscalationDeps } from "../escalation/escalation-deps.js";
+import { initialEscalation } from "../escalation/escalation-state.js";
+import { newId } from "../shared/ids.js";
+import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
+import type { Store, Tx } from "../store/store.js";
+import type { IncomingGroup } from "./incoming-group.js";
+import { requestSlackSync } from "./request-slack-sync.js";
+import { selectRoute } from "./select-route.js";
+
+export interface IngestResult {
+  /** Group numbers touched, in payload order. */
+  groups: { number: number; state: AlertGroupRecord["state"]; opened: boolean }[];
+}
+
+/** Who resolved a group when its source said so, as shown in Slack. */
+const SOURCE_NAMES: Record<IntegrationConfig["type"], string> = {
+  alertmanager: "Alertmanager",
+  grafana_alerting: "Grafana",
+  webhook: "the webhook source",
+};
+
+/** How long an update caused only by more alerts may wait, so bursts coalesce into few Slack edits. */
+const UPDATE_COALESCE_MS = 1000;
+
+/**
+ * Stores one payload's alerts in ONE transaction: alert rows, group upsert by
+ * grouping key, log entries and the jobs they imply (Slack sync, escalation
+ * start or stop). The caller answers 2xx only after this resolves, so a crash
+ * before commit loses nothing: the source retries.
+ */
+export function createIngestService(store: Store, config: Config, deps: EscalationDeps) {
+  const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
+
+  async function upsert(tx: Tx, integration: IntegrationConfig, g: IncomingGroup, now: number) {
+    const open = await tx.groups.findOpen(integration.name, g.groupingKey, { lock: true });
+    if (g.status === "resolved") {
+      if (!open) return null;
+      await tx.alerts.insertMany(open.id, g.alerts, now);
+      await tx.groups.update(open.id, {
+        state: "resolved",
+        resolvedBy: SOURCE_NAMES[integration.type],
+        resolvedAt: now,
+        alertCount: open.alertCount + g.alerts.length,
+        lastAlertAt: now,
+        updatedAt: now,
+      });
+      await tx.log.add(open.id, now, "resolved", `Resolved by ${SOURCE_NAMES[integration.type]}.`);
+      await escalate(tx, open, { type: "stop", reason: "resolved" }, now, deps);
+      await requestSlackSync(tx, open.id, now);
+      return { number: open.number, state: "resolved" as const, opened: false };
+    }
+    if (open) {
+      await tx.alerts.insertMany(open.id, g.alerts, now);
+      await tx.groups.update(open.id, {
+        alertCount: open.alertCount + g.alerts.length,
+        lastAlertAt: now,
+        title: g.title,
+        labels: g.labels,
+        links: g.links,
+        message: g.message,
+        severity: g.severity,
+        updatedAt: now,
+      });
+      await requestSlackSync(tx, open.id, now, UPDATE_COALESCE_MS);
+      return { number: open.number, state: open.state, opened: false };
+    }
+    const route = selectRoute(integration, g.labels);
+    const chain = route.chain ? chains.get(route.chain) : undefined;
+    const group: AlertGroupRecord = {
+      id: newId(),
+      number: await tx.counters.next("alert_group_number"),
+      integration: integration.name,
+      groupingKey: g.groupingKey,
+      state: "firing",
+      title: g.title,
+      message: g.message,
+      severity: g.severity,
+      labels: g.labels,
+      links: g.links,
+      silenceUrl: null,
+      chain: chain?.name ?? null,
+      chainSteps: chain?.steps ?? [],
+      channel: route.channel,
+      alertCount: g.alerts.length,
+      firstAlertAt: now,
+      lastAlertAt: now,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      silencedBy: null,
+      silencedUntil: null,
+      slackChannelId: null,
+      slackTs: null,
+      escalation: initialEscalation,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.groups.insert(group);
+    await tx.alerts.insertMany(group.id, g.alerts, now);
+    const via = route.index === null ? "the default route" : `route ${route.index + 1}`;
+    await tx.log.add(
+      group.id,
+      now,
+      "opened",
+      `Alert group #${group.number} opened by ${integration.name} via ${via}${chain ? `; escalation chain ${chain.name}` : "; no escalation chain"}.`,
+    );
+    if (chain) await escalate(tx, group, { type: "start" }, now, deps);
+    await requestSlackSync(tx, group.id, now);
+    return { number: group.number, state: group.state, opened: true };
+  }
+
+  return {
+    async ingest(integration: IntegrationConfig, groups: readonly IncomingGroup[], now: number): Promise<IngestResult> {
+      return store.transaction(async (tx) => {
+        const touched: IngestResult["groups"] = [];
+        for (const g of groups) {
+          const r = await upsert(tx, integration, g, now);
+          if (r) touched.push(r);
+        }
+        return { groups: touched };
+      });
+    },
+  };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;

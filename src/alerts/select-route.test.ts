@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { IntegrationConfig, Matcher, MatcherOp, RouteConfig } from "../config/config-types.js";
+import { selectRoute } from "./select-route.js";
+
+const m = (name: string, op: MatcherOp, value: string): Matcher => ({ name, op, value });
+const route = (matchers: Matcher[], chain: string | null, channel: string | null): RouteConfig => ({ matchers, chain, channel });
+
+const integration: IntegrationConfig = {
+  name: "prometheus",
+  type: "alertmanager",
+  token: "t",
+  chain: "default-chain",
+  channel: "#alerts",
+  routes: [
+    route([m("severity", "=", "critical"), m("team", "=", "db")], "db-critical", "#db-pager"),
+    route([m("team", "=", "db")], "db", null),
+    route([m("severity", "=~", "critical|page")], null, "#critical"),
+    route([m("env", "!=", "prod")], "quiet", "#noise"),
+  ],
+};
+
+describe("selectRoute", () => {
+  it.each<[string, Record<string, string>, { index: number | null; chain: string | null; channel: string | null }]>([
+    ["first matching route wins over later ones", { severity: "critical", team: "db", env: "prod" }, { index: 0, chain: "db-critical", channel: "#db-pager" }],
+    ["route without channel inherits the integration's", { severity: "warning", team: "db", env: "prod" }, { index: 1, chain: "db", channel: "#alerts" }],
+    ["route without chain inherits the integration's", { severity: "page", team: "web", env: "prod" }, { index: 2, chain: "default-chain", channel: "#critical" }],
+    ["a missing env label is not prod", { severity: "info" }, { index: 3, chain: "quiet", channel: "#noise" }],
+    ["no match -> the integration's default route", { severity: "info", env: "prod" }, { index: null, chain: "default-chain", channel: "#alerts" }],
+  ])("%s", (_name, labels, expected) => {
+    expect(selectRoute(integration, labels)).toEqual(expected);
+  });
+
+  it("an empty matcher list matches everything", () => {
+    const catchAll = { ...integration, routes: [route([], "all", "#all"), ...integration.routes] };
+    expect(selectRoute(catchAll, { severity: "critical", team: "db" })).toEqual({ index: 0, chain: "all", channel: "#all" });
+  });
+
+  it("an integration without routes, chain or channel gives nulls", () => {
+    expect(selectRoute({ routes: [], chain: null, channel: null }, { a: "b" })).toEqual({ index: null, chain: null, channel: null });
+  });
+});

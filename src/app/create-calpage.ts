@@ -1,0 +1,128 @@
+import type { AddressInfo } from "node:net";
+import { createGroupActions } from "../alerts/group-actions.js";
+import { createIngestService } from "../alerts/ingest-service.js";
+import type { Config } from "../config/config-types.js";
+import { makeEscalationStepHandler } from "../escalation/step-handler.js";
+import { createHttpServer } from "../http/http-server.js";
+import { createIntegrationRoutes } from "../http/integration-routes.js";
+import { createMetrics } from "../http/metrics.js";
+import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
+import type { JobRunner } from "../jobs/job-queue.js";
+import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
+import { makePageHandler } from "../notify/page-handler.js";
+import { createScheduleService } from "../schedule/schedule-service.js";
+import type { Clock } from "../shared/clock.js";
+import { systemClock } from "../shared/clock.js";
+import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
+import { createSlackApp, missingSlackSettings, type SlackApp } from "../slack/create-slack-app.js";
+import { createSlackUserCache } from "../slack/slack-user-cache.js";
+import { makeSlackSyncHandler } from "../slack/sync-handler.js";
+import { createWebSlackApi } from "../slack/web-slack-api.js";
+import { createStore } from "./create-store.js";
+import { makeSweepHandler } from "./sweep-handler.js";
+
+export interface CalpageOptions {
+  log?: (line: string) => void;
+  clock?: Clock;
+  /** How often the reconcile sweep runs (ms). */
+  sweepEveryMs?: number;
+}
+
+/**
+ * The composition root: picks the SQLite or Postgres store + job-runner pair,
+ * wires services, Slack and HTTP, and returns something to start and stop.
+ */
+export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now().getTime();
+  const store = createStore(config);
+  await store.migrate();
+
+  const metrics = createMetrics();
+  const jobFailures = metrics.counter("calpage_job_failures_total", "Job attempts that threw, by task.");
+  const onError = (task: string, error: unknown) => {
+    jobFailures({ task });
+    log(`job ${task} failed: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const runner: JobRunner = config.env.databaseUrl
+    ? createGraphileJobRunner(store, config.env.databaseUrl, { onError })
+    : createSqliteJobRunner(store, { onError, now });
+  store.onJobsCommitted((runAts) => runner.wake(runAts));
+
+  const slackToken = config.env.slack.botToken;
+  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl) : createLogOnlySlackApi(log);
+  const users = new Map(config.users.map((u) => [u.email, u]));
+  const slackUsers = createSlackUserCache(slackApi, users);
+  const schedules = createScheduleService(store, config, { log, now });
+  const deps = { oncall: schedules, users };
+  const ingest = createIngestService(store, config, deps);
+  const actions = createGroupActions(store, deps);
+
+  const missing = missingSlackSettings(config);
+  let slackApp: SlackApp | null = null;
+  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, log });
+  else log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
+
+  const server = createHttpServer({
+    metrics,
+    integrations: createIntegrationRoutes(config, ingest, metrics, now),
+    slack: slackApp?.requestListener ?? null,
+    slackUnavailableReason: `Slack is not configured: set ${missing.join(", ")}`,
+    ready: async () => {
+      try {
+        await store.read.groups.count();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    log,
+  });
+
+  const handlers = {
+    "escalation.step": makeEscalationStepHandler(store, clock, deps),
+    "notify.page": makePageHandler(store, slackApi, slackUsers, config, now),
+    "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
+    sweep: makeSweepHandler(store, now),
+  };
+  let sweepTimer: NodeJS.Timeout | null = null;
+
+  return {
+    store,
+    server,
+    schedules,
+    ingest,
+    actions,
+    /** Loads schedules, starts the job runner, Slack and the HTTP server; resolves with the bound port. */
+    async start(port = config.env.port, host?: string): Promise<number> {
+      await schedules.start();
+      await runner.start(handlers);
+      await slackApp?.start();
+      const sweepEvery = opts.sweepEveryMs ?? 15_000;
+      sweepTimer = setInterval(() => {
+        void store
+          .transaction((tx) => tx.jobs.add({ task: "sweep", payload: {}, jobKey: "sweep", jobKeyMode: "preserve_run_at", maxAttempts: 1 }))
+          .catch((e) => onError("sweep", e));
+      }, sweepEvery);
+      sweepTimer.unref();
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    async stop(): Promise<void> {
+      if (sweepTimer) clearInterval(sweepTimer);
+      schedules.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await slackApp?.stop();
+      await runner.stop();
+      await store.close();
+    },
+  };
+}
+
+export type Calpage = Awaited<ReturnType<typeof createCalpage>>;

@@ -1,0 +1,21 @@
+import type { Clock } from "../shared/clock.js";
+import type { Store } from "../store/store.js";
+import { escalate } from "./escalate.js";
+import type { EscalationDeps } from "./escalation-deps.js";
+
+/**
+ * Job `escalation.step`: re-checks the group under a row lock and runs the step
+ * only if the timer is still the current one (same seq) and the group still
+ * fires. Replays after a crash therefore do nothing.
+ */
+export function makeEscalationStepHandler(store: Store, clock: Clock, deps: EscalationDeps) {
+  return async (payload: Record<string, unknown>): Promise<void> => {
+    const groupId = String(payload.groupId);
+    const seq = Number(payload.seq);
+    await store.transaction(async (tx) => {
+      const group = await tx.groups.get(groupId, { lock: true });
+      if (!group || group.state !== "firing" || group.escalation.seq !== seq) return;
+      await escalate(tx, group, { type: "tick", seq }, clock.now().getTime(), deps);
+    });
+  };
+}

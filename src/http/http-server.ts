@@ -1,0 +1,48 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { Metrics } from "./metrics.js";
+import { INTEGRATION_PATH } from "./integration-routes.js";
+import { sendJson, sendText } from "./send.js";
+
+export interface HttpDeps {
+  metrics: Metrics;
+  integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string) => Promise<void>;
+  /** Bolt's request listener for /slack/events; null when Slack is not configured for HTTP mode. */
+  slack: RequestListener | null;
+  slackUnavailableReason: string;
+  ready: () => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+/** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
+export function createHttpServer(deps: HttpDeps): Server {
+  const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.");
+  return createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = routeName(path);
+    res.on("finish", () => requests({ route, code: String(res.statusCode) }));
+    void (async () => {
+      const m = INTEGRATION_PATH.exec(path);
+      if (m) return deps.integrations(req, res, m[1]!, m[2]!);
+      if (path === "/slack/events") {
+        if (deps.slack) return deps.slack(req, res);
+        return sendJson(res, 503, { error: deps.slackUnavailableReason });
+      }
+      if (path === "/health/live") return sendText(res, 200, "ok\n");
+      if (path === "/health/ready") return (await deps.ready()) ? sendText(res, 200, "ready\n") : sendText(res, 503, "not ready\n");
+      if (path === "/metrics") return sendText(res, 200, deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+      if (path === "/") return sendText(res, 200, "calpage is running. See /health/ready and /metrics.\n");
+      sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+    })().catch((error: unknown) => {
+      deps.log(`http: ${req.method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: "internal error; nothing was accepted, please retry" });
+      else res.destroy();
+    });
+  });
+}
+
+function routeName(path: string): string {
+  const m = INTEGRATION_PATH.exec(path);
+  if (m) return `integration_${m[1]}`;
+  if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;
+  return "other";
+}

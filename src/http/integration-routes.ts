@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IngestService } from "../alerts/ingest-service.js";
+import type { FieldError, IncomingGroup } from "../alerts/incoming-group.js";
+import { parseAlertmanager } from "../alerts/parse-alertmanager.js";
+import { parseGrafana } from "../alerts/parse-grafana.js";
+import { parseWebhook } from "../alerts/parse-webhook.js";
+import type { Config, IntegrationConfig, IntegrationType } from "../config/config-types.js";
+import type { Result } from "../shared/result.js";
+import { safeEqual } from "../shared/ids.js";
+import type { Metrics } from "./metrics.js";
+import { BodyTooLargeError, readBody } from "./read-body.js";
+import { sendJson, sendText } from "./send.js";
+
+export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_alerting|webhook)\/([^/]+)\/?$/;
+
+const PARSERS: Record<IntegrationType, (body: unknown) => Result<IncomingGroup[], FieldError>> = {
+  alertmanager: parseAlertmanager,
+  grafana_alerting: parseGrafana,
+  webhook: (body) => parseWebhook(body),
+};
+
+/**
+ * Looks the token up in constant time over every integration, so response
+ * timing does not reveal which tokens exist.
+ */
+function findIntegration(config: Config, type: string, token: string): IntegrationConfig | null {
+  let found: IntegrationConfig | null = null;
+  for (const i of config.integrations) {
+    if (safeEqual(i.token, token) && i.type === type) found = i;
+  }
+  return found;
+}
+
+export function createIntegrationRoutes(config: Config, ingest: IngestService, metrics: Metrics, now: () => number = Date.now) {
+  const received = metrics.counter("calpage_alerts_received_total", "Alerts accepted, by integration.");
+  const rejected = metrics.counter("calpage_webhooks_rejected_total", "Webhook requests refused, by reason.");
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string): Promise<void> {
+    const integration = findIntegration(config, type, decodeURIComponent(token));
+    if (!integration) {
+      rejected({ reason: "token" });
+      return sendJson(res, 403, { error: "unknown integration token" });
+    }
+    if (req.method === "GET" || req.method === "HEAD") return sendText(res, 200, usage(integration, config.env.publicUrl, req.url ?? ""));
+    if (req.method !== "POST") return sendJson(res, 405, { error: "use POST to send alerts" });
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        rejected({ reason: "too_large" });
+        res.setHeader("connection", "close");
+        return sendJson(res, 413, { error: `body: ${error.message}` });
+      }
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+    } catch (error) {
+      rejected({ reason: "bad_json" });
+      const what = error instanceof TypeError ? "not valid UTF-8" : `invalid JSON (${(error as Error).message})`;
+      return sendJson(res, 400, { error: `body: ${what}` });
+    }
+    const parsed = PARSERS[integration.type](body);
+    if (!parsed.ok) {
+      rejected({ reason: "bad_payload" });
+      const errors = parsed.errors.slice(0, 20).map((e) => `${e.field}: ${e.message}`);
+      return sendJson(res, 400, { error: errors[0], errors });
+    }
+    const result = await ingest.ingest(integration, parsed.value, now());
+    received({ integration: integration.name }, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
+    sendJson(res, 200, { status: "ok", groups: result.groups });
+  };
+}
+
+function usage(i: IntegrationConfig, publicUrl: string, path: string): string {
+  const url = `${publicUrl.replace(/\/$/, "")}${path.split("?")[0]}`;
+  const example: Record<IntegrationType, string> = {
+    alertmanager: `curl -X POST '${url}' -H 'content-type: application/json' -d '{"version":"4","groupKey":"{}:{alertname=\\"Test\\"}","status":"firing","receiver":"calpage","groupLabels":{"alertname":"Test"},"commonLabels":{"alertname":"Test","severity":"critical"},"commonAnnotations":{},"externalURL":"http://alertmanager:9093","alerts":[{"status":"firing","labels":{"alertname":"Test","severity":"critical"},"annotations":{"summary":"Testing calpage"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus:9090/graph","fingerprint":"abc"}]}'`,
+    grafana_alerting: `curl -X POST '${url}' -H 'content-type: application/json' -d '{"receiver":"calpage","status":"firing","orgId":1,"alerts":[{"status":"firing","labels":{"alertname":"Test"},"annotations":{"summary":"Testing calpage"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"abc"}],"groupLabels":{},"commonLabels":{"alertname":"Test"},"commonAnnotations":{},"externalURL":"http://grafana:3000/","version":"1","groupKey":"test","title":"[FIRING:1] Test","state":"alerting","message":"Testing calpage"}'`,
+    webhook: `curl -X POST '${url}' -H 'content-type: application/json' -d '{"title":"Disk full on db-1","message":"/var is at 99%","severity":"critical","alert_uid":"disk-db-1"}'\n# resolve it:\ncurl -X POST '${url}' -H 'content-type: application/json' -d '{"title":"Disk full on db-1","alert_uid":"disk-db-1","status":"resolved"}'`,
+  };
+  const what: Record<IntegrationType, string> = {
+    alertmanager: "Prometheus Alertmanager webhook payloads (version 4). Point a webhook receiver with send_resolved: true here.",
+    grafana_alerting: "Grafana Alerting webhook contact point payloads.",
+    webhook: "any JSON object; title, message, severity, link/url, alert_uid or group_key are understood, and status: resolved or state: OK resolves.",
+  };
+  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to 1 MiB. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token.\n\nExample:\n${example[i.type]}\n`;
+}

@@ -1,0 +1,41 @@
+/** The timers and background work calpage runs. */
+export type TaskName = "escalation.step" | "notify.page" | "slack.sync" | "sweep";
+
+export interface JobSpec {
+  task: TaskName;
+  payload: Record<string, unknown>;
+  /** Default: now. */
+  runAt?: Date;
+  /** A job with the same key replaces the pending one (or is cancelled with `remove`). */
+  jobKey?: string;
+  /** "replace" (default) moves the pending job to the new runAt; "preserve_run_at" keeps the earlier one (coalescing). */
+  jobKeyMode?: "replace" | "preserve_run_at";
+  /** Jobs of one queue run one at a time, across all processes. */
+  queue?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Adds and removes jobs inside the caller's transaction, so a job exists if
+ * and only if the state change that implies it was committed.
+ */
+export interface JobQueue {
+  add(spec: JobSpec): Promise<void>;
+  remove(jobKey: string): Promise<void>;
+}
+
+export interface JobContext {
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** A throw means "retry later" (with backoff) until maxAttempts. */
+export type TaskHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
+export type TaskHandlers = Record<TaskName, TaskHandler>;
+
+export interface JobRunner {
+  start(handlers: TaskHandlers): Promise<void>;
+  stop(): Promise<void>;
+  /** Called after a transaction that added jobs commits: lets an idle runner wake for them at once. */
+  wake(runAts: Date[]): void;
+}

@@ -1,0 +1,120 @@
+/** One content line: `NAME;PARAM=value:VALUE`, names upper-cased, quotes removed from parameter values. */
+export interface IcsProperty {
+  name: string;
+  params: Record<string, string>;
+  value: string;
+}
+
+/** A BEGIN/END block and what it contains. */
+export interface IcsComponent {
+  name: string;
+  properties: IcsProperty[];
+  components: IcsComponent[];
+}
+
+/** The lexical view of an iCalendar body. */
+export interface IcsDocument {
+  /** Top-level VCALENDAR components. */
+  calendars: IcsComponent[];
+  /** False when a VCALENDAR was opened but never closed (a truncated download). */
+  complete: boolean;
+}
+
+/**
+ * Splits iCalendar text into components and properties (RFC 5545 §3.1): unfolds lines,
+ * parses parameters (quoted values may hold `;`, `:` and `,`), keeps component nesting, so
+ * a VALARM's SUMMARY or ATTENDEE never leaks into its VEVENT. No semantics here.
+ */
+export function parseIcsText(text: string): IcsDocument {
+  const lines = unfold(text.replace(/^\uFEFF/, ""));
+  const root: IcsComponent = { name: "ROOT", properties: [], components: [] };
+  const stack: IcsComponent[] = [root];
+  for (const line of lines) {
+    const prop = parseContentLine(line);
+    if (!prop) continue;
+    const top = stack[stack.length - 1]!;
+    if (prop.name === "BEGIN") {
+      const child: IcsComponent = { name: prop.value.trim().toUpperCase(), properties: [], components: [] };
+      top.components.push(child);
+      stack.push(child);
+    } else if (prop.name === "END") {
+      const name = prop.value.trim().toUpperCase();
+      const at = findLastIndex(stack, (c) => c.name === name);
+      if (at > 0) stack.length = at;
+    } else if (stack.length > 1) {
+      top.properties.push(prop);
+    }
+  }
+  const calendars = root.components.filter((c) => c.name === "VCALENDAR");
+  const complete = stack.length === 1;
+  return { calendars, complete };
+}
+
+function findLastIndex<T>(items: T[], pred: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i]!)) return i;
+  return -1;
+}
+
+function unfold(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/\r\n|\n|\r/)) {
+    if ((raw.startsWith(" ") || raw.startsWith("\t")) && out.length > 0) {
+      out[out.length - 1] += raw.slice(1);
+    } else if (raw.trim() !== "") {
+      out.push(raw);
+    }
+  }
+  return out;
+}
+
+/** Parses `NAME *(;param) : value`; returns null for lines that are not content lines. */
+export function parseContentLine(line: string): IcsProperty | null {
+  const nameMatch = /^[A-Za-z0-9-]+/.exec(line);
+  if (!nameMatch) return null;
+  const name = nameMatch[0].toUpperCase();
+  let i = nameMatch[0].length;
+  const params: Record<string, string> = {};
+  while (line[i] === ";") {
+    i++;
+    const eq = line.indexOf("=", i);
+    if (eq < 0) return null;
+    const pname = line.slice(i, eq).trim().toUpperCase();
+    i = eq + 1;
+    const values: string[] = [];
+    for (;;) {
+      if (line[i] === '"') {
+        const close = line.indexOf('"', i + 1);
+        if (close < 0) return null;
+        values.push(line.slice(i + 1, close));
+        i = close + 1;
+      } else {
+        let j = i;
+        // Exchange writes `TZID=tzone://Microsoft/Custom` unquoted: a ':' followed by '//' is part of the value.
+        while (j < line.length && line[j] !== ";" && line[j] !== "," && !(line[j] === ":" && line.slice(j + 1, j + 3) !== "//")) j++;
+        values.push(line.slice(i, j));
+        i = j;
+      }
+      if (line[i] === ",") {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (pname !== "") params[pname] = values.join(",");
+  }
+  if (line[i] !== ":") return null;
+  return { name, params, value: line.slice(i + 1) };
+}
+
+/** Unescapes a TEXT value (RFC 5545 §3.3.11). */
+export function unescapeText(value: string): string {
+  return value.replace(/\\([\\;,nN])/g, (_m, c: string) => (c === "n" || c === "N" ? "\n" : c));
+}
+
+/** Splits a multi-valued property value on unescaped commas. */
+export function splitValues(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}

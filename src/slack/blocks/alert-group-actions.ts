@@ -1,0 +1,54 @@
+import type { ActionsBlock, Button, StaticSelect } from "@slack/types";
+import {
+  ACTION_ACK,
+  ACTION_RESOLVE,
+  ACTION_SILENCE,
+  ACTION_UNACK,
+  ACTION_UNRESOLVE,
+  ACTION_UNSILENCE,
+  SILENCE_OPTIONS,
+  actionsBlockId,
+} from "./action-ids.js";
+import type { AlertGroupView } from "./alert-group-view.js";
+
+function button(text: string, actionId: string, groupId: string, style?: "primary" | "danger"): Button {
+  return {
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text, emoji: true },
+    value: groupId,
+    ...(style ? { style } : {}),
+  };
+}
+
+function silenceMenu(): StaticSelect {
+  return {
+    type: "static_select",
+    action_id: ACTION_SILENCE,
+    placeholder: { type: "plain_text", text: "Silence…", emoji: true },
+    options: SILENCE_OPTIONS.map((o) => ({ text: { type: "plain_text", text: o.label, emoji: true }, value: o.value })),
+  };
+}
+
+/**
+ * The buttons that make sense for the group's state, shared by the channel
+ * message and the DM so both offer the same actions:
+ * firing: Acknowledge, Resolve, Silence menu; acknowledged: Unacknowledge, Resolve;
+ * silenced: Unsilence, Acknowledge, Resolve; resolved: Unresolve.
+ */
+export function alertGroupActions(view: Pick<AlertGroupView, "id" | "state">): ActionsBlock {
+  const id = view.id;
+  const elements: ActionsBlock["elements"] = (() => {
+    switch (view.state) {
+      case "firing":
+        return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Resolve", ACTION_RESOLVE, id), silenceMenu()];
+      case "acknowledged":
+        return [button("Unacknowledge", ACTION_UNACK, id), button("Resolve", ACTION_RESOLVE, id)];
+      case "silenced":
+        return [button("Unsilence", ACTION_UNSILENCE, id), button("Acknowledge", ACTION_ACK, id), button("Resolve", ACTION_RESOLVE, id)];
+      case "resolved":
+        return [button("Unresolve", ACTION_UNRESOLVE, id)];
+    }
+  })();
+  return { type: "actions", block_id: actionsBlockId(id), elements };
+}

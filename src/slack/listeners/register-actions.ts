@@ -1,0 +1,31 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
+import { ACTION_ACK, ACTION_RESOLVE, ACTION_UNACK, ACTION_UNRESOLVE, parseActionValue } from "../blocks/action-ids.js";
+
+const BUTTONS: [string, GroupAction][] = [
+  [ACTION_ACK, "acknowledge"],
+  [ACTION_UNACK, "unacknowledge"],
+  [ACTION_RESOLVE, "resolve"],
+  [ACTION_UNRESOLVE, "unresolve"],
+];
+
+/**
+ * Alert buttons: ack at once, act through the group-actions service, and tell
+ * the clicker (ephemeral) when the action could not be done. The message itself
+ * is re-rendered by the `slack.sync` job the action enqueues.
+ */
+export function registerActions(app: App, act: GroupActions, now: () => number = Date.now): void {
+  for (const [actionId, action] of BUTTONS) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button, client }) => {
+      await ack();
+      const groupId = parseActionValue(button.value);
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const tell = async (text: string) => {
+        if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+      };
+      if (!groupId) return tell("This button does not name an alert group.");
+      const result = await act(groupId, action, body.user.id, now());
+      if (!result.ok) await tell(result.message);
+    });
+  }
+}

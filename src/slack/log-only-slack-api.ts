@@ -1,0 +1,23 @@
+import type { SlackApi } from "./slack-api.js";
+
+/**
+ * Used when SLACK_BOT_TOKEN is not set: calpage still runs, and prints what it
+ * would have posted so the path from alert to message can be seen.
+ */
+export function createLogOnlySlackApi(log: (line: string) => void): SlackApi {
+  let n = 0;
+  const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++n).padStart(6, "0")}`;
+  return {
+    live: false,
+    async postMessage({ channel, text, threadTs }) {
+      log(`[slack disabled] would post to ${channel}${threadTs ? ` (thread ${threadTs})` : ""}: ${text}`);
+      return { channel, ts: ts() };
+    },
+    async updateMessage({ channel, ts: at, text }) {
+      log(`[slack disabled] would update ${channel} ${at}: ${text}`);
+    },
+    async lookupUserByEmail(email) {
+      return { id: `(${email})`, tz: null };
+    },
+  };
+}

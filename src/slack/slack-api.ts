@@ -1,0 +1,31 @@
+import type { KnownBlock } from "@slack/types";
+
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** The Slack Web API calls calpage's jobs make; Bolt listeners use Bolt's own client. */
+export interface SlackApi {
+  /** False when no bot token is configured (messages are only logged). */
+  readonly live: boolean;
+  postMessage(args: SlackMessage & { channel: string; threadTs?: string }): Promise<{ channel: string; ts: string }>;
+  updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
+  lookupUserByEmail(email: string): Promise<{ id: string; tz: string | null } | null>;
+}
+
+/**
+ * A failed Slack call. `notSent` is true when Slack certainly did not act on it
+ * (rate limited, rejected), so it is safe to try again without a double post.
+ */
+export class SlackApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly notSent: boolean,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = "SlackApiError";
+  }
+}

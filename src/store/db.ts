@@ -1,0 +1,29 @@
+import type { SQL } from "drizzle-orm";
+
+/**
+ * A connection or an open transaction, on either backend. Repositories are
+ * written once against this, in SQL that SQLite 3.35+ and Postgres 15 both
+ * accept; `dialect` covers the few places they differ (row locks).
+ */
+export interface Db {
+  readonly dialect: "sqlite" | "pg";
+  all<T>(query: SQL): Promise<T[]>;
+  /** Runs a statement; returns the number of rows it changed. */
+  run(query: SQL): Promise<number>;
+}
+
+/** Thrown (or wrapped) errors that mean "another writer got there first: retry the transaction". */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** Postgres returns bigint columns as strings; SQLite as numbers. */
+export function num(v: unknown): number {
+  return typeof v === "number" ? v : Number(v);
+}
+
+export function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : num(v);
+}

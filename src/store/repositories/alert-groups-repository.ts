@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db.js";
+import { num, numOrNull } from "../db.js";
+import { initialEscalation, type EscalationState } from "../../escalation/escalation-state.js";
+import { GROUP_JSON_FIELDS, type AlertGroupRecord } from "./alert-group-record.js";
+import { insertClause, parseJson, setClause } from "./columns.js";
+
+type Row = Record<string, unknown>;
+
+const dueAt = (e: EscalationState): number | null => (e.status === "active" ? e.nextAt : null);
+
+function toRecord(r: Row): AlertGroupRecord {
+  return {
+    id: String(r.id),
+    number: num(r.number),
+    integration: String(r.integration),
+    groupingKey: String(r.grouping_key),
+    state: r.state as AlertGroupRecord["state"],
+    title: String(r.title),
+    message: (r.message as string | null) ?? null,
+    severity: (r.severity as string | null) ?? null,
+    labels: parseJson(r.labels, {}),
+    links: parseJson(r.links, []),
+    silenceUrl: (r.silence_url as string | null) ?? null,
+    chain: (r.chain as string | null) ?? null,
+    chainSteps: parseJson(r.chain_steps, []),
+    channel: (r.channel as string | null) ?? null,
+    alertCount: num(r.alert_count),
+    firstAlertAt: num(r.first_alert_at),
+    lastAlertAt: num(r.last_alert_at),
+    acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
+    acknowledgedAt: numOrNull(r.acknowledged_at),
+    resolvedBy: (r.resolved_by as string | null) ?? null,
+    resolvedAt: numOrNull(r.resolved_at),
+    silencedBy: (r.silenced_by as string | null) ?? null,
+    silencedUntil: numOrNull(r.silenced_until),
+    slackChannelId: (r.slack_channel_id as string | null) ?? null,
+    slackTs: (r.slack_ts as string | null) ?? null,
+    escalation: parseJson(r.escalation, initialEscalation),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export type AlertGroupPatch = Partial<Omit<AlertGroupRecord, "id" | "number" | "integration" | "groupingKey" | "createdAt">>;
+
+export function alertGroupsRepository(db: Db) {
+  const lock = db.dialect === "pg" ? sql` for update` : sql``;
+  const one = async (q: ReturnType<typeof sql>) => {
+    const rows = await db.all<Row>(q);
+    return rows[0] ? toRecord(rows[0]) : null;
+  };
+  return {
+    async insert(g: AlertGroupRecord): Promise<void> {
+      await db.run(sql`insert into alert_groups ${insertClause({ ...g, escalationDueAt: dueAt(g.escalation) }, GROUP_JSON_FIELDS)}`);
+    },
+    /** The group with this key that is not resolved yet (at most one exists). */
+    findOpen(integration: string, groupingKey: string, opts: { lock?: boolean } = {}): Promise<AlertGroupRecord | null> {
+      return one(
+        sql`select * from alert_groups where integration = ${integration} and grouping_key = ${groupingKey} and state <> 'resolved'${opts.lock ? lock : sql``}`,
+      );
+    },
+    get(id: string, opts: { lock?: boolean } = {}): Promise<AlertGroupRecord | null> {
+      return one(sql`select * from alert_groups where id = ${id}${opts.lock ? lock : sql``}`);
+    },
+    getByNumber(n: number): Promise<AlertGroupRecord | null> {
+      return one(sql`select * from alert_groups where number = ${n}`);
+    },
+    async update(id: string, patch: AlertGroupPatch): Promise<void> {
+      const withDue = patch.escalation ? { ...patch, escalationDueAt: dueAt(patch.escalation) } : patch;
+      await db.run(sql`update alert_groups set ${setClause(withDue, GROUP_JSON_FIELDS)} where id = ${id}`);
+    },
+    async listOpen(limit = 100): Promise<AlertGroupRecord[]> {
+      const rows = await db.all<Row>(sql`select * from alert_groups where state <> 'resolved' order by number desc limit ${limit}`);
+      return rows.map(toRecord);
+    },
+    /** Firing groups whose next escalation step is due before `before` (for the reconcile sweep). */
+    async listDueEscalations(before: number, limit = 500): Promise<AlertGroupRecord[]> {
+      const rows = await db.all<Row>(
+        sql`select * from alert_groups where state = 'firing' and escalation_due_at < ${before} order by escalation_due_at limit ${limit}`,
+      );
+      return rows.map(toRecord);
+    },
+    async count(): Promise<number> {
+      const rows = await db.all<Row>(sql`select count(*) as n from alert_groups`);
+      return num(rows[0]?.n ?? 0);
+    },
+  };
+}
+
+export type AlertGroupsRepository = ReturnType<typeof alertGroupsRepository>;

@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db.js";
+import { numOrNull } from "../db.js";
+import { setClause } from "./columns.js";
+
+/** The last good copy of a schedule's feed, and how its latest refresh went. */
+export interface FeedRecord {
+  schedule: string;
+  kind: "primary" | "overrides";
+  source: string;
+  body: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  fetchedAt: number | null;
+  checkedAt: number | null;
+  error: string | null;
+  errorSince: number | null;
+}
+
+type Row = Record<string, unknown>;
+
+export function feedsRepository(db: Db) {
+  return {
+    async get(schedule: string, kind: FeedRecord["kind"]): Promise<FeedRecord | null> {
+      const rows = await db.all<Row>(sql`select * from feeds where schedule = ${schedule} and kind = ${kind}`);
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        schedule: String(r.schedule),
+        kind: r.kind as FeedRecord["kind"],
+        source: String(r.source),
+        body: (r.body as string | null) ?? null,
+        etag: (r.etag as string | null) ?? null,
+        lastModified: (r.last_modified as string | null) ?? null,
+        fetchedAt: numOrNull(r.fetched_at),
+        checkedAt: numOrNull(r.checked_at),
+        error: (r.error as string | null) ?? null,
+        errorSince: numOrNull(r.error_since),
+      };
+    },
+    async upsert(f: FeedRecord): Promise<void> {
+      const { schedule, kind, ...rest } = f;
+      await db.run(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)
+        values (${schedule}, ${kind}, ${f.source}, ${f.body}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince})
+        on conflict (schedule, kind) do update set ${setClause(rest, [])}`);
+    },
+  };
+}
