@@ -1,6 +1,6 @@
 import { customZone, isSnapshotZone } from "./custom-zone-rules.js";
 import type { CustomZoneDefinition, ScheduleProblem } from "./schedule-types.js";
-import { windowsDisplayNameToIana, windowsIdToIana } from "./windows-zones.js";
+import { REPRESENTATIVE_ZONES, windowsDisplayNameToIana, windowsIdToIana } from "./windows-zones.js";
 import { canonicalIanaZone, ianaRules, type TimeZoneRules } from "./zone-time.js";
 
 /** A TZID resolved to the name recorded on events and the rules used for arithmetic. */
@@ -93,7 +93,8 @@ export function createZoneResolver(opts: ZoneResolverOptions): ZoneResolver {
       if (rules && sameOffsets(custom, rules, from, to)) return { name: rules.name, rules };
     }
     const probes = [from, from + 182 * 86_400_000, to - 200 * 86_400_000, to - 20 * 86_400_000];
-    for (const name of Intl.supportedValuesOf("timeZone")) {
+    // Representative zones first, so Central European rules come out as Europe/Berlin, not Africa/Ceuta.
+    for (const name of [...REPRESENTATIVE_ZONES, ...Intl.supportedValuesOf("timeZone")]) {
       const rules = ianaRules(name);
       if (!rules || probes.some((p) => rules.offset(p) !== custom.rules.offset(p))) continue;
       if (sameOffsets(custom, rules, from, to)) return { name: rules.name, rules };

@@ -299,3 +299,6 @@ export function windowsDisplayNameToIana(name: string): string | null {
   if (key === "") return null;
   return DISPLAY_NAMES[key] ?? null;
 }
+
+/** The zone Windows picks for each of its IDs: the most recognisable IANA name for a set of rules. */
+export const REPRESENTATIVE_ZONES: readonly string[] = [...new Set(Object.values(WINDOWS_IDS))];

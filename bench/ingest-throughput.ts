@@ -1,0 +1,271 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import postgres from "postgres";
+import {
+  alertmanagerPayload,
+  BENCH_TOKEN,
+  createPoster,
+  createStorage,
+  progress,
+  round,
+  runLanes,
+  startBenchEnv,
+  summarize,
+  type BenchTarget,
+} from "./bench-env.js";
+import { instrumentCalpage } from "./instrument.js";
+
+/**
+ * Alerts per second accepted by `POST /integrations/v1/alertmanager/<token>/`: 10 alerts per
+ * webhook, 16 concurrent keep-alive senders, 2,000 webhooks over 200 Alertmanager groups (the
+ * first webhook of each group opens it, the other 9 join it). The config is a realistic one:
+ * the route has a Slack channel and an escalation chain, so the job runner posts and pages while
+ * webhooks arrive.
+ *
+ * The ceiling is the same machine and backend doing the least possible: each webhook body as
+ * text inserted into a one-column table (autocommit), same concurrency, same driver. A bare HTTP
+ * server doing that insert is measured too, to show how much of the gap is HTTP itself.
+ */
+
+export interface IngestOptions {
+  webhooks: number;
+  alertsPerWebhook: number;
+  groups: number;
+  concurrency: number;
+}
+
+export const DEFAULT_INGEST: IngestOptions = { webhooks: 2000, alertsPerWebhook: 10, groups: 200, concurrency: 16 };
+
+const TARGET_RATIO = 0.5;
+
+const CONFIG = `escalation_chains:
+  - name: bench
+    steps:
+      - notify_users: [alice@example.com]
+      - wait: 10m
+      - notify_users: [bob@example.com]
+integrations:
+  - name: bench-am
+    type: alertmanager
+    token: ${BENCH_TOKEN}
+    routes:
+      - matchers: ['team="platform"']
+        chain: bench
+        channel: "#bench-ingest"
+`;
+
+function bodiesFor(opts: IngestOptions, prefix: string): string[] {
+  return Array.from({ length: opts.webhooks }, (_, i) => {
+    const g = i % opts.groups;
+    return alertmanagerPayload({
+      groupKey: `{}/{team="platform"}:{alertname="${prefix}${g}"}`,
+      alertname: `${prefix}${g}`,
+      alertCount: opts.alertsPerWebhook,
+      seq: Math.floor(i / opts.groups),
+    });
+  });
+}
+
+/** Bare inserts of the payload text: `insert(body)` per webhook, on `concurrency` lanes. */
+async function measureBareInserts(bodies: string[], concurrency: number, insert: (body: string) => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(50, bodies.length); i++) await insert(bodies[i] ?? "");
+  const t0 = performance.now();
+  await runLanes(bodies.length, concurrency, async (i) => {
+    await insert(bodies[i] ?? "");
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+interface InsertTarget {
+  insert(body: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A one-column table in fresh storage of the same backend, written through the same driver and settings calpage uses. */
+async function openInsertTarget(target: BenchTarget, name: string): Promise<InsertTarget & { cleanup(): Promise<void> }> {
+  const storage = await createStorage(target, name);
+  try {
+    if (storage.sqlitePath) {
+      const db = new Database(storage.sqlitePath);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+      db.exec("create table bench_ceiling (body text not null)");
+      const stmt = db.prepare("insert into bench_ceiling (body) values (?)");
+      return {
+        // better-sqlite3 is synchronous; the await lets the other lanes (and the event loop) in between.
+        insert: async (body) => {
+          stmt.run(body);
+          await Promise.resolve();
+        },
+        close: async () => {
+          db.close();
+        },
+        cleanup: () => storage.cleanup(),
+      };
+    }
+    // Same pool size as calpage's Postgres store.
+    const sql = postgres(storage.databaseUrl ?? "", { max: 10, onnotice: () => undefined });
+    await sql`create table bench_ceiling (body text not null)`;
+    return {
+      insert: (body) => sql`insert into bench_ceiling (body) values (${body})`,
+      close: () => sql.end({ timeout: 5 }),
+      cleanup: () => storage.cleanup(),
+    };
+  } catch (error) {
+    await storage.cleanup();
+    throw error;
+  }
+}
+
+async function measureCeiling(target: BenchTarget, bodies: string[], concurrency: number): Promise<number> {
+  const t = await openInsertTarget(target, "ceiling");
+  try {
+    return await measureBareInserts(bodies, concurrency, t.insert);
+  } finally {
+    await t.close();
+    await t.cleanup();
+  }
+}
+
+/** The bare insert behind a minimal HTTP server (read body, JSON.parse, insert, answer), driven like calpage. */
+async function measureBareHttpInsert(target: BenchTarget, bodies: string[], concurrency: number): Promise<number> {
+  const t = await openInsertTarget(target, "barehttp");
+  let server: Server | null = null;
+  try {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        JSON.parse(text);
+        t.insert(text).then(
+          () => {
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end('{"status":"ok"}');
+          },
+          () => {
+            res.writeHead(500);
+            res.end();
+          },
+        );
+      });
+    });
+    const s = server;
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", () => resolve()));
+    const poster = createPoster(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`, concurrency);
+    try {
+      return await measureBareInserts(bodies, concurrency, async (body) => {
+        const r = await poster.post(body);
+        if (r.status !== 200) throw new Error(`bare HTTP insert answered ${r.status}`);
+      });
+    } finally {
+      poster.close();
+    }
+  } finally {
+    const s = server;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    }
+    await t.close();
+    await t.cleanup();
+  }
+}
+
+export async function benchIngestThroughput(target: BenchTarget, opts: IngestOptions = DEFAULT_INGEST) {
+  const bodies = bodiesFor(opts, "Bench");
+  const env = await startBenchEnv(target, "ingest", CONFIG);
+  let run: { seconds: number; accepted: number; rejected: number; requestMs: number[]; storedAlerts: number; probe: ReturnType<ReturnType<typeof instrumentCalpage>["snapshot"]> };
+  try {
+    const probe = instrumentCalpage(env.calpage);
+    const poster = createPoster(env.webhookUrl, opts.concurrency);
+    try {
+      // Warm-up: JIT, connections, prepared statements; on other groups than the measured ones.
+      const warm = bodiesFor({ ...opts, webhooks: 64, groups: 16 }, "Warmup");
+      await runLanes(warm.length, opts.concurrency, async (i) => {
+        await poster.post(warm[i] ?? "");
+      });
+      await sleep(500);
+      const before = await env.calpage.store.read.alerts.countAll();
+
+      progress(`${target.backend} ingest: ${opts.webhooks} webhooks x ${opts.alertsPerWebhook} alerts, ${opts.concurrency} senders, ${opts.groups} groups`);
+      const requestMs: number[] = [];
+      let accepted = 0;
+      let rejected = 0;
+      probe.reset();
+      const t0 = performance.now();
+      await runLanes(bodies.length, opts.concurrency, async (i) => {
+        const s = performance.now();
+        const r = await poster.post(bodies[i] ?? "");
+        requestMs.push(performance.now() - s);
+        if (r.status >= 200 && r.status < 300) accepted += opts.alertsPerWebhook;
+        else if (++rejected <= 3) progress(`webhook answered ${r.status}: ${r.body.slice(0, 200)}`);
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const snapshot = probe.snapshot();
+      const storedAlerts = (await env.calpage.store.read.alerts.countAll()) - before;
+      run = { seconds, accepted, rejected, requestMs, storedAlerts, probe: snapshot };
+    } finally {
+      poster.close();
+    }
+  } finally {
+    await env.stop();
+  }
+
+  progress(`${target.backend} ingest: ${round(run.accepted / run.seconds)} alerts/s; measuring the bare-insert ceiling`);
+  const ceilingSeconds = await measureCeiling(target, bodies, opts.concurrency);
+  const bareHttpSeconds = await measureBareHttpInsert(target, bodies, opts.concurrency);
+
+  const alertsPerSecond = run.accepted / run.seconds;
+  const totalAlerts = opts.webhooks * opts.alertsPerWebhook;
+  const ceilingAlertsPerSecond = totalAlerts / ceilingSeconds;
+  const ratio = alertsPerSecond / ceilingAlertsPerSecond;
+  const p = run.probe;
+  return {
+    alertsPerSecond: round(alertsPerSecond),
+    ceilingAlertsPerSecond: round(ceilingAlertsPerSecond),
+    ratio: Math.round(ratio * 1000) / 1000,
+    target: `>=${TARGET_RATIO}`,
+    ok: ratio >= TARGET_RATIO && run.rejected === 0,
+    webhooks: opts.webhooks,
+    alertsPerWebhook: opts.alertsPerWebhook,
+    groups: opts.groups,
+    concurrency: opts.concurrency,
+    seconds: round(run.seconds),
+    rejectedWebhooks: run.rejected,
+    storedAlerts: run.storedAlerts,
+    requestMs: summarize(run.requestMs),
+    diagnostics: {
+      /** Minimal HTTP server + JSON.parse + the same bare insert: the cost of HTTP on this machine. */
+      bareHttpInsertAlertsPerSecond: round(totalAlerts / bareHttpSeconds),
+      /** Route call to commit, including the wait for the SQLite writer or a Postgres connection. */
+      ingestCallMs: summarize(p.ingestCallMs),
+      /** Inside the webhook's transaction callback only. */
+      ingestTxMs: summarize(p.ingestTxMs),
+      /** Share of wall time spent inside webhook transactions / other (job) transactions; SQLite runs them one at a time. */
+      ingestTxShareOfWall: round(p.ingestTxTotalMs / p.wallMs),
+      jobTxShareOfWall: round(p.otherTxTotalMs / p.wallMs),
+      jobTransactions: p.otherTxCount,
+      eventLoopUtilization: round(p.eventLoopUtilization),
+      calpageFailures: env.failures.length,
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const backend = process.argv[2] === "postgres" ? "postgres" : "sqlite";
+  const { resolvePgAdminUrl } = await import("../tests/support/postgres.js");
+  const pg = backend === "postgres" ? await resolvePgAdminUrl({ log: progress }) : null;
+  try {
+    console.log(JSON.stringify(await benchIngestThroughput({ backend, pgAdminUrl: pg?.url }), null, 2));
+  } finally {
+    await pg?.stop();
+  }
+}

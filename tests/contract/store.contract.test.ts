@@ -1,0 +1,536 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isUniqueViolation } from "../../src/store/db.js";
+import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-record.js";
+import type { FeedRecord } from "../../src/store/repositories/feeds-repository.js";
+import type { PageRecord } from "../../src/store/repositories/pages-repository.js";
+import type { Store } from "../../src/store/store.js";
+import { backends, type BackendContext } from "./backends.js";
+
+/** Epoch ms well past 2^31 (2026-01-01T00:00:00.123Z), so a 32-bit or string round trip shows. */
+const T0 = 1_767_225_600_123;
+
+let groupSeq = 0;
+
+/** A group with every field set, JSON fields included; `over` replaces fields. */
+function fullGroup(over: Partial<AlertGroupRecord> = {}): AlertGroupRecord {
+  const n = ++groupSeq;
+  return {
+    id: `grp-${n}-${randomUUID()}`,
+    number: n,
+    integration: "alertmanager-main",
+    groupingKey: `{}:{alertname="DiskFull", n="${n}"}`,
+    state: "acknowledged",
+    title: "DiskFull on db-1",
+    message: "Only 3% left on /var/lib/postgresql — \"urgent\"\nsecond line",
+    severity: "critical",
+    labels: { alertname: "DiskFull", instance: "db-1:9100", team: "dätabase ✓" },
+    links: [
+      { title: "Runbook", url: "https://runbooks.example/disk-full" },
+      { title: "Dashboard", url: "https://grafana.example/d/abc?var-host=db-1&from=now-1h" },
+    ],
+    silenceUrl: "http://alertmanager.example:9093/#/silences/new?filter=%7Balertname%3D%22DiskFull%22%7D",
+    chain: "database",
+    chainSteps: [
+      { type: "notify_users", users: ["ada@example.com", "linus@example.com"], important: false },
+      { type: "wait", seconds: 300 },
+      { type: "notify_schedule", schedule: "db-primary", important: true },
+      { type: "repeat", times: 2 },
+    ],
+    channel: "#db-alerts",
+    alertCount: 7,
+    firstAlertAt: T0,
+    lastAlertAt: T0 + 61_000,
+    acknowledgedBy: "U0ADA",
+    acknowledgedAt: T0 + 120_000,
+    resolvedBy: "U0LINUS",
+    resolvedAt: T0 + 180_000,
+    silencedBy: "U0GRACE",
+    silencedUntil: T0 + 3_600_000,
+    slackChannelId: "C0ALERTS",
+    slackTs: "1767225600.000100",
+    escalation: { status: "stopped", seq: 5, stepIndex: 2, repeatsDone: 1, nextAt: T0 + 300_000 },
+    createdAt: T0,
+    updatedAt: T0 + 180_001,
+    ...over,
+  };
+}
+
+/** A just-opened firing group: every nullable field null, escalation idle. */
+function bareGroup(over: Partial<AlertGroupRecord> = {}): AlertGroupRecord {
+  return fullGroup({
+    state: "firing",
+    message: null,
+    severity: null,
+    labels: {},
+    links: [],
+    silenceUrl: null,
+    chain: null,
+    chainSteps: [],
+    channel: null,
+    alertCount: 1,
+    lastAlertAt: T0,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    resolvedBy: null,
+    resolvedAt: null,
+    silencedBy: null,
+    silencedUntil: null,
+    slackChannelId: null,
+    slackTs: null,
+    escalation: { status: "idle", seq: 0, stepIndex: 0, repeatsDone: 0, nextAt: null },
+    updatedAt: T0,
+    ...over,
+  });
+}
+
+function page(groupId: string, over: Partial<PageRecord> = {}): PageRecord {
+  return {
+    id: `page-${randomUUID()}`,
+    groupId,
+    dedupeKey: `${groupId}:0:0:ada@example.com:slack_dm`,
+    userEmail: "ada@example.com",
+    channel: "slack_dm",
+    important: true,
+    state: "pending",
+    attempts: 0,
+    error: null,
+    externalRef: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
+  };
+}
+
+/** A unique integration name, so each test sees only its own groups in a shared database. */
+const integration = (what: string) => `${what}-${randomUUID().slice(0, 8)}`;
+
+describe.each(backends)("store contract: $name", (backend) => {
+  let ctx: BackendContext;
+  let store: Store;
+
+  beforeAll(async () => {
+    ctx = await backend.open();
+    store = await ctx.openMigratedStore();
+  });
+
+  afterAll(async () => {
+    await ctx?.dispose();
+  });
+
+  describe("migrate", () => {
+    it("is idempotent: running it again on a migrated database changes nothing", async () => {
+      const g = bareGroup({ integration: integration("migrate-twice") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      await store.migrate();
+      await store.migrate();
+      expect(await store.read.groups.get(g.id)).toStrictEqual(g);
+    });
+
+    it("two stores migrating the same fresh storage at the same time both succeed", async () => {
+      const fresh = await backend.open();
+      try {
+        const a = fresh.openStore();
+        const b = fresh.openStore();
+        const results = await Promise.allSettled([a.migrate(), b.migrate()]);
+        expect(results.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason)))).toEqual(["ok", "ok"]);
+        // Both see a working schema, jobs included.
+        const g = bareGroup({ integration: "fresh" });
+        await a.transaction(async (tx) => {
+          await tx.groups.insert(g);
+          await tx.jobs.add({ task: "sweep", payload: {}, runAt: new Date(Date.now() + 3_600_000) });
+        });
+        expect(await b.read.groups.get(g.id)).toStrictEqual(g);
+        expect(await fresh.jobCount(b)).toBe(1);
+        await b.migrate();
+      } finally {
+        await fresh.dispose();
+      }
+    });
+  });
+
+  describe("alert groups", () => {
+    it("insert/get round-trips every field: JSON, nulls, epoch-ms numbers as numbers", async () => {
+      const full = fullGroup({ integration: integration("roundtrip") });
+      const bare = bareGroup({ integration: integration("roundtrip") });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(full);
+        await tx.groups.insert(bare);
+      });
+      const gotFull = await store.read.groups.get(full.id);
+      const gotBare = await store.read.groups.get(bare.id);
+      expect(gotFull).toStrictEqual(full);
+      expect(gotBare).toStrictEqual(bare);
+      expect(typeof gotFull?.firstAlertAt).toBe("number");
+      expect(typeof gotFull?.number).toBe("number");
+      expect(await store.read.groups.get("no-such-group")).toBeNull();
+    });
+
+    it("getByNumber, findOpen and get with lock inside a transaction return the same record", async () => {
+      const g = fullGroup({ state: "firing", integration: integration("lookup") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      expect(await store.read.groups.getByNumber(g.number)).toStrictEqual(g);
+      expect(await store.read.groups.getByNumber(987_654_321)).toBeNull();
+      expect(await store.read.groups.findOpen(g.integration, g.groupingKey)).toStrictEqual(g);
+      expect(await store.read.groups.findOpen(g.integration, "other-key")).toBeNull();
+      expect(await store.read.groups.findOpen("other-integration", g.groupingKey)).toBeNull();
+      const locked = await store.transaction(async (tx) => ({
+        open: await tx.groups.findOpen(g.integration, g.groupingKey, { lock: true }),
+        byId: await tx.groups.get(g.id, { lock: true }),
+      }));
+      expect(locked).toStrictEqual({ open: g, byId: g });
+    });
+
+    it("update changes exactly the patched fields, including setting and clearing nullables and JSON", async () => {
+      const g = bareGroup({ integration: integration("update") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      const patch1 = {
+        state: "acknowledged" as const,
+        acknowledgedBy: "U0ADA",
+        acknowledgedAt: T0 + 5_000,
+        labels: { alertname: "DiskFull", extra: "yes" },
+        links: [{ title: "Runbook", url: "https://runbooks.example/x" }],
+        alertCount: 2,
+        slackChannelId: "C0ALERTS",
+        slackTs: "1767225600.000200",
+        escalation: { status: "stopped" as const, seq: 3, stepIndex: 1, repeatsDone: 0, nextAt: null },
+        updatedAt: T0 + 5_000,
+      };
+      await store.transaction((tx) => tx.groups.update(g.id, patch1));
+      expect(await store.read.groups.get(g.id)).toStrictEqual({ ...g, ...patch1 });
+
+      const patch2 = { acknowledgedBy: null, acknowledgedAt: null, state: "firing" as const, message: "back again", updatedAt: T0 + 9_000 };
+      await store.transaction((tx) => tx.groups.update(g.id, patch2));
+      expect(await store.read.groups.get(g.id)).toStrictEqual({ ...g, ...patch1, ...patch2 });
+    });
+
+    it("listOpen lists unresolved groups, newest number first", async () => {
+      const name = integration("list-open");
+      const [a, b, c, d] = [
+        bareGroup({ integration: name }),
+        fullGroup({ integration: name, state: "acknowledged" }),
+        fullGroup({ integration: name, state: "silenced" }),
+        fullGroup({ integration: name, state: "resolved" }),
+      ];
+      await store.transaction(async (tx) => {
+        for (const g of [a, b, c, d]) await tx.groups.insert(g!);
+      });
+      const open = (await store.read.groups.listOpen(10_000)).filter((g) => g.integration === name);
+      expect(open).toStrictEqual([c, b, a]);
+      expect(await store.read.groups.listOpen(1)).toHaveLength(1);
+    });
+
+    it("listDueEscalations returns firing groups whose active step is due before the time, soonest first", async () => {
+      const name = integration("due");
+      const active = (nextAt: number) => ({ status: "active" as const, seq: 1, stepIndex: 1, repeatsDone: 0, nextAt });
+      // Far in the past, so groups of other tests (idle or later) never fall into the window.
+      const base = 1_000_000;
+      const dueLater = bareGroup({ integration: name, escalation: active(base + 2_000) });
+      const dueFirst = bareGroup({ integration: name, escalation: active(base + 1_000) });
+      const notYet = bareGroup({ integration: name, escalation: active(base + 9_000) });
+      const acked = fullGroup({ integration: name, state: "acknowledged", escalation: active(base + 500) });
+      const idle = bareGroup({ integration: name });
+      const becomesDue = bareGroup({ integration: name });
+      await store.transaction(async (tx) => {
+        for (const g of [dueLater, dueFirst, notYet, acked, idle, becomesDue]) await tx.groups.insert(g);
+        // An update that sets escalation recomputes when the group is due.
+        await tx.groups.update(becomesDue.id, { escalation: active(base + 1_500) });
+      });
+      const due = await store.read.groups.listDueEscalations(base + 5_000);
+      expect(due.map((g) => g.id)).toStrictEqual([dueFirst.id, becomesDue.id, dueLater.id]);
+      expect(due[0]).toStrictEqual(dueFirst);
+      expect(await store.read.groups.listDueEscalations(base + 5_000, 1)).toHaveLength(1);
+
+      await store.transaction((tx) => tx.groups.update(dueFirst.id, { escalation: { ...dueFirst.escalation, status: "stopped" } }));
+      expect((await store.read.groups.listDueEscalations(base + 5_000)).map((g) => g.id)).toStrictEqual([becomesDue.id, dueLater.id]);
+    });
+
+    it("allows only one open group per (integration, grouping key); a new one may open after it is resolved", async () => {
+      const name = integration("unique");
+      const first = bareGroup({ integration: name, groupingKey: "same" });
+      await store.transaction((tx) => tx.groups.insert(first));
+
+      const duplicate = bareGroup({ integration: name, groupingKey: "same" });
+      let caught: unknown;
+      try {
+        await store.transaction((tx) => tx.groups.insert(duplicate));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, "second open group with the same key must be refused").toBeDefined();
+      expect(isUniqueViolation(caught)).toBe(true);
+      expect(await store.read.groups.get(duplicate.id)).toBeNull();
+
+      // The same key under another integration is a different group.
+      const elsewhere = bareGroup({ integration: `${name}-other`, groupingKey: "same" });
+      await store.transaction((tx) => tx.groups.insert(elsewhere));
+
+      await store.transaction((tx) => tx.groups.update(first.id, { state: "resolved", resolvedAt: T0 + 1, resolvedBy: "U0ADA" }));
+      expect(await store.read.groups.findOpen(name, "same")).toBeNull();
+      const reopened = bareGroup({ integration: name, groupingKey: "same" });
+      await store.transaction((tx) => tx.groups.insert(reopened));
+      expect(await store.read.groups.findOpen(name, "same")).toStrictEqual(reopened);
+      expect((await store.read.groups.get(first.id))?.state).toBe("resolved");
+    });
+
+    it("a duplicate group number is a unique violation too", async () => {
+      const g = bareGroup({ integration: integration("number") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      const clash = bareGroup({ integration: integration("number"), number: g.number });
+      const error = await store.transaction((tx) => tx.groups.insert(clash)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isUniqueViolation(error)).toBe(true);
+    });
+  });
+
+  describe("counters", () => {
+    it("next gives 1, 2, 3 per name", async () => {
+      const name = integration("counter");
+      const got: number[] = [];
+      for (let i = 0; i < 3; i++) got.push(await store.transaction((tx) => tx.counters.next(name)));
+      expect(got).toStrictEqual([1, 2, 3]);
+      expect(await store.transaction((tx) => tx.counters.next(`${name}-other`))).toBe(1);
+    });
+
+    it("20 concurrent transactions get 20 distinct values, 1..20", async () => {
+      const name = integration("counter-race");
+      const values = await Promise.all(
+        Array.from({ length: 20 }, () => store.transaction((tx) => tx.counters.next(name))),
+      );
+      expect([...values].sort((x, y) => x - y)).toStrictEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it("a rolled-back increment is not used up", async () => {
+      const name = integration("counter-rollback");
+      expect(await store.transaction((tx) => tx.counters.next(name))).toBe(1);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.counters.next(name);
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await store.transaction((tx) => tx.counters.next(name))).toBe(2);
+    });
+  });
+
+  describe("pages", () => {
+    it("insertIfNew inserts once per dedupe key and round-trips every field", async () => {
+      const g = bareGroup({ integration: integration("pages") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      const p1 = page(g.id);
+      const p1again = page(g.id, { id: `page-${randomUUID()}`, userEmail: "someone-else@example.com" });
+      const p2 = page(g.id, { dedupeKey: `${g.id}:0:0:ada@example.com:sms`, important: false, createdAt: T0 + 1, updatedAt: T0 + 1 });
+      const inserted = await store.transaction(async (tx) => [
+        await tx.pages.insertIfNew(p1),
+        await tx.pages.insertIfNew(p1again),
+        await tx.pages.insertIfNew(p2),
+      ]);
+      expect(inserted).toStrictEqual([true, false, true]);
+      expect(await store.transaction((tx) => tx.pages.insertIfNew(p1again))).toBe(false);
+      expect(await store.read.pages.listForGroup(g.id)).toStrictEqual([p1, p2]);
+      expect(await store.read.pages.get(p1again.id)).toBeNull();
+
+      await store.transaction(async (tx) => {
+        const locked = await tx.pages.get(p1.id, { lock: true });
+        expect(locked).toStrictEqual(p1);
+        await tx.pages.update(p1.id, { state: "sent", attempts: 1, externalRef: "D0ADA:1767225600.000300", updatedAt: T0 + 9 });
+      });
+      expect(await store.read.pages.get(p1.id)).toStrictEqual({
+        ...p1,
+        state: "sent",
+        attempts: 1,
+        externalRef: "D0ADA:1767225600.000300",
+        updatedAt: T0 + 9,
+      });
+      await store.transaction((tx) => tx.pages.update(p2.id, { state: "failed", error: "channel_not_found", updatedAt: T0 + 10 }));
+      expect(await store.read.pages.get(p2.id)).toMatchObject({ state: "failed", error: "channel_not_found", updatedAt: T0 + 10 });
+    });
+  });
+
+  describe("log", () => {
+    it("add, unposted, markPosted and list keep insertion order", async () => {
+      const groupId = `grp-log-${randomUUID()}`;
+      const otherId = `grp-log-${randomUUID()}`;
+      await store.transaction(async (tx) => {
+        // Same timestamp on purpose: order is by insertion, not by time.
+        await tx.log.add(groupId, T0, "alert", "Alert received");
+        await tx.log.add(otherId, T0, "alert", "someone else's");
+        await tx.log.add(groupId, T0, "escalation", "Paged ada@example.com by Slack DM");
+        await tx.log.add(groupId, T0 - 1, "ack", "Acknowledged by <@U0ADA> ✓");
+      });
+      const all = await store.read.log.list(groupId);
+      expect(all.map((e) => [e.groupId, e.at, e.kind, e.text, e.slackTs])).toStrictEqual([
+        [groupId, T0, "alert", "Alert received", null],
+        [groupId, T0, "escalation", "Paged ada@example.com by Slack DM", null],
+        [groupId, T0 - 1, "ack", "Acknowledged by <@U0ADA> ✓", null],
+      ]);
+      expect(all.every((e) => typeof e.id === "number" && typeof e.at === "number")).toBe(true);
+      expect(all[0]!.id).toBeLessThan(all[1]!.id);
+      expect(all[1]!.id).toBeLessThan(all[2]!.id);
+      expect(await store.read.log.unposted(groupId)).toStrictEqual(all);
+
+      await store.transaction((tx) => tx.log.markPosted(all[1]!.id, "1767225600.000400"));
+      expect(await store.read.log.unposted(groupId)).toStrictEqual([all[0], all[2]]);
+      expect((await store.read.log.list(groupId))[1]).toStrictEqual({ ...all[1], slackTs: "1767225600.000400" });
+      expect(await store.read.log.list(otherId)).toHaveLength(1);
+      expect(await store.read.log.list(`grp-log-${randomUUID()}`)).toStrictEqual([]);
+    });
+  });
+
+  describe("feeds", () => {
+    it("upsert then get round-trips; a second upsert replaces every field", async () => {
+      const schedule = integration("sched");
+      const first: FeedRecord = {
+        schedule,
+        kind: "primary",
+        source: "https://calendar.google.com/calendar/ical/x/basic.ics",
+        body: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        etag: 'W/"abc"',
+        lastModified: "Thu, 01 Jan 2026 00:00:00 GMT",
+        fetchedAt: T0,
+        checkedAt: T0,
+        error: null,
+        errorSince: null,
+      };
+      await store.transaction((tx) => tx.feeds.upsert(first));
+      expect(await store.read.feeds.get(schedule, "primary")).toStrictEqual(first);
+      expect(await store.read.feeds.get(schedule, "overrides")).toBeNull();
+
+      const second: FeedRecord = { ...first, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: T0 + 60_000, error: "HTTP 500", errorSince: T0 + 60_000 };
+      await store.transaction((tx) => tx.feeds.upsert(second));
+      expect(await store.read.feeds.get(schedule, "primary")).toStrictEqual(second);
+
+      const overrides: FeedRecord = { ...first, kind: "overrides", source: "https://outlook.office365.com/owa/calendar/y/calendar.ics" };
+      await store.transaction((tx) => tx.feeds.upsert(overrides));
+      expect(await store.read.feeds.get(schedule, "overrides")).toStrictEqual(overrides);
+      expect(await store.read.feeds.get(schedule, "primary")).toStrictEqual(second);
+    });
+  });
+
+  describe("alerts", () => {
+    it("insertMany stores every alert; recent returns them newest first", async () => {
+      const groupId = `grp-alerts-${randomUUID()}`;
+      const alerts = Array.from({ length: 250 }, (_, i) => ({
+        status: (i % 2 === 0 ? "firing" : "resolved") as "firing" | "resolved",
+        labels: { alertname: "DiskFull", i: String(i) },
+        annotations: { summary: `disk ${i}` },
+        startsAt: "2026-01-01T00:00:00Z",
+        endsAt: i % 2 === 0 ? null : "2026-01-01T01:00:00Z",
+        generatorUrl: i === 0 ? "http://prometheus.example/graph" : null,
+        fingerprint: `fp${i}`,
+      }));
+      await store.transaction(async (tx) => {
+        await tx.alerts.insertMany(groupId, alerts.slice(0, 249), T0);
+        await tx.alerts.insertMany(groupId, alerts.slice(249), T0 + 1);
+      });
+      expect(await store.read.alerts.countForGroup(groupId)).toBe(250);
+      const recent = await store.read.alerts.recent(groupId, 2);
+      expect(recent[0]).toStrictEqual({ ...alerts[249], id: expect.any(String), groupId, receivedAt: T0 + 1 });
+      expect(recent[1]?.receivedAt).toBe(T0);
+    });
+  });
+
+  describe("transactions", () => {
+    it("a transaction that throws leaves nothing behind: no rows, no jobs, no commit notice", async () => {
+      const name = integration("rollback");
+      const commits: Date[][] = [];
+      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const jobsBefore = await ctx.jobCount(store);
+      const g = bareGroup({ integration: name });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.groups.insert(g);
+          await tx.log.add(g.id, T0, "alert", "should vanish");
+          await tx.pages.insertIfNew(page(g.id));
+          await tx.feeds.upsert({ schedule: name, kind: "primary", source: "x", body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: null, error: null, errorSince: null });
+          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000), jobKey: `esc:${g.id}` });
+          await tx.jobs.add({ task: "slack.sync", payload: { groupId: g.id } , runAt: new Date(Date.now() + 3_600_000) });
+          expect(await tx.groups.get(g.id)).not.toBeNull();
+          throw new Error("handler failed half-way");
+        }),
+      ).rejects.toThrow("handler failed half-way");
+      expect(await store.read.groups.get(g.id)).toBeNull();
+      expect(await store.read.log.list(g.id)).toStrictEqual([]);
+      expect(await store.read.pages.listForGroup(g.id)).toStrictEqual([]);
+      expect(await store.read.feeds.get(name, "primary")).toBeNull();
+      expect(await ctx.jobCount(store)).toBe(jobsBefore);
+      expect(commits).toStrictEqual([]);
+
+      // The same work committed is all there, and the listener hears of both jobs.
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        await tx.jobs.add({ task: "slack.sync", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
+        await tx.jobs.add({ task: "slack.sync", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
+      });
+      expect(await store.read.groups.get(g.id)).toStrictEqual(g);
+      expect(await ctx.jobCount(store)).toBe(jobsBefore + 2);
+      expect(commits.map((c) => c.length)).toStrictEqual([2]);
+    });
+
+    it("retries the whole function when its first attempt hits a unique violation, keeping only the last attempt's work", async () => {
+      const name = integration("retry");
+      const existing = bareGroup({ integration: name, groupingKey: "taken" });
+      await store.transaction((tx) => tx.groups.insert(existing));
+      const commits: Date[][] = [];
+      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const jobsBefore = await ctx.jobCount(store);
+
+      let attempts = 0;
+      const marker = `retry-${randomUUID()}`;
+      const result = await store.transaction(async (tx) => {
+        attempts += 1;
+        await tx.log.add(marker, T0, "attempt", `attempt ${attempts}`);
+        await tx.jobs.add({ task: "sweep", payload: { attempt: attempts }, runAt: new Date(Date.now() + 3_600_000) });
+        // First attempt: another writer "got there first" with the same open key.
+        const g = bareGroup({ integration: name, groupingKey: attempts === 1 ? "taken" : "free" });
+        await tx.groups.insert(g);
+        return { attempt: attempts, id: g.id };
+      });
+      expect(attempts).toBe(2);
+      expect(result.attempt).toBe(2);
+      expect(await store.read.groups.get(result.id)).toMatchObject({ groupingKey: "free" });
+      expect((await store.read.log.list(marker)).map((e) => e.text)).toStrictEqual(["attempt 2"]);
+      expect(await ctx.jobCount(store)).toBe(jobsBefore + 1);
+      expect(commits.map((c) => c.length)).toStrictEqual([1]);
+    });
+
+    it("does not retry other errors, and gives up on a unique violation that keeps happening", async () => {
+      let plain = 0;
+      await expect(
+        store.transaction(async () => {
+          plain += 1;
+          throw new Error("not a conflict");
+        }),
+      ).rejects.toThrow("not a conflict");
+      expect(plain).toBe(1);
+
+      const name = integration("always");
+      await store.transaction((tx) => tx.groups.insert(bareGroup({ integration: name, groupingKey: "k" })));
+      let tries = 0;
+      const error = await store
+        .transaction(async (tx) => {
+          tries += 1;
+          await tx.groups.insert(bareGroup({ integration: name, groupingKey: "k" }));
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(isUniqueViolation(error)).toBe(true);
+      expect(tries).toBeGreaterThan(1);
+      expect(tries).toBeLessThanOrEqual(5);
+    });
+
+    it("a write in a transaction is visible to reads in the same transaction", async () => {
+      const g = bareGroup({ integration: integration("read-own-write") });
+      const seen = await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        return tx.db.all<{ n: unknown }>(sql`select count(*) as n from alert_groups where id = ${g.id}`);
+      });
+      expect(Number(seen[0]?.n)).toBe(1);
+    });
+  });
+});
