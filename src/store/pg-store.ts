@@ -45,7 +45,7 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
       // Two processes starting together must not both create tables: hold a session-level advisory lock.
       const conn = await client.reserve();
       try {
-        // mutated
+        await conn`select pg_advisory_lock(${MIGRATION_LOCK})`;
         await migrate(orm, { migrationsFolder: join(packageRoot(), "migrations", "pg") });
         await runMigrations({ connectionString: url, logger: quietLogger });
       } finally {

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
+import { getFreePort } from "../support/free-port.js";
+import { waitFor } from "../support/wait-for.js";
+import { AM_TOKEN, BACKENDS, PEOPLE, fakeSlackUsers, prepareEnv, sleep, weeklyRotaIcs, writeConfig, type Env } from "./harness.js";
+
+const CHAIN = `      - notify_users: [alice@example.com]
+      - wait: 4s
+      - notify_users: [bob@example.com]
+      - wait: 2s
+      - notify_users: [carol@example.com]`;
+
+const root = join(import.meta.dirname, "..", "..");
+
+function startProcess(env: Record<string, string>, configPath: string, output: string[]): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "start", "--config", configPath], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
+  child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
+  return child;
+}
+
+async function ready(url: string): Promise<void> {
+  await waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => null))?.ok, { timeoutMs: 30_000, intervalMs: 100, description: "calpage ready" });
+}
+
+describe.each(BACKENDS)("a killed calpage process resumes escalation exactly once (%s)", (backend) => {
+  let slack: FakeSlack;
+  let env: Env;
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    slack = await startFakeSlack({ users: fakeSlackUsers(), token: "xoxb-e2e-test" });
+    env = await prepareEnv(backend, slack, await getFreePort());
+  });
+
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await slack?.close();
+    await env?.cleanup();
+  });
+
+  it("kill -9 between two steps; after a restart the next step pages once, and the one after that too", async () => {
+    const configPath = writeConfig(env.dir, { ics: weeklyRotaIcs("Alice Example", new Date()), chain: CHAIN });
+    const url = `http://127.0.0.1:${env.env.PORT}`;
+    const first = startProcess(env.env, configPath, output);
+    children.push(first);
+    await ready(url);
+
+    const payload = readFileSync(join(root, "tests/fixtures/payloads/alertmanager-firing.json"), "utf8");
+    const res = await fetch(`${url}/integrations/v1/alertmanager/${AM_TOKEN}/`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+    expect(res.status).toBe(200);
+    const dmTo = (id: string) => slack.callsTo("chat.postMessage").filter((c) => c.args.channel === id);
+    await slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === PEOPLE.alice.id, 10_000);
+
+    // Bob's step is due 4s after Alice's: kill the process hard before that.
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    expect(dmTo(PEOPLE.bob.id)).toHaveLength(0);
+
+    const second = startProcess(env.env, configPath, output);
+    children.push(second);
+    await ready(url);
+    await slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === PEOPLE.bob.id, 15_000);
+    await slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === PEOPLE.carol.id, 15_000);
+    // Give any duplicate a chance to show up (sweep runs every 15 s by default; a stale timer would fire at once).
+    await sleep(3000);
+    expect(dmTo(PEOPLE.alice.id)).toHaveLength(1);
+    expect(dmTo(PEOPLE.bob.id)).toHaveLength(1);
+    expect(dmTo(PEOPLE.carol.id)).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage").filter((c) => c.args.channel === "#alerts" && !c.args.thread_ts)).toHaveLength(1);
+    second.kill("SIGTERM");
+    await new Promise((r) => second.once("exit", r));
+  });
+});
