@@ -1,22 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import postgres from "postgres";
-import {
-  alertmanagerPayload,
-  BENCH_TOKEN,
-  createPoster,
-  createStorage,
-  progress,
-  round,
-  runLanes,
-  startBenchEnv,
-  summarize,
-  type BenchTarget,
-} from "./bench-env.js";
+import { alertmanagerPayload, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
+import { runLanes, runLoadInWorker, type LoadResult } from "./http-load.js";
 import { instrumentCalpage } from "./instrument.js";
 
 /**
@@ -133,7 +122,7 @@ async function measureCeiling(target: BenchTarget, bodies: string[], concurrency
 }
 
 /** The bare insert behind a minimal HTTP server (read body, JSON.parse, insert, answer), driven like calpage. */
-async function measureBareHttpInsert(target: BenchTarget, bodies: string[], concurrency: number): Promise<number> {
+async function measureBareHttpInsert(target: BenchTarget, bodies: string[], warmup: string[], concurrency: number): Promise<LoadResult> {
   const t = await openInsertTarget(target, "barehttp");
   let server: Server | null = null;
   try {
@@ -157,15 +146,8 @@ async function measureBareHttpInsert(target: BenchTarget, bodies: string[], conc
     });
     const s = server;
     await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", () => resolve()));
-    const poster = createPoster(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`, concurrency);
-    try {
-      return await measureBareInserts(bodies, concurrency, async (body) => {
-        const r = await poster.post(body);
-        if (r.status !== 200) throw new Error(`bare HTTP insert answered ${r.status}`);
-      });
-    } finally {
-      poster.close();
-    }
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
+    return await runLoadInWorker({ url, concurrency, warmup, bodies }, () => undefined);
   } finally {
     const s = server;
     if (s) {
@@ -181,47 +163,29 @@ async function measureBareHttpInsert(target: BenchTarget, bodies: string[], conc
 
 export async function benchIngestThroughput(target: BenchTarget, opts: IngestOptions = DEFAULT_INGEST) {
   const bodies = bodiesFor(opts, "Bench");
+  // Warm-up: JIT, connections, prepared statements; on other groups than the measured ones.
+  const warmup = bodiesFor({ ...opts, webhooks: 64, groups: 16 }, "Warmup");
   const env = await startBenchEnv(target, "ingest", CONFIG);
-  let run: { seconds: number; accepted: number; rejected: number; requestMs: number[]; storedAlerts: number; probe: ReturnType<ReturnType<typeof instrumentCalpage>["snapshot"]> };
+  let load: LoadResult;
+  let storedAlerts: number;
+  let snapshot: ReturnType<ReturnType<typeof instrumentCalpage>["snapshot"]>;
   try {
     const probe = instrumentCalpage(env.calpage);
-    const poster = createPoster(env.webhookUrl, opts.concurrency);
-    try {
-      // Warm-up: JIT, connections, prepared statements; on other groups than the measured ones.
-      const warm = bodiesFor({ ...opts, webhooks: 64, groups: 16 }, "Warmup");
-      await runLanes(warm.length, opts.concurrency, async (i) => {
-        await poster.post(warm[i] ?? "");
-      });
-      await sleep(500);
-      const before = await env.calpage.store.read.alerts.countAll();
-
-      progress(`${target.backend} ingest: ${opts.webhooks} webhooks x ${opts.alertsPerWebhook} alerts, ${opts.concurrency} senders, ${opts.groups} groups`);
-      const requestMs: number[] = [];
-      let accepted = 0;
-      let rejected = 0;
-      probe.reset();
-      const t0 = performance.now();
-      await runLanes(bodies.length, opts.concurrency, async (i) => {
-        const s = performance.now();
-        const r = await poster.post(bodies[i] ?? "");
-        requestMs.push(performance.now() - s);
-        if (r.status >= 200 && r.status < 300) accepted += opts.alertsPerWebhook;
-        else if (++rejected <= 3) progress(`webhook answered ${r.status}: ${r.body.slice(0, 200)}`);
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      const snapshot = probe.snapshot();
-      const storedAlerts = (await env.calpage.store.read.alerts.countAll()) - before;
-      run = { seconds, accepted, rejected, requestMs, storedAlerts, probe: snapshot };
-    } finally {
-      poster.close();
-    }
+    progress(`${target.backend} ingest: ${opts.webhooks} webhooks x ${opts.alertsPerWebhook} alerts, ${opts.concurrency} senders, ${opts.groups} groups`);
+    const before = await env.calpage.store.read.alerts.countAll();
+    load = await runLoadInWorker({ url: env.webhookUrl, concurrency: opts.concurrency, warmup, bodies }, () => probe.reset());
+    snapshot = probe.snapshot();
+    for (const f of load.failures) progress(`webhook failed: ${f}`);
+    storedAlerts = (await env.calpage.store.read.alerts.countAll()) - before - warmup.length * opts.alertsPerWebhook;
   } finally {
     await env.stop();
   }
+  const run = { seconds: load.seconds, accepted: load.ok * opts.alertsPerWebhook, rejected: load.failed, requestMs: load.requestMs, storedAlerts, probe: snapshot };
 
   progress(`${target.backend} ingest: ${round(run.accepted / run.seconds)} alerts/s; measuring the bare-insert ceiling`);
   const ceilingSeconds = await measureCeiling(target, bodies, opts.concurrency);
-  const bareHttpSeconds = await measureBareHttpInsert(target, bodies, opts.concurrency);
+  const bareHttp = await measureBareHttpInsert(target, bodies, warmup, opts.concurrency);
+  const bareHttpSeconds = bareHttp.seconds;
 
   const alertsPerSecond = run.accepted / run.seconds;
   const totalAlerts = opts.webhooks * opts.alertsPerWebhook;

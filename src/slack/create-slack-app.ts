@@ -5,6 +5,7 @@ import type { Config } from "../config/config-types.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import { registerActions } from "./listeners/register-actions.js";
 import { registerCommands } from "./listeners/register-commands.js";
+import { registerEvents } from "./listeners/register-events.js";
 
 export interface SlackApp {
   /** Listener for POST /slack/events in HTTP mode; null in Socket Mode. */
@@ -50,6 +51,7 @@ export async function createSlackApp(config: Config, deps: { actions: GroupActio
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, deps.actions);
   registerCommands(app, config, deps.schedules);
+  registerEvents(app, config, deps.schedules);
   await app.init();
   return {
     requestListener: receiver ? receiver.requestListener : null,
