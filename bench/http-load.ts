@@ -86,14 +86,14 @@ interface LoadJob {
 
 type LoadMessage = { type: "measuring" } | { type: "done"; result: LoadResult } | { type: "error"; message: string };
 
-/** POSTs `bodies` (after `warmup`, untimed) on `concurrency` lanes in this thread. */
-export async function runLoad(job: Omit<LoadJob, "kind">, onMeasuring: () => void = () => undefined): Promise<LoadResult> {
+/** POSTs `bodies` (after `warmup`, untimed) on `concurrency` lanes in this thread; awaits `beforeMeasuring` in between. */
+export async function runLoad(job: Omit<LoadJob, "kind">, beforeMeasuring: () => Promise<void> = async () => undefined): Promise<LoadResult> {
   const poster = createPoster(job.url, job.concurrency);
   try {
     await runLanes(job.warmup.length, job.concurrency, async (i) => {
       await poster.post(job.warmup[i] ?? "");
     });
-    onMeasuring();
+    await beforeMeasuring();
     const requestMs: number[] = [];
     const failures: string[] = [];
     let ok = 0;
@@ -121,10 +121,10 @@ export async function runLoad(job: Omit<LoadJob, "kind">, onMeasuring: () => voi
 }
 
 /**
- * {@link runLoad} in a worker thread. `onMeasuring` is called (in this thread) when the warm-up
- * is over and the timed part starts. The worker is ended after `timeoutMs` at the latest.
+ * {@link runLoad} in a worker thread. When the warm-up is over, `beforeMeasuring` runs (in this
+ * thread) and the timed part starts once it has resolved. The worker is ended after `timeoutMs` at the latest.
  */
-export function runLoadInWorker(job: Omit<LoadJob, "kind">, onMeasuring: () => void, timeoutMs = 120_000): Promise<LoadResult> {
+export function runLoadInWorker(job: Omit<LoadJob, "kind">, beforeMeasuring: () => void | Promise<void>, timeoutMs = 120_000): Promise<LoadResult> {
   // Workers do not inherit tsx's loader hooks on Node 20: register them before importing this file.
   const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const data: LoadJob = { kind: "calpage-bench-load", ...job };
@@ -140,7 +140,12 @@ export function runLoadInWorker(job: Omit<LoadJob, "kind">, onMeasuring: () => v
       void worker.terminate();
     };
     worker.on("message", (m: LoadMessage) => {
-      if (m.type === "measuring") onMeasuring();
+      if (m.type === "measuring") {
+        Promise.resolve(beforeMeasuring()).then(
+          () => worker.postMessage("go"),
+          (e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
+        );
+      }
       else if (m.type === "done") finish(() => resolve(m.result));
       else finish(() => reject(new Error(`load worker: ${m.message}`)));
     });
@@ -152,7 +157,12 @@ export function runLoadInWorker(job: Omit<LoadJob, "kind">, onMeasuring: () => v
 if (!isMainThread && (workerData as LoadJob | undefined)?.kind === "calpage-bench-load") {
   const job = workerData as LoadJob;
   const send = (m: LoadMessage) => parentPort?.postMessage(m);
-  runLoad(job, () => send({ type: "measuring" })).then(
+  const go = () =>
+    new Promise<void>((resolve) => {
+      parentPort?.once("message", () => resolve());
+      send({ type: "measuring" });
+    });
+  runLoad(job, go).then(
     (result) => send({ type: "done", result }),
     (error: unknown) => send({ type: "error", message: error instanceof Error ? error.message : String(error) }),
   );

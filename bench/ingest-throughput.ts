@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import postgres from "postgres";
 import { alertmanagerPayload, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
 import { runLanes, runLoadInWorker, type LoadResult } from "./http-load.js";
-import { instrumentCalpage } from "./instrument.js";
+import { instrumentCalpage, startCpuProfile } from "./instrument.js";
 
 /**
  * Alerts per second accepted by `POST /integrations/v1/alertmanager/<token>/`: 10 alerts per
@@ -173,8 +173,13 @@ export async function benchIngestThroughput(target: BenchTarget, opts: IngestOpt
     const probe = instrumentCalpage(env.calpage);
     progress(`${target.backend} ingest: ${opts.webhooks} webhooks x ${opts.alertsPerWebhook} alerts, ${opts.concurrency} senders, ${opts.groups} groups`);
     const before = await env.calpage.store.read.alerts.countAll();
-    load = await runLoadInWorker({ url: env.webhookUrl, concurrency: opts.concurrency, warmup, bodies }, () => probe.reset());
+    let stopProfile = async () => undefined as void;
+    load = await runLoadInWorker({ url: env.webhookUrl, concurrency: opts.concurrency, warmup, bodies }, async () => {
+      stopProfile = await startCpuProfile(`ingest-${target.backend}`);
+      probe.reset();
+    });
     snapshot = probe.snapshot();
+    await stopProfile();
     for (const f of load.failures) progress(`webhook failed: ${f}`);
     storedAlerts = (await env.calpage.store.read.alerts.countAll()) - before - warmup.length * opts.alertsPerWebhook;
   } finally {

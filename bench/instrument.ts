@@ -84,3 +84,28 @@ export function instrumentCalpage(calpage: Calpage) {
     },
   };
 }
+
+/**
+ * Optional CPU profile of this thread over a measured window: set `BENCH_CPU_PROFILE_DIR` and a
+ * `.cpuprofile` per window is written there (open it in Chrome DevTools or speedscope).
+ */
+export async function startCpuProfile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return async () => undefined;
+  const { Session } = await import("node:inspector/promises");
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${name}-${Date.now()}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    process.stderr.write(`[bench] CPU profile written to ${file}\n`);
+  };
+}

@@ -79,11 +79,12 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       }
       // Listen before run(): workers are created (and may lock jobs) while run() is starting.
       const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-      events.on("worker:create", ({ worker }) => {
-        workerIds.add(worker.workerId);
+      // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
+      events.on("pool:create", ({ workerPool }) => {
+        workerIds.add(workerPool.id);
       });
-      events.on("worker:release", ({ worker }) => {
-        workerIds.delete(worker.workerId);
+      events.on("pool:release", ({ workerPool }) => {
+        workerIds.delete(workerPool.id);
       });
       runner = await run({
         events,

@@ -21,17 +21,18 @@ export function sqliteJobQueue(db: Db, added: Date[], now: () => number = Date.n
           values (${spec.task}, ${payload}, ${runAt}, null, ${spec.queue ?? null}, 0, ${max}, ${now()})`);
         return;
       }
-      await db.run(sql`update jobs set job_key = null where job_key = ${spec.jobKey} and locked_at is not null`);
+      // As Graphile Worker: the running job keeps running but, having lost its key, is not retried if it fails.
+      await db.run(sql`update jobs set job_key = null, attempts = max_attempts where job_key = ${spec.jobKey} and locked_at is not null`);
       const keepRunAt = spec.jobKeyMode === "preserve_run_at";
       await db.run(sql`insert into jobs (task, payload, run_at, job_key, queue, attempts, max_attempts, created_at)
         values (${spec.task}, ${payload}, ${runAt}, ${spec.jobKey}, ${spec.queue ?? null}, 0, ${max}, ${now()})
         on conflict (job_key) do update set task = excluded.task, payload = excluded.payload,
-          run_at = ${keepRunAt ? sql`jobs.run_at` : sql`excluded.run_at`}, queue = excluded.queue,
+          run_at = ${keepRunAt ? sql`case when jobs.attempts = 0 then jobs.run_at else excluded.run_at end` : sql`excluded.run_at`}, queue = excluded.queue,
           attempts = 0, max_attempts = excluded.max_attempts, last_error = null`);
     },
     async remove(jobKey: string) {
       await db.run(sql`delete from jobs where job_key = ${jobKey} and locked_at is null`);
-      await db.run(sql`update jobs set job_key = null where job_key = ${jobKey}`);
+      await db.run(sql`update jobs set job_key = null, attempts = max_attempts where job_key = ${jobKey}`);
     },
   };
 }
