@@ -42,7 +42,12 @@ function cleanName(text: string): string {
     .trim();
 }
 
+const indexCache = new WeakMap<ScheduleUser[], Map<string, Set<string>>>();
+
+/** Normalised identifier -> emails. Cached per users array (finalSchedule matches thousands of occurrences). */
 function buildIndex(users: ScheduleUser[]): Map<string, Set<string>> {
+  const cached = indexCache.get(users);
+  if (cached) return cached;
   const index = new Map<string, Set<string>>();
   const add = (key: string, email: string) => {
     const k = norm(key);
@@ -63,6 +68,7 @@ function buildIndex(users: ScheduleUser[]): Map<string, Set<string>> {
   }
   // `alice` for alice@example.com, unless two users share that local part.
   for (const [local, emails] of localParts) if (emails.length === 1 && !index.has(norm(local))) add(local, emails[0]!);
+  indexCache.set(users, index);
   return index;
 }
 

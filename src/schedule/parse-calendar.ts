@@ -298,7 +298,6 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
     sv.kind === "date"
       ? { allDay: true, zone: ctx.floating, startWall: sv.wall }
       : { allDay: false, zone: zoneOfValue(sv, ctx, uid, ctx.floating), startWall: sv.wall };
-  if (sv.kind === "datetime" && sv.utc) frame.startWall = sv.wall;
   const rules = frame.zone.rules;
   const start = wallToInstant(frame.startWall, rules);
   // Keep the wall time as the zone shows it (a 02:30 start on a spring-forward night shows as 03:30).

@@ -37,7 +37,7 @@ function intList(value: string, min: number, max: number, allowNegative: boolean
     if (!/^[+-]?\d+$/.test(t)) throw new Error(`not a number: ${t}`);
     const n = Number(t);
     const abs = Math.abs(n);
-    if ((n < 0 && !allowNegative) || abs < min || abs > max || (allowNegative && n === 0 && min > 0)) throw new Error(`out of range: ${t}`);
+    if ((n < 0 && !allowNegative) || abs < min || abs > max) throw new Error(`out of range: ${t}`);
     out.push(n);
   }
   return out;

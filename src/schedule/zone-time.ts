@@ -37,10 +37,64 @@ export function ianaRules(name: string): TimeZoneRules | null {
   let rules: TimeZoneRules | null = null;
   if (canonical !== null) {
     const zone = IANAZone.create(canonical);
-    rules = { name: canonical, offset: (ms) => zone.offset(ms) };
+    rules = { name: canonical, offset: tabulatedOffsets((ms) => zone.offset(ms)) };
   }
   ianaCache.set(name, rules);
   return rules;
+}
+
+interface YearTable {
+  starts: number[];
+  offsets: number[];
+}
+
+/**
+ * Wraps a slow exact offset function (luxon asks Intl, ~20µs a call) in per-year transition
+ * tables: each year is sampled daily and every change located to the millisecond, then lookups
+ * are a binary search. Exact as long as a zone changes offset at most once a day.
+ */
+function tabulatedOffsets(exact: (ms: number) => number): (ms: number) => number {
+  const years = new Map<number, YearTable>();
+  return (ms) => {
+    const year = new Date(ms).getUTCFullYear();
+    let table = years.get(year);
+    if (!table) {
+      table = buildYear(exact, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
+      years.set(year, table);
+    }
+    const { starts, offsets } = table;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return offsets[lo]!;
+  };
+}
+
+function buildYear(exact: (ms: number) => number, from: number, to: number): YearTable {
+  const starts = [from];
+  const offsets = [exact(from)];
+  let prev = from;
+  for (let t = Math.min(from + DAY, to - 1); prev < to - 1; t = Math.min(t + DAY, to - 1)) {
+    const o = exact(t);
+    if (o !== offsets[offsets.length - 1]) {
+      // First millisecond in (prev, t] with the new offset.
+      let lo = prev;
+      let hi = t;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (exact(mid) === o) hi = mid;
+        else lo = mid;
+      }
+      starts.push(hi);
+      offsets.push(o);
+    }
+    prev = t;
+  }
+  return { starts, offsets };
 }
 
 /** The wall time shown by `rules` at the instant `epochMs`. */

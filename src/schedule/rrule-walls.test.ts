@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { iterateRruleWalls, parseRrule } from "./rrule-walls.js";
+
+const walls = (rule: string, dtstart: string, n = 10) => {
+  const out: string[] = [];
+  iterateRruleWalls(parseRrule(rule), Date.parse(`${dtstart}Z`), null, (w) => {
+    out.push(new Date(w).toISOString().slice(0, 16));
+    return out.length < n;
+  });
+  return out;
+};
+
+describe("parseRrule", () => {
+  it.each(["FREQ=FORTNIGHTLY", "INTERVAL=2", "FREQ=WEEKLY;BYDAY=XX", "FREQ=WEEKLY;BYDAY=0MO", "FREQ=MONTHLY;BYMONTHDAY=32", "FREQ=DAILY;COUNT=0", "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=DAILY;UNTIL=2026", "FREQ"])(
+    "rejects %j",
+    (rule) => expect(() => parseRrule(rule)).toThrow(),
+  );
+
+  it("accepts lower case, a leading RRULE: and ignores X- and RFC 7529 parts", () => {
+    const r = parseRrule("RRULE:freq=weekly;byday=mo,-1fr;X-EVOLUTION-ENDDATE=20260101T000000Z;RSCALE=GREGORIAN;SKIP=OMIT");
+    expect(r.freq).toBe(2);
+    expect(r.until).toBeNull();
+  });
+
+  it.each([
+    ["UNTIL=20260305T040000Z", { kind: "utc", epochMs: Date.parse("2026-03-05T04:00:00Z") }],
+    ["UNTIL=20260305T040000", { kind: "local", wall: Date.parse("2026-03-05T04:00:00Z") }],
+    ["UNTIL=20260305", { kind: "date", wall: Date.parse("2026-03-05T00:00:00Z") }],
+  ])("keeps %s apart from the rule", (until, expected) => expect(parseRrule(`FREQ=DAILY;${until}`).until).toEqual(expected));
+});
+
+describe("iterateRruleWalls (RFC 5545 §3.8.5.3 examples, on wall times)", () => {
+  it("monthly on the first Friday", () => {
+    expect(walls("FREQ=MONTHLY;COUNT=3;BYDAY=1FR", "1997-09-05T09:00")).toEqual(["1997-09-05T09:00", "1997-10-03T09:00", "1997-11-07T09:00"]);
+  });
+
+  it("the third instance of Tuesday-Thursday in a month (BYSETPOS)", () => {
+    expect(walls("FREQ=MONTHLY;COUNT=3;BYDAY=TU,WE,TH;BYSETPOS=3", "1997-09-04T09:00")).toEqual(["1997-09-04T09:00", "1997-10-07T09:00", "1997-11-06T09:00"]);
+  });
+
+  it("every other week on Tuesday and Thursday", () => {
+    expect(walls("FREQ=WEEKLY;INTERVAL=2;COUNT=4;WKST=SU;BYDAY=TU,TH", "1997-09-02T09:00")).toEqual(["1997-09-02T09:00", "1997-09-04T09:00", "1997-09-16T09:00", "1997-09-18T09:00"]);
+  });
+
+  it("the last day of the month and yearly in June and July", () => {
+    expect(walls("FREQ=MONTHLY;BYMONTHDAY=-1", "2026-01-31T09:00", 3)).toEqual(["2026-01-31T09:00", "2026-02-28T09:00", "2026-03-31T09:00"]);
+    expect(walls("FREQ=YEARLY;COUNT=4;BYMONTH=6,7", "1997-06-10T09:00")).toEqual(["1997-06-10T09:00", "1997-07-10T09:00", "1998-06-10T09:00", "1998-07-10T09:00"]);
+  });
+});
