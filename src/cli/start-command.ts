@@ -1,0 +1,30 @@
+import { createCalpage } from "../app/create-calpage.js";
+import type { CliCommand } from "./cli-command.js";
+
+export const startCommand: CliCommand = {
+  usage: "start",
+  summary: "run the server (HTTP on PORT, default 8080)",
+  async run(ctx) {
+    const config = ctx.config();
+    const app = await createCalpage(config);
+    const port = await app.start();
+    const backend = config.env.databaseUrl ? "Postgres" : `SQLite (${config.env.sqlitePath})`;
+    ctx.out(`calpage listening on :${port} with ${backend}; config ${config.path}`);
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.out(`calpage: ${signal}, shutting down`);
+      app.stop().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          ctx.err(String(e));
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGINT", () => shutdown("SIGINT"));
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    return -1;
+  },
+};

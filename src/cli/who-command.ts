@@ -1,0 +1,31 @@
+import type { CliCommand } from "./cli-command.js";
+import { openSchedules } from "./open-schedules.js";
+import { parseTimeOption } from "./parse-time-option.js";
+
+export const whoCommand: CliCommand = {
+  usage: "who [schedule] [--at ISO-time]",
+  summary: "print who is on call now (from the stored copy when a feed is unreachable)",
+  async run(ctx) {
+    const at = ctx.option("--at");
+    const config = ctx.config();
+    const wanted = ctx.args[0];
+    const list = wanted ? config.schedules.filter((s) => s.name === wanted) : config.schedules;
+    if (wanted && list.length === 0) {
+      ctx.err(`calpage: no schedule called "${wanted}" in ${ctx.configPath} (schedules: ${config.schedules.map((s) => s.name).join(", ") || "none"})`);
+      return 2;
+    }
+    const when = parseTimeOption("--at", at, new Date());
+    if (!when.ok) {
+      ctx.err(`calpage: ${when.errors[0]}`);
+      return 2;
+    }
+    const { store, schedules } = await openSchedules(config, ctx.err);
+    const names = new Map(config.users.map((u) => [u.email, u.name]));
+    for (const s of list) {
+      const who = schedules.whoIsOnCall(s.name, when.value);
+      ctx.out(`${s.name}: ${who.length ? who.map((e) => `${names.get(e) ?? e} <${e}>`).join(", ") : "nobody is on call"}`);
+    }
+    await store.close();
+    return 0;
+  },
+};
