@@ -5,13 +5,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createCalpage, type Calpage } from "../src/app/create-calpage.js";
 import type { Config } from "../src/config/config-types.js";
 import { parseConfig } from "../src/config/parse-config.js";
-import { startFakeSlack, type FakeSlack } from "../tests/support/fake-slack.js";
 import { createTestDatabase } from "../tests/support/postgres.js";
+import { startBenchWorker, type BenchWorker } from "./bench-worker.js";
 
 /**
  * Shared plumbing for the benchmarks: a throwaway store (SQLite file in a temp dir or a fresh
- * Postgres database), the fake Slack Web API, a calpage instance on loopback, an HTTP poster with
- * keep-alive, Alertmanager payloads and percentiles. Progress goes to stderr; stdout is reserved
+ * Postgres database), a bench worker thread (fake Slack Web API + load generator), a calpage
+ * instance on loopback in this thread, Alertmanager payloads and percentiles. Progress goes to stderr; stdout is reserved
  * for run.ts's single JSON document.
  */
 
@@ -71,26 +71,26 @@ export async function createStorage(target: BenchTarget, name: string): Promise<
   return { backend: "postgres", env: { DATABASE_URL: db.url }, sqlitePath: null, databaseUrl: db.url, cleanup: () => db.drop() };
 }
 
-/** A running calpage with its fake Slack and storage. */
+/** A running calpage with its bench worker (fake Slack, load generator) and storage. */
 export interface BenchEnv {
   calpage: Calpage;
   config: Config;
-  slack: FakeSlack;
+  worker: BenchWorker;
   /** `http://127.0.0.1:<port>/integrations/v1/alertmanager/<token>/` */
   webhookUrl: string;
   /** Lines calpage logged that report a failure (job failures and the like). */
   failures: string[];
-  /** Stops calpage and the fake Slack, and deletes the storage. Safe to call twice. */
+  /** Stops calpage and the worker, and deletes the storage. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts calpage on 127.0.0.1 (random port) against fresh storage and a fake Slack.
+ * Starts calpage on 127.0.0.1 (random port) against fresh storage and a fake Slack (in the worker).
  * `configBody` is the YAML after `users:`/`schedules:` (escalation_chains and integrations); use
  * {@link BENCH_TOKEN} as the integration token.
  */
 export async function startBenchEnv(target: BenchTarget, name: string, configBody: string): Promise<BenchEnv> {
-  const slack = await startFakeSlack({ users: SLACK_USERS });
+  const worker = await startBenchWorker();
   let storage: BenchStorage | null = null;
   let calpage: Calpage | null = null;
   const failures: string[] = [];
@@ -99,16 +99,17 @@ export async function startBenchEnv(target: BenchTarget, name: string, configBod
     if (stopped) return;
     stopped = true;
     await calpage?.stop().catch((e: unknown) => progress(`stopping calpage: ${String(e)}`));
-    await slack.close().catch(() => undefined);
+    await worker.close().catch(() => undefined);
     await storage?.cleanup().catch((e: unknown) => progress(`cleaning up storage: ${String(e)}`));
   };
   try {
+    const slackUrl = await worker.startSlack(SLACK_USERS);
     storage = await createStorage(target, name);
     const env = {
       ...storage.env,
       SLACK_BOT_TOKEN: "xoxb-bench-token",
       SLACK_SIGNING_SECRET: "bench-signing-secret",
-      SLACK_API_URL: slack.url,
+      SLACK_API_URL: slackUrl,
     };
     const yaml = `timezone: UTC\n${USERS_YAML}${configBody}`;
     const parsed = parseConfig(yaml, join(tmpdir(), "calpage-bench.yaml"), env);
@@ -123,7 +124,7 @@ export async function startBenchEnv(target: BenchTarget, name: string, configBod
       },
     });
     const port = await calpage.start(0, "127.0.0.1");
-    return { calpage, config, slack, webhookUrl: `http://127.0.0.1:${port}/integrations/v1/alertmanager/${BENCH_TOKEN}/`, failures, stop };
+    return { calpage, config, worker, webhookUrl: `http://127.0.0.1:${port}/integrations/v1/alertmanager/${BENCH_TOKEN}/`, failures, stop };
   } catch (error) {
     await stop();
     throw error;

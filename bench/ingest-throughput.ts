@@ -5,7 +5,8 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import postgres from "postgres";
 import { alertmanagerPayload, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
-import { runLanes, runLoadInWorker, type LoadResult } from "./http-load.js";
+import { startBenchWorker, type LoadResult } from "./bench-worker.js";
+import { runLanes } from "./http-load.js";
 import { instrumentCalpage, startCpuProfile } from "./instrument.js";
 
 /**
@@ -147,7 +148,12 @@ async function measureBareHttpInsert(target: BenchTarget, bodies: string[], warm
     const s = server;
     await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", () => resolve()));
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
-    return await runLoadInWorker({ url, concurrency, warmup, bodies }, () => undefined);
+    const worker = await startBenchWorker();
+    try {
+      return await worker.load({ url, concurrency, warmup, bodies }, () => undefined);
+    } finally {
+      await worker.close();
+    }
   } finally {
     const s = server;
     if (s) {
@@ -174,7 +180,7 @@ export async function benchIngestThroughput(target: BenchTarget, opts: IngestOpt
     progress(`${target.backend} ingest: ${opts.webhooks} webhooks x ${opts.alertsPerWebhook} alerts, ${opts.concurrency} senders, ${opts.groups} groups`);
     const before = await env.calpage.store.read.alerts.countAll();
     let stopProfile = async () => undefined as void;
-    load = await runLoadInWorker({ url: env.webhookUrl, concurrency: opts.concurrency, warmup, bodies }, async () => {
+    load = await env.worker.load({ url: env.webhookUrl, concurrency: opts.concurrency, warmup, bodies }, async () => {
       stopProfile = await startCpuProfile(`ingest-${target.backend}`);
       probe.reset();
     });

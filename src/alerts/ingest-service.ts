@@ -82,7 +82,8 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       silenceUrl: null,
       chain: chain?.name ?? null,
       chainSteps: chain?.steps ?? [],
-      channel: route.channel,
+      // A route with post_to_slack: false keeps the group out of channels (DMs and the log still work).
+      channel: route.postToSlack === false ? null : route.channel,
       alertCount: g.alerts.length,
       firstAlertAt: now,
       lastAlertAt: now,

@@ -3,7 +3,7 @@ import type { IntegrationConfig, Matcher, MatcherOp, RouteConfig } from "../conf
 import { selectRoute } from "./select-route.js";
 
 const m = (name: string, op: MatcherOp, value: string): Matcher => ({ name, op, value });
-const route = (matchers: Matcher[], chain: string | null, channel: string | null): RouteConfig => ({ matchers, chain, channel });
+const route = (matchers: Matcher[], chain: string | null, channel: string | null): RouteConfig => ({ matchers, chain, channel, postToSlack: true });
 
 const integration: IntegrationConfig = {
   name: "prometheus",
@@ -11,6 +11,10 @@ const integration: IntegrationConfig = {
   token: "t",
   chain: "default-chain",
   channel: "#alerts",
+  postToSlack: true,
+  mapping: null,
+  heartbeatSeconds: null,
+  rateLimitPerMinute: 6000,
   routes: [
     route([m("severity", "=", "critical"), m("team", "=", "db")], "db-critical", "#db-pager"),
     route([m("team", "=", "db")], "db", null),

@@ -7,6 +7,8 @@ export interface RouteSelection {
   index: number | null;
   chain: string | null;
   channel: string | null;
+  /** False when the route (or the integration) turns channel posting off. */
+  postToSlack: boolean;
 }
 
 /**
@@ -15,11 +17,17 @@ export interface RouteSelection {
  * integration's own chain and channel.
  */
 export function selectRoute(
-  integration: Pick<IntegrationConfig, "routes" | "chain" | "channel">,
+  integration: Pick<IntegrationConfig, "routes" | "chain" | "channel"> & Partial<Pick<IntegrationConfig, "postToSlack">>,
   labels: Readonly<Record<string, string>>,
 ): RouteSelection {
   const index = integration.routes.findIndex((route) => matchesAll(route.matchers, labels));
   const route = index === -1 ? undefined : integration.routes[index];
-  if (route === undefined) return { index: null, chain: integration.chain, channel: integration.channel };
-  return { index, chain: route.chain ?? integration.chain, channel: route.channel ?? integration.channel };
+  const integrationPosts = integration.postToSlack !== false;
+  if (route === undefined) return { index: null, chain: integration.chain, channel: integration.channel, postToSlack: integrationPosts };
+  return {
+    index,
+    chain: route.chain ?? integration.chain,
+    channel: route.channel ?? integration.channel,
+    postToSlack: route.postToSlack ?? integrationPosts,
+  };
 }

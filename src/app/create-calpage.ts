@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { createGroupActions } from "../alerts/group-actions.js";
+import { createHeartbeatService } from "../alerts/heartbeat-service.js";
 import { createIngestService } from "../alerts/ingest-service.js";
+import { requestSlackNotice } from "../alerts/request-slack-notice.js";
 import type { Config } from "../config/config-types.js";
 import { makeEscalationStepHandler } from "../escalation/step-handler.js";
 import { createHttpServer } from "../http/http-server.js";
@@ -16,6 +18,7 @@ import { systemClock } from "../shared/clock.js";
 import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
 import { createSlackApp, missingSlackSettings, type SlackApp } from "../slack/create-slack-app.js";
 import { createSlackUserCache } from "../slack/slack-user-cache.js";
+import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
 import { makeSlackSyncHandler } from "../slack/sync-handler.js";
 import { createWebSlackApi } from "../slack/web-slack-api.js";
 import { createStore } from "./create-store.js";
@@ -58,6 +61,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const deps = { oncall: schedules, users };
   const ingest = createIngestService(store, config, deps);
   const actions = createGroupActions(store, deps);
+  const heartbeats = createHeartbeatService(store, config, ingest);
 
   const missing = missingSlackSettings(config);
   let slackApp: SlackApp | null = null;
@@ -66,7 +70,28 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
 
   const server = createHttpServer({
     metrics,
-    integrations: createIntegrationRoutes(config, ingest, metrics, now),
+    integrations: createIntegrationRoutes({
+      config,
+      ingest,
+      heartbeats,
+      metrics,
+      now,
+      onRateLimited: (integration, at) => {
+        const channel = integration.channel ?? integration.routes.find((r) => r.channel)?.channel;
+        log(`integration ${integration.name} is over its limit of ${integration.rateLimitPerMinute} alerts a minute; answering 429`);
+        if (!channel) return;
+        void store
+          .transaction((tx) =>
+            requestSlackNotice(
+              tx,
+              channel,
+              `:warning: *${integration.name}* is sending more than ${integration.rateLimitPerMinute} alerts a minute. calpage answers HTTP 429 with Retry-After, so the sender retries later; nothing it already accepted is lost.`,
+              at,
+            ),
+          )
+          .catch((e) => onError("slack.notice", e));
+      },
+    }),
     slack: slackApp?.requestListener ?? null,
     slackUnavailableReason: `Slack is not configured: set ${missing.join(", ")}`,
     ready: async () => {
@@ -84,6 +109,8 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     "escalation.step": makeEscalationStepHandler(store, clock, deps),
     "notify.page": makePageHandler(store, slackApi, slackUsers, config, now),
     "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
+    "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
+    "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
     sweep: makeSweepHandler(store, now),
   };
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -98,6 +125,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     async start(port = config.env.port, host?: string): Promise<number> {
       await schedules.start();
       await runner.start(handlers);
+      await heartbeats.start(now());
       await slackApp?.start();
       const sweepEvery = opts.sweepEveryMs ?? 15_000;
       sweepTimer = setInterval(() => {

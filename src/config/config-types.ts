@@ -14,6 +14,24 @@ export interface UserConfig {
   slackId: string | null;
   /** Slack handle without @ (matched in calendar event summaries). */
   slackHandle: string | null;
+  /** Personal ladders; null = the team-wide `notification_rules`. */
+  notificationRules: NotificationRules | null;
+  /** Secret for GET /ical/users/<email>.ics?token=…; null = no personal export. */
+  exportToken: string | null;
+}
+
+/** One rung of a personal notification ladder. */
+export type LadderStep =
+  | { type: "slack_dm" }
+  | { type: "sms" }
+  | { type: "call" }
+  /** Call, and while the group stays unacknowledged and the call is not answered, call again every `everySeconds`, at most `times` calls. */
+  | { type: "call_until_answered"; everySeconds: number; times: number }
+  | { type: "wait"; seconds: number };
+
+export interface NotificationRules {
+  default: LadderStep[];
+  important: LadderStep[];
 }
 
 export interface ScheduleConfig {
@@ -26,13 +44,33 @@ export interface ScheduleConfig {
   /** Slack channel (id or #name) for announcements and warnings; null = none. */
   channel: string | null;
   refreshSeconds: number;
+  /** Secret for GET /ical/schedules/<name>.ics?token=…; null = no export. */
+  exportToken: string | null;
+  /** Slack user group handle (without @) kept equal to who is on call; null = none. */
+  userGroup: string | null;
+  /** Post "now on call / next" announcements in `channel` (default true when a channel is set). */
+  announce: boolean;
 }
+
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 
 export type EscalationStep =
   | { type: "wait"; seconds: number }
   | { type: "notify_schedule"; schedule: string; important: boolean }
   | { type: "notify_users"; users: string[]; important: boolean }
-  | { type: "repeat"; times: number };
+  /** One user per alert group, rotating across groups. */
+  | { type: "notify_round_robin"; users: string[]; important: boolean }
+  /** The members of a Slack user group (handle without @, or an S… id). */
+  | { type: "notify_user_group"; group: string; important: boolean }
+  /** An @here / @channel mention in the alert's channel. */
+  | { type: "notify_channel"; mention: "here" | "channel" }
+  | { type: "webhook"; url: string; timeoutSeconds: number; retries: number }
+  | { type: "resolve" }
+  | { type: "repeat"; times: number }
+  /** Continue only inside the window (local wall time in `timezone`, `from` < `to` or overnight when `from` > `to`); otherwise wait for its next start. */
+  | { type: "if_time"; from: string; to: string; days: Weekday[]; timezone: string }
+  /** Continue only if the group received more than `count` alerts in the last `withinSeconds`. */
+  | { type: "if_alerts"; count: number; withinSeconds: number };
 
 export interface EscalationChainConfig {
   name: string;
@@ -51,6 +89,17 @@ export interface RouteConfig {
   matchers: Matcher[];
   chain: string | null;
   channel: string | null;
+  /** False: alert groups of this route are stored and escalated but not posted in a channel. */
+  postToSlack: boolean;
+}
+
+/** Where a webhook integration finds things in arbitrary JSON (dotted paths like `data.alert.name`). */
+export interface WebhookMappingConfig {
+  title?: string;
+  message?: string;
+  groupingKey?: string;
+  severity?: string;
+  resolveWhen?: { path: string; equals: string };
 }
 
 export type IntegrationType = "alertmanager" | "grafana_alerting" | "webhook";
@@ -63,6 +112,27 @@ export interface IntegrationConfig {
   routes: RouteConfig[];
   chain: string | null;
   channel: string | null;
+  postToSlack: boolean;
+  /** Webhook integrations only; null = defaults (title, message, alert_uid, …). */
+  mapping: WebhookMappingConfig | null;
+  /** Expected heartbeat interval; null = no heartbeat monitoring. */
+  heartbeatSeconds: number | null;
+  /** Accepted alerts per minute before answering 429 (default 6000). */
+  rateLimitPerMinute: number;
+}
+
+export interface PagingLimits {
+  /** Per phone number, within `windowSeconds`; the rest is bundled into one "N more alerts" message. */
+  smsPerWindow: number;
+  callsPerWindow: number;
+  windowSeconds: number;
+}
+
+export interface TwilioEnv {
+  accountSid: string | null;
+  authToken: string | null;
+  fromNumber: string | null;
+  apiUrl: string | null;
 }
 
 export interface SlackEnv {
@@ -80,6 +150,9 @@ export interface Config {
   schedules: ScheduleConfig[];
   escalationChains: EscalationChainConfig[];
   integrations: IntegrationConfig[];
+  /** Team-wide ladders for users without their own. */
+  notificationRules: NotificationRules;
+  paging: PagingLimits;
   /** Environment-derived settings. */
   env: {
     databaseUrl: string | null;
@@ -88,6 +161,7 @@ export interface Config {
     port: number;
     publicUrl: string;
     slack: SlackEnv;
+    twilio: TwilioEnv;
   };
 }
 

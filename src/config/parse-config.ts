@@ -1,23 +1,28 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { IANAZone } from "luxon";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import { parseDuration } from "../shared/duration.js";
+import { parseJsonPath } from "../alerts/json-path.js";
 import { fail, ok, type Result } from "../shared/result.js";
+import { Checker, describe, isEmpty, joinKey, missingReference, suggest } from "./config-checker.js";
 import type {
   Config,
   ConfigProblem,
-  EscalationChainConfig,
-  EscalationStep,
   IntegrationConfig,
   IntegrationType,
   Matcher,
+  NotificationRules,
   RouteConfig,
   ScheduleConfig,
   UserConfig,
+  WebhookMappingConfig,
 } from "./config-types.js";
 import { parseMatcherList } from "./parse-matcher.js";
 import { substituteEnv } from "./substitute-env.js";
+import { userGroup as validateUserGroup, validateChains, type UserLookup } from "./validate-chains.js";
+import { validateEnv } from "./validate-env.js";
+import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
+
+export { suggest } from "./config-checker.js";
 
 export interface ParseConfigOptions {
   /**
@@ -156,175 +161,32 @@ function indexDocument(
   };
 }
 
-function joinKey(parent: string, key: string): string {
-  return parent === "" ? key : `${parent}.${key}`;
-}
-
-function parentPath(p: string): string {
-  const m = /^(.*)(\[\d+\]|\.[^.[\]]*)$/s.exec(p);
-  return m ? m[1]! : "";
-}
-
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   // Stable: problems on one line keep discovery order; env problems (no line) go last.
   return [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Checker: problem collection and small typed readers over the plain JS tree.
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isEmpty = (v: unknown): v is null | undefined => v === null || v === undefined;
-
-class Checker {
-  readonly problems: ConfigProblem[] = [];
-
-  constructor(
-    private readonly lines: ReadonlyMap<string, number>,
-    private readonly commentedOut: ReadonlyMap<string, string>,
-    /** Values whose ${VAR} substitution failed: already reported, so their validation would only repeat it. */
-    private readonly unsubstituted: ReadonlySet<string>,
-  ) {}
-
-  lineOf(p: string): number | null {
-    for (let cur = p; ; cur = parentPath(cur)) {
-      const line = this.lines.get(cur);
-      if (line !== undefined) return line;
-      if (cur === "") return null;
-    }
-  }
-
-  report(p: string, message: string, always = false): void {
-    if (this.unsubstituted.has(p) && !always) return;
-    this.problems.push({ path: p, message, line: p.startsWith("env.") ? null : this.lineOf(p) });
-  }
-
-  /** Reports a missing (or empty) required value; notices a value YAML swallowed as a comment. */
-  missing(p: string, expectation: string): void {
-    const comment = this.commentedOut.get(p);
-    if (comment !== undefined) this.report(p, `"${comment}" was read as a YAML comment; quote it: "${comment}"`);
-    else this.report(p, `missing; expected ${expectation}`);
-  }
-
-  /** A mapping; reports keys outside `keys` (with a did-you-mean). */
-  object(v: unknown, p: string, keys: readonly string[], expectation: string): Obj | null {
-    if (!isObj(v)) {
-      if (isEmpty(v)) this.missing(p, expectation);
-      else this.report(p, `expected ${expectation}, found ${describe(v)}`);
-      return null;
-    }
-    for (const key of Object.keys(v)) {
-      if (!keys.includes(key)) this.report(joinKey(p, key), unknownKeyMessage(key, keys), true);
-    }
-    return v;
-  }
-
-  /** A list; absent/null gives [] unless required. */
-  list(v: unknown, p: string, required: boolean, expectation: string): unknown[] | null {
-    if (Array.isArray(v)) return v;
-    if (isEmpty(v)) {
-      if (!required) return [];
-      this.missing(p, expectation);
-      return null;
-    }
-    this.report(p, `expected ${expectation}, found ${describe(v)}`);
-    return null;
-  }
-
-  /** A non-empty (trimmed) string; null when absent or bad (bad and required-but-absent are reported). */
-  text(v: unknown, p: string, required: boolean, expectation: string): string | null {
-    if (isEmpty(v)) {
-      if (required) this.missing(p, expectation);
-      else if (this.commentedOut.has(p)) this.missing(p, expectation);
-      return null;
-    }
-    if (typeof v !== "string") {
-      const hint = typeof v === "number" || typeof v === "boolean" ? ` (quote it if you meant the text "${String(v)}")` : "";
-      this.report(p, `expected ${expectation}, found ${describe(v)}${hint}`);
-      return null;
-    }
-    const s = v.trim();
-    if (s === "") {
-      if (required) this.report(p, `expected ${expectation}, found an empty value`);
-      return null;
-    }
-    return s;
-  }
-
-  /** A string matching `re` (or failing with `expectation`). */
-  pattern(v: unknown, p: string, required: boolean, re: RegExp, expectation: string): string | null {
-    const s = this.text(v, p, required, expectation);
-    if (s === null) return null;
-    if (!re.test(s)) {
-      this.report(p, `expected ${expectation}, found ${describe(s)}`);
-      return null;
-    }
-    return s;
-  }
-
-  /** A duration like `5m`, in seconds. */
-  duration(v: unknown, p: string, required: boolean): number | null {
-    const expectation = "a duration like 5m";
-    if (typeof v === "number") {
-      this.report(p, `expected ${expectation}, found the number ${v} (add a unit: s, m, h, d or w)`);
-      return null;
-    }
-    const s = this.text(v, p, required, expectation);
-    if (s === null) return null;
-    const seconds = parseDuration(s);
-    if (seconds === null) {
-      this.report(p, `expected ${expectation}, found ${describe(s)}`);
-      return null;
-    }
-    return seconds;
-  }
-
-  /** A unique name following NAME_RE; `seen` maps names to the path that first used them. */
-  name(v: unknown, p: string, kind: string, seen: Map<string, string>): string | null {
-    const s = this.pattern(v, p, true, NAME_RE, NAME_EXPECTATION);
-    if (s === null) return null;
-    const first = seen.get(s);
-    if (first !== undefined) {
-      this.report(p, `duplicate ${kind} name "${s}" (also ${parentPath(first)}); names must be unique`);
-      return null;
-    }
-    seen.set(s, p);
-    return s;
-  }
-
-  channel(v: unknown, p: string): string | null {
-    return this.pattern(v, p, false, CHANNEL_RE, CHANNEL_EXPECTATION);
-  }
-}
-
-const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
-const NAME_EXPECTATION = "a lower-case name like primary (letters a-z, digits, - and _)";
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+\d{8,15}$/;
 const SLACK_ID_RE = /^[UW][A-Z0-9]+$/;
 const SLACK_HANDLE_RE = /^[^\s@]+$/;
-const CHANNEL_RE = /^(?:[CG][A-Z0-9]{2,}|#[^\s#,A-Z]{1,80})$/;
-const CHANNEL_EXPECTATION = 'a Slack channel like "#oncall" (quoted; lower-case) or a channel id like C0123ABCD';
-const TOKEN_RE = /^[A-Za-z0-9_-]+$/;
-const TOKEN_MIN_LENGTH = 16;
 const URL_FEED_RE = /^(?:https?|webcal):\/\//i;
 const OTHER_SCHEME_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const FEED_EXPECTATION = "a calendar feed: an https:// or webcal:// URL, or a file path like ./oncall.ics";
 const MIN_REFRESH_SECONDS = 30;
 const DEFAULT_REFRESH_SECONDS = 300;
-const DEFAULT_REPEAT_TIMES = 3;
-const STEP_TYPES = ["wait", "notify_schedule", "notify_users", "repeat"] as const;
-type StepType = (typeof STEP_TYPES)[number];
+const MIN_HEARTBEAT_SECONDS = 30;
+const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook"];
+const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
-const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations"];
-const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle"];
-const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh"];
-const CHAIN_KEYS = ["name", "steps"];
-const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes"];
-const ROUTE_KEYS = ["matchers", "chain", "channel"];
+const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging"];
+const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle", "notification_rules", "export_token"];
+const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh", "export_token", "user_group", "announce"];
+const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit"];
+const ROUTE_KEYS = ["matchers", "chain", "channel", "post_to_slack"];
+const MAPPING_KEYS = ["title", "message", "grouping_key", "severity", "resolve_when"];
 
 // ---------------------------------------------------------------------------------------------
 // Sections
@@ -335,10 +197,14 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   const obj = c.object(root, "", ROOT_KEYS, "a mapping with users:, schedules:, escalation_chains: and integrations:");
   if (obj === null) return null;
 
-  const timezone = zone(c, obj.timezone, "timezone") ?? "UTC";
-  const users = validateUsers(c, obj.users);
-  const schedules = validateSchedules(c, obj.schedules, timezone, path.dirname(absPath), options);
-  const chains = validateChains(c, obj.escalation_chains, schedules.names, users.lookup);
+  const timezone = c.zone(obj.timezone, "timezone") ?? "UTC";
+  const notificationRules = validateTeamRules(c, obj.notification_rules);
+  const paging = validatePaging(c, obj.paging);
+  // Export tokens -> where they were first used; personal and schedule exports share one URL space.
+  const exportTokens = new Map<string, string>();
+  const users = validateUsers(c, obj.users, notificationRules, exportTokens);
+  const schedules = validateSchedules(c, obj.schedules, timezone, path.dirname(absPath), options, exportTokens);
+  const chains = validateChains(c, obj.escalation_chains, { scheduleNames: schedules.names, users: users.lookup, timezone });
   const integrations = validateIntegrations(c, obj.integrations, chains.names);
   return {
     path: absPath,
@@ -347,27 +213,30 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
     schedules: schedules.list,
     escalationChains: chains.list,
     integrations,
+    notificationRules,
+    paging,
   };
 }
 
-function zone(c: Checker, v: unknown, p: string): string | null {
-  const s = c.text(v, p, false, "an IANA time zone like Europe/Berlin");
-  if (s === null) return null;
-  if (!IANAZone.isValidZone(s)) {
-    c.report(p, `unknown time zone ${describe(s)}; expected an IANA time zone like Europe/Berlin or America/New_York`);
+/** An `export_token`: a URL-safe secret, unique across every export of the file. */
+function exportToken(c: Checker, v: unknown, p: string, owner: string, tokens: Map<string, string>): string | null {
+  const token = c.secret(v, p, false, "${ALICE_ICS_TOKEN}", "the calendar export URL");
+  if (token === null) return null;
+  const other = tokens.get(token);
+  if (other !== undefined) {
+    c.report(p, `the same export token is used by ${other}; each calendar export needs its own token`);
     return null;
   }
-  return s;
+  tokens.set(token, owner);
+  return token;
 }
 
-interface UserLookup {
-  /** Lower-cased email, name or alias -> the user's email. */
-  byIdentifier: Map<string, string>;
-  /** Every email, name and alias as written, for did-you-mean hints. */
-  identifiers: string[];
-}
-
-function validateUsers(c: Checker, v: unknown): { list: UserConfig[]; lookup: UserLookup } {
+function validateUsers(
+  c: Checker,
+  v: unknown,
+  teamRules: NotificationRules,
+  exportTokens: Map<string, string>,
+): { list: UserConfig[]; lookup: UserLookup } {
   const lookup: UserLookup = { byIdentifier: new Map(), identifiers: [] };
   const list: UserConfig[] = [];
   const items = c.list(v, "users", true, "a list of users like [{email: alice@example.com, name: Alice}] (it may be empty: users: [])");
@@ -403,6 +272,10 @@ function validateUsers(c: Checker, v: unknown): { list: UserConfig[]; lookup: Us
       c.report(`${p}.slack_handle`, `expected a Slack handle like alice, found ${describe(handle)}`);
       slackHandle = null;
     }
+    // Only a phone left out makes sms/call steps a problem; a bad one is already reported.
+    const who = email ?? (typeof obj.email === "string" && obj.email.trim() !== "" ? obj.email.trim() : p);
+    const notificationRules = validateUserRules(c, obj.notification_rules, `${p}.notification_rules`, teamRules, isEmpty(obj.phone) ? who : null);
+    const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
     // Registered even when the name is bad, so references to this user don't add follow-up problems.
     const identifiers: [string, string][] = aliases.map((a, j): [string, string] => [a, `${p}.aliases[${j}]`]);
     if (name !== null) identifiers.unshift([name, `${p}.name`]);
@@ -420,7 +293,7 @@ function validateUsers(c: Checker, v: unknown): { list: UserConfig[]; lookup: Us
       lookup.identifiers.push(identifier);
     }
     if (email === null || name === null) return;
-    list.push({ email, name, aliases, phone, slackId, slackHandle });
+    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token });
   });
   return { list, lookup };
 }
@@ -462,10 +335,13 @@ function validateSchedules(
   defaultZone: string,
   configDir: string,
   options: ParseConfigOptions,
+  exportTokens: Map<string, string>,
 ): { list: ScheduleConfig[]; names: Set<string> } {
   const list: ScheduleConfig[] = [];
   const names = new Set<string>();
   const seen = new Map<string, string>();
+  // Lower-cased user group handle -> the schedule that keeps it.
+  const groups = new Map<string, string>();
   const items = c.list(v, "schedules", false, "a list of schedules like [{name: primary, feed: ./oncall.ics}]") ?? [];
 
   items.forEach((item, i) => {
@@ -477,15 +353,30 @@ function validateSchedules(
     const name = c.name(obj.name, `${p}.name`, "schedule", seen);
     const feed = validateFeed(c, obj.feed, `${p}.feed`, true, configDir, options);
     const overridesFeed = validateFeed(c, obj.overrides_feed, `${p}.overrides_feed`, false, configDir, options);
-    const timezone = zone(c, obj.timezone, `${p}.timezone`) ?? defaultZone;
+    const timezone = c.zone(obj.timezone, `${p}.timezone`) ?? defaultZone;
     const channel = c.channel(obj.channel, `${p}.channel`);
     let refreshSeconds = c.duration(obj.refresh, `${p}.refresh`, false) ?? DEFAULT_REFRESH_SECONDS;
     if (refreshSeconds < MIN_REFRESH_SECONDS) {
       c.report(`${p}.refresh`, `refresh must be at least 30s (calendar providers throttle faster polling)`);
       refreshSeconds = MIN_REFRESH_SECONDS;
     }
+    const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
+    let userGroup = validateUserGroup(c, obj.user_group, `${p}.user_group`, false);
+    if (userGroup !== null) {
+      const other = groups.get(userGroup.toLowerCase());
+      if (other !== undefined) {
+        c.report(`${p}.user_group`, `the user group @${userGroup} is already kept by ${other}; a user group can follow only one schedule`);
+        userGroup = null;
+      } else groups.set(userGroup.toLowerCase(), p);
+    }
+    // A channel that is present but bad is reported once, not again as "announce without a channel".
+    const hasChannel = !isEmpty(obj.channel);
+    const announce = c.bool(obj.announce, `${p}.announce`, hasChannel);
+    if (announce && !hasChannel) {
+      c.report(`${p}.announce`, 'announce needs a channel to post in; add channel: "#oncall" to the schedule (or leave announce out)');
+    }
     if (name === null || feed === null) return;
-    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds });
+    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce });
   });
   return { list, names };
 }
@@ -534,153 +425,6 @@ function validateFeed(
   return local;
 }
 
-function validateChains(
-  c: Checker,
-  v: unknown,
-  scheduleNames: Set<string>,
-  users: UserLookup,
-): { list: EscalationChainConfig[]; names: Set<string> } {
-  const list: EscalationChainConfig[] = [];
-  const names = new Set<string>();
-  const seen = new Map<string, string>();
-  const items = c.list(v, "escalation_chains", false, "a list of escalation chains like [{name: default, steps: [...]}]") ?? [];
-
-  items.forEach((item, i) => {
-    const p = `escalation_chains[${i}]`;
-    const obj = c.object(item, p, CHAIN_KEYS, "an escalation chain like {name: default, steps: [{notify_schedule: primary}]}");
-    if (obj === null) return;
-    if (typeof obj.name === "string") names.add(obj.name.trim());
-    const name = c.name(obj.name, `${p}.name`, "escalation chain", seen);
-    const stepItems = c.list(obj.steps, `${p}.steps`, true, "a list of steps like [{notify_schedule: primary}, {wait: 5m}]");
-    if (stepItems !== null && stepItems.length === 0) {
-      c.report(`${p}.steps`, "expected at least one step, like - notify_schedule: primary");
-    }
-    const steps: EscalationStep[] = [];
-    let complete = stepItems !== null;
-    (stepItems ?? []).forEach((stepItem, j) => {
-      const step = validateStep(c, stepItem, `${p}.steps[${j}]`, scheduleNames, users);
-      if (step === null) {
-        complete = false;
-        return;
-      }
-      if (step.type === "repeat") {
-        if (j !== stepItems!.length - 1) {
-          c.report(`${p}.steps[${j}].repeat`, "repeat must be the last step (it starts the chain over from the first step)");
-        } else if (j === 0) {
-          c.report(`${p}.steps[${j}].repeat`, "repeat needs steps before it to repeat");
-        }
-      }
-      steps.push(step);
-    });
-    if (name === null || !complete) return;
-    list.push({ name, steps });
-  });
-  return { list, names };
-}
-
-function validateStep(c: Checker, v: unknown, p: string, scheduleNames: Set<string>, users: UserLookup): EscalationStep | null {
-  const allowed = `step types: ${STEP_TYPES.join(", ")}`;
-  if (!isObj(v)) {
-    if (isEmpty(v)) c.missing(p, `a step like - wait: 5m (${allowed})`);
-    else c.report(p, `expected a step like - wait: 5m (${allowed}), found ${describe(v)}`);
-    return null;
-  }
-  const keys = Object.keys(v);
-  const types = keys.filter((k): k is StepType => (STEP_TYPES as readonly string[]).includes(k));
-  const unknown = keys.filter((k) => k !== "important" && !(STEP_TYPES as readonly string[]).includes(k));
-  for (const key of unknown) {
-    const suggestion = suggest(key, [...STEP_TYPES, "important"]);
-    c.report(joinKey(p, key), `unknown step type "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; expected one of ${STEP_TYPES.join(", ")}`, true);
-  }
-  if (types.length === 0) {
-    if (unknown.length === 0) c.report(p, `a step needs a type; expected one of ${STEP_TYPES.join(", ")}, like - wait: 5m`);
-    return null;
-  }
-  if (types.length > 1) {
-    c.report(p, `a step has exactly one type, found ${types.join(" and ")}; put each in its own "- " item (${allowed})`);
-    return null;
-  }
-  if (unknown.length > 0) return null;
-  const type = types[0]!;
-  const typePath = joinKey(p, type);
-  const value = v[type];
-
-  let important = false;
-  if ("important" in v) {
-    if (type === "wait" || type === "repeat") {
-      c.report(joinKey(p, "important"), `important applies only to notify_schedule and notify_users steps, not to ${type}`);
-    } else if (typeof v.important === "boolean") {
-      important = v.important;
-    } else if (!isEmpty(v.important)) {
-      c.report(joinKey(p, "important"), `expected true or false, found ${describe(v.important)}`);
-    }
-  }
-
-  switch (type) {
-    case "wait": {
-      const seconds = c.duration(value, typePath, true);
-      if (seconds === null) return null;
-      if (seconds <= 0) {
-        c.report(typePath, `wait must be longer than 0s; expected a duration like 5m`);
-        return null;
-      }
-      return { type, seconds };
-    }
-    case "notify_schedule": {
-      const schedule = c.text(value, typePath, true, "the name of a schedule like primary");
-      if (schedule === null) return null;
-      if (!scheduleNames.has(schedule)) {
-        c.report(typePath, missingReference("schedule", schedule, [...scheduleNames]));
-        return null;
-      }
-      return { type, schedule, important };
-    }
-    case "notify_users": {
-      const expectation = "a list of users (email, name or alias) like [alice@example.com, Bob Example]";
-      let entries: { text: unknown; path: string }[];
-      if (Array.isArray(value)) {
-        if (value.length === 0) {
-          c.report(typePath, `expected at least one user; expected ${expectation}`);
-          return null;
-        }
-        entries = value.map((text, k) => ({ text, path: `${typePath}[${k}]` }));
-      } else if (typeof value === "string" || isEmpty(value)) {
-        entries = [{ text: value, path: typePath }];
-      } else {
-        c.report(typePath, `expected ${expectation}, found ${describe(value)}`);
-        return null;
-      }
-      const emails: string[] = [];
-      let good = true;
-      for (const entry of entries) {
-        const who = c.text(entry.text, entry.path, true, expectation);
-        if (who === null) {
-          good = false;
-          continue;
-        }
-        const email = users.byIdentifier.get(who.toLowerCase());
-        if (email === undefined) {
-          const suggestion = suggest(who, users.identifiers);
-          const hint = suggestion ? ` (did you mean "${suggestion}"?)` : "";
-          c.report(entry.path, `no user "${who}"${hint}; users are matched by email, name or alias (case-insensitive)`);
-          good = false;
-          continue;
-        }
-        if (!emails.includes(email)) emails.push(email);
-      }
-      return good ? { type, users: emails, important } : null;
-    }
-    case "repeat": {
-      if (isEmpty(value)) return { type, times: DEFAULT_REPEAT_TIMES };
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-        c.report(typePath, `expected a whole number of repeats of at least 1 like 2 (empty means ${DEFAULT_REPEAT_TIMES}), found ${describe(value)}`);
-        return null;
-      }
-      return { type, times: value };
-    }
-  }
-}
-
 function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): IntegrationConfig[] {
   const list: IntegrationConfig[] = [];
   const seen = new Map<string, string>();
@@ -706,6 +450,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): 
     const token = validateToken(c, obj.token, `${p}.token`, i, tokens);
     const chain = chainRef(obj.chain, `${p}.chain`);
     const channel = c.channel(obj.channel, `${p}.channel`);
+    const postToSlack = c.bool(obj.post_to_slack, `${p}.post_to_slack`, true);
 
     const routes: RouteConfig[] = [];
     const routeItems = c.list(obj.routes, `${p}.routes`, false, "a list of routes like [{matchers: ['severity=\"critical\"'], chain: important}]") ?? [];
@@ -716,12 +461,22 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): 
       const matchers = validateMatchers(c, route.matchers, `${rp}.matchers`);
       const routeChain = chainRef(route.chain, `${rp}.chain`);
       const routeChannel = c.channel(route.channel, `${rp}.channel`);
-      // The integration's own chain/channel fill in what a route leaves out.
-      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel });
+      const routePost = c.bool(route.post_to_slack, `${rp}.post_to_slack`, postToSlack);
+      // The integration's own chain/channel/post_to_slack fill in what a route leaves out.
+      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel, postToSlack: routePost });
     });
 
-    if (name === null || type === null || token === null) return;
-    list.push({ name, type, token, routes, chain, channel });
+    let mapping: WebhookMappingConfig | null = null;
+    if (!isEmpty(obj.mapping)) {
+      if (type !== null && type !== "webhook") {
+        c.report(`${p}.mapping`, `mapping applies only to type: webhook integrations; ${type} payloads have a fixed format`);
+      } else mapping = validateMapping(c, obj.mapping, `${p}.mapping`);
+    }
+    const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", MIN_HEARTBEAT_SECONDS);
+    const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: 1, example: DEFAULT_RATE_LIMIT_PER_MINUTE, what: "alerts per minute" }, DEFAULT_RATE_LIMIT_PER_MINUTE);
+
+    if (name === null || type === null || token === null || rateLimitPerMinute === null) return;
+    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute });
   });
   return list;
 }
@@ -741,21 +496,8 @@ function validateIntegrationType(c: Checker, v: unknown, p: string): Integration
 
 function validateToken(c: Checker, v: unknown, p: string, index: number, tokens: Map<string, number>): string | null {
   // Token values are secrets: messages never repeat them.
-  const example = "a secret like ${AM_TOKEN} (at least 16 characters of A-Z, a-z, 0-9, _ and -)";
-  if (typeof v === "number" || typeof v === "boolean") {
-    c.report(p, `expected ${example}, found a ${typeof v}; quote it`);
-    return null;
-  }
-  const s = c.text(v, p, true, example);
+  const s = c.secret(v, p, true, "${AM_TOKEN}", "the webhook URL");
   if (s === null) return null;
-  if (!TOKEN_RE.test(s)) {
-    c.report(p, `the token may only contain A-Z, a-z, 0-9, _ and - (it is part of the webhook URL)`);
-    return null;
-  }
-  if (s.length < TOKEN_MIN_LENGTH) {
-    c.report(p, `the token is ${s.length} characters long; use at least ${TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 16)`);
-    return null;
-  }
   const other = tokens.get(s);
   if (other !== undefined) {
     c.report(p, `the same token is used by integrations[${other}]; each integration needs its own token`);
@@ -763,6 +505,49 @@ function validateToken(c: Checker, v: unknown, p: string, index: number, tokens:
   }
   tokens.set(s, index);
   return s;
+}
+
+/** Where a webhook integration finds title, message, grouping key, severity and "resolved" in its JSON. */
+function validateMapping(c: Checker, v: unknown, p: string): WebhookMappingConfig | null {
+  const obj = c.object(v, p, MAPPING_KEYS, "a mapping of fields to JSON paths like {title: data.name, grouping_key: data.id}");
+  if (obj === null) return null;
+  const mapping: WebhookMappingConfig = {};
+  let good = true;
+  const jsonPath = (value: unknown, key: string, required: boolean): string | null => {
+    const s = c.text(value, key, required, JSON_PATH_EXPECTATION);
+    if (s === null) {
+      if (required || !isEmpty(value)) good = false;
+      return null;
+    }
+    if (parseJsonPath(s) === null) {
+      c.report(key, `expected ${JSON_PATH_EXPECTATION}, found ${describe(s)}`);
+      good = false;
+      return null;
+    }
+    return s;
+  };
+  const title = jsonPath(obj.title, `${p}.title`, false);
+  const message = jsonPath(obj.message, `${p}.message`, false);
+  const groupingKey = jsonPath(obj.grouping_key, `${p}.grouping_key`, false);
+  const severity = jsonPath(obj.severity, `${p}.severity`, false);
+  if (title !== null) mapping.title = title;
+  if (message !== null) mapping.message = message;
+  if (groupingKey !== null) mapping.groupingKey = groupingKey;
+  if (severity !== null) mapping.severity = severity;
+  if (!isEmpty(obj.resolve_when)) {
+    const rp = `${p}.resolve_when`;
+    const when = c.object(obj.resolve_when, rp, ["path", "equals"], "a condition like {path: data.state, equals: resolved}");
+    if (when === null) good = false;
+    else {
+      const whenPath = jsonPath(when.path, `${rp}.path`, true);
+      // A YAML number or boolean means its text: the payload's value is compared as text.
+      const equalsValue = typeof when.equals === "number" || typeof when.equals === "boolean" ? String(when.equals) : when.equals;
+      const equals = c.text(equalsValue, `${rp}.equals`, true, "the value that means resolved, like resolved or ok");
+      if (whenPath !== null && equals !== null) mapping.resolveWhen = { path: whenPath, equals };
+      else good = false;
+    }
+  }
+  return good ? mapping : null;
 }
 
 function validateMatchers(c: Checker, v: unknown, p: string): Matcher[] {
@@ -780,127 +565,4 @@ function validateMatchers(c: Checker, v: unknown, p: string): Matcher[] {
     else for (const error of parsed.errors) c.report(entry.path, error);
   }
   return matchers;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment
-
-function validateEnv(c: Checker, env: Record<string, string | undefined>): Config["env"] {
-  const get = (name: string): string | null => {
-    const value = env[name]?.trim();
-    return value === undefined || value === "" ? null : value;
-  };
-
-  let databaseUrl = get("DATABASE_URL");
-  if (databaseUrl !== null && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) {
-    // The value may hold a password: not repeated in the message.
-    c.report("env.DATABASE_URL", "expected a Postgres URL like postgres://user:password@host:5432/calpage (leave it unset to use SQLite)");
-    databaseUrl = null;
-  }
-
-  const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
-  const sqlitePath = `${dataDir.replace(/\/+$/, "")}/calpage.db`;
-
-  let port = 8080;
-  const portText = get("PORT");
-  if (portText !== null) {
-    const n = /^\d+$/.test(portText) ? Number(portText) : NaN;
-    if (Number.isInteger(n) && n >= 1 && n <= 65535) port = n;
-    else c.report("env.PORT", `expected a port number from 1 to 65535, found ${describe(portText)}`);
-  }
-
-  const httpUrl = (name: string, example: string): string | null => {
-    const value = get(name);
-    if (value === null) return null;
-    let url: URL | null = null;
-    try {
-      url = new URL(value);
-    } catch {
-      url = null;
-    }
-    if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      c.report(`env.${name}`, `expected an http:// or https:// URL like ${example}, found ${describe(value)}`);
-      return null;
-    }
-    return value.replace(/\/+$/, "");
-  };
-  const publicUrl = httpUrl("PUBLIC_URL", "https://calpage.example.com") ?? `http://localhost:${port}`;
-  const apiUrl = httpUrl("SLACK_API_URL", "https://slack.com/api");
-
-  return {
-    databaseUrl,
-    sqlitePath,
-    port,
-    publicUrl,
-    slack: {
-      botToken: get("SLACK_BOT_TOKEN"),
-      signingSecret: get("SLACK_SIGNING_SECRET"),
-      appToken: get("SLACK_APP_TOKEN"),
-      apiUrl,
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Messages
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return "nothing";
-  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (typeof v === "number") return `the number ${v}`;
-  if (typeof v === "boolean") return `${v}`;
-  if (Array.isArray(v)) return "a list";
-  if (isObj(v)) return "a mapping";
-  return typeof v;
-}
-
-function unknownKeyMessage(key: string, allowed: readonly string[]): string {
-  const suggestion = suggest(key, allowed);
-  return suggestion
-    ? `unknown key "${key}" (did you mean "${suggestion}"?)`
-    : `unknown key "${key}"; expected one of ${allowed.join(", ")}`;
-}
-
-function missingReference(kind: string, name: string, defined: string[]): string {
-  const suggestion = suggest(name, defined);
-  const hint = suggestion ? ` (did you mean "${suggestion}"?)` : "";
-  const known = defined.length > 0 ? `defined: ${defined.join(", ")}` : `no ${kind}s are defined`;
-  return `no ${kind} named "${name}"${hint}; ${known}`;
-}
-
-/** The closest candidate by edit distance (transpositions count as one edit), if close enough to be a typo. */
-export function suggest(word: string, candidates: Iterable<string>): string | null {
-  const w = word.toLowerCase();
-  const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === word) continue;
-    // Case differences count a little, so "primray" suggests "primary" before "Primary".
-    const d = editDistance(w, candidate.toLowerCase()) + editDistance(word, candidate) / 100;
-    if (d <= limit + 0.99 && d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  // Optimal string alignment distance.
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols).fill(0);
-  const at = (i: number, j: number) => d[i * cols + j]!;
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, at(i - 2, j - 2) + 1);
-      d[i * cols + j] = value;
-    }
-  }
-  return at(a.length, b.length);
 }

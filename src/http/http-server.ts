@@ -5,7 +5,9 @@ import { sendJson, sendText } from "./send.js";
 
 export interface HttpDeps {
   metrics: Metrics;
-  integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string) => Promise<void>;
+  integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat: boolean) => Promise<void>;
+  /** GET /ical/… calendar exports; null = not available. */
+  ical?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>) | null;
   /** Bolt's request listener for /slack/events; null when Slack is not configured for HTTP mode. */
   slack: RequestListener | null;
   slackUnavailableReason: string;
@@ -22,7 +24,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     res.on("finish", () => requests({ route, code: String(res.statusCode) }));
     void (async () => {
       const m = INTEGRATION_PATH.exec(path);
-      if (m) return deps.integrations(req, res, m[1]!, m[2]!);
+      if (m) return deps.integrations(req, res, m[1]!, m[2]!, m[3] !== undefined);
+      if (path.startsWith("/ical/") && deps.ical) return deps.ical(req, res, path);
       if (path === "/slack/events") {
         if (deps.slack) return deps.slack(req, res);
         return sendJson(res, 503, { error: deps.slackUnavailableReason });
@@ -42,7 +45,8 @@ export function createHttpServer(deps: HttpDeps): Server {
 
 function routeName(path: string): string {
   const m = INTEGRATION_PATH.exec(path);
-  if (m) return `integration_${m[1]}`;
+  if (m) return `integration_${m[1]}${m[3] ? "_heartbeat" : ""}`;
+  if (path.startsWith("/ical/")) return "ical";
   if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;
   return "other";
 }

@@ -7,16 +7,18 @@ import { parseWebhook } from "../alerts/parse-webhook.js";
 import type { Config, IntegrationConfig, IntegrationType } from "../config/config-types.js";
 import type { Result } from "../shared/result.js";
 import { safeEqual } from "../shared/ids.js";
+import type { HeartbeatService } from "../alerts/heartbeat-service.js";
+import { createTokenBuckets } from "../alerts/token-bucket.js";
 import type { Metrics } from "./metrics.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
 import { sendJson, sendText } from "./send.js";
 
-export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_alerting|webhook)\/([^/]+)\/?$/;
+export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_alerting|webhook)\/([^/]+)(\/heartbeat)?\/?$/;
 
-const PARSERS: Record<IntegrationType, (body: unknown) => Result<IncomingGroup[], FieldError>> = {
+const PARSERS: Record<IntegrationType, (body: unknown, i: IntegrationConfig) => Result<IncomingGroup[], FieldError>> = {
   alertmanager: parseAlertmanager,
   grafana_alerting: parseGrafana,
-  webhook: (body) => parseWebhook(body),
+  webhook: (body, i) => parseWebhook(body, i.mapping ?? undefined),
 };
 
 /**
@@ -31,15 +33,34 @@ function findIntegration(config: Config, type: string, token: string): Integrati
   return found;
 }
 
-export function createIntegrationRoutes(config: Config, ingest: IngestService, metrics: Metrics, now: () => number = Date.now) {
+export interface IntegrationRouteDeps {
+  config: Config;
+  ingest: IngestService;
+  heartbeats: HeartbeatService;
+  metrics: Metrics;
+  /** Called once when an integration starts being rate limited (after a quiet minute, again). */
+  onRateLimited: (integration: IntegrationConfig, now: number) => void;
+  now?: () => number;
+}
+
+export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
+  const { config, ingest, heartbeats, metrics } = deps;
+  const now = deps.now ?? Date.now;
   const received = metrics.counter("calpage_alerts_received_total", "Alerts accepted, by integration.");
   const rejected = metrics.counter("calpage_webhooks_rejected_total", "Webhook requests refused, by reason.");
+  const buckets = createTokenBuckets();
+  const limitedSince = new Map<string, number>();
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat = false): Promise<void> {
     const integration = findIntegration(config, type, decodeURIComponent(token));
     if (!integration) {
       rejected({ reason: "token" });
       return sendJson(res, 403, { error: "unknown integration token" });
+    }
+    if (heartbeat) {
+      if (req.method !== "GET" && req.method !== "POST" && req.method !== "HEAD") return sendJson(res, 405, { error: "use GET or POST for heartbeats" });
+      const watched = await heartbeats.beat(integration, now());
+      return sendJson(res, 200, { status: "ok", watched });
     }
     if (req.method === "GET" || req.method === "HEAD") return sendText(res, 200, usage(integration, config.env.publicUrl, req.url ?? ""));
     if (req.method !== "POST") return sendJson(res, 405, { error: "use POST to send alerts" });
@@ -63,14 +84,25 @@ export function createIntegrationRoutes(config: Config, ingest: IngestService, m
       const what = error instanceof TypeError ? "not valid UTF-8" : `invalid JSON (${(error as Error).message})`;
       return sendJson(res, 400, { error: `body: ${what}` });
     }
-    const parsed = PARSERS[integration.type](body);
+    const parsed = PARSERS[integration.type](body, integration);
     if (!parsed.ok) {
       rejected({ reason: "bad_payload" });
       const errors = parsed.errors.slice(0, 20).map((e) => `${e.field}: ${e.message}`);
       return sendJson(res, 400, { error: errors[0], errors });
     }
-    const result = await ingest.ingest(integration, parsed.value, now());
-    received({ integration: integration.name }, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
+    const count = Math.max(1, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
+    const t = now();
+    const allowed = buckets.take(integration.name, count, integration.rateLimitPerMinute, t);
+    if (!allowed.ok) {
+      rejected({ reason: "rate_limited" });
+      const since = limitedSince.get(integration.name);
+      if (since === undefined || t - since > 60_000) deps.onRateLimited(integration, t);
+      limitedSince.set(integration.name, t);
+      res.setHeader("retry-after", String(allowed.retryAfterSeconds));
+      return sendJson(res, 429, { error: `rate limited: ${integration.name} accepts ${integration.rateLimitPerMinute} alerts a minute; retry in ${allowed.retryAfterSeconds}s` });
+    }
+    const result = await ingest.ingest(integration, parsed.value, t);
+    received({ integration: integration.name }, count);
     sendJson(res, 200, { status: "ok", groups: result.groups });
   };
 }
@@ -87,5 +119,5 @@ function usage(i: IntegrationConfig, publicUrl: string, path: string): string {
     grafana_alerting: "Grafana Alerting webhook contact point payloads.",
     webhook: "any JSON object; title, message, severity, link/url, alert_uid or group_key are understood, and status: resolved or state: OK resolves.",
   };
-  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to 1 MiB. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token.\n\nExample:\n${example[i.type]}\n`;
+  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to 1 MiB. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token,\n429 with Retry-After above ${i.rateLimitPerMinute} alerts a minute.\n${i.heartbeatSeconds ? `Heartbeats: GET or POST ${url.replace(/\/?$/, "/")}heartbeat/ at least every ${i.heartbeatSeconds}s.\n` : ""}\nExample:\n${example[i.type]}\n`;
 }

@@ -53,6 +53,11 @@ export interface BackendContext {
   jobLocks(store: Store): Promise<{ id: number; lockedBy: string | null }[]>;
   /** What runners reported through `onError` (task name and error), in order. */
   readonly errors: { task: string; error: unknown }[];
+  /** Stops every runner started and closes every store opened so far; the storage stays. */
+  closeAll(): Promise<void>;
+  /** Deletes every job (and, on Postgres, queue locks and worker heartbeats), so the next test starts empty. */
+  resetJobs(): Promise<void>;
+  /** closeAll(), then deletes the storage. */
   dispose(): Promise<void>;
 }
 
@@ -120,12 +125,34 @@ function makeContext(
       );
       return rows.map((r) => ({ id: num(r.id), lockedBy: r.locked_by ?? null }));
     },
+    async closeAll() {
+      const problems: unknown[] = [];
+      for (const r of runners.splice(0)) await r.stop().catch((e: unknown) => problems.push(e));
+      for (const s of stores.splice(0)) await s.close().catch((e: unknown) => problems.push(e));
+      errors.splice(0);
+      if (problems.length > 0) throw new AggregateError(problems, `closing the ${name} backend's runners and stores failed`);
+    },
+    async resetJobs() {
+      const store = newStore();
+      try {
+        await store.transaction(async (tx) => {
+          if (name === "sqlite") {
+            await tx.db.run(sql`delete from jobs`);
+          } else {
+            await tx.db.run(sql`delete from graphile_worker._private_jobs`);
+            await tx.db.run(sql`delete from graphile_worker._private_job_queues`);
+            await tx.db.run(sql`delete from worker_heartbeats`);
+          }
+        });
+      } finally {
+        await store.close();
+      }
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
       const problems: unknown[] = [];
-      for (const r of runners.splice(0)) await r.stop().catch((e: unknown) => problems.push(e));
-      for (const s of stores.splice(0)) await s.close().catch((e: unknown) => problems.push(e));
+      await this.closeAll().catch((e: unknown) => problems.push(e));
       await releaseStorage().catch((e: unknown) => problems.push(e));
       if (problems.length > 0) throw new AggregateError(problems, `disposing the ${name} backend failed`);
     },

@@ -40,6 +40,8 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "escalation.step": handler("escalation.step"),
       "notify.page": handler("notify.page"),
       "slack.sync": handler("slack.sync"),
+      "slack.notice": handler("slack.notice"),
+      "heartbeat.check": handler("heartbeat.check"),
       sweep: handler("sweep"),
     },
   };

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JobSpec } from "../../src/jobs/job-queue.js";
 import type { Store } from "../../src/store/store.js";
 import { waitFor } from "../support/wait-for.js";
@@ -35,24 +35,35 @@ function gate(): { promise: Promise<void>; open: () => void } {
 /** Resolves when `p` does, or after `ms` (so a handler never hangs a test). */
 const bounded = (p: Promise<void>, ms: number) => Promise.race([p, sleep(ms)]);
 
-const describeSharedStorage = (backend: Backend) => backend.name === "postgres";
+const sharesStorageAcrossProcesses = (backend: Backend) => backend.name === "postgres";
 
 describe.each(backends)("jobs contract: $name", (backend) => {
-  const opened: BackendContext[] = [];
+  // One storage per backend, migrated once; each test gets an empty job table and its own stores and runners.
+  let shared: BackendContext;
 
-  async function open(): Promise<BackendContext> {
-    const ctx = await backend.open();
-    opened.push(ctx);
-    return ctx;
-  }
+  beforeAll(async () => {
+    shared = await backend.open();
+    await shared.openMigratedStore();
+    await shared.closeAll();
+  });
 
   afterEach(async () => {
-    for (const ctx of opened.splice(0)) await ctx.dispose();
+    await shared?.closeAll();
   });
+
+  afterAll(async () => {
+    await shared?.dispose();
+  });
+
+  /** The backend, with an empty job table. */
+  async function open(): Promise<BackendContext> {
+    await shared.resetJobs();
+    return shared;
+  }
 
   it("a job added in a committed transaction runs exactly once, with its payload", async () => {
     const ctx = await open();
-    const store = await ctx.openMigratedStore();
+    const store = ctx.openStore();
     const rec = recordingHandlers();
     await ctx.startRunner(store, rec.handlers);
     const payload = { tag: "once", groupId: "grp-1", nested: { list: [1, "two", null, true], text: "ünïcode ✓ \"quoted\"" }, n: 1_767_225_600_123 };
@@ -60,7 +71,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
     await waitFor(() => rec.runsOf("once").length === 1 && rec.runsOf("once")[0]!.endedAt !== null, { timeoutMs: 10_000, description: "the job to run" });
     await waitFor(async () => (await ctx.jobCount(store)) === 0, { timeoutMs: 5_000, description: "the finished job to be deleted" });
-    await sleep(750);
+    await sleep(400);
     expect(rec.runs.map((r) => ({ task: r.task, payload: r.payload, attempt: r.attempt }))).toStrictEqual([
       { task: "escalation.step", payload, attempt: 1 },
     ]);
@@ -68,7 +79,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
   it("a job added in a rolled-back transaction never runs", async () => {
     const ctx = await open();
-    const store = await ctx.openMigratedStore();
+    const store = ctx.openStore();
     const rec = recordingHandlers();
     await ctx.startRunner(store, rec.handlers);
 
@@ -82,14 +93,14 @@ describe.each(backends)("jobs contract: $name", (backend) => {
     // A job committed afterwards shows the runner is alive and has looked at the table.
     await addJobs(store, { task: "notify.page", payload: { tag: "sentinel" } });
     await waitFor(() => rec.runsOf("sentinel").length > 0, { timeoutMs: 10_000, description: "the sentinel job" });
-    await sleep(1_000);
+    await sleep(500);
     expect(rec.runsOf("ghost")).toStrictEqual([]);
     await waitFor(async () => (await ctx.jobCount(store)) === 0, { timeoutMs: 5_000, description: "an empty job table" });
   });
 
   it("a job due 1.5 s ahead does not run before its time, and does run after it", async () => {
     const ctx = await open();
-    const store = await ctx.openMigratedStore();
+    const store = ctx.openStore();
     const rec = recordingHandlers();
     await ctx.startRunner(store, rec.handlers);
     const runAt = inMs(1_500);
@@ -99,14 +110,14 @@ describe.each(backends)("jobs contract: $name", (backend) => {
     expect(rec.runsOf("timer"), "ran before its runAt").toStrictEqual([]);
     const [run] = await waitFor(() => (rec.runsOf("timer").length > 0 ? rec.runsOf("timer") : null), { timeoutMs: 10_000, description: "the timer" });
     expect(run!.startedAt).toBeGreaterThanOrEqual(runAt.getTime());
-    await sleep(500);
+    await sleep(300);
     expect(rec.runsOf("timer")).toHaveLength(1);
   });
 
   describe("job keys", () => {
     it("adding twice with the same key before it runs gives one run, with the latest payload and time (replace)", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers();
       await ctx.startRunner(store, rec.handlers);
       await addJobs(store, { task: "escalation.step", payload: { tag: "esc", v: 1 }, runAt: inMs(3_600_000), jobKey: "esc:grp-1" });
@@ -115,14 +126,14 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       expect(await ctx.jobCount(store)).toBe(1);
 
       await waitFor(() => rec.runsOf("esc").length > 0, { timeoutMs: 10_000, description: "the rescheduled job" });
-      await sleep(1_000);
+      await sleep(400);
       expect(rec.runsOf("esc").map((r) => r.payload)).toStrictEqual([{ tag: "esc", v: 2 }]);
       await waitFor(async () => (await ctx.jobCount(store)) === 0, { timeoutMs: 5_000, description: "an empty job table" });
     });
 
     it('jobKeyMode "preserve_run_at" keeps the earlier time but takes the new payload', async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers();
       await ctx.startRunner(store, rec.handlers);
       await addJobs(store, { task: "slack.sync", payload: { tag: "sync", v: 1 }, runAt: inMs(800), jobKey: "sync:grp-1", jobKeyMode: "preserve_run_at" });
@@ -138,7 +149,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
     it("remove(key) cancels the pending job; removing an unknown key is a no-op", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers();
       await ctx.startRunner(store, rec.handlers);
       await addJobs(store, { task: "escalation.step", payload: { tag: "cancelled" }, runAt: inMs(1_000), jobKey: "esc:grp-2" });
@@ -165,7 +176,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
     it("while a keyed job is running: re-adding the key queues a new run, removing it cancels nothing running, and neither old run is retried if it fails", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const release = gate();
       const rec = recordingHandlers(async (payload) => {
         if (payload.v !== 1) return;
@@ -189,7 +200,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       await waitFor(() => rec.runs.filter((r) => r.payload.v === 1).every((r) => r.failed), { timeoutMs: 10_000, description: "the old runs to fail" });
       const failedAt = Math.max(...rec.runs.map((r) => r.endedAt ?? 0));
       // Past the first retry's due time, with room for a poll.
-      await sleep(Math.max(0, failedAt + FIRST_RETRY_DELAY_MS + 1_500 - Date.now()));
+      await sleep(Math.max(0, failedAt + FIRST_RETRY_DELAY_MS + 1_000 - Date.now()));
       expect(rec.runsOf("readd").map((r) => [r.payload.v, r.attempt])).toStrictEqual([
         [1, 1],
         [2, 1],
@@ -201,7 +212,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
   describe("failures", () => {
     it("a handler that throws is retried after e^1 s, and attempt 2 sees ctx.attempt === 2; maxAttempts 1 means no retry", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers(async (payload, jobCtx) => {
         if (payload.tag === "flaky" && jobCtx.attempt === 1) throw new Error("Slack said 500");
         if (payload.tag === "once-only") throw new Error("always fails");
@@ -223,14 +234,14 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       expect(second.startedAt - first.endedAt!, "retried before its backoff").toBeGreaterThanOrEqual(FIRST_RETRY_DELAY_MS - 250);
       expect(ctx.errors.some((e) => String(e.error).includes("Slack said 500"))).toBe(true);
 
-      await sleep(1_000);
+      await sleep(500);
       expect(rec.runsOf("flaky")).toHaveLength(2);
       expect(rec.runsOf("once-only").map((r) => r.attempt)).toStrictEqual([1]);
     });
 
     it('re-adding a keyed job that waits for its retry with "preserve_run_at" runs it at the new time, attempts reset', async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers(async (payload, jobCtx) => {
         if (payload.v === 1 && jobCtx.attempt === 1) throw new Error("first try fails");
       });
@@ -246,7 +257,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       const second = await waitFor(() => rec.runsOf("sync-retry")[1], { timeoutMs: 10_000, description: "the coalesced run" });
       expect([second.payload.v, second.attempt]).toStrictEqual([2, 1]);
       expect(second.startedAt, "waited for the old retry time instead of running now").toBeLessThan(retryDue);
-      await sleep(Math.max(0, retryDue + 1_000 - Date.now()));
+      await sleep(Math.max(0, retryDue + 800 - Date.now()));
       expect(rec.runsOf("sync-retry")).toHaveLength(2);
     });
   });
@@ -254,7 +265,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
   describe("queues", () => {
     it("jobs in the same queue never run at the same time", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const rec = recordingHandlers(async () => {
         await sleep(150);
       });
@@ -272,7 +283,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
     it("jobs in different queues can run at the same time", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const started = new Set<unknown>();
       const sawOther = new Map<unknown, boolean>();
       const rec = recordingHandlers(async (payload) => {
@@ -295,7 +306,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
   describe("dead and live workers", () => {
     it("a job left locked by a process that died runs once a runner starts", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       await addJobs(store, { task: "escalation.step", payload: { tag: "orphan" }, jobKey: "esc:orphan" });
       expect(await ctx.lockJobsAsDeadWorker(store)).toBe(1);
       expect(await ctx.jobLocks(store)).toMatchObject([{ lockedBy: "dead-worker" }]);
@@ -309,7 +320,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
 
     it("a job held by a live worker for longer than deadAfterMs is not taken from it", async () => {
       const ctx = await open();
-      const store = await ctx.openMigratedStore();
+      const store = ctx.openStore();
       const release = gate();
       const rec = recordingHandlers(async (payload) => {
         if (payload.tag === "long") await bounded(release.promise, 10_000);
@@ -317,7 +328,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       const settings = { concurrency: 4, deadAfterMs: 1_000, heartbeatMs: 200 };
       await ctx.startRunner(store, rec.handlers, settings);
       // On Postgres a second replica watches for dead workers too; SQLite has one process per file.
-      if (describeSharedStorage(backend)) await ctx.startRunner(ctx.openStore(), rec.handlers, settings);
+      if (sharesStorageAcrossProcesses(backend)) await ctx.startRunner(ctx.openStore(), rec.handlers, settings);
       await addJobs(store, { task: "escalation.step", payload: { tag: "long" } });
 
       await waitFor(() => rec.runsOf("long").length === 1, { timeoutMs: 10_000, description: "the long job to start" });
@@ -325,14 +336,14 @@ describe.each(backends)("jobs contract: $name", (backend) => {
         const locks = await ctx.jobLocks(store);
         return locks.length === 1 && locks[0]!.lockedBy ? locks : null;
       });
-      // Three times deadAfterMs, with heartbeats every 200 ms.
-      await sleep(3_000);
+      // Two and a half times deadAfterMs, with heartbeats every 200 ms.
+      await sleep(2_500);
       expect(await ctx.jobLocks(store)).toStrictEqual([held]);
       expect(rec.runsOf("long")).toHaveLength(1);
 
       release.open();
       await waitFor(async () => (await ctx.jobCount(store)) === 0, { timeoutMs: 10_000, description: "the long job to finish" });
-      await sleep(500);
+      await sleep(300);
       expect(rec.runsOf("long")).toHaveLength(1);
     });
   });

@@ -124,3 +124,24 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   process: text("process").notNull(),
   heartbeatAt: ms("heartbeat_at").notNull(),
 });
+
+/** Shared pacing for rate-limited outbound calls (e.g. one Slack post per second per channel), across processes. */
+export const rateSlots = pgTable("rate_slots", {
+  key: text("key").primaryKey(),
+  nextAt: ms("next_at").notNull(),
+});
+
+/** Last heartbeat per integration that expects them. */
+export const heartbeats = pgTable("heartbeats", {
+  integration: text("integration").primaryKey(),
+  lastSeenAt: ms("last_seen_at"),
+  startedAt: ms("started_at").notNull(),
+});
+
+/** Maintenance windows: alerts are stored and shown but not escalated until `until`. */
+export const maintenance = pgTable("maintenance", {
+  integration: text("integration").primaryKey(),
+  until: ms("until").notNull(),
+  startedBy: text("started_by").notNull(),
+  startedAt: ms("started_at").notNull(),
+});

@@ -5,6 +5,9 @@ import { countersRepository } from "./counters-repository.js";
 import { feedsRepository } from "./feeds-repository.js";
 import { logRepository } from "./log-repository.js";
 import { pagesRepository } from "./pages-repository.js";
+import { heartbeatsRepository } from "./heartbeats-repository.js";
+import { maintenanceRepository } from "./maintenance-repository.js";
+import { rateSlotsRepository } from "./rate-slots-repository.js";
 
 export function makeRepositories(db: Db) {
   return {
@@ -14,6 +17,9 @@ export function makeRepositories(db: Db) {
     pages: pagesRepository(db),
     feeds: feedsRepository(db),
     counters: countersRepository(db),
+    rateSlots: rateSlotsRepository(db),
+    heartbeats: heartbeatsRepository(db),
+    maintenance: maintenanceRepository(db),
   };
 }
 

@@ -136,3 +136,24 @@ export const jobs = sqliteTable(
   },
   (t) => [uniqueIndex("jobs_key").on(t.jobKey), index("jobs_due").on(t.runAt)],
 );
+
+/** Shared pacing for rate-limited outbound calls (e.g. one Slack post per second per channel), across processes. */
+export const rateSlots = sqliteTable("rate_slots", {
+  key: text("key").primaryKey(),
+  nextAt: integer("next_at").notNull(),
+});
+
+/** Last heartbeat per integration that expects them. */
+export const heartbeats = sqliteTable("heartbeats", {
+  integration: text("integration").primaryKey(),
+  lastSeenAt: integer("last_seen_at"),
+  startedAt: integer("started_at").notNull(),
+});
+
+/** Maintenance windows: alerts are stored and shown but not escalated until `until`. */
+export const maintenance = sqliteTable("maintenance", {
+  integration: text("integration").primaryKey(),
+  until: integer("until").notNull(),
+  startedBy: text("started_by").notNull(),
+  startedAt: integer("started_at").notNull(),
+});

@@ -1,0 +1,88 @@
+import { Checker, describe, isHttpUrl } from "./config-checker.js";
+import type { Config, TwilioEnv } from "./config-types.js";
+
+const PHONE_RE = /^\+\d{8,15}$/;
+const TWILIO_CREDENTIALS = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"] as const;
+
+/**
+ * The settings that come only from the environment. Empty counts as unset.
+ * Problems use the path `env.<VARIABLE>` and no line; values that may be secret are never repeated.
+ */
+export function validateEnv(c: Checker, env: Record<string, string | undefined>): Config["env"] {
+  const get = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? null : value;
+  };
+
+  let databaseUrl = get("DATABASE_URL");
+  if (databaseUrl !== null && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) {
+    // The value may hold a password: not repeated in the message.
+    c.report("env.DATABASE_URL", "expected a Postgres URL like postgres://user:password@host:5432/calpage (leave it unset to use SQLite)");
+    databaseUrl = null;
+  }
+
+  const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
+  const sqlitePath = `${dataDir.replace(/\/+$/, "")}/calpage.db`;
+
+  let port = 8080;
+  const portText = get("PORT");
+  if (portText !== null) {
+    const n = /^\d+$/.test(portText) ? Number(portText) : NaN;
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) port = n;
+    else c.report("env.PORT", `expected a port number from 1 to 65535, found ${describe(portText)}`);
+  }
+
+  const httpUrl = (name: string, example: string): string | null => {
+    const value = get(name);
+    if (value === null) return null;
+    if (!isHttpUrl(value)) {
+      c.report(`env.${name}`, `expected an http:// or https:// URL like ${example}, found ${describe(value)}`);
+      return null;
+    }
+    return value.replace(/\/+$/, "");
+  };
+  const publicUrl = httpUrl("PUBLIC_URL", "https://calpage.example.com") ?? `http://localhost:${port}`;
+  const apiUrl = httpUrl("SLACK_API_URL", "https://slack.com/api");
+
+  return {
+    databaseUrl,
+    sqlitePath,
+    port,
+    publicUrl,
+    slack: {
+      botToken: get("SLACK_BOT_TOKEN"),
+      signingSecret: get("SLACK_SIGNING_SECRET"),
+      appToken: get("SLACK_APP_TOKEN"),
+      apiUrl,
+    },
+    twilio: validateTwilio(c, get, () => httpUrl("TWILIO_API_URL", "https://api.twilio.com")),
+  };
+}
+
+/** Twilio is all or nothing: SMS and calls need the account SID, the auth token and the sending number together. */
+function validateTwilio(c: Checker, get: (name: string) => string | null, apiUrl: () => string | null): TwilioEnv {
+  let accountSid = get("TWILIO_ACCOUNT_SID");
+  const authToken = get("TWILIO_AUTH_TOKEN");
+  const fromText = get("TWILIO_FROM_NUMBER");
+
+  const missing = TWILIO_CREDENTIALS.filter((name) => get(name) === null);
+  if (missing.length > 0 && missing.length < TWILIO_CREDENTIALS.length) {
+    const names = missing.length === 1 ? `${missing[0]} is` : `${missing.slice(0, -1).join(", ")} and ${missing[missing.length - 1]} are`;
+    c.report(`env.${missing[0]}`, `${names} not set; SMS and phone calls need TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER together (or none of them)`);
+  }
+
+  if (accountSid !== null && !accountSid.startsWith("AC")) {
+    c.report("env.TWILIO_ACCOUNT_SID", "expected a Twilio account SID starting with AC (Twilio Console -> Account info)");
+    accountSid = null;
+  }
+
+  let fromNumber: string | null = null;
+  if (fromText !== null) {
+    // People paste numbers with spaces and dashes; Twilio wants plain E.164.
+    const normalized = fromText.replace(/[\s().-]/g, "");
+    if (PHONE_RE.test(normalized)) fromNumber = normalized;
+    else c.report("env.TWILIO_FROM_NUMBER", `expected a phone number in E.164 form like +4915112345678 (a + and 8 to 15 digits), found ${describe(fromText)}`);
+  }
+
+  return { accountSid, authToken, fromNumber, apiUrl: apiUrl() };
+}

@@ -1,0 +1,160 @@
+import { Checker, describe, isEmpty, isObj, joinKey, suggest } from "./config-checker.js";
+import type { LadderStep, NotificationRules, PagingLimits } from "./config-types.js";
+
+/** Team-wide ladders when `notification_rules` is left out: a Slack DM, for important pages too. */
+export const DEFAULT_NOTIFICATION_RULES: NotificationRules = {
+  default: [{ type: "slack_dm" }],
+  important: [{ type: "slack_dm" }],
+};
+
+export const DEFAULT_PAGING: PagingLimits = { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 };
+
+const RULES_KEYS = ["default", "important"] as const;
+const LADDER_TYPES = ["slack_dm", "sms", "call", "call_until_answered", "wait"] as const;
+type LadderType = (typeof LADDER_TYPES)[number];
+const PHONE_TYPES: readonly LadderType[] = ["sms", "call", "call_until_answered"];
+const BARE_TYPES: readonly LadderType[] = ["slack_dm", "sms", "call", "call_until_answered"];
+const LADDER_EXAMPLE = "[slack_dm, {wait: 2m}, call]";
+const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_answered or {wait: 2m}";
+const DEFAULT_CALL_EVERY_SECONDS = 120;
+const MIN_CALL_EVERY_SECONDS = 30;
+const DEFAULT_CALL_TIMES = 5;
+const MAX_CALL_TIMES = 20;
+
+/** The top-level `notification_rules`; each ladder left out is a Slack DM. */
+export function validateTeamRules(c: Checker, v: unknown): NotificationRules {
+  if (isEmpty(v)) return DEFAULT_NOTIFICATION_RULES;
+  const obj = c.object(v, "notification_rules", RULES_KEYS, `notification rules like {default: ${LADDER_EXAMPLE}, important: [call]}`);
+  if (obj === null) return DEFAULT_NOTIFICATION_RULES;
+  return {
+    default: validateLadder(c, obj.default, "notification_rules.default", null) ?? DEFAULT_NOTIFICATION_RULES.default,
+    important: validateLadder(c, obj.important, "notification_rules.important", null) ?? DEFAULT_NOTIFICATION_RULES.important,
+  };
+}
+
+/**
+ * A user's own `notification_rules`; null when left out (the team-wide rules apply).
+ * A ladder the user leaves out is the team-wide one. `phoneless` names the user when they have
+ * no phone: their own sms/call steps are then problems (team-wide ones are skipped at send time).
+ */
+export function validateUserRules(c: Checker, v: unknown, p: string, team: NotificationRules, phoneless: string | null): NotificationRules | null {
+  if (isEmpty(v)) return null;
+  const obj = c.object(v, p, RULES_KEYS, `notification rules like {default: ${LADDER_EXAMPLE}, important: [call]}`);
+  if (obj === null) return null;
+  const own = (key: "default" | "important") => validateLadder(c, obj[key], joinKey(p, key), phoneless);
+  const rules = { default: own("default"), important: own("important") };
+  return {
+    default: isEmpty(obj.default) ? team.default : rules.default ?? team.default,
+    important: isEmpty(obj.important) ? team.important : rules.important ?? team.important,
+  };
+}
+
+/** A ladder: absent gives null (the caller's fallback); bad gives null after reporting. */
+function validateLadder(c: Checker, v: unknown, p: string, phoneless: string | null): LadderStep[] | null {
+  if (isEmpty(v)) return null;
+  const items = c.list(v, p, false, `a list of notification steps like ${LADDER_EXAMPLE}`);
+  if (items === null) return null;
+  if (items.length === 0) {
+    c.report(p, `expected at least one step, like ${LADDER_EXAMPLE} (leave the key out for the team-wide rules)`);
+    return null;
+  }
+  const steps: LadderStep[] = [];
+  let good = true;
+  items.forEach((item, i) => {
+    const stepPath = `${p}[${i}]`;
+    const step = validateLadderStep(c, item, stepPath);
+    if (step === null) {
+      good = false;
+      return;
+    }
+    if (phoneless !== null && (PHONE_TYPES as readonly string[]).includes(step.type)) {
+      c.report(stepPath, `${step.type} needs a phone number for ${phoneless}`);
+      good = false;
+      return;
+    }
+    steps.push(step);
+  });
+  if (!good) return null;
+  if (steps.every((step) => step.type === "wait")) {
+    c.report(p, `the ladder only waits and never notifies; add slack_dm, sms, call or call_until_answered, like ${LADDER_EXAMPLE}`);
+    return null;
+  }
+  return steps;
+}
+
+function validateLadderStep(c: Checker, v: unknown, p: string): LadderStep | null {
+  if (typeof v === "string") {
+    const s = v.trim();
+    const type = BARE_TYPES.find((t) => t === s);
+    if (type === "call_until_answered") return callUntilAnswered(c, null, p);
+    if (type !== undefined) return { type } as LadderStep;
+    if (s === "wait") {
+      c.report(p, "wait needs a duration, like - wait: 2m");
+      return null;
+    }
+    c.report(p, unknownStepMessage(s));
+    return null;
+  }
+  if (!isObj(v)) {
+    if (isEmpty(v)) c.missing(p, STEP_EXPECTATION);
+    else c.report(p, `expected ${STEP_EXPECTATION}, found ${describe(v)}`);
+    return null;
+  }
+  const keys = Object.keys(v);
+  const unknown = keys.filter((k) => !(LADDER_TYPES as readonly string[]).includes(k));
+  for (const key of unknown) c.report(joinKey(p, key), unknownStepMessage(key), true);
+  if (unknown.length > 0) return null;
+  if (keys.length !== 1) {
+    c.report(p, keys.length === 0 ? `expected ${STEP_EXPECTATION}, found an empty mapping` : `a step has exactly one type, found ${keys.join(" and ")}; put each in its own "- " item`);
+    return null;
+  }
+  const type = keys[0] as LadderType;
+  const typePath = joinKey(p, type);
+  const value = v[type];
+  switch (type) {
+    case "wait": {
+      const seconds = c.boundedDuration(value, typePath, true, "wait", 1);
+      return seconds === null ? null : { type, seconds };
+    }
+    case "call_until_answered":
+      return callUntilAnswered(c, value, typePath);
+    default:
+      if (!isEmpty(value)) {
+        c.report(typePath, `${type} takes no value; write it as - ${type}`);
+        return null;
+      }
+      return { type };
+  }
+}
+
+function callUntilAnswered(c: Checker, v: unknown, p: string): LadderStep | null {
+  if (isEmpty(v)) return { type: "call_until_answered", everySeconds: DEFAULT_CALL_EVERY_SECONDS, times: DEFAULT_CALL_TIMES };
+  const obj = c.object(v, p, ["every", "times"], `call settings like {every: 2m, times: 5} (empty: every 2m, 5 times)`);
+  if (obj === null) return null;
+  const everySeconds = isEmpty(obj.every)
+    ? DEFAULT_CALL_EVERY_SECONDS
+    : c.boundedDuration(obj.every, joinKey(p, "every"), true, "every", MIN_CALL_EVERY_SECONDS);
+  const times = c.integer(obj.times, joinKey(p, "times"), { min: 1, max: MAX_CALL_TIMES, example: DEFAULT_CALL_TIMES, what: "calls" }, DEFAULT_CALL_TIMES);
+  if (everySeconds === null || times === null) return null;
+  return { type: "call_until_answered", everySeconds, times };
+}
+
+function unknownStepMessage(word: string): string {
+  const suggestion = suggest(word, LADDER_TYPES);
+  return `unknown notification step ${describe(word)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; expected slack_dm, sms, call, call_until_answered or wait: 2m`;
+}
+
+/** The top-level `paging` limits; each one left out has its default (5 SMS, 3 calls per 15m). */
+export function validatePaging(c: Checker, v: unknown): PagingLimits {
+  if (isEmpty(v)) return DEFAULT_PAGING;
+  const obj = c.object(v, "paging", ["sms_per_window", "calls_per_window", "window"], "paging limits like {sms_per_window: 5, calls_per_window: 3, window: 15m}");
+  if (obj === null) return DEFAULT_PAGING;
+  const smsPerWindow = c.integer(obj.sms_per_window, "paging.sms_per_window", { min: 1, example: 5, what: "SMS" }, DEFAULT_PAGING.smsPerWindow);
+  const callsPerWindow = c.integer(obj.calls_per_window, "paging.calls_per_window", { min: 1, example: 3, what: "calls" }, DEFAULT_PAGING.callsPerWindow);
+  const windowSeconds = isEmpty(obj.window) ? DEFAULT_PAGING.windowSeconds : c.boundedDuration(obj.window, "paging.window", true, "window", 60);
+  return {
+    smsPerWindow: smsPerWindow ?? DEFAULT_PAGING.smsPerWindow,
+    callsPerWindow: callsPerWindow ?? DEFAULT_PAGING.callsPerWindow,
+    windowSeconds: windowSeconds ?? DEFAULT_PAGING.windowSeconds,
+  };
+}

@@ -1,0 +1,25 @@
+import { requestSlackNotice } from "../alerts/request-slack-notice.js";
+import type { Store } from "../store/store.js";
+import { SlackApiError, type SlackApi } from "./slack-api.js";
+import { CHANNEL_POST_SPACING_MS } from "./sync-handler.js";
+
+/** Job `slack.notice`: posts one plain message to a channel, in the channel's shared pace. */
+export function makeSlackNoticeHandler(store: Store, slack: SlackApi, now: () => number = Date.now) {
+  return async (payload: Record<string, unknown>): Promise<void> => {
+    const channel = String(payload.channel);
+    const text = String(payload.text);
+    const t = now();
+    const start = await store.transaction((tx) => tx.rateSlots.reserve(`slack:post:${channel}`, t, CHANNEL_POST_SPACING_MS));
+    if (start > t) await new Promise((r) => setTimeout(r, Math.min(start - t, 5000)));
+    try {
+      await slack.postMessage({ channel, text });
+    } catch (error) {
+      if (error instanceof SlackApiError && error.retryAfterMs !== null) {
+        // Re-queue at the time Slack gave rather than burning a retry with backoff.
+        await store.transaction((tx) => requestSlackNotice(tx, channel, text, now() + (error.retryAfterMs ?? 1000)));
+        return;
+      }
+      throw error;
+    }
+  };
+}

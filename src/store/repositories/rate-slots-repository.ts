@@ -1,0 +1,23 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db.js";
+import { num } from "../db.js";
+
+export function rateSlotsRepository(db: Db) {
+  return {
+    /**
+     * Reserves the next slot for `key`, `spacingMs` after the previous one, and
+     * returns when it starts (now, or later when earlier callers took the slots
+     * before it). Atomic, so replicas sharing a database share the pace.
+     */
+    async reserve(key: string, now: number, spacingMs: number): Promise<number> {
+      const rows = await db.all<{ next_at: unknown }>(sql`insert into rate_slots (key, next_at) values (${key}, ${now + spacingMs})
+        on conflict (key) do update set next_at = (case when rate_slots.next_at > ${now} then rate_slots.next_at else ${now} end) + ${spacingMs}
+        returning next_at`);
+      return num(rows[0]?.next_at) - spacingMs;
+    },
+    /** Gives back a slot that was reserved but not used (only when it is the latest one). */
+    async release(key: string, slotStart: number, spacingMs: number): Promise<void> {
+      await db.run(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);
+    },
+  };
+}
