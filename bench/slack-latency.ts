@@ -14,13 +14,15 @@ import { instrumentCalpage } from "./instrument.js";
 export interface SlackLatencyOptions {
   webhooks: number;
   gapMs: number;
+  /** Groups go to these many channels in turn (Slack allows ~1 post a second per channel, and calpage paces to that). */
+  channels: number;
 }
 
-export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 200, gapMs: 100 };
+export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 200, gapMs: 50, channels: 10 };
 
 const TARGET_P99_MS = 50;
 
-const CONFIG = `escalation_chains:
+const configFor = (channels: number) => `escalation_chains:
   - name: page
     steps:
       - notify_users: [alice@example.com]
@@ -28,23 +30,23 @@ integrations:
   - name: bench-am
     type: alertmanager
     token: ${BENCH_TOKEN}
+    rate_limit: 1000000
     routes:
-      - matchers: ['team="platform"']
-        chain: page
-        channel: "#bench-latency"
-`;
+${Array.from({ length: channels }, (_, k) => `      - matchers: ['ch="${k}"']\n        chain: page\n        channel: "#bench-latency-${k}"\n`).join("")}`;
 
 export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyOptions = DEFAULT_SLACK_LATENCY) {
-  const env = await startBenchEnv(target, "latency", CONFIG);
+  const env = await startBenchEnv(target, "latency", configFor(opts.channels));
   try {
     const bodies = (prefix: string, n: number) =>
-      Array.from({ length: n }, (_, i) => alertmanagerPayload({ groupKey: `{}/{team="platform"}:{alertname="${prefix}${i}"}`, alertname: `${prefix}${i}`, alertCount: 1 }));
+      Array.from({ length: n }, (_, i) =>
+        alertmanagerPayload({ groupKey: `{}/{ch="${i % opts.channels}"}:{alertname="${prefix}${i}"}`, alertname: `${prefix}${i}`, alertCount: 1, labels: { ch: String(i % opts.channels) } }),
+      );
     // Warm-up (JIT, connections, the Slack user lookup); not measured.
     const warmup = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("LatencyWarmup", 10), gapMs: opts.gapMs });
     await sleep(500);
 
     const probe = instrumentCalpage(env.calpage);
-    progress(`${target.backend} slack latency: ${opts.webhooks} webhooks, ${opts.gapMs} ms apart`);
+    progress(`${target.backend} slack latency: ${opts.webhooks} webhooks, ${opts.gapMs} ms apart, over ${opts.channels} channels`);
     const sent = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("Latency", opts.webhooks), gapMs: opts.gapMs });
     const snapshot = probe.snapshot();
     const failed = sent.filter((s) => s.status !== 200);
@@ -89,6 +91,7 @@ export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyO
       missingPosts: missing,
       webhooks: opts.webhooks,
       gapMs: opts.gapMs,
+      channels: opts.channels,
       diagnostics: {
         /** Webhook sent -> 200 answered (the transaction that stores the group and its jobs). */
         webhookAnsweredMs: summarize(answerMs),
@@ -112,7 +115,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { resolvePgAdminUrl } = await import("../tests/support/postgres.js");
   const pg = backend === "postgres" ? await resolvePgAdminUrl({ log: progress }) : null;
   try {
-    console.log(JSON.stringify(await benchSlackLatency({ backend, pgAdminUrl: pg?.url }), null, 2));
+    // Optional overrides for exploring: webhooks gapMs channels.
+    const [webhooks, gapMs, channels] = process.argv.slice(3).map(Number);
+    const opts = { ...DEFAULT_SLACK_LATENCY, ...(webhooks ? { webhooks } : {}), ...(gapMs ? { gapMs } : {}), ...(channels ? { channels } : {}) };
+    console.log(JSON.stringify(await benchSlackLatency({ backend, pgAdminUrl: pg?.url }, opts), null, 2));
   } finally {
     await pg?.stop();
   }

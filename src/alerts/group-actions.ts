@@ -2,24 +2,25 @@ import type { EscalationDeps } from "../escalation/escalation-deps.js";
 import { escalate } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
+import { formatDuration } from "../shared/duration.js";
+import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
-export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve";
+export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence";
 
 export type ActionResult = { ok: true; group: AlertGroupRecord } | { ok: false; message: string };
 
 /** Who acted: a Slack user id (`U…`, shown as a mention) or a plain name. */
 export type Actor = string;
 
-const mention = (actor: Actor) => (/^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor);
 
 /**
- * Acknowledge / unacknowledge / resolve / unresolve one group. The group row is
+ * Acknowledge / unacknowledge / resolve / unresolve / silence / unsilence one group. The group row is
  * locked for the transaction, so an ack racing a resolve from the source sees
  * the resolve and never reopens the group.
  */
 export function createGroupActions(store: Store, deps: EscalationDeps) {
-  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number): Promise<ActionResult> {
+  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number, opts: { seconds?: number | null } = {}): Promise<ActionResult> {
     return store.transaction(async (tx) => {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
@@ -28,7 +29,7 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
         case "acknowledge":
           if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
           if (g.state === "acknowledged") return refuse(`#${g.number} was already acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
-          await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, updatedAt: now });
+          await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "acknowledged", `Acknowledged by ${mention(actor)}.`);
           await escalate(tx, g, { type: "stop", reason: "acknowledged" }, now, deps);
           break;
@@ -40,9 +41,30 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           break;
         case "resolve":
           if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
-          await tx.groups.update(g.id, { state: "resolved", resolvedBy: actor, resolvedAt: now, updatedAt: now });
+          await tx.groups.update(g.id, { state: "resolved", resolvedBy: actor, resolvedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "resolved", `Resolved by ${mention(actor)}.`);
           await escalate(tx, g, { type: "stop", reason: "resolved" }, now, deps);
+          break;
+        case "silence": {
+          if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
+          if (g.state === "acknowledged") return refuse(`#${g.number} is acknowledged by ${mention(g.acknowledgedBy ?? "someone")}: nothing is escalating, so there is nothing to silence.`);
+          const seconds = opts.seconds ?? null;
+          const until = seconds === null ? null : now + seconds * 1000;
+          await tx.groups.update(g.id, { state: "silenced", silencedBy: actor, silencedUntil: until, updatedAt: now });
+          await tx.log.add(
+            g.id,
+            now,
+            "silenced",
+            `Silenced by ${mention(actor)} ${until === null ? "until unsilenced" : `for ${formatDuration(seconds!)}`}; escalation restarts from the first step when the silence ends.`,
+          );
+          await escalate(tx, g, { type: "silence", until }, now, deps);
+          break;
+        }
+        case "unsilence":
+          if (g.state !== "silenced") return refuse(`#${g.number} is not silenced.`);
+          await tx.groups.update(g.id, { state: "firing", silencedBy: null, silencedUntil: null, updatedAt: now });
+          await tx.log.add(g.id, now, "unsilenced", `Unsilenced by ${mention(actor)}; escalation restarts from the first step.`);
+          await escalate(tx, g, { type: "start" }, now, deps);
           break;
         case "unresolve": {
           if (g.state !== "resolved") return refuse(`#${g.number} is not resolved.`);

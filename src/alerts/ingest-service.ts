@@ -1,9 +1,9 @@
 import type { Config, IntegrationConfig } from "../config/config-types.js";
 import { escalate } from "../escalation/escalate.js";
 import type { EscalationDeps } from "../escalation/escalation-deps.js";
-import { initialEscalation } from "../escalation/escalation-state.js";
-import { newId } from "../shared/ids.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
+import { mention } from "./mention.js";
+import { newGroupRecord } from "./new-group-record.js";
 import type { Store, Tx } from "../store/store.js";
 import type { IncomingGroup } from "./incoming-group.js";
 import { requestSlackSync } from "./request-slack-sync.js";
@@ -63,42 +63,26 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
         severity: g.severity,
         updatedAt: now,
       });
+      // An `if_alerts` step holding the chain re-checks its count now that more arrived.
+      if (open.state === "firing" && open.escalation.holding === "alerts") await escalate(tx, open, { type: "alerts_arrived" }, now, deps);
       await requestSlackSync(tx, open.id, now, UPDATE_COALESCE_MS);
       return { number: open.number, state: open.state, opened: false };
     }
     const route = selectRoute(integration, g.labels);
     const chain = route.chain ? chains.get(route.chain) : undefined;
-    const group: AlertGroupRecord = {
-      id: newId(),
-      number: await tx.counters.next("alert_group_number"),
-      integration: integration.name,
-      groupingKey: g.groupingKey,
-      state: "firing",
-      title: g.title,
-      message: g.message,
-      severity: g.severity,
-      labels: g.labels,
-      links: g.links,
-      silenceUrl: null,
-      chain: chain?.name ?? null,
-      chainSteps: chain?.steps ?? [],
-      // A route with post_to_slack: false keeps the group out of channels (DMs and the log still work).
-      channel: route.postToSlack === false ? null : route.channel,
-      alertCount: g.alerts.length,
-      firstAlertAt: now,
-      lastAlertAt: now,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      resolvedBy: null,
-      resolvedAt: null,
-      silencedBy: null,
-      silencedUntil: null,
-      slackChannelId: null,
-      slackTs: null,
-      escalation: initialEscalation,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const group = await newGroupRecord(
+      tx,
+      g,
+      {
+        integration: integration.name,
+        chain: chain?.name ?? null,
+        chainSteps: chain?.steps ?? [],
+        // A route with post_to_slack: false keeps the group out of channels (DMs and the log still work).
+        channel: route.postToSlack === false ? null : route.channel,
+        silenceUrl: g.links.find((l) => l.title === "Silence")?.url ?? null,
+      },
+      now,
+    );
     await tx.groups.insert(group);
     await tx.alerts.insertMany(group.id, g.alerts, now);
     const via = route.index === null ? "the default route" : `route ${route.index + 1}`;
@@ -108,7 +92,10 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       "opened",
       `Alert group #${group.number} opened by ${integration.name} via ${via}${chain ? `; escalation chain ${chain.name}` : "; no escalation chain"}.`,
     );
-    if (chain) await escalate(tx, group, { type: "start" }, now, deps);
+    const maintenance = await tx.maintenance.get(integration.name);
+    if (maintenance && maintenance.until > now) {
+      await tx.log.add(group.id, now, "maintenance", `${integration.name} is in maintenance until ${new Date(maintenance.until).toISOString()} (started by ${mention(maintenance.startedBy)}): not escalated.`);
+    } else if (chain) await escalate(tx, group, { type: "start" }, now, deps);
     await requestSlackSync(tx, group.id, now);
     return { number: group.number, state: group.state, opened: true };
   }

@@ -1,10 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { createGroupActions } from "../alerts/group-actions.js";
+import { createDirectPageService } from "../alerts/direct-page-service.js";
 import { createHeartbeatService } from "../alerts/heartbeat-service.js";
+import { createMaintenanceService } from "../alerts/maintenance-service.js";
 import { createIngestService } from "../alerts/ingest-service.js";
 import { requestSlackNotice } from "../alerts/request-slack-notice.js";
 import type { Config } from "../config/config-types.js";
 import { makeEscalationStepHandler } from "../escalation/step-handler.js";
+import { makeUserGroupHandler } from "../escalation/user-group-handler.js";
+import { makeEscalationWebhookHandler } from "../escalation/webhook-handler.js";
 import { createHttpServer } from "../http/http-server.js";
 import { createIntegrationRoutes } from "../http/integration-routes.js";
 import { createMetrics } from "../http/metrics.js";
@@ -62,10 +66,12 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const ingest = createIngestService(store, config, deps);
   const actions = createGroupActions(store, deps);
   const heartbeats = createHeartbeatService(store, config, ingest);
+  const maintenance = createMaintenanceService(store, config);
+  const page = createDirectPageService(store, config, deps);
 
   const missing = missingSlackSettings(config);
   let slackApp: SlackApp | null = null;
-  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, log });
+  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, store, maintenance, page, log, now });
   else log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
 
   const server = createHttpServer({
@@ -111,6 +117,9 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
     "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
     "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
+    "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
+    "notify.user_group": makeUserGroupHandler(store, slackApi, config, now),
+    "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
     sweep: makeSweepHandler(store, now),
   };
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -121,6 +130,8 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     schedules,
     ingest,
     actions,
+    maintenance,
+    page,
     /** Loads schedules, starts the job runner, Slack and the HTTP server; resolves with the bound port. */
     async start(port = config.env.port, host?: string): Promise<number> {
       await schedules.start();

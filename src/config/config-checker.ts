@@ -166,16 +166,18 @@ export class Checker {
     return v;
   }
 
-  /** A duration within [min, max] seconds; the message names the bounds and `what` (e.g. "timeout"). */
+  /**
+   * A duration of at least `min` (and at most `max`) seconds; `what` names it in the message
+   * ("timeout must be from 1s to 1m, found 1m30s"). `min` 1 means "longer than 0s".
+   */
   boundedDuration(v: unknown, p: string, required: boolean, what: string, min: number, max?: number): number | null {
     const seconds = this.duration(v, p, required);
     if (seconds === null) return null;
-    if (seconds < min || (max !== undefined && seconds > max)) {
-      const bounds = max === undefined ? `at least ${formatDuration(min)}` : `from ${formatDuration(min)} to ${formatDuration(max)}`;
-      this.report(p, min <= 1 && max === undefined ? `${what} must be longer than 0s; expected a duration like 5m` : `${what} must be ${bounds}, found ${formatDuration(seconds)}`);
-      return null;
-    }
-    return seconds;
+    if (seconds >= min && (max === undefined || seconds <= max)) return seconds;
+    if (min === 1 && max === undefined) this.report(p, `${what} must be longer than 0s; expected a duration like 5m`);
+    else if (max === undefined) this.report(p, `${what} must be at least ${formatDuration(min)}, found ${formatDuration(seconds)}`);
+    else this.report(p, `${what} must be from ${formatDuration(min)} to ${formatDuration(max)}, found ${formatDuration(seconds)}`);
+    return null;
   }
 
   /** An IANA time zone name. */
@@ -278,12 +280,16 @@ export function missingReference(kind: string, name: string, defined: string[]):
   return `no ${kind} named "${name}"${hint}; ${known}`;
 }
 
-/** The closest candidate by edit distance (transpositions count as one edit), if close enough to be a typo. */
+/**
+ * The closest candidate by edit distance (transpositions count as one edit), if close enough to be a typo;
+ * otherwise the shortest candidate that the word (4+ characters) starts, like "grouping" -> "grouping_key".
+ */
 export function suggest(word: string, candidates: Iterable<string>): string | null {
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   let best: string | null = null;
   let bestDistance = Infinity;
+  let completion: string | null = null;
   for (const candidate of candidates) {
     if (candidate === word) continue;
     // Case differences count a little, so "primray" suggests "primary" before "Primary".
@@ -292,8 +298,11 @@ export function suggest(word: string, candidates: Iterable<string>): string | nu
       best = candidate;
       bestDistance = d;
     }
+    if (w.length >= 4 && candidate.toLowerCase().startsWith(w) && (completion === null || candidate.length < completion.length)) {
+      completion = candidate;
+    }
   }
-  return best;
+  return best ?? completion;
 }
 
 function editDistance(a: string, b: string): number {

@@ -131,6 +131,26 @@ describe("the shipped example calpage.yaml", () => {
     ]);
   });
 
+  it("shows the notification rules, paging and newer escalation steps", () => {
+    const result = loadConfig(examplePath, {});
+    if (!result.ok) throw new Error("example does not validate");
+    const config = result.value;
+    expect(config.notificationRules.important.map((s) => s.type)).toEqual(["slack_dm", "wait", "sms", "wait", "call"]);
+    expect(config.paging).toEqual({ smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 });
+    expect(config.users[0]!.notificationRules?.important).toEqual([{ type: "call_until_answered", everySeconds: 120, times: 5 }]);
+    expect(config.schedules[0]).toMatchObject({ announce: true, userGroup: null, exportToken: null });
+    expect(config.escalationChains.find((c) => c.name === "business-hours")?.steps.map((s) => s.type)).toEqual([
+      "if_time",
+      "notify_round_robin",
+      "wait",
+      "if_alerts",
+      "notify_channel",
+      "wait",
+      "notify_schedule",
+    ]);
+    expect(config.integrations[0]).toMatchObject({ postToSlack: true, rateLimitPerMinute: 6000, heartbeatSeconds: null, mapping: null });
+  });
+
   it("takes the token from AM_TOKEN when set", () => {
     const result = loadConfig(examplePath, { AM_TOKEN: "0123456789abcdef0123" });
     expect(result.ok && result.value.integrations[0]!.token).toBe("0123456789abcdef0123");

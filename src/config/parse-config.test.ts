@@ -4,6 +4,7 @@ import type { Config, ConfigProblem } from "./config-types.js";
 import { parseConfig, suggest, type ParseConfigOptions } from "./parse-config.js";
 
 const CONFIG_PATH = "/etc/calpage/calpage.yaml";
+const NO_TWILIO = { accountSid: null, authToken: null, fromNumber: null, apiUrl: null };
 const TOKEN = "abcdefghijklmnop1234";
 
 function parse(yaml: string, env: Record<string, string | undefined> = {}, options?: ParseConfigOptions) {
@@ -108,8 +109,17 @@ integrations:
       path: CONFIG_PATH,
       timezone: "Europe/Berlin",
       users: [
-        { email: "alice@example.com", name: "Alice Example", aliases: ["ali", "alice"], phone: "+4915112345678", slackId: "U012AB3CD", slackHandle: "alice" },
-        { email: "bob@example.com", name: "Bob Example", aliases: [], phone: null, slackId: null, slackHandle: null },
+        {
+          email: "alice@example.com",
+          name: "Alice Example",
+          aliases: ["ali", "alice"],
+          phone: "+4915112345678",
+          slackId: "U012AB3CD",
+          slackHandle: "alice",
+          notificationRules: null,
+          exportToken: null,
+        },
+        { email: "bob@example.com", name: "Bob Example", aliases: [], phone: null, slackId: null, slackHandle: null, notificationRules: null, exportToken: null },
       ],
       schedules: [
         {
@@ -119,8 +129,21 @@ integrations:
           overridesFeed: "https://calendar.example.com/overrides.ics",
           channel: "#oncall",
           refreshSeconds: 60,
+          exportToken: null,
+          userGroup: null,
+          announce: true,
         },
-        { name: "secondary", timezone: "Europe/Berlin", feed: "/etc/calpage/feeds/secondary.ics", overridesFeed: null, channel: null, refreshSeconds: 300 },
+        {
+          name: "secondary",
+          timezone: "Europe/Berlin",
+          feed: "/etc/calpage/feeds/secondary.ics",
+          overridesFeed: null,
+          channel: null,
+          refreshSeconds: 300,
+          exportToken: null,
+          userGroup: null,
+          announce: false,
+        },
       ],
       escalationChains: [
         {
@@ -155,6 +178,7 @@ integrations:
               ],
               chain: "critical",
               channel: "#alerts-critical",
+              postToSlack: true,
             },
             {
               matchers: [
@@ -164,17 +188,36 @@ integrations:
               // Left out on the route: the integration's own chain and channel.
               chain: "default",
               channel: "C0123ABCD",
+              postToSlack: true,
             },
           ],
+          postToSlack: true,
+          mapping: null,
+          heartbeatSeconds: null,
+          rateLimitPerMinute: 6000,
         },
-        { name: "grafana", type: "grafana_alerting", token: `${TOKEN}-grafana`, chain: null, channel: null, routes: [] },
+        {
+          name: "grafana",
+          type: "grafana_alerting",
+          token: `${TOKEN}-grafana`,
+          chain: null,
+          channel: null,
+          routes: [],
+          postToSlack: true,
+          mapping: null,
+          heartbeatSeconds: null,
+          rateLimitPerMinute: 6000,
+        },
       ],
+      notificationRules: { default: [{ type: "slack_dm" }], important: [{ type: "slack_dm" }] },
+      paging: { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 },
       env: {
         databaseUrl: null,
         sqlitePath: "./data/calpage.db",
         port: 8080,
         publicUrl: "http://localhost:8080",
         slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
+        twilio: NO_TWILIO,
       },
     };
     expect(config).toEqual(expected);
@@ -281,7 +324,7 @@ describe("parseConfig: problems, each with its path and line", () => {
         [1, "users", /^missing/],
       ],
     ],
-    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations']]],
+    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations, notification_rules, paging']]],
     ["an unclosed flow list", "users: []\nschedules: [\n", [[2, "", /^invalid YAML: /]]],
     ["an unclosed quote", 'users: []\ntimezone: "Europe/Berlin\n', [[2, "", /^invalid YAML: Missing closing "quote/]]],
     ["tab indentation", "users:\n\t- email: a@example.com\n", [[2, "users", /^invalid YAML: Tabs are not allowed/]]],
@@ -378,14 +421,14 @@ describe("parseConfig: problems, each with its path and line", () => {
     [
       "an unknown step type",
       `${USERS}${SCHEDULES}${CHAINS}      - notfy_users: [ali]\n`,
-      [[14, "escalation_chains[0].steps[1].notfy_users", 'unknown step type "notfy_users" (did you mean "notify_users"?); expected one of wait, notify_schedule, notify_users, repeat']],
+      [[14, "escalation_chains[0].steps[1].notfy_users", 'unknown step type "notfy_users" (did you mean "notify_users"?); expected one of wait, notify_schedule, notify_users, notify_round_robin, notify_user_group, notify_channel, webhook, resolve, repeat, if_time, if_alerts']],
     ],
     [
       "a step with two types",
       `${USERS}${SCHEDULES}${CHAINS}      - wait: 5m\n        repeat: 2\n`,
-      [[14, "escalation_chains[0].steps[1]", 'a step has exactly one type, found wait and repeat; put each in its own "- " item (step types: wait, notify_schedule, notify_users, repeat)']],
+      [[14, "escalation_chains[0].steps[1]", 'a step has exactly one type, found wait and repeat; put each in its own "- " item (step types: wait, notify_schedule, notify_users, notify_round_robin, notify_user_group, notify_channel, webhook, resolve, repeat, if_time, if_alerts)']],
     ],
-    ["a step with only important", `${USERS}${SCHEDULES}${CHAINS}      - important: true\n`, [[14, "escalation_chains[0].steps[1]", /^a step needs a type; expected one of wait, notify_schedule, notify_users, repeat/]]],
+    ["a step with only important", `${USERS}${SCHEDULES}${CHAINS}      - important: true\n`, [[14, "escalation_chains[0].steps[1]", /^a step needs a type; expected one of wait, notify_schedule, notify_users, notify_round_robin, notify_user_group, notify_channel, webhook, resolve, repeat, if_time, if_alerts/]]],
     ["a step written as text", `${USERS}${SCHEDULES}${CHAINS}      - wait 5m\n`, [[14, "escalation_chains[0].steps[1]", /^expected a step like - wait: 5m \(step types: .*\), found "wait 5m"/]]],
     ["a wait without unit", `${USERS}${SCHEDULES}${CHAINS}      - wait: 5\n`, [[14, "escalation_chains[0].steps[1].wait", /^expected a duration like 5m, found the number 5/]]],
     ["a wait that is not a duration", `${USERS}${SCHEDULES}${CHAINS}      - wait: five minutes\n`, [[14, "escalation_chains[0].steps[1].wait", 'expected a duration like 5m, found "five minutes"']]],
@@ -410,7 +453,7 @@ describe("parseConfig: problems, each with its path and line", () => {
     [
       "important on a wait",
       `${USERS}${SCHEDULES}${CHAINS}      - wait: 1m\n        important: true\n`,
-      [[15, "escalation_chains[0].steps[1].important", "important applies only to notify_schedule and notify_users steps, not to wait"]],
+      [[15, "escalation_chains[0].steps[1].important", "important applies only to notify_schedule, notify_users, notify_round_robin, notify_user_group steps, not to wait"]],
     ],
     ["important that is not a boolean", `${USERS}${SCHEDULES}${CHAINS}        important: yes\n`, [[14, "escalation_chains[0].steps[0].important", 'expected true or false, found "yes"']]],
     [
@@ -588,6 +631,7 @@ describe("parseConfig: environment", () => {
       port: 8080,
       publicUrl: "http://localhost:8080",
       slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
+      twilio: NO_TWILIO,
     });
   });
 
@@ -608,6 +652,7 @@ describe("parseConfig: environment", () => {
       port: 3000,
       publicUrl: "https://oncall.example.com",
       slack: { botToken: "xoxb-1", signingSecret: "secret", appToken: "xapp-1", apiUrl: "http://127.0.0.1:4000/api" },
+      twilio: NO_TWILIO,
     });
   });
 
@@ -652,7 +697,516 @@ describe("suggest", () => {
     ["name", ["name"], null],
     ["xyz", ["name", "chain"], null],
     ["primray", ["Primary", "primary"], "primary"],
+    ["grouping", ["title", "grouping_key", "grouping_key_long"], "grouping_key"],
+    ["grp", ["grp_key"], null],
   ])("%s in %j -> %s", (word, candidates, expected) => {
     expect(suggest(word, candidates)).toBe(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Notification rules, paging, exports, user groups, the newer escalation steps, integration
+// options and Twilio.
+
+const EXPORT_TOKEN = "export-token-0123456789";
+
+describe("parseConfig: every newer option, valid", () => {
+  it("produces notification rules, paging, exports, user groups, steps and integration options", () => {
+    const config = valid(`timezone: Europe/Berlin
+notification_rules:
+  default: [slack_dm, {wait: 5m}, sms]
+  important:
+    - slack_dm
+    - call_until_answered: {every: 1m, times: 3}
+paging: {sms_per_window: 2, calls_per_window: 1, window: 30m}
+users:
+  - email: alice@example.com
+    name: Alice Example
+    aliases: [ali]
+    phone: "+4915112345678"
+    export_token: ${EXPORT_TOKEN}-alice
+    notification_rules:
+      important: [call, {wait: 2m}, call_until_answered]
+  - email: bob@example.com
+    name: Bob Example
+  - email: carol@example.com
+    name: Carol Example
+    notification_rules:
+      default: slack_dm
+schedules:
+  - name: primary
+    feed: https://calendar.example.com/primary.ics
+    channel: "#oncall"
+    export_token: ${EXPORT_TOKEN}
+    user_group: "@oncall-primary"
+  - name: quiet
+    feed: https://calendar.example.com/quiet.ics
+    channel: "#quiet"
+    announce: false
+  - name: silent
+    feed: https://calendar.example.com/silent.ics
+escalation_chains:
+  - name: default
+    steps:
+      - if_alerts: "5 in 10m"
+      - notify_round_robin: [ali, Bob Example, alice@example.com]
+        important: true
+      - notify_round_robin: BOB@example.com
+      - notify_user_group: "@oncall-db"
+        important: true
+      - notify_user_group: S0123ABCD
+      - notify_channel: "@here"
+      - notify_channel: channel
+      - webhook: https://hooks.example.com/page
+      - webhook: {url: "http://127.0.0.1:9000/x?key=\${HOOK_KEY:-k}", timeout: 30s, retries: 0}
+      - if_time: "09:00-17:00 mon-fri"
+      - if_time: {from: "22:00", to: "06:00", days: [sat, sun], timezone: America/New_York}
+      - if_time: {from: "8:00", to: "24:00", days: mon-wed}
+      - if_alerts: {count: 0, within: 1h}
+      - resolve
+  - name: short
+    steps:
+      - notify_users: ali
+      - resolve: true
+  - name: again
+    steps:
+      - notify_users: ali
+      - repeat
+integrations:
+  - name: hooks
+    type: webhook
+    token: ${TOKEN}
+    post_to_slack: false
+    heartbeat: 5m
+    rate_limit: 100
+    channel: "#alerts"
+    mapping:
+      title: data.alert.name
+      message: data.alert.text
+      grouping_key: data.alert.id
+      severity: alerts[0].labels.severity
+      resolve_when: {path: data.state, equals: ok}
+    routes:
+      - matchers: ['severity="critical"']
+        post_to_slack: true
+      - matchers: ['severity="info"']
+  - name: am
+    type: alertmanager
+    token: ${TOKEN}-am
+    routes:
+      - matchers: ['severity="info"']
+        post_to_slack: false
+  - name: flags
+    type: webhook
+    token: ${TOKEN}-flags
+    mapping:
+      resolve_when: {path: resolved, equals: true}
+`);
+    expect(config.notificationRules).toEqual({
+      default: [{ type: "slack_dm" }, { type: "wait", seconds: 300 }, { type: "sms" }],
+      important: [{ type: "slack_dm" }, { type: "call_until_answered", everySeconds: 60, times: 3 }],
+    });
+    expect(config.paging).toEqual({ smsPerWindow: 2, callsPerWindow: 1, windowSeconds: 1800 });
+    expect(config.users.map((u) => [u.email, u.exportToken, u.notificationRules])).toEqual([
+      [
+        "alice@example.com",
+        `${EXPORT_TOKEN}-alice`,
+        {
+          // Left out: the team-wide ladder.
+          default: config.notificationRules.default,
+          important: [{ type: "call" }, { type: "wait", seconds: 120 }, { type: "call_until_answered", everySeconds: 120, times: 5 }],
+        },
+      ],
+      // No rules of her own; the team-wide sms step is not a problem for a user without phone.
+      ["bob@example.com", null, null],
+      ["carol@example.com", null, { default: [{ type: "slack_dm" }], important: config.notificationRules.important }],
+    ]);
+    expect(config.schedules.map((s) => [s.name, s.exportToken, s.userGroup, s.announce])).toEqual([
+      ["primary", EXPORT_TOKEN, "oncall-primary", true],
+      ["quiet", null, null, false],
+      ["silent", null, null, false],
+    ]);
+    expect(config.escalationChains.map((c) => c.steps)).toEqual([
+      [
+        { type: "if_alerts", count: 5, withinSeconds: 600 },
+        { type: "notify_round_robin", users: ["alice@example.com", "bob@example.com"], important: true },
+        { type: "notify_round_robin", users: ["bob@example.com"], important: false },
+        { type: "notify_user_group", group: "oncall-db", important: true },
+        { type: "notify_user_group", group: "S0123ABCD", important: false },
+        { type: "notify_channel", mention: "here" },
+        { type: "notify_channel", mention: "channel" },
+        { type: "webhook", url: "https://hooks.example.com/page", timeoutSeconds: 10, retries: 3 },
+        { type: "webhook", url: "http://127.0.0.1:9000/x?key=k", timeoutSeconds: 30, retries: 0 },
+        { type: "if_time", from: "09:00", to: "17:00", days: ["mon", "tue", "wed", "thu", "fri"], timezone: "Europe/Berlin" },
+        { type: "if_time", from: "22:00", to: "06:00", days: ["sat", "sun"], timezone: "America/New_York" },
+        { type: "if_time", from: "08:00", to: "24:00", days: ["mon", "tue", "wed"], timezone: "Europe/Berlin" },
+        { type: "if_alerts", count: 0, withinSeconds: 3600 },
+        { type: "resolve" },
+      ],
+      [
+        { type: "notify_users", users: ["alice@example.com"], important: false },
+        { type: "resolve" },
+      ],
+      [
+        { type: "notify_users", users: ["alice@example.com"], important: false },
+        { type: "repeat", times: 3 },
+      ],
+    ]);
+    const [hooks, am, flags] = config.integrations;
+    expect(hooks).toMatchObject({
+      postToSlack: false,
+      heartbeatSeconds: 300,
+      rateLimitPerMinute: 100,
+      mapping: {
+        title: "data.alert.name",
+        message: "data.alert.text",
+        groupingKey: "data.alert.id",
+        severity: "alerts[0].labels.severity",
+        resolveWhen: { path: "data.state", equals: "ok" },
+      },
+    });
+    // Routes inherit the integration's post_to_slack unless they set their own.
+    expect(hooks!.routes.map((r) => r.postToSlack)).toEqual([true, false]);
+    expect(am).toMatchObject({ postToSlack: true, mapping: null, heartbeatSeconds: null, rateLimitPerMinute: 6000 });
+    expect(am!.routes.map((r) => r.postToSlack)).toEqual([false]);
+    // A YAML boolean or number in equals means its text.
+    expect(flags!.mapping).toEqual({ resolveWhen: { path: "resolved", equals: "true" } });
+  });
+
+  it("defaults: Slack DM ladders, 5 SMS and 3 calls per 15m", () => {
+    const config = valid("users: []\n");
+    expect(config.notificationRules).toEqual({ default: [{ type: "slack_dm" }], important: [{ type: "slack_dm" }] });
+    expect(config.paging).toEqual({ smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 });
+  });
+
+  it("fills in what the top-level notification_rules and paging leave out", () => {
+    const config = valid("users: []\nnotification_rules:\n  important: [call]\npaging:\n  window: 1h\n");
+    expect(config.notificationRules).toEqual({ default: [{ type: "slack_dm" }], important: [{ type: "call" }] });
+    expect(config.paging).toEqual({ smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 3600 });
+  });
+
+  it("gives a user who writes empty notification_rules the team-wide ladders", () => {
+    const config = valid("notification_rules: {important: [sms]}\nusers:\n  - email: a@example.com\n    name: A\n    phone: '+4915112345678'\n    notification_rules: {}\n");
+    expect(config.users[0]!.notificationRules).toEqual({ default: [{ type: "slack_dm" }], important: [{ type: "sms" }] });
+  });
+
+  it("gives if_time windows the top-level timezone (UTC when none)", () => {
+    const yaml = (tz: string) => `${tz}users: []\nescalation_chains:\n  - name: a\n    steps:\n      - if_time: "09:00-17:00"\n      - wait: 1m\n`;
+    expect(valid(yaml("")).escalationChains[0]!.steps[0]).toMatchObject({ timezone: "UTC" });
+    expect(valid(yaml("timezone: Asia/Tokyo\n")).escalationChains[0]!.steps[0]).toMatchObject({ timezone: "Asia/Tokyo" });
+  });
+});
+
+// A user with a phone and one without (6 lines).
+const PHONES = `users:
+  - email: alice@example.com
+    name: Alice Example
+    phone: "+4915112345678"
+  - email: bob@example.com
+    name: Bob Example
+`;
+const HOOK = `integrations:\n  - name: hook\n    type: webhook\n    token: ${TOKEN}\n`; // 4 lines
+
+describe("parseConfig: problems with the newer options", () => {
+  it.each<[string, string, Expected[]]>([
+    // --- a user's notification rules
+    [
+      "sms, call and call_until_answered for a user without phone",
+      `${PHONES}    notification_rules:\n      default: [slack_dm, {wait: 1m}, sms]\n      important:\n        - call\n        - call_until_answered: {times: 2}\n`,
+      [
+        [8, "users[1].notification_rules.default[2]", "sms needs a phone number for bob@example.com"],
+        [10, "users[1].notification_rules.important[0]", "call needs a phone number for bob@example.com"],
+        [11, "users[1].notification_rules.important[1]", "call_until_answered needs a phone number for bob@example.com"],
+      ],
+    ],
+    [
+      "sms for a user whose phone is bad: only the phone is reported",
+      `users:\n  - email: a@example.com\n    name: A\n    phone: "12"\n    notification_rules: {default: [sms]}\n`,
+      [[4, "users[0].phone", /^expected a phone number in E\.164 form/]],
+    ],
+    [
+      "an unknown ladder step",
+      `${PHONES}    notification_rules:\n      default: [sm, text, wait]\n`,
+      [
+        [8, "users[1].notification_rules.default[0]", 'unknown notification step "sm" (did you mean "sms"?); expected slack_dm, sms, call, call_until_answered or wait: 2m'],
+        [8, "users[1].notification_rules.default[1]", 'unknown notification step "text"; expected slack_dm, sms, call, call_until_answered or wait: 2m'],
+        [8, "users[1].notification_rules.default[2]", "wait needs a duration, like - wait: 2m"],
+      ],
+    ],
+    [
+      "ladder steps written as mappings",
+      `${PHONES}    notification_rules:\n      default:\n        - wait: 0s\n        - slack_dm: 1\n        - {slack_dm: null, sms: null}\n        - cal:\n        - 5\n`,
+      [
+        [9, "users[1].notification_rules.default[0].wait", /^wait must be longer than 0s/],
+        [10, "users[1].notification_rules.default[1].slack_dm", "slack_dm takes no value; write it as - slack_dm"],
+        [11, "users[1].notification_rules.default[2]", 'a step has exactly one type, found slack_dm and sms; put each in its own "- " item'],
+        [12, "users[1].notification_rules.default[3].cal", /^unknown notification step "cal" \(did you mean "call"\?\)/],
+        [13, "users[1].notification_rules.default[4]", /^expected a notification step: slack_dm, sms, call, call_until_answered or \{wait: 2m\}, found the number 5/],
+      ],
+    ],
+    [
+      "call_until_answered settings out of range",
+      `${PHONES.replace("Bob Example", 'Bob Example\n    phone: "+4915187654321"')}    notification_rules:\n      important:\n        - call_until_answered: {every: 10s, times: 21}\n        - call_until_answered: {tims: 2}\n        - call_until_answered: 3\n`,
+      [
+        [10, "users[1].notification_rules.important[0].call_until_answered.every", "every must be at least 30s, found 10s"],
+        [10, "users[1].notification_rules.important[0].call_until_answered.times", "expected a whole number of calls from 1 to 20 like 5, found the number 21"],
+        [11, "users[1].notification_rules.important[1].call_until_answered.tims", 'unknown key "tims" (did you mean "times"?)'],
+        [12, "users[1].notification_rules.important[2].call_until_answered", /^expected call settings like \{every: 2m, times: 5\} \(empty: every 2m, 5 times\), found the number 3/],
+      ],
+    ],
+    [
+      "an empty ladder and a ladder that only waits",
+      `${PHONES}    notification_rules:\n      default: []\n      important: [{wait: 1m}]\n`,
+      [
+        [8, "users[1].notification_rules.default", "expected at least one step, like [slack_dm, {wait: 2m}, call] (leave the key out for the team-wide rules)"],
+        [9, "users[1].notification_rules.important", /^the ladder only waits and never notifies; add slack_dm, sms, call or call_until_answered/],
+      ],
+    ],
+    [
+      "a misspelled ladder key and rules that are not a mapping",
+      `${PHONES}    notification_rules:\n      defualt: [slack_dm]\n  - email: carol@example.com\n    name: Carol\n    notification_rules: [slack_dm]\n`,
+      [
+        [8, "users[1].notification_rules.defualt", 'unknown key "defualt" (did you mean "default"?)'],
+        [11, "users[2].notification_rules", /^expected notification rules like \{default: \[slack_dm, \{wait: 2m\}, call\], important: \[call\]\}, found a list/],
+      ],
+    ],
+
+    // --- team-wide notification rules and paging
+    [
+      "team-wide rules: checked, but phone steps are fine (people without phone are skipped when paging)",
+      `notification_rules:\n  default: [slack_dm, {wait: 5m}, sms]\n  important: [slack_dm, smss]\n  urgent: [call]\n${PHONES}`,
+      [
+        [3, "notification_rules.important[1]", /^unknown notification step "smss" \(did you mean "sms"\?\)/],
+        [4, "notification_rules.urgent", 'unknown key "urgent"; expected one of default, important'],
+      ],
+    ],
+    ["team-wide rules as a list", "notification_rules: [slack_dm]\nusers: []\n", [[1, "notification_rules", /^expected notification rules like .*, found a list$/]]],
+    [
+      "paging limits out of range",
+      `paging:\n  sms_per_window: 0\n  calls_per_window: "3"\n  window: 30s\n  windows: 1h\nusers: []\n`,
+      [
+        [2, "paging.sms_per_window", "expected a whole number of SMS of at least 1 like 5, found the number 0"],
+        [3, "paging.calls_per_window", 'expected a whole number of calls of at least 1 like 3, found "3" (leave out the quotes)'],
+        [4, "paging.window", "window must be at least 1m, found 30s"],
+        [5, "paging.windows", 'unknown key "windows" (did you mean "window"?)'],
+      ],
+    ],
+    ["paging as a number", "paging: 5\nusers: []\n", [[1, "paging", "expected paging limits like {sms_per_window: 5, calls_per_window: 3, window: 15m}, found the number 5"]]],
+    ["a fractional sms limit", "paging: {sms_per_window: 1.5}\nusers: []\n", [[1, "paging.sms_per_window", /found the number 1.5$/]]],
+
+    // --- export tokens
+    [
+      "bad export tokens",
+      `users:\n  - email: a@example.com\n    name: A\n    export_token: short\n  - email: b@example.com\n    name: B\n    export_token: has/slash+plus=0123456\n  - email: c@example.com\n    name: C\n    export_token: 12345678901234567890\n`,
+      [
+        [4, "users[0].export_token", "the token is 5 characters long; use at least 16 (e.g. openssl rand -hex 16)"],
+        [7, "users[1].export_token", "the token may only contain A-Z, a-z, 0-9, _ and - (it is part of the calendar export URL)"],
+        [10, "users[2].export_token", /^expected a secret like \$\{ALICE_ICS_TOKEN\} \(at least 16 characters of A-Z, a-z, 0-9, _ and -\), found a number; quote it$/],
+      ],
+    ],
+    [
+      "an export token used twice (user and schedule share one URL space)",
+      `users:\n  - email: a@example.com\n    name: A\n    export_token: ${EXPORT_TOKEN}\nschedules:\n  - name: a\n    feed: a.ics\n    export_token: ${EXPORT_TOKEN}\n  - name: b\n    feed: b.ics\n    export_token: ${EXPORT_TOKEN}\n`,
+      [
+        [8, "schedules[0].export_token", "the same export token is used by users[0]; each calendar export needs its own token"],
+        [11, "schedules[1].export_token", "the same export token is used by users[0]; each calendar export needs its own token"],
+      ],
+    ],
+    ["an unset export token variable", `users: []\nschedules:\n  - name: a\n    feed: a.ics\n    export_token: \${ICS_TOKEN}\n`, [[5, "schedules[0].export_token", "environment variable ICS_TOKEN is not set"]]],
+
+    // --- schedules: user groups and announcements
+    [
+      "bad and shared user groups",
+      `users: []\nschedules:\n  - name: a\n    feed: a.ics\n    user_group: on call\n  - name: b\n    feed: b.ics\n    user_group: OnCall-DB\n  - name: c\n    feed: c.ics\n    user_group: "@oncall-db"\n`,
+      [
+        [5, "schedules[0].user_group", 'expected a Slack user group handle like oncall-db (letters, digits, ., _ and -) or a user group id like S0123ABCD, found "on call"'],
+        [11, "schedules[2].user_group", "the user group @oncall-db is already kept by schedules[1]; a user group can follow only one schedule"],
+      ],
+    ],
+    [
+      "announce without a channel, and announce that is not a boolean",
+      `users: []\nschedules:\n  - name: a\n    feed: a.ics\n    announce: true\n  - name: b\n    feed: b.ics\n    channel: "#b"\n    announce: "yes"\n  - name: c\n    feed: c.ics\n    channel: oncall\n    announce: true\n`,
+      [
+        [5, "schedules[0].announce", 'announce needs a channel to post in; add channel: "#oncall" to the schedule (or leave announce out)'],
+        [9, "schedules[1].announce", 'expected true or false, found "yes"'],
+        // A bad channel is reported once, not again as "announce without a channel".
+        [12, "schedules[2].channel", /^expected a Slack channel like "#oncall"/],
+      ],
+    ],
+    ["a misspelled schedule option", "users: []\nschedules:\n  - name: a\n    feed: a.ics\n    usergroup: oncall\n", [[5, "schedules[0].usergroup", 'unknown key "usergroup" (did you mean "user_group"?)']]],
+
+    // --- escalation steps
+    [
+      "round-robin problems",
+      `${USERS}${SCHEDULES}${CHAINS}      - notify_round_robin: []\n      - notify_round_robin: [ali, Bob Exmaple]\n      - notify_round_robin: {a: 1}\n`,
+      [
+        [14, "escalation_chains[0].steps[1].notify_round_robin", /^expected at least one user; expected a list of users/],
+        [15, "escalation_chains[0].steps[2].notify_round_robin[1]", /^no user "Bob Exmaple" \(did you mean "Bob Example"\?\)/],
+        [16, "escalation_chains[0].steps[3].notify_round_robin", /^expected a list of users \(email, name or alias\) like \[alice@example.com, Bob Example\], found a mapping/],
+      ],
+    ],
+    [
+      "user group and channel mention problems",
+      `${USERS}${SCHEDULES}${CHAINS}      - notify_user_group: on call\n      - notify_user_group:\n      - notify_channel: everyone\n      - notify_channel: here\n        important: true\n`,
+      [
+        [14, "escalation_chains[0].steps[1].notify_user_group", /^expected a Slack user group handle like oncall-db .*, found "on call"/],
+        [15, "escalation_chains[0].steps[2].notify_user_group", "missing; expected a Slack user group handle like oncall-db"],
+        [16, "escalation_chains[0].steps[3].notify_channel", `expected here or channel (an @here or @channel mention in the alert's channel), found "everyone"`],
+        [18, "escalation_chains[0].steps[4].important", "important applies only to notify_schedule, notify_users, notify_round_robin, notify_user_group steps, not to notify_channel"],
+      ],
+    ],
+    [
+      "webhook problems",
+      `${USERS}${SCHEDULES}${CHAINS}      - webhook: ftp://hooks.example.com/x\n      - webhook: {timeout: 90s, retries: 11, retry: 1}\n      - webhook: {url: "https://h.example.com", timeout: 0s}\n      - webhook:\n`,
+      [
+        [14, "escalation_chains[0].steps[1].webhook", 'expected an http:// or https:// URL like https://hooks.example.com/page, found "ftp://hooks.example.com/x"'],
+        [15, "escalation_chains[0].steps[2].webhook.retry", 'unknown key "retry"; expected one of url, timeout, retries'],
+        [15, "escalation_chains[0].steps[2].webhook.url", "missing; expected an http:// or https:// URL like https://hooks.example.com/page"],
+        [15, "escalation_chains[0].steps[2].webhook.timeout", "timeout must be from 1s to 1m, found 1m30s"],
+        [15, "escalation_chains[0].steps[2].webhook.retries", "expected a whole number of retries from 0 to 10 like 3, found the number 11"],
+        [16, "escalation_chains[0].steps[3].webhook.timeout", "timeout must be from 1s to 1m, found 0s"],
+        [17, "escalation_chains[0].steps[4].webhook", "missing; expected an http:// or https:// URL like https://hooks.example.com/page"],
+      ],
+    ],
+    [
+      "resolve problems",
+      `${USERS}${SCHEDULES}${CHAINS}      - resolve: false\n      - resolve: now\n      - resolv\n      - resolve\n      - wait: 1m\n`,
+      [
+        [14, "escalation_chains[0].steps[1].resolve", "resolve: false does nothing; remove the step, or write - resolve"],
+        [15, "escalation_chains[0].steps[2].resolve", 'expected - resolve (or resolve: true), found "now"'],
+        [16, "escalation_chains[0].steps[3]", /^unknown step type "resolv" \(did you mean "resolve"\?\); expected one of wait, /],
+        [17, "escalation_chains[0].steps[4]", "resolve ends the chain, so the steps after it never run; make it the last step"],
+      ],
+    ],
+    ["a bare step that needs a value", `${USERS}${SCHEDULES}${CHAINS}      - wait\n`, [[14, "escalation_chains[0].steps[1]", "wait needs a value, like - wait: 5m"]]],
+    [
+      "if_time in the string form",
+      `${USERS}${SCHEDULES}${CHAINS}      - if_time: "9-17"\n      - if_time: "09:00-09:00 mon-fry Europe/Berln"\n      - if_time: "24:00-06:00"\n      - wait: 1m\n`,
+      [
+        [14, "escalation_chains[0].steps[1].if_time", /^cannot read "9-17"/],
+        [14, "escalation_chains[0].steps[1].if_time", /^expected a time window like "09:00-17:00 mon-fri Europe\/Berlin" \(days and time zone are optional\), found "9-17"/],
+        [15, "escalation_chains[0].steps[2].if_time", /^the window starts and ends at 09:00/],
+        [15, "escalation_chains[0].steps[2].if_time", /^unknown day "fry" \(did you mean "fri"\?\)/],
+        [15, "escalation_chains[0].steps[2].if_time", /^unknown time zone "Europe\/Berln"/],
+        [16, "escalation_chains[0].steps[3].if_time", "a window cannot start at 24:00; start it at 00:00"],
+      ],
+    ],
+    [
+      "if_time in the mapping form",
+      `${USERS}${SCHEDULES}${CHAINS}      - if_time:\n          from: "25:00"\n          days: [mon, funday]\n          timezone: Berlin\n          tz: UTC\n      - if_time: {from: "10:00", to: "10:00", days: []}\n      - if_time: 9\n      - wait: 1m\n`,
+      [
+        [14, "escalation_chains[0].steps[1].if_time.to", /^missing; expected a time of day from 00:00 to 24:00 like 09:00/],
+        [15, "escalation_chains[0].steps[1].if_time.from", 'expected a time of day from 00:00 to 24:00 like 09:00, found "25:00"'],
+        [16, "escalation_chains[0].steps[1].if_time.days[1]", /^unknown day "funday"; expected mon, tue/],
+        [17, "escalation_chains[0].steps[1].if_time.timezone", /^unknown time zone "Berlin"/],
+        [18, "escalation_chains[0].steps[1].if_time.tz", /^unknown key "tz"/],
+        [19, "escalation_chains[0].steps[2].if_time.days", "expected at least one day, like [mon, tue] (leave days out for every day)"],
+        [19, "escalation_chains[0].steps[2].if_time.to", /^the window starts and ends at 10:00/],
+        [20, "escalation_chains[0].steps[3].if_time", /^expected a time window like "09:00-17:00 mon-fri Europe\/Berlin" or \{from: "09:00", to: "17:00", days: \[mon, tue\]\}, found the number 9/],
+      ],
+    ],
+    [
+      "if_alerts problems",
+      `${USERS}${SCHEDULES}${CHAINS}      - if_alerts: "5 in 0s"\n      - if_alerts: "five in 10m"\n      - if_alerts: "5 within 10m"\n      - if_alerts: {count: -1, within: 10m}\n      - if_alerts: {count: 5}\n      - if_alerts: 5\n      - wait: 1m\n`,
+      [
+        [14, "escalation_chains[0].steps[1].if_alerts", /^the time span must be longer than 0s/],
+        [15, "escalation_chains[0].steps[2].if_alerts", /^expected a whole number of alerts of at least 0 before "in", like "5 in 10m" or \{count: 5, within: 10m\}, found "five"/],
+        [16, "escalation_chains[0].steps[3].if_alerts", /^expected an alert count like "5 in 10m" or \{count: 5, within: 10m\} \(more than 5 alerts in the last 10 minutes\), found "5 within 10m"/],
+        [17, "escalation_chains[0].steps[4].if_alerts.count", "expected a whole number of alerts of at least 0 like 5, found the number -1"],
+        [18, "escalation_chains[0].steps[5].if_alerts.within", "missing; expected a duration like 5m"],
+        [19, "escalation_chains[0].steps[6].if_alerts", /^expected an alert count like "5 in 10m" or \{count: 5, within: 10m\}, found the number 5/],
+      ],
+    ],
+    [
+      "a condition as the last step",
+      `${USERS}${SCHEDULES}${CHAINS}      - if_time: "09:00-17:00"\n  - name: b\n    steps:\n      - notify_schedule: primary\n      - if_alerts: "1 in 5m"\n`,
+      [
+        [14, "escalation_chains[0].steps[1].if_time", "if_time as the last step guards nothing; put the steps it should guard after it"],
+        [18, "escalation_chains[1].steps[1].if_alerts", "if_alerts as the last step guards nothing; put the steps it should guard after it"],
+      ],
+    ],
+
+    // --- integrations
+    [
+      "post_to_slack, heartbeat and rate_limit problems",
+      `${USERS}${SCHEDULES}${CHAINS}${HOOK}    post_to_slack: no\n    heartbeat: 10s\n    rate_limit: 0\n    routes:\n      - post_to_slack: 1\n  - name: hook2\n    type: webhook\n    token: ${TOKEN}-2\n    heartbeat: 300\n    rate_limit: many\n`,
+      [
+        [18, "integrations[0].post_to_slack", 'expected true or false, found "no"'],
+        [19, "integrations[0].heartbeat", "heartbeat must be at least 30s, found 10s"],
+        [20, "integrations[0].rate_limit", "expected a whole number of alerts per minute of at least 1 like 6000, found the number 0"],
+        [22, "integrations[0].routes[0].post_to_slack", "expected true or false, found the number 1"],
+        [26, "integrations[1].heartbeat", "expected a duration like 5m, found the number 300 (add a unit: s, m, h, d or w)"],
+        [27, "integrations[1].rate_limit", 'expected a whole number of alerts per minute of at least 1 like 6000, found "many"'],
+      ],
+    ],
+    [
+      "a mapping on an alertmanager integration",
+      `${USERS}integrations:\n  - name: am\n    type: alertmanager\n    token: ${TOKEN}\n    mapping: {title: data.name}\n`,
+      [[11, "integrations[0].mapping", "mapping applies only to type: webhook integrations; alertmanager payloads have a fixed format"]],
+    ],
+    [
+      "bad mapping paths",
+      `${USERS}${HOOK}    mapping:\n      title: data..name\n      message: 5\n      grouping: id\n      severity: "labels[x]"\n      resolve_when: {path: "state.", equals: ""}\n  - name: hook2\n    type: webhook\n    token: ${TOKEN}-2\n    mapping:\n      resolve_when: data.state\n`,
+      [
+        [12, "integrations[0].mapping.title", 'expected a JSON path like data.alert.name or alerts[0].labels.severity, found "data..name"'],
+        [13, "integrations[0].mapping.message", /^expected a JSON path like data\.alert\.name or alerts\[0\]\.labels\.severity, found the number 5/],
+        [14, "integrations[0].mapping.grouping", 'unknown key "grouping" (did you mean "grouping_key"?)'],
+        [15, "integrations[0].mapping.severity", 'expected a JSON path like data.alert.name or alerts[0].labels.severity, found "labels[x]"'],
+        [16, "integrations[0].mapping.resolve_when.path", /found "state\."$/],
+        [16, "integrations[0].mapping.resolve_when.equals", "expected the value that means resolved, like resolved or ok, found an empty value"],
+        [21, "integrations[1].mapping.resolve_when", 'expected a condition like {path: data.state, equals: resolved}, found "data.state"'],
+      ],
+    ],
+    [
+      "a mapping that is not a mapping",
+      `${USERS}${HOOK}    mapping: [title]\n`,
+      [[11, "integrations[0].mapping", /^expected a mapping of fields to JSON paths like \{title: data\.name, grouping_key: data\.id\}, found a list/]],
+    ],
+  ])("%s", (_name, yaml, expected) => {
+    expectProblems(problems(yaml), expected);
+  });
+});
+
+describe("parseConfig: Twilio environment", () => {
+  const yaml = "users: []\n";
+  const all = { TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef", TWILIO_AUTH_TOKEN: "auth-secret", TWILIO_FROM_NUMBER: "+1 555 123 0001" };
+
+  it("reads all four variables; the number is normalized and the API URL loses its trailing /", () => {
+    expect(valid(yaml, { ...all, TWILIO_API_URL: "http://127.0.0.1:4010/" }).env.twilio).toEqual({
+      accountSid: "AC0123456789abcdef0123456789abcdef",
+      authToken: "auth-secret",
+      fromNumber: "+15551230001",
+      apiUrl: "http://127.0.0.1:4010",
+    });
+  });
+
+  it("is all null when none is set (empty counts as unset); the API URL alone is fine", () => {
+    expect(valid(yaml, { TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: " " }).env.twilio).toEqual(NO_TWILIO);
+    expect(valid(yaml, { TWILIO_API_URL: "https://api.twilio.com" }).env.twilio).toEqual({ ...NO_TWILIO, apiUrl: "https://api.twilio.com" });
+  });
+
+  it.each<[Record<string, string>, Expected[]]>([
+    [
+      { TWILIO_ACCOUNT_SID: all.TWILIO_ACCOUNT_SID },
+      [
+        [
+          null,
+          "env.TWILIO_AUTH_TOKEN",
+          "TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are not set; SMS and phone calls need TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER together (or none of them)",
+        ],
+      ],
+    ],
+    [{ TWILIO_AUTH_TOKEN: "x", TWILIO_FROM_NUMBER: "+15551230001" }, [[null, "env.TWILIO_ACCOUNT_SID", /^TWILIO_ACCOUNT_SID is not set; SMS and phone calls need/]]],
+    [{ TWILIO_AUTH_TOKEN: "x" }, [[null, "env.TWILIO_ACCOUNT_SID", /^TWILIO_ACCOUNT_SID and TWILIO_FROM_NUMBER are not set;/]]],
+    [{ ...all, TWILIO_ACCOUNT_SID: "SK0123" }, [[null, "env.TWILIO_ACCOUNT_SID", "expected a Twilio account SID starting with AC (Twilio Console -> Account info)"]]],
+    [{ ...all, TWILIO_FROM_NUMBER: "0151 1234" }, [[null, "env.TWILIO_FROM_NUMBER", 'expected a phone number in E.164 form like +4915112345678 (a + and 8 to 15 digits), found "0151 1234"']]],
+    [{ TWILIO_API_URL: "localhost:4010" }, [[null, "env.TWILIO_API_URL", 'expected an http:// or https:// URL like https://api.twilio.com, found "localhost:4010"']]],
+  ])("%j", (env, expected) => {
+    expectProblems(problems(yaml, env), expected);
+  });
+
+  it("never repeats the auth token in a message", () => {
+    const result = parse(yaml, { TWILIO_AUTH_TOKEN: "very-secret-token" });
+    expect(JSON.stringify(result)).not.toContain("very-secret-token");
   });
 });

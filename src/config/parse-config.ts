@@ -18,7 +18,7 @@ import type {
 } from "./config-types.js";
 import { parseMatcherList } from "./parse-matcher.js";
 import { substituteEnv } from "./substitute-env.js";
-import { userGroup as validateUserGroup, validateChains, type UserLookup } from "./validate-chains.js";
+import { validateChains, validateUserGroup, type UserLookup } from "./validate-chains.js";
 import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
 

@@ -37,6 +37,10 @@ describe("parseMatcher", () => {
     ['team=~"(db"', /invalid regular expression: Unterminated group/],
     ['team!~"[a-"', /invalid regular expression/],
     ['team=~"*"', /invalid regular expression/],
+    // Anchored as ^(?:x)|(a)$ this compiles, but the pattern on its own does not.
+    ['team=~"x)|(a"', /invalid regular expression: Unmatched '\)'/],
+    ['team!~"(?i)a)|(b"', /invalid regular expression/],
+    ['team=~"a)("', /invalid regular expression/],
   ])("rejects %j", (text, message) => {
     const result = parseMatcher(text);
     expect(result.ok).toBe(false);
@@ -83,5 +87,9 @@ describe("matcherRegExp", () => {
     ["(?s)a.b", "a\nb", true],
   ])("%s on %j -> %s (anchored like Alertmanager)", (pattern, value, matches) => {
     expect(matcherRegExp(pattern).test(value)).toBe(matches);
+  });
+
+  it.each(["x)|(a", "(?i)x)|(a", "(db"])("throws for %j, which does not compile on its own", (pattern) => {
+    expect(() => matcherRegExp(pattern)).toThrow(SyntaxError);
   });
 });

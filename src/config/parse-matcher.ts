@@ -78,7 +78,11 @@ export function parseMatcherList(text: string): Result<Matcher[], string> {
 export function matcherRegExp(pattern: string): RegExp {
   const flags = GO_FLAGS_RE.exec(pattern);
   const body = flags ? pattern.slice(flags[0].length) : pattern;
-  return new RegExp(`^(?:${body})$`, flags ? [...new Set(flags[1])].join("") : "");
+  const jsFlags = flags ? [...new Set(flags[1])].join("") : "";
+  // The bare pattern must compile on its own: `x)|(a` would otherwise close the anchoring group
+  // and compile as `^(?:x)|(a)$`, matching far more than written (Alertmanager rejects it too).
+  new RegExp(body, jsFlags);
+  return new RegExp(`^(?:${body})$`, jsFlags);
 }
 
 function regexError(pattern: string): string | null {
@@ -87,7 +91,7 @@ function regexError(pattern: string): string | null {
     return null;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    // V8 says "Invalid regular expression: /^(?:(db)$/: Unterminated group"; the last part is the useful one.
+    // V8 says "Invalid regular expression: /(db/: Unterminated group"; the last part is the useful one.
     return message.slice(message.lastIndexOf(": ") + 2) || message;
   }
 }

@@ -51,7 +51,7 @@ const DEFAULT_REPEAT_TIMES = 3;
 const DEFAULT_WEBHOOK_TIMEOUT_SECONDS = 10;
 const DEFAULT_WEBHOOK_RETRIES = 3;
 const USER_GROUP_RE = /^[a-z0-9][a-z0-9._-]*$/i;
-export const USER_GROUP_EXPECTATION = "a Slack user group handle like oncall-db";
+const USER_GROUP_EXPECTATION = "a Slack user group handle like oncall-db";
 const USERS_EXPECTATION = "a list of users (email, name or alias) like [alice@example.com, Bob Example]";
 const WEBHOOK_EXAMPLE = "https://hooks.example.com/page";
 const ALERTS_EXAMPLE = '"5 in 10m" or {count: 5, within: 10m}';
@@ -110,7 +110,9 @@ function validateStep(c: Checker, v: unknown, p: string, ctx: StepContext): Esca
     const s = v.trim();
     const type = STEP_TYPES.find((t) => t === s);
     if (type !== undefined && BARE_TYPES.includes(type)) return stepOf(c, type, null, p, false, ctx);
+    const suggestion = type === undefined && /^[a-z_]+$/i.test(s) ? suggest(s, STEP_TYPES) : null;
     if (type !== undefined) c.report(p, `${type} needs a value, like ${STEP_EXAMPLES[type]}`);
+    else if (suggestion !== null) c.report(p, `unknown step type "${s}" (did you mean "${suggestion}"?); expected one of ${STEP_TYPES.join(", ")}`);
     else c.report(p, `expected a step like - wait: 5m (${allowed}), found ${describe(v)}`);
     return null;
   }
@@ -169,7 +171,7 @@ function stepOf(c: Checker, type: StepType, value: unknown, typePath: string, im
       return users === null ? null : { type, users, important };
     }
     case "notify_user_group": {
-      const group = userGroup(c, value, typePath, true);
+      const group = validateUserGroup(c, value, typePath, true);
       return group === null ? null : { type, group, important };
     }
     case "notify_channel": {
@@ -245,7 +247,7 @@ function userList(c: Checker, value: unknown, typePath: string, ctx: StepContext
 }
 
 /** A Slack user group handle (leading @ dropped) or id (S…). */
-export function userGroup(c: Checker, v: unknown, p: string, required: boolean): string | null {
+export function validateUserGroup(c: Checker, v: unknown, p: string, required: boolean): string | null {
   const s = c.text(v, p, required, USER_GROUP_EXPECTATION);
   if (s === null) return null;
   const handle = s.replace(/^@/, "");

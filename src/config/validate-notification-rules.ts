@@ -13,7 +13,7 @@ const RULES_KEYS = ["default", "important"] as const;
 const LADDER_TYPES = ["slack_dm", "sms", "call", "call_until_answered", "wait"] as const;
 type LadderType = (typeof LADDER_TYPES)[number];
 const PHONE_TYPES: readonly LadderType[] = ["sms", "call", "call_until_answered"];
-const BARE_TYPES: readonly LadderType[] = ["slack_dm", "sms", "call", "call_until_answered"];
+const BARE_TYPES = ["slack_dm", "sms", "call", "call_until_answered"] as const;
 const LADDER_EXAMPLE = "[slack_dm, {wait: 2m}, call]";
 const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_answered or {wait: 2m}";
 const DEFAULT_CALL_EVERY_SECONDS = 120;
@@ -52,7 +52,9 @@ export function validateUserRules(c: Checker, v: unknown, p: string, team: Notif
 /** A ladder: absent gives null (the caller's fallback); bad gives null after reporting. */
 function validateLadder(c: Checker, v: unknown, p: string, phoneless: string | null): LadderStep[] | null {
   if (isEmpty(v)) return null;
-  const items = c.list(v, p, false, `a list of notification steps like ${LADDER_EXAMPLE}`);
+  // A single step needs no list: `default: slack_dm`.
+  const single = typeof v === "string";
+  const items = single ? [v] : c.list(v, p, false, `a list of notification steps like ${LADDER_EXAMPLE}`);
   if (items === null) return null;
   if (items.length === 0) {
     c.report(p, `expected at least one step, like ${LADDER_EXAMPLE} (leave the key out for the team-wide rules)`);
@@ -61,7 +63,7 @@ function validateLadder(c: Checker, v: unknown, p: string, phoneless: string | n
   const steps: LadderStep[] = [];
   let good = true;
   items.forEach((item, i) => {
-    const stepPath = `${p}[${i}]`;
+    const stepPath = single ? p : `${p}[${i}]`;
     const step = validateLadderStep(c, item, stepPath);
     if (step === null) {
       good = false;
@@ -87,7 +89,7 @@ function validateLadderStep(c: Checker, v: unknown, p: string): LadderStep | nul
     const s = v.trim();
     const type = BARE_TYPES.find((t) => t === s);
     if (type === "call_until_answered") return callUntilAnswered(c, null, p);
-    if (type !== undefined) return { type } as LadderStep;
+    if (type !== undefined) return { type };
     if (s === "wait") {
       c.report(p, "wait needs a duration, like - wait: 2m");
       return null;

@@ -14,8 +14,17 @@ export function makeEscalationStepHandler(store: Store, clock: Clock, deps: Esca
     const seq = Number(payload.seq);
     await store.transaction(async (tx) => {
       const group = await tx.groups.get(groupId, { lock: true });
-      if (!group || group.state !== "firing" || group.escalation.seq !== seq) return;
-      await escalate(tx, group, { type: "tick", seq }, clock.now().getTime(), deps);
+      if (!group || group.escalation.seq !== seq) return;
+      const now = clock.now().getTime();
+      if (group.state === "silenced" && group.escalation.status === "paused") {
+        // The silence's end: the group fires again and the chain restarts from its first step.
+        await tx.groups.update(group.id, { state: "firing", silencedBy: null, silencedUntil: null, updatedAt: now });
+        await tx.log.add(group.id, now, "unsilenced", "Silence ended.");
+        await escalate(tx, { ...group, state: "firing" }, { type: "tick", seq }, now, deps);
+        return;
+      }
+      if (group.state !== "firing") return;
+      await escalate(tx, group, { type: "tick", seq }, now, deps);
     });
   };
 }

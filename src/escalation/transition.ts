@@ -110,17 +110,14 @@ function runSteps(state: EscalationState, steps: readonly EscalationStep[], now:
   const effects: EscalationEffect[] = [];
   const { seq } = state;
   let { stepIndex, repeatsDone } = state;
-  const end = (status: "finished", index: number): Transition => ({
-    state: { status, seq, stepIndex: index, repeatsDone, nextAt: null },
-    effects,
-  });
+  const finish = (index: number): Transition => ({ state: { status: "finished", seq, stepIndex: index, repeatsDone, nextAt: null }, effects });
   // Every pass either advances stepIndex or consumes one repeat, so this bound is never the reason to stop.
   const maxIterations = (steps.length + 1) * (maxRepeats(steps) + 2);
   for (let i = 0; i < maxIterations; i++) {
     const step = steps[stepIndex];
     if (!step) {
       effects.push({ type: "log", text: "Escalation finished: the chain has no more steps." });
-      return end("finished", stepIndex);
+      return finish(stepIndex);
     }
     const key = `${seq}.${repeatsDone}.${stepIndex}`;
     const label = `Step ${stepIndex + 1}`;
@@ -158,7 +155,7 @@ function runSteps(state: EscalationState, steps: readonly EscalationStep[], now:
       case "resolve":
         effects.push({ type: "log", text: `${label}: resolving automatically.` });
         effects.push({ type: "resolve", step: stepIndex });
-        return end("finished", stepIndex + 1);
+        return finish(stepIndex + 1);
       case "if_time": {
         if (isInTimeWindow(step, now)) {
           stepIndex++;
@@ -198,13 +195,13 @@ function runSteps(state: EscalationState, steps: readonly EscalationStep[], now:
           stepIndex = 0;
         } else {
           effects.push({ type: "log", text: `Escalation finished: the chain was repeated ${step.times} times.` });
-          return end("finished", stepIndex + 1);
+          return finish(stepIndex + 1);
         }
         break;
     }
   }
   effects.push({ type: "log", text: "Escalation finished: the chain never waits, so it was not repeated further." });
-  return end("finished", stepIndex);
+  return finish(stepIndex);
 }
 
 function maxRepeats(steps: readonly EscalationStep[]): number {

@@ -1,5 +1,5 @@
 /** The timers and background work calpage runs. */
-export type TaskName = "escalation.step" | "notify.page" | "slack.sync" | "slack.notice" | "heartbeat.check" | "sweep";
+export type TaskName = "escalation.step" | "notify.page" | "slack.sync" | "slack.notice" | "heartbeat.check" | "maintenance.end" | "notify.user_group" | "escalation.webhook" | "sweep";
 
 export interface JobSpec {
   task: TaskName;

@@ -2,9 +2,8 @@ import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { GroupActions } from "../alerts/group-actions.js";
 import type { Config } from "../config/config-types.js";
-import type { ScheduleService } from "../schedule/schedule-service.js";
 import { registerActions } from "./listeners/register-actions.js";
-import { registerCommands } from "./listeners/register-commands.js";
+import { registerCommands, type CommandDeps } from "./listeners/register-commands.js";
 import { registerEvents } from "./listeners/register-events.js";
 
 export interface SlackApp {
@@ -28,7 +27,10 @@ export function missingSlackSettings(config: Config): string[] {
  * Socket Mode when SLACK_APP_TOKEN is set. Listeners are registered from one
  * file per kind.
  */
-export async function createSlackApp(config: Config, deps: { actions: GroupActions; schedules: ScheduleService; log: (line: string) => void }): Promise<SlackApp> {
+export async function createSlackApp(
+  config: Config,
+  deps: Omit<CommandDeps, "config" | "act"> & { actions: GroupActions; log: (line: string) => void },
+): Promise<SlackApp> {
   const s = config.env.slack;
   const clientOptions = s.apiUrl ? { slackApiUrl: s.apiUrl } : {};
   const logger = {
@@ -50,7 +52,7 @@ export async function createSlackApp(config: Config, deps: { actions: GroupActio
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, deps.actions);
-  registerCommands(app, config, deps.schedules);
+  registerCommands(app, { ...deps, config, act: deps.actions });
   registerEvents(app, config, deps.schedules);
   await app.init();
   return {

@@ -16,6 +16,13 @@ export function createLogOnlySlackApi(log: (line: string) => void): SlackApi {
     async updateMessage({ channel, ts: at, text }) {
       log(`[slack disabled] would update ${channel} ${at}: ${text}`);
     },
+    async userGroupMembers(group) {
+      log(`[slack disabled] cannot list the members of user group ${group}`);
+      return null;
+    },
+    async userEmail() {
+      return null;
+    },
     async lookupUserByEmail(email) {
       return { id: `(${email})`, tz: null };
     },

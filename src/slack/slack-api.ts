@@ -12,6 +12,10 @@ export interface SlackApi {
   postMessage(args: SlackMessage & { channel: string; threadTs?: string }): Promise<{ channel: string; ts: string }>;
   updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
   lookupUserByEmail(email: string): Promise<{ id: string; tz: string | null } | null>;
+  /** Member ids of a user group given by handle (without @) or id (S…); null when there is no such group. */
+  userGroupMembers(group: string): Promise<string[] | null>;
+  /** A member's email (needs users:read.email); null when hidden or unknown. */
+  userEmail(userId: string): Promise<string | null>;
 }
 
 /**

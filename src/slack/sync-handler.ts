@@ -76,7 +76,8 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
       }
       const pending = await store.read.log.unposted(group.id);
       for (const batch of batches(pending, config.timezone)) {
-        const slot = await channelSlot(channel);
+        // Paced under the configured channel name, the same key the root post and notices use.
+        const slot = await channelSlot(group.channel);
         if (!slot.ok) return later(slot.at);
         const posted = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
         await store.transaction(async (tx) => {

@@ -32,6 +32,18 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
     async updateMessage({ channel, ts, text, blocks }) {
       await call(() => client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) }));
     },
+    async userGroupMembers(group) {
+      const handle = group.replace(/^@/, "");
+      const list = await call(() => client.usergroups.list({ include_users: true }));
+      const found = (list.usergroups ?? []).find((g) => g.id === handle || g.handle === handle);
+      if (!found?.id) return null;
+      const members = await call(() => client.usergroups.users.list({ usergroup: found.id! }));
+      return members.users ?? [];
+    },
+    async userEmail(userId) {
+      const info = await call(() => client.users.info({ user: userId }));
+      return info.user?.profile?.email?.toLowerCase() ?? null;
+    },
     async lookupUserByEmail(email) {
       try {
         const r = await client.users.lookupByEmail({ email });

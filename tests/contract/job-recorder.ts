@@ -42,6 +42,9 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "slack.sync": handler("slack.sync"),
       "slack.notice": handler("slack.notice"),
       "heartbeat.check": handler("heartbeat.check"),
+      "maintenance.end": handler("maintenance.end"),
+      "notify.user_group": handler("notify.user_group"),
+      "escalation.webhook": handler("escalation.webhook"),
       sweep: handler("sweep"),
     },
   };

@@ -93,7 +93,11 @@ export type SmsReplyOutcome =
   | { type: "help" }
   | { type: "unknown"; text: string };
 
-const FORMS = "Reply 42a to ack #42, 42r to resolve, 42e to escalate, or HELP.";
+/** The reply forms, with an example number other than `avoid` (the one that just did not work). */
+function forms(avoid: number | null = null): string {
+  const n = avoid === 42 ? 17 : 42;
+  return `Use the number from the page: ${n}a acks #${n}, ${n}r resolves, ${n}e escalates. HELP for more.`;
+}
 const DONE_VERB: Record<SmsAction, string> = { ack: "acknowledged", resolve: "resolved", escalate: "escalated" };
 const DO_VERB: Record<SmsAction, string> = { ack: "acknowledge", resolve: "resolve", escalate: "escalate" };
 
@@ -112,9 +116,9 @@ export function smsReplyText(outcome: SmsReplyOutcome): string | null {
     case "already":
       return `calpage #${outcome.number} is already ${outcome.state}, nothing to ${DO_VERB[outcome.action]}.`;
     case "unknown_group":
-      return `calpage has no open alert #${outcome.number} paged to this number. ${FORMS}`;
+      return `calpage has no open alert #${outcome.number} paged to this number. ${forms(outcome.number)}`;
     case "no_recent_page":
-      return `calpage has not paged this number recently. Reply with the alert number: 42a acks #42, 42r resolves, 42e escalates.`;
+      return `calpage has not paged this number recently. ${forms()}`;
     case "failed":
       return `calpage could not ${DO_VERB[outcome.action]} #${outcome.number} just now. Please try again or use Slack.`;
     case "stopped":
@@ -125,7 +129,7 @@ export function smsReplyText(outcome: SmsReplyOutcome): string | null {
       return "calpage: reply 42a to ack alert #42, 42r to resolve, 42e to escalate. A, R or E alone act on the newest page. STOP ends SMS pages.";
     case "unknown": {
       const quoted = truncateSms(toGsmWhereSafe(outcome.text.replace(/\s+/g, " ").trim()), 24, "gsm7");
-      return `calpage did not understand "${quoted}". ${FORMS}`;
+      return `calpage did not understand "${quoted}". ${forms()}`;
     }
   }
 }
@@ -143,8 +147,6 @@ export interface PageSmsInput {
   important: boolean;
 }
 
-/** Titles shorter than this switch the reply instructions to their short form to make room. */
-const MIN_TITLE = 24;
 /** Budget for a message that has to go as UCS-2 anyway: two segments of 67. */
 const UCS2_BUDGET = 134;
 
@@ -157,13 +159,9 @@ export function pageSmsText({ number, title, severity, alertCount, important }: 
   const sev = severity ? truncateSms(toGsmWhereSafe(severity.trim()).toUpperCase(), 12, "gsm7") : "";
   const head = `calpage #${number}${important ? " IMPORTANT" : ""}${sev ? ` ${sev}` : ""}: `;
   const count = alertCount > 1 ? ` - ${alertCount} alerts` : "";
-  const shownTitle = cleanTitle(title);
-  const long = `${count}. Reply ${number}a to ack, ${number}r to resolve, ${number}e to escalate.`;
-  const short = `${count}. Reply ${number}a ack, ${number}r resolve, ${number}e escalate.`;
-  const fixedLength = (tail: string) => smsLength(head + tail).length;
-  const budget = budgetFor(head + shownTitle + long);
-  const tail = budget - fixedLength(long) >= Math.min(MIN_TITLE, smsLength(shownTitle).length) ? long : short;
-  return fitTitle(head, shownTitle, tail);
+  // Even with a 9-digit number, a 12-letter severity and a huge count this leaves the title 20+ characters.
+  const tail = `${count}. Reply ${number}a to ack, ${number}r to resolve, ${number}e to escalate.`;
+  return fitTitle(head, cleanTitle(title), tail);
 }
 
 /**
@@ -203,5 +201,7 @@ function fitTitle(lead: string, title: string, tail: string): string {
   const budget = budgetFor(full);
   if (length <= budget) return full;
   const room = budget - smsLength(lead + tail).length;
-  return lead + truncateSms(title, Math.max(room, 8), encoding) + tail;
+  const cut = truncateSms(title, Math.max(room, 8), encoding);
+  // "title..." then ". Reply" would read "title....".
+  return lead + cut + (cut.endsWith("...") && tail.startsWith(".") ? tail.slice(1) : tail);
 }

@@ -1,12 +1,23 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
 import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
-import { ACTION_ACK, ACTION_RESOLVE, ACTION_UNACK, ACTION_UNRESOLVE, parseActionValue } from "../blocks/action-ids.js";
+import {
+  ACTION_ACK,
+  ACTION_RESOLVE,
+  ACTION_SILENCE,
+  ACTION_UNACK,
+  ACTION_UNRESOLVE,
+  ACTION_UNSILENCE,
+  parseActionValue,
+  parseActionsBlockId,
+  parseSilenceValue,
+} from "../blocks/action-ids.js";
 
 const BUTTONS: [string, GroupAction][] = [
   [ACTION_ACK, "acknowledge"],
   [ACTION_UNACK, "unacknowledge"],
   [ACTION_RESOLVE, "resolve"],
   [ACTION_UNRESOLVE, "unresolve"],
+  [ACTION_UNSILENCE, "unsilence"],
 ];
 
 /**
@@ -28,4 +39,18 @@ export function registerActions(app: App, act: GroupActions, now: () => number =
       if (!result.ok) await tell(result.message);
     });
   }
+
+  // The silence menu: its option values are durations, so the group id travels in the block id.
+  app.action<BlockAction<StaticSelectAction>>(ACTION_SILENCE, async ({ ack, body, action: select, client }) => {
+    await ack();
+    const groupId = parseActionsBlockId(select.block_id);
+    const duration = parseSilenceValue(select.selected_option?.value);
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const tell = async (text: string) => {
+      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    };
+    if (!groupId || duration === null) return tell("That silence option was not understood.");
+    const result = await act(groupId, "silence", body.user.id, now(), { seconds: duration === "forever" ? null : duration });
+    if (!result.ok) await tell(result.message);
+  });
 }

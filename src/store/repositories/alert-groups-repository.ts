@@ -7,7 +7,8 @@ import { insertClause, parseJson, setClause } from "./columns.js";
 
 type Row = Record<string, unknown>;
 
-const dueAt = (e: EscalationState): number | null => (e.status === "active" ? e.nextAt : null);
+/** When the group's timer is due: a step while active, the silence's end while paused. */
+const dueAt = (e: EscalationState): number | null => (e.status === "active" || e.status === "paused" ? e.nextAt : null);
 
 function toRecord(r: Row): AlertGroupRecord {
   return {
@@ -77,7 +78,7 @@ export function alertGroupsRepository(db: Db) {
     /** Firing groups whose next escalation step is due before `before` (for the reconcile sweep). */
     async listDueEscalations(before: number, limit = 500): Promise<AlertGroupRecord[]> {
       const rows = await db.all<Row>(
-        sql`select * from alert_groups where state = 'firing' and escalation_due_at < ${before} order by escalation_due_at limit ${limit}`,
+        sql`select * from alert_groups where state in ('firing', 'silenced') and escalation_due_at < ${before} order by escalation_due_at limit ${limit}`,
       );
       return rows.map(toRecord);
     },

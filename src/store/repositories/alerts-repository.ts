@@ -44,6 +44,13 @@ export function alertsRepository(db: Db) {
         receivedAt: num(r.received_at),
       }));
     },
+    /** Receive times (epoch ms) of the group's alerts since `since`, for `if_alerts` steps. */
+    async receivedTimesSince(groupId: string, since: number): Promise<number[]> {
+      const rows = await db.all<{ received_at: unknown }>(
+        sql`select received_at from alerts where group_id = ${groupId} and received_at > ${since} order by received_at limit 100000`,
+      );
+      return rows.map((r) => num(r.received_at));
+    },
     async countForGroup(groupId: string): Promise<number> {
       const rows = await db.all<Row>(sql`select count(*) as n from alerts where group_id = ${groupId}`);
       return num(rows[0]?.n ?? 0);

@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import { alertmanagerPayload, BENCH_TOKEN, groupNumbers, pollUntil, progress, round, SLACK_USERS, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
+import type { SlackCallRecord } from "./bench-worker.js";
+import { instrumentCalpage } from "./instrument.js";
+
+/**
+ * Escalation timer lateness: N groups opened one after another, each on a chain
+ * `notify Alice -> wait 1s|2s|3s -> notify Bob`. Lateness is when Bob's DM reached the fake Slack
+ * minus when it was due (group opened + wait). Broken down from the group's log, whose entries
+ * carry the time each escalation.step job ran:
+ * - first step delay: group opened -> first escalation.step ran (it is due at once);
+ * - timer firing: the escalation.step job after the wait ran -> its own due time (first step + wait);
+ * - delivery: that job -> Bob's DM at Slack (notify.page job pickup + Slack call).
+ */
+
+export interface TimerOptions {
+  groups: number;
+  /** Pause between openings. */
+  gapMs: number;
+}
+
+export const DEFAULT_TIMERS: TimerOptions = { groups: 200, gapMs: 50 };
+
+const TARGET_P99_MS = 250;
+const WAITS = [1, 2, 3] as const;
+
+const CONFIG = `escalation_chains:
+${WAITS.map(
+  (w) => `  - name: wait${w}
+    steps:
+      - notify_users: [alice@example.com]
+      - wait: ${w}s
+      - notify_users: [bob@example.com]
+`,
+).join("")}integrations:
+  - name: bench-am
+    type: alertmanager
+    token: ${BENCH_TOKEN}
+    rate_limit: 1000000
+    channel: "#bench-timers"
+    routes:
+${WAITS.map((w) => `      - matchers: ['wait="${w}"']\n        chain: wait${w}\n`).join("")}`;
+
+export async function benchTimerLateness(target: BenchTarget, opts: TimerOptions = DEFAULT_TIMERS) {
+  const env = await startBenchEnv(target, "timers", CONFIG);
+  try {
+    const waitOf = (i: number) => WAITS[i % WAITS.length] ?? 1;
+    const bodies = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        alertmanagerPayload({ groupKey: `{}/{wait="${waitOf(i)}"}:{alertname="${prefix}${i}"}`, alertname: `${prefix}${i}`, alertCount: 1, labels: { wait: String(waitOf(i)) } }),
+      );
+    // Warm-up: a few groups through the whole chain, not measured.
+    const warmup = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("TimerWarmup", 3), gapMs: opts.gapMs });
+    await sleep(3500);
+
+    const probe = instrumentCalpage(env.calpage);
+    progress(`${target.backend} timers: ${opts.groups} groups, ${opts.gapMs} ms apart, waits ${WAITS.join("/")} s`);
+    const sent = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("Timer", opts.groups), gapMs: opts.gapMs });
+    const failed = sent.filter((s) => s.status !== 200);
+    if (failed[0]) throw new Error(`${failed.length} webhooks failed, e.g. HTTP ${failed[0].status}: ${failed[0].body.slice(0, 200)}`);
+
+    const bobId = SLACK_USERS["bob@example.com"].id;
+    const isBobDm = (c: SlackCallRecord) => c.method === "chat.postMessage" && c.status === 200 && c.channel === bobId;
+    const expected = sent.length + warmup.length;
+    let calls: SlackCallRecord[] = [];
+    // The last group is due ~3 s after it opened; allow generously more.
+    const arrived = await pollUntil(async () => {
+      calls = await env.worker.slackCalls();
+      return calls.filter(isBobDm).length >= expected;
+    }, 20_000, 100);
+    const snapshot = probe.snapshot();
+    if (!arrived) progress(`${target.backend} timers: not every second-step DM arrived within 20 s; measuring those that did`);
+    const dms = new Map(calls.filter(isBobDm).map((c) => [c.ts ?? "", c]));
+
+    const store = env.calpage.store.read;
+    const lateness: number[] = [];
+    const firstStepDelay: number[] = [];
+    const timerFiring: number[] = [];
+    const delivery: number[] = [];
+    let missing = 0;
+    for (const [i, s] of sent.entries()) {
+      const number = groupNumbers(s.body)[0];
+      const group = number === undefined ? null : await store.groups.getByNumber(number);
+      if (!group) {
+        missing += 1;
+        continue;
+      }
+      const wait = waitOf(i) * 1000;
+      const page = (await store.pages.listForGroup(group.id)).find((p) => p.userEmail === "bob@example.com" && p.state === "sent");
+      const dm = page?.externalRef ? dms.get(page.externalRef.split(":")[1] ?? "") : undefined;
+      if (!dm) {
+        missing += 1;
+        continue;
+      }
+      lateness.push(dm.at - (group.firstAlertAt + wait));
+      // Log entries are written with the time the escalation.step job ran.
+      const log = await store.log.list(group.id);
+      const waiting = log.find((e) => e.kind === "escalation" && /waiting/.test(e.text));
+      const notifyingBob = log.find((e) => e.kind === "escalation" && /notifying Bob/.test(e.text));
+      if (waiting && notifyingBob) {
+        firstStepDelay.push(waiting.at - group.firstAlertAt);
+        timerFiring.push(notifyingBob.at - (waiting.at + wait));
+        delivery.push(dm.at - notifyingBob.at);
+      }
+    }
+
+    const summary = summarize(lateness);
+    return {
+      ...summary,
+      target: `p99<${TARGET_P99_MS}`,
+      ok: summary.p99 < TARGET_P99_MS && missing === 0,
+      missingDms: missing,
+      groups: opts.groups,
+      gapMs: opts.gapMs,
+      waitsSeconds: [...WAITS],
+      diagnostics: {
+        /** Group opened -> first escalation.step job ran (due at once). */
+        firstStepDelayMs: summarize(firstStepDelay),
+        /** escalation.step after the wait ran -> its own due time (first step + wait): pure timer firing. */
+        timerFiringLatenessMs: summarize(timerFiring),
+        /** That job -> Bob's DM at Slack (notify.page job pickup, user lookup, Slack call). */
+        deliveryMs: summarize(delivery),
+        eventLoopUtilization: round(snapshot.eventLoopUtilization),
+        calpageFailures: env.failures.length,
+        unexpectedSlackCalls: await env.worker.slackUnexpected(),
+      },
+    };
+  } finally {
+    await env.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const backend = process.argv[2] === "postgres" ? "postgres" : "sqlite";
+  const { resolvePgAdminUrl } = await import("../tests/support/postgres.js");
+  const pg = backend === "postgres" ? await resolvePgAdminUrl({ log: progress }) : null;
+  try {
+    console.log(JSON.stringify(await benchTimerLateness({ backend, pgAdminUrl: pg?.url }), null, 2));
+  } finally {
+    await pg?.stop();
+  }
+}

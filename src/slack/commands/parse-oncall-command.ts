@@ -1,0 +1,88 @@
+import { parseDuration } from "../../shared/duration.js";
+
+/** What someone asked for with `/oncall …`. Pure; the listener turns it into a service call. */
+export type OncallCommand =
+  | { kind: "help" }
+  | { kind: "who"; schedule: string | null }
+  | { kind: "alerts" }
+  | { kind: "ack" | "resolve" | "unack" | "unresolve" | "unsilence"; number: number }
+  | { kind: "silence"; number: number; seconds: number | null }
+  | { kind: "maintenance"; integration: string; seconds: number | null }
+  | { kind: "maintenance_off"; integration: string }
+  | { kind: "page"; target: { userId: string } | { schedule: string }; message: string; important: boolean }
+  | { kind: "error"; message: string };
+
+export const ONCALL_HELP = [
+  "*calpage* — on-call from your calendar",
+  "`/oncall who [schedule]` — who is on call now",
+  "`/oncall alerts` — open alert groups",
+  "`/oncall ack <n>` · `/oncall resolve <n>` · `/oncall unack <n>` · `/oncall unresolve <n>` — act on group #n",
+  "`/oncall silence <n> <30m|1h|2h|4h|8h|24h|forever>` · `/oncall unsilence <n>`",
+  "`/oncall page <@user|schedule> <message> [important]` — page someone directly",
+  "`/oncall maintenance <integration> <duration|off>` — store alerts without escalating",
+  "`/oncall help` — this help",
+].join("\n");
+
+const groupNumber = (s: string | undefined) => {
+  const m = /^#?(\d{1,9})$/.exec(s ?? "");
+  return m ? Number(m[1]) : null;
+};
+
+/** Parses the text after `/oncall`. Slack sends user mentions as `<@U123|name>`. */
+export function parseOncallCommand(text: string): OncallCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [sub = "help", ...args] = words;
+  const verb = sub.toLowerCase();
+  switch (verb) {
+    case "help":
+      return { kind: "help" };
+    case "who":
+      return { kind: "who", schedule: args[0] ?? null };
+    case "alerts":
+    case "list":
+      return { kind: "alerts" };
+    case "ack":
+    case "acknowledge":
+    case "resolve":
+    case "unack":
+    case "unacknowledge":
+    case "unresolve":
+    case "unsilence": {
+      const n = groupNumber(args[0]);
+      if (n === null) return { kind: "error", message: `Usage: \`/oncall ${verb} <group number>\`, e.g. \`/oncall ${verb} 42\`.` };
+      const kind = verb === "acknowledge" ? "ack" : verb === "unacknowledge" ? "unack" : (verb as "ack" | "resolve" | "unack" | "unresolve" | "unsilence");
+      return { kind, number: n };
+    }
+    case "silence": {
+      const n = groupNumber(args[0]);
+      const d = args[1]?.toLowerCase();
+      if (n === null || !d) return { kind: "error", message: "Usage: `/oncall silence <group number> <30m|1h|2h|4h|8h|24h|forever>`." };
+      if (d === "forever") return { kind: "silence", number: n, seconds: null };
+      const seconds = parseDuration(d);
+      if (seconds === null || seconds <= 0) return { kind: "error", message: `"${args[1]}" is not a duration; use e.g. 30m, 2h or forever.` };
+      return { kind: "silence", number: n, seconds };
+    }
+    case "maintenance": {
+      const integration = args[0];
+      const d = args[1]?.toLowerCase();
+      if (!integration || !d) return { kind: "error", message: "Usage: `/oncall maintenance <integration> <duration|off>`, e.g. `/oncall maintenance prod-alertmanager 2h`." };
+      if (d === "off" || d === "stop" || d === "end") return { kind: "maintenance_off", integration };
+      const seconds = parseDuration(d);
+      if (seconds === null || seconds <= 0) return { kind: "error", message: `"${args[1]}" is not a duration; use e.g. 30m, 2h or off.` };
+      return { kind: "maintenance", integration, seconds };
+    }
+    case "page": {
+      const who = args[0];
+      let rest = args.slice(1);
+      const important = rest.length > 0 && rest[rest.length - 1]!.toLowerCase() === "important";
+      if (important) rest = rest.slice(0, -1);
+      const message = rest.join(" ").trim();
+      if (!who || !message) return { kind: "error", message: "Usage: `/oncall page <@user|schedule> <message> [important]`." };
+      const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(who);
+      if (mention) return { kind: "page", target: { userId: mention[1]! }, message, important };
+      return { kind: "page", target: { schedule: who.replace(/^#/, "") }, message, important };
+    }
+    default:
+      return { kind: "error", message: `Unknown command "${sub}".\n${ONCALL_HELP}` };
+  }
+}
