@@ -127,6 +127,9 @@ export async function pageUsers(tx: Tx, groupId: string, emails: readonly string
       attempts: 0,
       error: null,
       externalRef: null,
+      phone: null,
+      sentAt: null,
+      ladderKey: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db.js";
-import { num } from "../db.js";
+import { num, numOrNull } from "../db.js";
 import { setClause } from "./columns.js";
 
-export type PageState = "pending" | "sending" | "sent" | "failed" | "cancelled";
+export type PageState = "pending" | "sending" | "sent" | "delivered" | "failed" | "cancelled" | "throttled";
 
 /** One delivery attempt to one person over one channel for one alert group; sent at most once. */
 export interface PageRecord {
@@ -12,13 +12,19 @@ export interface PageRecord {
   /** Unique per group × escalation pass × step × person × channel: inserting it twice is a no-op. */
   dedupeKey: string;
   userEmail: string;
-  channel: "slack_dm";
+  channel: "slack_dm" | "sms" | "call";
   important: boolean;
   state: PageState;
   attempts: number;
   error: string | null;
-  /** Where it went, e.g. `D123:1700000000.000100` for a Slack DM. */
+  /** Where it went, e.g. `D123:1700000000.000100` for a Slack DM, the Twilio SID for SMS and calls. */
   externalRef: string | null;
+  /** For SMS and calls: the number it went to. */
+  phone: string | null;
+  /** When it was handed to Slack/Twilio (epoch ms). */
+  sentAt: number | null;
+  /** The personal-ladder send key (`run.rung.attempt`), null for pages outside a ladder. */
+  ladderKey: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -35,6 +41,9 @@ const toPage = (r: Row): PageRecord => ({
   attempts: num(r.attempts),
   error: (r.error as string | null) ?? null,
   externalRef: (r.external_ref as string | null) ?? null,
+  phone: (r.phone as string | null) ?? null,
+  sentAt: numOrNull(r.sent_at),
+  ladderKey: (r.ladder_key as string | null) ?? null,
   createdAt: num(r.created_at),
   updatedAt: num(r.updated_at),
 });
@@ -44,8 +53,8 @@ export function pagesRepository(db: Db) {
   return {
     /** Inserts the page unless one with the same dedupe key exists; true when inserted. */
     async insertIfNew(p: PageRecord): Promise<boolean> {
-      const n = await db.run(sql`insert into pages (id, group_id, dedupe_key, user_email, channel, important, state, attempts, error, external_ref, created_at, updated_at)
-        values (${p.id}, ${p.groupId}, ${p.dedupeKey}, ${p.userEmail}, ${p.channel}, ${p.important ? 1 : 0}, ${p.state}, ${p.attempts}, ${p.error}, ${p.externalRef}, ${p.createdAt}, ${p.updatedAt})
+      const n = await db.run(sql`insert into pages (id, group_id, dedupe_key, user_email, channel, important, state, attempts, error, external_ref, phone, sent_at, ladder_key, created_at, updated_at)
+        values (${p.id}, ${p.groupId}, ${p.dedupeKey}, ${p.userEmail}, ${p.channel}, ${p.important ? 1 : 0}, ${p.state}, ${p.attempts}, ${p.error}, ${p.externalRef}, ${p.phone}, ${p.sentAt}, ${p.ladderKey}, ${p.createdAt}, ${p.updatedAt})
         on conflict (dedupe_key) do nothing`);
       return n > 0;
     },
@@ -53,8 +62,24 @@ export function pagesRepository(db: Db) {
       const rows = await db.all<Row>(sql`select * from pages where id = ${id}${opts.lock ? lock : sql``}`);
       return rows[0] ? toPage(rows[0]) : null;
     },
-    async update(id: string, patch: Partial<Pick<PageRecord, "state" | "attempts" | "error" | "externalRef" | "updatedAt">>): Promise<void> {
+    async update(id: string, patch: Partial<Pick<PageRecord, "state" | "attempts" | "error" | "externalRef" | "sentAt" | "updatedAt">>): Promise<void> {
       await db.run(sql`update pages set ${setClause(patch, [])} where id = ${id}`);
+    },
+    /** Send times of this number's pages over one channel since `since` (for per-number throttles). */
+    async sentToPhoneSince(phone: string, channel: PageRecord["channel"], since: number): Promise<number[]> {
+      const rows = await db.all<{ sent_at: unknown }>(
+        sql`select sent_at from pages where phone = ${phone} and channel = ${channel} and sent_at > ${since} and state in ('sending', 'sent', 'delivered') order by sent_at`,
+      );
+      return rows.map((r) => num(r.sent_at));
+    },
+    async getByExternalRef(ref: string): Promise<PageRecord | null> {
+      const rows = await db.all<Row>(sql`select * from pages where external_ref = ${ref}`);
+      return rows[0] ? toPage(rows[0]) : null;
+    },
+    /** The newest group paged to this number by SMS or call (for bare `a`/`r` replies). */
+    async newestGroupForPhone(phone: string): Promise<string | null> {
+      const rows = await db.all<{ group_id: string }>(sql`select group_id from pages where phone = ${phone} order by created_at desc limit 1`);
+      return rows[0]?.group_id ?? null;
     },
     async listForGroup(groupId: string): Promise<PageRecord[]> {
       return (await db.all<Row>(sql`select * from pages where group_id = ${groupId} order by created_at, id`)).map(toPage);

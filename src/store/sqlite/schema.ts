@@ -89,10 +89,15 @@ export const pages = sqliteTable(
     attempts: integer("attempts").notNull(),
     error: text("error"),
     externalRef: text("external_ref"),
+    /** For SMS and calls: the number it went to. */
+    phone: text("phone"),
+    sentAt: integer("sent_at"),
+    /** Which ladder rung/attempt produced it (for call results). */
+    ladderKey: text("ladder_key"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("pages_dedupe").on(t.dedupeKey), index("pages_group").on(t.groupId)],
+  (t) => [uniqueIndex("pages_dedupe").on(t.dedupeKey), index("pages_group").on(t.groupId), index("pages_phone").on(t.phone, t.channel, t.sentAt)],
 );
 
 export const feeds = sqliteTable(
@@ -157,3 +162,115 @@ export const maintenance = sqliteTable("maintenance", {
   startedBy: text("started_by").notNull(),
   startedAt: integer("started_at").notNull(),
 });
+
+/** Overrides made in Slack (a taken cover request, /oncall override); they win over every feed. */
+export const slackOverrides = sqliteTable(
+  "slack_overrides",
+  {
+    id: text("id").primaryKey(),
+    schedule: text("schedule").notNull(),
+    userEmail: text("user_email").notNull(),
+    startAt: integer("start_at").notNull(),
+    endAt: integer("end_at").notNull(),
+    /** The person covered, when it replaces someone; null = takes the whole slot. */
+    replacing: text("replacing"),
+    source: text("source").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    cancelledAt: integer("cancelled_at"),
+  },
+  (t) => [index("slack_overrides_schedule").on(t.schedule, t.endAt)],
+);
+
+/** Requests for cover posted in a schedule's channel; the first teammate to take one gets an override. */
+export const coverRequests = sqliteTable(
+  "cover_requests",
+  {
+    id: text("id").primaryKey(),
+    schedule: text("schedule").notNull(),
+    requesterEmail: text("requester_email").notNull(),
+    startAt: integer("start_at").notNull(),
+    endAt: integer("end_at").notNull(),
+    note: text("note"),
+    state: text("state").notNull(),
+    takenBy: text("taken_by"),
+    overrideId: text("override_id"),
+    channel: text("channel"),
+    slackTs: text("slack_ts"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("cover_requests_schedule").on(t.schedule, t.state)],
+);
+
+/** What calpage last announced / synced / reported per schedule, so it says things once. */
+export const scheduleState = sqliteTable("schedule_state", {
+  schedule: text("schedule").primaryKey(),
+  /** JSON: emails announced as on call. */
+  announcedUsers: text("announced_users"),
+  announcedAt: integer("announced_at"),
+  /** JSON: Slack user ids last written to the schedule's user group. */
+  userGroupMembers: text("user_group_members"),
+  /** JSON: the shifts seen at the last refresh, to detect swaps made in the calendar. */
+  shiftsSnapshot: text("shifts_snapshot"),
+  /** Feed health as last announced: "ok" or "failing". */
+  feedHealth: text("feed_health"),
+  lastReportAt: integer("last_report_at"),
+  lastReportHash: text("last_report_hash"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Shifts already published in the ICS export, so removed ones are kept as CANCELLED with a stable UID. */
+export const exportedShifts = sqliteTable(
+  "exported_shifts",
+  {
+    schedule: text("schedule").notNull(),
+    uid: text("uid").notNull(),
+    startAt: integer("start_at").notNull(),
+    endAt: integer("end_at").notNull(),
+    users: text("users").notNull(),
+    cancelled: integer("cancelled").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.uid] })],
+);
+
+/** Per-person settings changed in Slack: phone (verified by SMS code), ladders, SMS opt-out. */
+export const userSettings = sqliteTable("user_settings", {
+  email: text("email").primaryKey(),
+  phone: text("phone"),
+  phoneVerifiedAt: integer("phone_verified_at"),
+  pendingPhone: text("pending_phone"),
+  codeHash: text("code_hash"),
+  codeExpiresAt: integer("code_expires_at"),
+  codeAttempts: integer("code_attempts").notNull(),
+  /** JSON NotificationRules; null = calpage.yaml's. */
+  rules: text("rules"),
+  smsOptOut: integer("sms_opt_out").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One personal ladder run per (group, person): where their default/important ladder stands. */
+export const ladderRuns = sqliteTable(
+  "ladder_runs",
+  {
+    groupId: text("group_id").notNull(),
+    userEmail: text("user_email").notNull(),
+    important: integer("important").notNull(),
+    state: text("state").notNull(),
+    steps: text("steps").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userEmail] })],
+);
+
+/** Passive answers sent to inbound SMS, to bound replies per number (no reply loops). */
+export const smsAnswers = sqliteTable(
+  "sms_answers",
+  {
+    id: text("id").primaryKey(),
+    phone: text("phone").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("sms_answers_phone").on(t.phone, t.at)],
+);
