@@ -5,10 +5,16 @@ import type { SlackCallRecord } from "./bench-worker.js";
 import { instrumentCalpage } from "./instrument.js";
 
 /**
- * Webhook-to-Slack latency: N webhooks sent one after another with a small gap, each opening a
- * new alert group on a route with a Slack channel and a chain that pages Alice at once. Latency is
- * the time the fake Slack recorded the group's channel `chat.postMessage` minus the time the
- * webhook request was sent. Alice's DM latency is reported alongside.
+ * Webhook-to-Slack latency: webhooks sent one after another with a gap, each opening a new alert
+ * group on a route with a Slack channel and a chain that pages Alice at once. Latency is the time
+ * the fake Slack recorded the group's channel `chat.postMessage` minus the time the webhook request
+ * was sent. Alice's DM latency is reported alongside.
+ *
+ * Slack accepts about one message a second per channel (thread replies included) and calpage paces
+ * its posts to that, so the groups go to several channels in turn, each channel getting a new group
+ * every `gapMs * channels` ms: the load stays within what Slack itself would accept.
+ * A post that has not arrived when the benchmark stops waiting counts with the time waited so far
+ * (a lower bound; `censored` says how many).
  */
 
 export interface SlackLatencyOptions {
@@ -18,7 +24,10 @@ export interface SlackLatencyOptions {
   channels: number;
 }
 
-export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 200, gapMs: 50, channels: 10 };
+export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 50, gapMs: 500, channels: 10 };
+
+/** How long to wait for the last posts after the last webhook. */
+const SETTLE_MS = 15_000;
 
 const TARGET_P99_MS = 50;
 
@@ -42,8 +51,8 @@ export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyO
         alertmanagerPayload({ groupKey: `{}/{ch="${i % opts.channels}"}:{alertname="${prefix}${i}"}`, alertname: `${prefix}${i}`, alertCount: 1, labels: { ch: String(i % opts.channels) } }),
       );
     // Warm-up (JIT, connections, the Slack user lookup); not measured.
-    const warmup = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("LatencyWarmup", 10), gapMs: opts.gapMs });
-    await sleep(500);
+    const warmup = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("LatencyWarmup", 4), gapMs: opts.gapMs });
+    await sleep(1500);
 
     const probe = instrumentCalpage(env.calpage);
     progress(`${target.backend} slack latency: ${opts.webhooks} webhooks, ${opts.gapMs} ms apart, over ${opts.channels} channels`);
@@ -59,8 +68,9 @@ export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyO
     const arrived = await pollUntil(async () => {
       calls = await env.worker.slackCalls();
       return calls.filter(isChannelPost).length >= expected && calls.filter(isAliceDm).length >= expected;
-    }, 20_000, 100);
-    if (!arrived) progress(`${target.backend} slack latency: not every post arrived within 20 s; measuring those that did`);
+    }, SETTLE_MS, 100);
+    const gaveUpAt = Date.now();
+    if (!arrived) progress(`${target.backend} slack latency: not every post arrived within ${SETTLE_MS / 1000} s of the last webhook`);
     // By the `ts` Slack answered, which calpage stores on the group (channel post) and the page (DM).
     const byTs = (predicate: (c: SlackCallRecord) => boolean) => new Map(calls.filter(predicate).map((c) => [c.ts ?? "", c]));
     const posts = byTs(isChannelPost);
@@ -70,14 +80,20 @@ export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyO
     const channelLatency: number[] = [];
     const dmLatency: number[] = [];
     const answerMs: number[] = [];
-    let missing = 0;
+    const afterAnswerMs: number[] = [];
+    let censored = 0;
     for (const s of sent) {
       answerMs.push(s.answeredAt - s.sentAt);
       const number = groupNumbers(s.body)[0];
       const group = number === undefined ? null : await store.groups.getByNumber(number);
       const post = group?.slackTs ? posts.get(group.slackTs) : undefined;
-      if (group && post) channelLatency.push(post.at - s.sentAt);
-      else missing += 1;
+      if (post) {
+        channelLatency.push(post.at - s.sentAt);
+        afterAnswerMs.push(post.at - s.answeredAt);
+      } else {
+        channelLatency.push(gaveUpAt - s.sentAt);
+        censored += 1;
+      }
       const page = group ? (await store.pages.listForGroup(group.id)).find((p) => p.state === "sent") : undefined;
       const dm = page?.externalRef ? dms.get(page.externalRef.split(":")[1] ?? "") : undefined;
       if (dm) dmLatency.push(dm.at - s.sentAt);
@@ -87,14 +103,17 @@ export async function benchSlackLatency(target: BenchTarget, opts: SlackLatencyO
     return {
       ...channel,
       target: `p99<${TARGET_P99_MS}`,
-      ok: channel.p99 < TARGET_P99_MS && missing === 0,
-      missingPosts: missing,
+      ok: channel.p99 < TARGET_P99_MS && censored === 0,
+      /** Posts that had not arrived when the benchmark stopped waiting; counted with the time waited (lower bounds). */
+      censored,
       webhooks: opts.webhooks,
       gapMs: opts.gapMs,
       channels: opts.channels,
       diagnostics: {
         /** Webhook sent -> 200 answered (the transaction that stores the group and its jobs). */
         webhookAnsweredMs: summarize(answerMs),
+        /** 200 answered -> channel post: slack.sync job pickup, waiting for its queue and the channel's post slot, the Slack call. */
+        answeredToPostMs: summarize(afterAnswerMs),
         /** Server side: route calling ingest -> commit (includes waiting for the SQLite writer / a Postgres connection). */
         ingestCallMs: summarize(snapshot.ingestCallMs),
         /** Webhook sent -> Alice's DM (escalation.step job, then notify.page job, then Slack). */

@@ -12,6 +12,10 @@ import { instrumentCalpage } from "./instrument.js";
  * - first step delay: group opened -> first escalation.step ran (it is due at once);
  * - timer firing: the escalation.step job after the wait ran -> its own due time (first step + wait);
  * - delivery: that job -> Bob's DM at Slack (notify.page job pickup + Slack call).
+ * The groups post to one Slack channel, as a real alert storm would; calpage paces channel posts
+ * to Slack's ~1 a second, so a Slack backlog builds up while the timers run.
+ * A DM that has not arrived when the benchmark stops waiting counts with the time waited so far
+ * (a lower bound; `censored` says how many).
  */
 
 export interface TimerOptions {
@@ -23,6 +27,8 @@ export interface TimerOptions {
 export const DEFAULT_TIMERS: TimerOptions = { groups: 200, gapMs: 50 };
 
 const TARGET_P99_MS = 250;
+/** How long to wait for the last DMs after the last group opened (its wait is at most 3 s). */
+const SETTLE_MS = 12_000;
 const WAITS = [1, 2, 3] as const;
 
 const CONFIG = `escalation_chains:
@@ -64,13 +70,13 @@ export async function benchTimerLateness(target: BenchTarget, opts: TimerOptions
     const isBobDm = (c: SlackCallRecord) => c.method === "chat.postMessage" && c.status === 200 && c.channel === bobId;
     const expected = sent.length + warmup.length;
     let calls: SlackCallRecord[] = [];
-    // The last group is due ~3 s after it opened; allow generously more.
     const arrived = await pollUntil(async () => {
       calls = await env.worker.slackCalls();
       return calls.filter(isBobDm).length >= expected;
-    }, 20_000, 100);
+    }, SETTLE_MS, 100);
+    const gaveUpAt = Date.now();
     const snapshot = probe.snapshot();
-    if (!arrived) progress(`${target.backend} timers: not every second-step DM arrived within 20 s; measuring those that did`);
+    if (!arrived) progress(`${target.backend} timers: not every second-step DM arrived within ${SETTLE_MS / 1000} s of the last opening`);
     const dms = new Map(calls.filter(isBobDm).map((c) => [c.ts ?? "", c]));
 
     const store = env.calpage.store.read;
@@ -78,19 +84,17 @@ export async function benchTimerLateness(target: BenchTarget, opts: TimerOptions
     const firstStepDelay: number[] = [];
     const timerFiring: number[] = [];
     const delivery: number[] = [];
-    let missing = 0;
+    let censored = 0;
     for (const [i, s] of sent.entries()) {
       const number = groupNumbers(s.body)[0];
       const group = number === undefined ? null : await store.groups.getByNumber(number);
-      if (!group) {
-        missing += 1;
-        continue;
-      }
+      if (!group) throw new Error(`group #${String(number)} of webhook ${i} is not in the store`);
       const wait = waitOf(i) * 1000;
       const page = (await store.pages.listForGroup(group.id)).find((p) => p.userEmail === "bob@example.com" && p.state === "sent");
       const dm = page?.externalRef ? dms.get(page.externalRef.split(":")[1] ?? "") : undefined;
       if (!dm) {
-        missing += 1;
+        lateness.push(gaveUpAt - (group.firstAlertAt + wait));
+        censored += 1;
         continue;
       }
       lateness.push(dm.at - (group.firstAlertAt + wait));
@@ -109,13 +113,14 @@ export async function benchTimerLateness(target: BenchTarget, opts: TimerOptions
     return {
       ...summary,
       target: `p99<${TARGET_P99_MS}`,
-      ok: summary.p99 < TARGET_P99_MS && missing === 0,
-      missingDms: missing,
+      ok: summary.p99 < TARGET_P99_MS && censored === 0,
+      /** DMs that had not arrived when the benchmark stopped waiting; counted with the time waited (lower bounds). */
+      censored,
       groups: opts.groups,
       gapMs: opts.gapMs,
       waitsSeconds: [...WAITS],
       diagnostics: {
-        /** Group opened -> first escalation.step job ran (due at once). */
+        /** Of the groups whose DM arrived: group opened -> first escalation.step job ran (due at once). */
         firstStepDelayMs: summarize(firstStepDelay),
         /** escalation.step after the wait ran -> its own due time (first step + wait): pure timer firing. */
         timerFiringLatenessMs: summarize(timerFiring),

@@ -13,7 +13,7 @@ import { createHttpServer } from "../http/http-server.js";
 import { createIntegrationRoutes } from "../http/integration-routes.js";
 import { createMetrics } from "../http/metrics.js";
 import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
-import type { JobRunner } from "../jobs/job-queue.js";
+import type { JobRunner, TaskHandlers } from "../jobs/job-queue.js";
 import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
 import { makePageHandler } from "../notify/page-handler.js";
 import { createScheduleService } from "../schedule/schedule-service.js";
@@ -25,10 +25,15 @@ import { createSlackUserCache } from "../slack/slack-user-cache.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
 import { makeSlackSyncHandler } from "../slack/sync-handler.js";
 import { createWebSlackApi } from "../slack/web-slack-api.js";
+import { builtInFeatures } from "./built-in-features.js";
 import { createStore } from "./create-store.js";
+import type { Feature } from "./feature.js";
+import type { FeatureContext } from "./feature-context.js";
 import { makeSweepHandler } from "./sweep-handler.js";
 
 export interface CalpageOptions {
+  /** Extra capabilities to plug in (tests use this too); built-in ones are always added. */
+  features?: (ctx: FeatureContext) => Feature[];
   log?: (line: string) => void;
   clock?: Clock;
   /** How often the reconcile sweep runs (ms). */
@@ -69,9 +74,12 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const maintenance = createMaintenanceService(store, config);
   const page = createDirectPageService(store, config, deps);
 
+  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, ingest, escalation: deps, log, now, metrics };
+  const features = [...builtInFeatures(featureContext), ...(opts.features?.(featureContext) ?? [])];
+
   const missing = missingSlackSettings(config);
   let slackApp: SlackApp | null = null;
-  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, store, maintenance, page, log, now });
+  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, store, maintenance, page, log, now, features });
   else log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
 
   const server = createHttpServer({
@@ -109,9 +117,11 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
       }
     },
     log,
+    features: features.flatMap((f) => (f.http ? [f.http] : [])),
   });
 
-  const handlers = {
+  const handlers: TaskHandlers = {
+    ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
     "escalation.step": makeEscalationStepHandler(store, clock, deps),
     "notify.page": makePageHandler(store, slackApi, slackUsers, config, now),
     "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
@@ -137,6 +147,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
       await schedules.start();
       await runner.start(handlers);
       await heartbeats.start(now());
+      for (const f of features) await f.start?.(now());
       await slackApp?.start();
       const sweepEvery = opts.sweepEveryMs ?? 15_000;
       sweepTimer = setInterval(() => {
@@ -154,6 +165,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     async stop(): Promise<void> {
       if (sweepTimer) clearInterval(sweepTimer);
       schedules.stop();
+      for (const f of features) await f.stop?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -6,8 +6,8 @@ import { sendJson, sendText } from "./send.js";
 export interface HttpDeps {
   metrics: Metrics;
   integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat: boolean) => Promise<void>;
-  /** GET /ical/… calendar exports; null = not available. */
-  ical?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>) | null;
+  /** Feature routes (calendar export, Twilio callbacks…): each returns true when it handled the request. */
+  features?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>)[];
   /** Bolt's request listener for /slack/events; null when Slack is not configured for HTTP mode. */
   slack: RequestListener | null;
   slackUnavailableReason: string;
@@ -25,7 +25,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     void (async () => {
       const m = INTEGRATION_PATH.exec(path);
       if (m) return deps.integrations(req, res, m[1]!, m[2]!, m[3] !== undefined);
-      if (path.startsWith("/ical/") && deps.ical) return deps.ical(req, res, path);
+
       if (path === "/slack/events") {
         if (deps.slack) return deps.slack(req, res);
         return sendJson(res, 503, { error: deps.slackUnavailableReason });
@@ -34,6 +34,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (path === "/health/ready") return (await deps.ready()) ? sendText(res, 200, "ready\n") : sendText(res, 503, "not ready\n");
       if (path === "/metrics") return sendText(res, 200, deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
       if (path === "/") return sendText(res, 200, "calpage is running. See /health/ready and /metrics.\n");
+      for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
     })().catch((error: unknown) => {
       deps.log(`http: ${req.method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -47,6 +48,7 @@ function routeName(path: string): string {
   const m = INTEGRATION_PATH.exec(path);
   if (m) return `integration_${m[1]}${m[3] ? "_heartbeat" : ""}`;
   if (path.startsWith("/ical/")) return "ical";
+  if (path.startsWith("/twilio/")) return "twilio";
   if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;
   return "other";
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
 import type { Store } from "../store/store.js";
-import type { JobRunner, TaskHandlers, TaskName } from "./job-queue.js";
+import type { JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
 
 export interface GraphileJobRunnerOptions {
   concurrency?: number;
@@ -64,7 +64,8 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   return {
     async start(handlers: TaskHandlers) {
       const taskList: Record<string, Task> = {};
-      for (const [name, handler] of Object.entries(handlers) as [TaskName, TaskHandlers[TaskName]][]) {
+      for (const [name, handler] of Object.entries(handlers) as [TaskName, TaskHandler | undefined][]) {
+        if (!handler) continue;
         taskList[name] = async (payload, helpers) => {
           try {
             await handler((payload ?? {}) as Record<string, unknown>, {

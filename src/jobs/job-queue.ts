@@ -1,5 +1,16 @@
-/** The timers and background work calpage runs. */
-export type TaskName = "escalation.step" | "notify.page" | "slack.sync" | "slack.notice" | "heartbeat.check" | "maintenance.end" | "notify.user_group" | "escalation.webhook" | "sweep";
+/** The timers and background work calpage runs. Features may add their own tasks under a `<feature>.` prefix. */
+export type CoreTaskName =
+  | "escalation.step"
+  | "notify.page"
+  | "slack.sync"
+  | "slack.notice"
+  | "heartbeat.check"
+  | "maintenance.end"
+  | "notify.user_group"
+  | "escalation.webhook"
+  | "sweep";
+export type FeatureTaskName = `schedule.${string}` | `paging.${string}`;
+export type TaskName = CoreTaskName | FeatureTaskName;
 
 export interface JobSpec {
   task: TaskName;
@@ -31,7 +42,7 @@ export interface JobContext {
 
 /** A throw means "retry later" (with backoff) until maxAttempts. */
 export type TaskHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
-export type TaskHandlers = Record<TaskName, TaskHandler>;
+export type TaskHandlers = Record<CoreTaskName, TaskHandler> & Partial<Record<FeatureTaskName, TaskHandler>>;
 
 export interface JobRunner {
   start(handlers: TaskHandlers): Promise<void>;

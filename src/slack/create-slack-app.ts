@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { GroupActions } from "../alerts/group-actions.js";
+import type { Feature } from "../app/feature.js";
 import type { Config } from "../config/config-types.js";
 import { registerActions } from "./listeners/register-actions.js";
 import { registerCommands, type CommandDeps } from "./listeners/register-commands.js";
@@ -29,7 +30,7 @@ export function missingSlackSettings(config: Config): string[] {
  */
 export async function createSlackApp(
   config: Config,
-  deps: Omit<CommandDeps, "config" | "act"> & { actions: GroupActions; log: (line: string) => void },
+  deps: Omit<CommandDeps, "config" | "act"> & { actions: GroupActions; log: (line: string) => void; features?: Feature[] },
 ): Promise<SlackApp> {
   const s = config.env.slack;
   const clientOptions = s.apiUrl ? { slackApiUrl: s.apiUrl } : {};
@@ -52,7 +53,9 @@ export async function createSlackApp(
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, deps.actions);
-  registerCommands(app, { ...deps, config, act: deps.actions });
+  const featureCommands = Object.assign({}, ...(deps.features ?? []).map((f) => f.commands ?? {})) as NonNullable<Feature["commands"]>;
+  registerCommands(app, { ...deps, config, act: deps.actions, featureCommands });
+  for (const f of deps.features ?? []) f.registerSlack?.(app);
   registerEvents(app, config, deps.schedules);
   await app.init();
   return {

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { DirectPageService } from "../../alerts/direct-page-service.js";
 import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
 import type { MaintenanceService } from "../../alerts/maintenance-service.js";
+import type { Feature } from "../../app/feature.js";
 import type { Config } from "../../config/config-types.js";
 import type { ScheduleService } from "../../schedule/schedule-service.js";
 import type { Store } from "../../store/store.js";
@@ -15,6 +16,8 @@ export interface CommandDeps {
   act: GroupActions;
   maintenance: MaintenanceService;
   page: DirectPageService;
+  /** Subcommands contributed by features (e.g. schedules: shifts, explain, cover, override). */
+  featureCommands?: Feature["commands"];
   now?: () => number;
 }
 
@@ -32,12 +35,29 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   const now = deps.now ?? Date.now;
   const users = new Map(config.users.map((u) => [u.email, u]));
 
+  const extra = deps.featureCommands ?? {};
+  const help = [ONCALL_HELP, ...Object.values(extra).map((c) => c.usage)].join("\n");
+
   app.command("/oncall", async ({ command, ack, client }) => {
     const reply = (text: string) => ack({ response_type: "ephemeral", text });
+    const [first = "", ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+    const feature = Object.hasOwn(extra, first.toLowerCase()) ? extra[first.toLowerCase()] : undefined;
+    if (feature) {
+      await ack();
+      return feature.run(rest, {
+        userId: command.user_id,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        client,
+        respond: async (text) => {
+          await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
+        },
+      });
+    }
     const cmd = parseOncallCommand(command.text);
     switch (cmd.kind) {
       case "help":
-        return reply(ONCALL_HELP);
+        return reply(help);
       case "error":
         return reply(cmd.message);
       case "who": {

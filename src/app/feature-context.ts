@@ -1,0 +1,24 @@
+import type { GroupActions } from "../alerts/group-actions.js";
+import type { IngestService } from "../alerts/ingest-service.js";
+import type { Config } from "../config/config-types.js";
+import type { EscalationDeps } from "../escalation/escalation-deps.js";
+import type { Metrics } from "../http/metrics.js";
+import type { ScheduleService } from "../schedule/schedule-service.js";
+import type { SlackApi } from "../slack/slack-api.js";
+import type { SlackUserCache } from "../slack/slack-user-cache.js";
+import type { Store } from "../store/store.js";
+
+/** What the composition root hands every feature. */
+export interface FeatureContext {
+  config: Config;
+  store: Store;
+  slack: SlackApi;
+  slackUsers: SlackUserCache;
+  schedules: ScheduleService;
+  actions: GroupActions;
+  ingest: IngestService;
+  escalation: EscalationDeps;
+  metrics: Metrics;
+  log: (line: string) => void;
+  now: () => number;
+}
