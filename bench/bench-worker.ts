@@ -32,8 +32,10 @@ export interface LoadResult {
   ok: number;
   /** Requests answered otherwise, or failed. */
   failed: number;
-  /** Per-request latency as the sender saw it. */
+  /** Per-request latency as the sender saw it, by index in `bodies`. */
   requestMs: number[];
+  /** When each request was answered, ms after the first send, by index in `bodies`. */
+  answeredAtMs: number[];
   /** The first few failures, for the log. */
   failures: string[];
 }
@@ -165,7 +167,8 @@ async function runLoad(job: LoadJob, go: () => Promise<void>): Promise<LoadResul
       await poster.post(job.warmup[i] ?? "");
     });
     await go();
-    const requestMs: number[] = [];
+    const requestMs: number[] = new Array<number>(job.bodies.length).fill(0);
+    const answeredAtMs: number[] = new Array<number>(job.bodies.length).fill(0);
     const failures: string[] = [];
     let ok = 0;
     let failed = 0;
@@ -183,9 +186,11 @@ async function runLoad(job: LoadJob, go: () => Promise<void>): Promise<LoadResul
         failed += 1;
         if (failures.length < 3) failures.push(error instanceof Error ? error.message : String(error));
       }
-      requestMs.push(performance.now() - s);
+      const end = performance.now();
+      requestMs[i] = end - s;
+      answeredAtMs[i] = end - t0;
     });
-    return { seconds: (performance.now() - t0) / 1000, ok, failed, requestMs, failures };
+    return { seconds: (performance.now() - t0) / 1000, ok, failed, requestMs, answeredAtMs, failures };
   } finally {
     poster.close();
   }

@@ -24,10 +24,10 @@ export interface SlackLatencyOptions {
   channels: number;
 }
 
-export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 50, gapMs: 500, channels: 10 };
+export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 40, gapMs: 500, channels: 10 };
 
 /** How long to wait for the last posts after the last webhook. */
-const SETTLE_MS = 15_000;
+const SETTLE_MS = 10_000;
 
 const TARGET_P99_MS = 50;
 

@@ -28,7 +28,7 @@ export const DEFAULT_TIMERS: TimerOptions = { groups: 200, gapMs: 50 };
 
 const TARGET_P99_MS = 250;
 /** How long to wait for the last DMs after the last group opened (its wait is at most 3 s). */
-const SETTLE_MS = 12_000;
+const SETTLE_MS = 8_000;
 const WAITS = [1, 2, 3] as const;
 
 const CONFIG = `escalation_chains:
@@ -58,7 +58,7 @@ export async function benchTimerLateness(target: BenchTarget, opts: TimerOptions
       );
     // Warm-up: a few groups through the whole chain, not measured.
     const warmup = await env.worker.sequence({ url: env.webhookUrl, bodies: bodies("TimerWarmup", 3), gapMs: opts.gapMs });
-    await sleep(3500);
+    await sleep(500);
 
     const probe = instrumentCalpage(env.calpage);
     progress(`${target.backend} timers: ${opts.groups} groups, ${opts.gapMs} ms apart, waits ${WAITS.join("/")} s`);

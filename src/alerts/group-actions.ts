@@ -1,12 +1,12 @@
 import type { EscalationDeps } from "../escalation/escalation-deps.js";
-import { escalate } from "../escalation/escalate.js";
+import { escalate, escalationJobKey } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
 import { formatDuration } from "../shared/duration.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
-export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence";
+export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate";
 
 export type ActionResult = { ok: true; group: AlertGroupRecord } | { ok: false; message: string };
 
@@ -66,6 +66,14 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           await tx.log.add(g.id, now, "unsilenced", `Unsilenced by ${mention(actor)}; escalation restarts from the first step.`);
           await escalate(tx, g, { type: "start" }, now, deps);
           break;
+        case "escalate": {
+          // Skip the current wait: the pending step runs now (same seq, so it still runs once).
+          if (g.state !== "firing") return refuse(`#${g.number} is ${g.state}; there is nothing to escalate.`);
+          if (g.escalation.status !== "active" || g.escalation.nextAt === null) return refuse(`#${g.number} has no further escalation step to run.`);
+          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id, seq: g.escalation.seq }, jobKey: escalationJobKey(g.id), runAt: new Date(now), maxAttempts: 25 });
+          await tx.log.add(g.id, now, "escalated", `Escalated now by ${mention(actor)}.`);
+          break;
+        }
         case "unresolve": {
           if (g.state !== "resolved") return refuse(`#${g.number} is not resolved.`);
           const newer = await tx.groups.findOpen(g.integration, g.groupingKey);

@@ -16,6 +16,12 @@ import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
 import type { JobRunner, TaskHandlers } from "../jobs/job-queue.js";
 import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
 import { makePageHandler } from "../notify/page-handler.js";
+import { createTwilioApi } from "../notify/twilio/twilio-api.js";
+import { makeBundleHandler } from "../paging/bundle-handler.js";
+import { parseLadderKey } from "../paging/ladder-key.js";
+import { createLadderPager } from "../paging/ladder-pager.js";
+import { makeLadderTickHandler } from "../paging/ladder-tick-handler.js";
+import { createTwilioRoutes } from "../paging/twilio-routes.js";
 import { createScheduleService } from "../schedule/schedule-service.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
@@ -67,7 +73,10 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const users = new Map(config.users.map((u) => [u.email, u]));
   const slackUsers = createSlackUserCache(slackApi, users);
   const schedules = createScheduleService(store, config, { log, now });
-  const deps = { oncall: schedules, users };
+  const tw = config.env.twilio;
+  const twilio = tw.accountSid && tw.authToken && tw.fromNumber ? createTwilioApi({ accountSid: tw.accountSid, authToken: tw.authToken, fromNumber: tw.fromNumber, apiUrl: tw.apiUrl }) : null;
+  const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
+  const deps = { oncall: schedules, users, pager };
   const ingest = createIngestService(store, config, deps);
   const actions = createGroupActions(store, deps);
   const heartbeats = createHeartbeatService(store, config, ingest);
@@ -75,7 +84,16 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const page = createDirectPageService(store, config, deps);
 
   const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, ingest, escalation: deps, log, now, metrics };
-  const features = [...builtInFeatures(featureContext), ...(opts.features?.(featureContext) ?? [])];
+  const base = config.env.publicUrl.replace(/\/$/, "");
+  const pagingFeature: Feature = {
+    name: "paging",
+    http: createTwilioRoutes({ config, store, actions, pager, metrics, log, now }),
+    handlers: {
+      "paging.ladder": makeLadderTickHandler(store, pager, clock),
+      "paging.bundle": makeBundleHandler(store, twilio, config, now),
+    },
+  };
+  const features = [pagingFeature, ...builtInFeatures(featureContext), ...(opts.features?.(featureContext) ?? [])];
 
   const missing = missingSlackSettings(config);
   let slackApp: SlackApp | null = null;
@@ -123,12 +141,29 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const handlers: TaskHandlers = {
     ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
     "escalation.step": makeEscalationStepHandler(store, clock, deps),
-    "notify.page": makePageHandler(store, slackApi, slackUsers, config, now),
+    "notify.page": makePageHandler({
+      store,
+      slack: slackApi,
+      slackUsers,
+      twilio,
+      config,
+      now,
+      callbacks: {
+        smsStatus: (id) => `${base}/twilio/sms/status?page=${encodeURIComponent(id)}`,
+        callAnswer: (id) => `${base}/twilio/voice/answer?page=${encodeURIComponent(id)}`,
+        callStatus: (id) => `${base}/twilio/voice/status?page=${encodeURIComponent(id)}`,
+      },
+      onCallFailed: async (tx, page, t) => {
+        const run = await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true });
+        const key = parseLadderKey(page.ladderKey);
+        if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
+      },
+    }),
     "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
     "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
     "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
     "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
-    "notify.user_group": makeUserGroupHandler(store, slackApi, config, now),
+    "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
     "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
     sweep: makeSweepHandler(store, now),
   };

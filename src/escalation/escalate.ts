@@ -1,7 +1,6 @@
 import { mention } from "../alerts/mention.js";
 import { requestSlackNotice } from "../alerts/request-slack-notice.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
-import { newId } from "../shared/ids.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Tx } from "../store/store.js";
 import type { EscalationEvent, EscalationFacts } from "./escalation-state.js";
@@ -51,19 +50,19 @@ export async function escalate(tx: Tx, group: AlertGroupRecord, event: Escalatio
           await log(`Step ${effect.step + 1}: nobody is on call in schedule ${effect.schedule}; continuing.`, "warning");
           break;
         }
-        await pageUsers(tx, group.id, emails, effect.important, effect.key, now);
+        await deps.pager.page(tx, group.id, emails, effect.important, effect.key, now);
         await log(`Step ${effect.step + 1}: notifying on-call of ${effect.schedule}: ${emails.map(nameOf).join(", ")}.`);
         break;
       }
       case "notify_users":
-        await pageUsers(tx, group.id, effect.users, effect.important, effect.key, now);
+        await deps.pager.page(tx, group.id, effect.users, effect.important, effect.key, now);
         await log(`Step ${effect.step + 1}: notifying ${effect.users.map(nameOf).join(", ")}.`);
         break;
       case "notify_round_robin": {
         // One counter per chain step: each new pass over the step takes the next person.
         const turn = await tx.counters.next(`round_robin:${group.chain ?? group.id}:${effect.step}`);
         const email = effect.users[(turn - 1) % effect.users.length]!;
-        await pageUsers(tx, group.id, [email], effect.important, effect.key, now);
+        await deps.pager.page(tx, group.id, [email], effect.important, effect.key, now);
         await log(`Step ${effect.step + 1}: notifying ${nameOf(email)} (round robin, turn ${turn}).`);
         break;
       }
@@ -112,27 +111,3 @@ async function facts(tx: Tx, group: AlertGroupRecord, now: number): Promise<Esca
   return { alertTimes: await tx.alerts.receivedTimesSince(group.id, now - window * 1000) };
 }
 
-/** Stores one page per person for this pass over this step (a replay inserts nothing) and queues its delivery. */
-export async function pageUsers(tx: Tx, groupId: string, emails: readonly string[], important: boolean, key: string, now: number) {
-  for (const email of emails) {
-    const id = newId();
-    const inserted = await tx.pages.insertIfNew({
-      id,
-      groupId,
-      dedupeKey: `${groupId}:${key}:${email}:slack_dm`,
-      userEmail: email,
-      channel: "slack_dm",
-      important,
-      state: "pending",
-      attempts: 0,
-      error: null,
-      externalRef: null,
-      phone: null,
-      sentAt: null,
-      ladderKey: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (inserted) await tx.jobs.add({ task: "notify.page", payload: { pageId: id }, maxAttempts: 5 });
-  }
-}

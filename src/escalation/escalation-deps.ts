@@ -1,4 +1,5 @@
 import type { UserConfig } from "../config/config-types.js";
+import type { Tx } from "../store/store.js";
 
 /** What the escalation shell needs from the schedule module. */
 export interface OnCallLookup {
@@ -6,7 +7,17 @@ export interface OnCallLookup {
   whoIsOnCall(schedule: string, at: Date): string[];
 }
 
+/**
+ * Notifies people about a group inside the caller's transaction — by default each
+ * person's own ladder (Slack DM, SMS, call…). `key` identifies the escalation pass
+ * and step, so a replay notifies nobody twice.
+ */
+export interface Pager {
+  page(tx: Tx, groupId: string, emails: readonly string[], important: boolean, key: string, now: number): Promise<void>;
+}
+
 export interface EscalationDeps {
   oncall: OnCallLookup;
   users: ReadonlyMap<string, UserConfig>;
+  pager: Pager;
 }

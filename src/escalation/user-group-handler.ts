@@ -2,13 +2,13 @@ import type { Config } from "../config/config-types.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { SlackApi } from "../slack/slack-api.js";
 import type { Store } from "../store/store.js";
-import { pageUsers } from "./escalate.js";
+import type { Pager } from "./escalation-deps.js";
 
 /**
  * Job `notify.user_group`: asks Slack who is in the user group, then pages the
  * members who are calpage users (the page key makes a retry page nobody twice).
  */
-export function makeUserGroupHandler(store: Store, slack: SlackApi, config: Config, now: () => number = Date.now) {
+export function makeUserGroupHandler(store: Store, slack: SlackApi, config: Config, pager: Pager, now: () => number = Date.now) {
   const bySlackId = new Map(config.users.filter((u) => u.slackId).map((u) => [u.slackId!, u]));
   const byEmail = new Map(config.users.map((u) => [u.email, u]));
   return async (payload: Record<string, unknown>): Promise<void> => {
@@ -37,7 +37,7 @@ export function makeUserGroupHandler(store: Store, slack: SlackApi, config: Conf
       } else if (emails.length === 0) {
         await tx.log.add(group.id, t, "warning", `Step ${step + 1}: user group @${userGroup} has no calpage users; continuing.`);
       } else {
-        await pageUsers(tx, group.id, emails, Boolean(payload.important), String(payload.key), t);
+        await pager.page(tx, group.id, emails, Boolean(payload.important), String(payload.key), t);
         const names = emails.map((e) => byEmail.get(e)?.name ?? e).join(", ");
         await tx.log.add(group.id, t, "escalation", `Step ${step + 1}: notifying user group @${userGroup}: ${names}.`);
       }

@@ -1,68 +1,156 @@
 import type { Config } from "../config/config-types.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
+import { decideThrottle } from "./ladder/throttle.js";
 import { directPageMessage } from "../slack/blocks/direct-page-message.js";
 import { SlackApiError, type SlackApi } from "../slack/slack-api.js";
 import type { SlackUserCache } from "../slack/slack-user-cache.js";
 import { toAlertGroupView } from "../slack/to-alert-group-view.js";
-import type { Store } from "../store/store.js";
+import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
+import type { PageRecord, PageState } from "../store/repositories/pages-repository.js";
+import type { StoredAlert } from "../store/repositories/alerts-repository.js";
+import type { Store, Tx } from "../store/store.js";
+import { pageSmsText } from "./twilio/sms-reply.js";
+import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
+
+/** Where Twilio calls calpage back about one page. */
+export interface TwilioCallbackUrls {
+  smsStatus(pageId: string): string;
+  callAnswer(pageId: string): string;
+  callStatus(pageId: string): string;
+}
+
+export interface PageHandlerDeps {
+  store: Store;
+  slack: SlackApi;
+  slackUsers: SlackUserCache;
+  twilio: TwilioApi | null;
+  callbacks: TwilioCallbackUrls;
+  config: Config;
+  /** Told when a call could not be placed, so a `call_until_answered` ladder can go on. */
+  onCallFailed?: (tx: Tx, page: PageRecord, now: number) => Promise<void>;
+  now?: () => number;
+}
+
+type Outcome = { state: PageState; externalRef?: string; error?: string; log: string | null; kind?: string };
 
 /**
  * Job `notify.page`: delivers one stored page, at most once.
- * pending -> sending is committed before the Slack call; after the call the page
- * is sent or failed. A page found in `sending` (a crash mid-call) is never sent
- * again: a duplicate DM at 3 am is worse than a logged failure. A call Slack
- * certainly did not act on (rate limit, ok:false) goes back to pending and retries.
+ * pending -> sending is committed before the call to Slack or Twilio; after it the
+ * page is sent or failed. A page found in `sending` (a crash mid-call) is never
+ * sent again: a duplicate SMS at 3 am is worse than a logged failure. Only a call
+ * the provider certainly did not act on (rate limited) goes back to pending and retries.
+ * SMS and calls are throttled per number; held-back texts are bundled into one message.
  */
-export function makePageHandler(store: Store, slack: SlackApi, slackUsers: SlackUserCache, config: Config, now: () => number = Date.now) {
+export function makePageHandler(deps: PageHandlerDeps) {
+  const { store, config } = deps;
+  const now = deps.now ?? Date.now;
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
   const names = new Map(config.users.map((u) => [u.email, u.name]));
-  return async (payload: Record<string, unknown>, ctx: { attempt: number; maxAttempts: number }): Promise<void> => {
-    const pageId = String(payload.pageId);
-    const claimed = await store.transaction(async (tx) => {
+  const limits = config.paging;
+
+  async function claim(pageId: string) {
+    return store.transaction(async (tx) => {
       const page = await tx.pages.get(pageId, { lock: true });
       if (!page || page.state !== "pending") return null;
       const group = await tx.groups.get(page.groupId);
+      const t = now();
       if (!group || group.state !== "firing") {
-        await tx.pages.update(page.id, { state: "cancelled", updatedAt: now() });
+        await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });
         return null;
       }
-      await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, updatedAt: now() });
+      if (page.channel !== "slack_dm" && page.phone) {
+        const limit = page.channel === "sms" ? limits.smsPerWindow : limits.callsPerWindow;
+        const sent = await tx.pages.sentToPhoneSince(page.phone, page.channel, t - limits.windowSeconds * 1000);
+        const decision = decideThrottle(sent, limit, limits.windowSeconds, t);
+        if (!decision.allow) {
+          await tx.pages.update(page.id, { state: "throttled", updatedAt: t });
+          const who = names.get(page.userEmail) ?? page.userEmail;
+          if (page.channel === "sms") {
+            await tx.jobs.add({ task: "paging.bundle", payload: { phone: page.phone }, jobKey: `bundle:${page.phone}`, jobKeyMode: "preserve_run_at", runAt: new Date(decision.bundleAt), maxAttempts: 3 });
+            await tx.log.add(group.id, t, "notify", `${who}: SMS held back (limit of ${limits.smsPerWindow} per ${limits.windowSeconds / 60} min); it will be bundled into one message.`);
+          } else {
+            await tx.log.add(group.id, t, "notify", `${who}: call skipped (limit of ${limits.callsPerWindow} calls per ${limits.windowSeconds / 60} min).`);
+            await deps.onCallFailed?.(tx, page, t);
+          }
+          await requestSlackSync(tx, group.id, t);
+          return null;
+        }
+      }
+      await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
       return { page, group, recent: await tx.alerts.recent(group.id, 5) };
     });
-    if (!claimed) return;
-    const { page, group, recent } = claimed;
-    const who = names.get(page.userEmail) ?? page.userEmail;
+  }
 
-    const finish = (state: "sent" | "failed" | "pending", patch: { error?: string; externalRef?: string }, logText: string | null) =>
-      store.transaction(async (tx) => {
-        await tx.pages.update(page.id, { state, ...patch, updatedAt: now() });
-        if (logText) {
-          await tx.log.add(group.id, now(), state === "sent" ? "notified" : "notify_failed", logText);
-          await requestSlackSync(tx, group.id, now());
-        }
-      });
-
+  async function slackDm(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {
     try {
-      const user = await slackUsers.lookup(page.userEmail);
-      if (!user) {
-        await finish("failed", { error: "no Slack user with this email" }, `Could not DM ${who}: no Slack user has the email ${page.userEmail}.`);
-        return;
-      }
+      const user = await deps.slackUsers.lookup(page.userEmail);
+      if (!user) return { state: "failed", error: "no Slack user with this email", log: `Could not DM ${who}: no Slack user has the email ${page.userEmail}.`, kind: "notify_failed" };
       const message = directPageMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
         timezone: user.tz ?? config.timezone,
         channelPermalink: null,
         important: page.important,
       });
-      const posted = await slack.postMessage({ channel: user.id, ...message });
-      await finish("sent", { externalRef: `${posted.channel}:${posted.ts}` }, `Sent a Slack DM to ${who}.`);
+      const posted = await deps.slack.postMessage({ channel: user.id, ...message });
+      return { state: "sent", externalRef: `${posted.channel}:${posted.ts}`, log: `Sent a Slack DM to ${who}.` };
     } catch (error) {
-      const e = error instanceof SlackApiError ? error : null;
-      if (e?.notSent && e.retryAfterMs !== null && ctx.attempt < ctx.maxAttempts) {
-        await finish("pending", { error: e.message }, null);
+      if (error instanceof SlackApiError && error.notSent && error.retryAfterMs !== null) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return { state: "failed", error: message, log: `Could not DM ${who}: ${message}.`, kind: "notify_failed" };
+    }
+  }
+
+  async function phone(page: PageRecord, group: AlertGroupRecord, who: string): Promise<Outcome> {
+    if (!deps.twilio || !page.phone) return { state: "failed", error: "no phone channel", log: `Could not reach ${who} by ${page.channel}: no phone number or Twilio.`, kind: "notify_failed" };
+    try {
+      if (page.channel === "sms") {
+        const body = pageSmsText({ number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, important: page.important });
+        const sent = await deps.twilio.sendSms(page.phone, body, { statusCallback: deps.callbacks.smsStatus(page.id) });
+        return { state: "sent", externalRef: sent.sid, log: `Sent an SMS to ${who}.` };
+      }
+      const call = await deps.twilio.startCall(page.phone, {
+        twimlUrl: deps.callbacks.callAnswer(page.id),
+        statusCallback: deps.callbacks.callStatus(page.id),
+        timeoutSeconds: 30,
+      });
+      return { state: "sent", externalRef: call.sid, log: `Calling ${who}.` };
+    } catch (error) {
+      if (error instanceof TwilioApiError && error.notSent && error.retryAfterMs !== null) throw error;
+      const what = page.channel === "sms" ? "SMS" : "call";
+      const ambiguous = error instanceof TwilioApiError && !error.notSent;
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        state: "failed",
+        error: message,
+        log: ambiguous ? `${what} to ${who} may not have gone out (${message}); not retried, to never page twice.` : `Could not send a ${what} to ${who}: ${message}.`,
+        kind: "notify_failed",
+      };
+    }
+  }
+
+  return async (payload: Record<string, unknown>, ctx: { attempt: number; maxAttempts: number }): Promise<void> => {
+    const claimed = await claim(String(payload.pageId));
+    if (!claimed) return;
+    const { page, group, recent } = claimed;
+    const who = names.get(page.userEmail) ?? page.userEmail;
+    let outcome: Outcome;
+    try {
+      outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who) : await phone(page, group, who);
+    } catch (error) {
+      // Rate limited: the provider did nothing, so the page may go again later.
+      if (ctx.attempt < ctx.maxAttempts) {
+        await store.transaction((tx) => tx.pages.update(page.id, { state: "pending", error: (error as Error).message, updatedAt: now() }));
         throw error;
       }
-      const message = error instanceof Error ? error.message : String(error);
-      await finish("failed", { error: message }, `Could not DM ${who}: ${message}.`);
+      outcome = { state: "failed", error: (error as Error).message, log: `Gave up reaching ${who}: ${(error as Error).message}.`, kind: "notify_failed" };
     }
+    await store.transaction(async (tx) => {
+      const t = now();
+      await tx.pages.update(page.id, { state: outcome.state, error: outcome.error, externalRef: outcome.externalRef, updatedAt: t });
+      if (outcome.state === "failed" && page.channel === "call") await deps.onCallFailed?.(tx, page, t);
+      if (outcome.log) {
+        await tx.log.add(group.id, t, outcome.kind ?? "notified", outcome.log);
+        await requestSlackSync(tx, group.id, t);
+      }
+    });
   };
 }

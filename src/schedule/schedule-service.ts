@@ -1,144 +1,380 @@
 import type { Config, ScheduleConfig } from "../config/config-types.js";
 import type { Store } from "../store/store.js";
 import type { FeedRecord } from "../store/repositories/feeds-repository.js";
+import type { SlackOverrideRecord } from "../store/repositories/slack-overrides-repository.js";
+import { createWorkerCompute, type ScheduleCompute } from "./compute-client.js";
+import { clip, createScheduleComputer, type ComputeRequest, type ComputeResult } from "./compute-schedule.js";
 import { fetchFeed, type FetchResult } from "./fetch-feed.js";
-import { finalSchedule } from "./final-schedule.js";
-import { parseCalendar } from "./parse-calendar.js";
-import type { ParsedCalendar, ScheduleUser, Shift } from "./schedule-types.js";
-import { whoIsOnCall } from "./who-is-on-call.js";
+import type { ScheduleProblem, ScheduleUser, Shift, SlackOverride } from "./schedule-types.js";
+import { nextShiftChange, whoIsOnCall } from "./who-is-on-call.js";
 
 type FeedKind = FeedRecord["kind"];
 
-interface Loaded {
-  primary: ParsedCalendar | null;
-  overrides: ParsedCalendar | null;
-  /** Shifts computed for [from, to); recomputed when a feed changes or `at` leaves the window. */
-  window: { from: number; to: number; shifts: Shift[] } | null;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The final schedule kept in memory: from this far back… */
+export const WINDOW_BEHIND_MS = 16 * DAY;
+/** …to this far ahead (the ICS export needs 15 days back and 180 ahead). */
+export const WINDOW_AHEAD_MS = 182 * DAY;
+/** A window computed longer ago than this is recomputed (it slides with time). */
+const WINDOW_STALE_MS = DAY;
+/** The calendar-only schedule kept for swap detection covers the next week. */
+const FEED_ONLY_MS = 7 * DAY;
+
+/** One feed body held in memory, and which stored copy it is. */
+interface FeedCopy {
+  body: string;
+  source: string;
+  fetchedAt: number | null;
 }
 
-const DAY = 86_400_000;
+/** The final schedule computed for [from, to). */
+export interface ComputedSchedule {
+  from: number;
+  to: number;
+  /** When it was computed. */
+  at: number;
+  shifts: Shift[];
+  problems: ScheduleProblem[];
+  /** The calendar alone (no Slack overrides) over [at, at + 7 days). */
+  feedOnly: Shift[];
+  feedsHash: string;
+}
+
+interface ScheduleState {
+  config: ScheduleConfig;
+  primary: FeedCopy | null;
+  overrides: FeedCopy | null;
+  slackOverrides: SlackOverride[];
+  /** Ids of the Slack overrides loaded, to notice new and cancelled ones. */
+  overridesKey: string;
+  computed: ComputedSchedule | null;
+  /** A small window computed on demand for a time outside `computed` (CLI `--at`). */
+  side: { from: number; to: number; shifts: Shift[] } | null;
+}
+
+/** How one refresh went. */
+export interface RefreshOutcome {
+  /** Feeds that could not be fetched or read (the last good copy keeps serving). */
+  failures: { kind: FeedKind; message: string }[];
+  /** A new feed body is serving. */
+  changed: boolean;
+  /** When the primary copy now serving was fetched; null when there is none. */
+  lastGoodAt: number | null;
+}
 
 export interface ScheduleServiceOptions {
   fetch?: (source: string, prev: FeedRecord | null) => Promise<FetchResult>;
   log?: (line: string) => void;
   now?: () => number;
+  /** Where schedules are computed; default a worker thread. */
+  compute?: ScheduleCompute;
+  /** How often a server process reloads feeds and Slack overrides another process stored (ms). Default 2000. */
+  syncEveryMs?: number;
+  /** Timeout of one fetch (ms). */
+  fetchTimeoutMs?: number;
 }
 
 /**
- * The imperative shell of schedules: keeps every schedule's feeds fresh, stores
- * the last good copy of each in the database, and answers "who is on call" from
- * memory. A failed or bogus fetch never empties a schedule: the last good copy
- * (from memory, else from the database) keeps serving, including after a restart.
+ * The imperative shell of schedules. It keeps, per schedule, the feed bodies, the Slack overrides
+ * and the final schedule computed from them (16 days back to 182 ahead) in memory, so "who is on
+ * call" is a lookup. The database is the truth shared by replicas: `refresh` (run by the
+ * `schedule.refresh` job on one replica) fetches feeds with conditional GETs and stores the last
+ * good copy; every process picks up new copies and Slack overrides with `sync` (a cheap poll of
+ * versions, every `syncEveryMs`). Parsing and expansion happen in a worker thread.
+ *
+ * A failed or bogus fetch never empties a schedule: the last good copy keeps serving, including
+ * after a restart with the feed unreachable.
  */
 export function createScheduleService(store: Store, config: Config, opts: ScheduleServiceOptions = {}) {
   const log = opts.log ?? (() => undefined);
   const now = opts.now ?? Date.now;
-  const doFetch = opts.fetch ?? ((source, prev) => fetchFeed(source, { etag: prev?.etag, lastModified: prev?.lastModified }));
+  const doFetch = opts.fetch ?? ((source, prev) => fetchFeed(source, { etag: prev?.etag, lastModified: prev?.lastModified, timeoutMs: opts.fetchTimeoutMs }));
   const users: ScheduleUser[] = config.users.map((u) => ({ email: u.email, name: u.name, aliases: u.aliases, slackHandle: u.slackHandle }));
-  const schedules = new Map(config.schedules.map((s) => [s.name, s]));
-  const loaded = new Map<string, Loaded>(config.schedules.map((s) => [s.name, { primary: null, overrides: null, window: null }]));
-  const timers: NodeJS.Timeout[] = [];
+  const states = new Map<string, ScheduleState>(
+    config.schedules.map((s) => [s.name, { config: s, primary: null, overrides: null, slackOverrides: [], overridesKey: "", computed: null, side: null }]),
+  );
+  let compute: ScheduleCompute | null = opts.compute ?? null;
+  const computer = () => (compute ??= createWorkerCompute({ log }));
+  /** For rare synchronous questions outside the computed window; parses on this thread. */
+  let inline: ReturnType<typeof createScheduleComputer> | null = null;
+  const chains = new Map<string, Promise<unknown>>();
+  let syncTimer: NodeJS.Timeout | null = null;
+  let syncing: Promise<void> | null = null;
 
-  function parse(schedule: ScheduleConfig, body: string): ParsedCalendar | null {
-    const cal = parseCalendar(body, { defaultZone: schedule.timezone });
-    return cal.problems.some((p) => p.kind === "unparseable") ? null : cal;
+  function stateOf(name: string): ScheduleState {
+    const s = states.get(name);
+    if (!s) throw new Error(`unknown schedule ${name}`);
+    return s;
   }
 
-  async function refreshFeed(schedule: ScheduleConfig, kind: FeedKind, source: string): Promise<void> {
-    const state = loaded.get(schedule.name)!;
-    const prev = await store.read.feeds.get(schedule.name, kind);
+  /** Runs `fn` after every earlier exclusive call for the same schedule: refreshes and recomputes never interleave. */
+  function exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const run = (chains.get(name) ?? Promise.resolve()).then(fn, fn);
+    chains.set(
+      name,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  function request(st: ScheduleState, t: number, bodies: { primary: string | null; overrides: string | null }): ComputeRequest {
+    return {
+      schedule: st.config.name,
+      timezone: st.config.timezone,
+      primary: bodies.primary,
+      overrides: bodies.overrides,
+      slackOverrides: st.slackOverrides,
+      users,
+      from: t - WINDOW_BEHIND_MS,
+      to: t + WINDOW_AHEAD_MS,
+      feedOnly: { from: t, to: t + FEED_ONLY_MS },
+    };
+  }
+
+  function adopt(st: ScheduleState, req: ComputeRequest, r: ComputeResult, t: number): void {
+    st.computed = { from: req.from, to: req.to, at: t, shifts: r.shifts, problems: r.problems, feedOnly: r.feedOnlyShifts ?? [], feedsHash: r.feedsHash };
+    st.side = null;
+  }
+
+  async function recompute(st: ScheduleState): Promise<void> {
+    if (!st.primary) {
+      st.computed = null;
+      return;
+    }
     const t = now();
+    const req = request(st, t, { primary: st.primary.body, overrides: st.overrides?.body ?? null });
+    adopt(st, req, await computer().compute(req), t);
+  }
+
+  function recordFrom(st: ScheduleState, kind: FeedKind, rec: FeedRecord | null): boolean {
+    if (!rec?.body) return false;
+    const mem = st[kind];
+    if (mem && mem.fetchedAt === rec.fetchedAt && mem.source === rec.source && mem.body.length === rec.body.length) return false;
+    st[kind] = { body: rec.body, source: rec.source, fetchedAt: rec.fetchedAt };
+    return true;
+  }
+
+  async function loadOverrides(t: number): Promise<Map<string, SlackOverrideRecord[]>> {
+    const rows = await store.read.slackOverrides.listActive(t - WINDOW_BEHIND_MS);
+    const by = new Map<string, SlackOverrideRecord[]>();
+    for (const r of rows) by.set(r.schedule, [...(by.get(r.schedule) ?? []), r]);
+    return by;
+  }
+
+  function setOverrides(st: ScheduleState, rows: SlackOverrideRecord[]): boolean {
+    const key = rows.map((r) => r.id).join(",");
+    if (key === st.overridesKey) return false;
+    st.overridesKey = key;
+    st.slackOverrides = rows.map((r) => ({ id: r.id, userEmail: r.userEmail, start: new Date(r.startAt), end: new Date(r.endAt), replacing: r.replacing }));
+    return true;
+  }
+
+  async function fetchOne(st: ScheduleState, kind: FeedKind, source: string, t: number) {
+    const prev = await store.read.feeds.get(st.config.name, kind);
     const result = await doFetch(source, prev?.source === source ? prev : null);
-    let parsed: ParsedCalendar | null = null;
-    let error: string | null = null;
-    if (result.status === "ok") {
-      parsed = parse(schedule, result.body);
-      if (!parsed) error = "the feed could not be parsed as iCalendar";
-      else {
-        await store.transaction((tx) =>
-          tx.feeds.upsert({
-            schedule: schedule.name,
-            kind,
-            source,
-            body: result.body,
-            etag: result.etag,
-            lastModified: result.lastModified,
-            fetchedAt: t,
-            checkedAt: t,
-            error: null,
-            errorSince: null,
-          }),
-        );
+    return { kind, source, prev, result, t };
+  }
+
+  async function refreshLocked(name: string): Promise<RefreshOutcome> {
+    const st = stateOf(name);
+    const t = now();
+    const kinds: [FeedKind, string][] = [["primary", st.config.feed]];
+    if (st.config.overridesFeed) kinds.push(["overrides", st.config.overridesFeed]);
+    const fetched = await Promise.all(kinds.map(([kind, source]) => fetchOne(st, kind, source, t)));
+    const failures: RefreshOutcome["failures"] = [];
+    // Fall back to the stored copy when memory has none (first refresh, CLI).
+    for (const f of fetched) if (!st[f.kind]) recordFrom(st, f.kind, f.prev);
+
+    const candidates = new Map<FeedKind, string>();
+    for (const f of fetched) {
+      if (f.result.status === "ok") candidates.set(f.kind, f.result.body);
+      else if (f.result.status === "error") failures.push({ kind: f.kind, message: f.result.message });
+    }
+    let changed = false;
+    let result: { req: ComputeRequest; r: ComputeResult } | null = null;
+    if (candidates.size > 0) {
+      const bodies = { primary: candidates.get("primary") ?? st.primary?.body ?? null, overrides: candidates.get("overrides") ?? st.overrides?.body ?? null };
+      const req = request(st, t, bodies);
+      try {
+        const r = await computer().compute(req);
+        const rejected = new Set<FeedKind>();
+        if (candidates.has("primary") && r.primaryError) rejected.add("primary");
+        if (candidates.has("overrides") && r.overridesError) rejected.add("overrides");
+        for (const kind of rejected) {
+          failures.push({ kind, message: kind === "primary" ? r.primaryError! : r.overridesError! });
+          candidates.delete(kind);
+        }
+        if (rejected.size === 0) result = { req, r };
+      } catch (error) {
+        for (const kind of candidates.keys()) failures.push({ kind, message: error instanceof Error ? error.message : String(error) });
+        candidates.clear();
       }
-    } else if (result.status === "error") {
-      error = result.message;
-    } else if (prev) {
-      await store.transaction((tx) => tx.feeds.upsert({ ...prev, checkedAt: t, error: null, errorSince: null }));
     }
-    if (error) {
-      log(`schedule ${schedule.name}: ${kind} feed refresh failed (${error}); serving the last good copy`);
-      if (prev) await store.transaction((tx) => tx.feeds.upsert({ ...prev, checkedAt: t, error, errorSince: prev.errorSince ?? t }));
-    }
-    if (parsed) state[kind] = parsed;
-    else if (!state[kind] && prev?.body) state[kind] = parse(schedule, prev.body);
-    if (parsed || result.status !== "not_modified") state.window = null;
+
+    await store.transaction(async (tx) => {
+      for (const f of fetched) {
+        const body = candidates.get(f.kind);
+        const failure = failures.find((x) => x.kind === f.kind);
+        const res = f.result;
+        if (body !== undefined && res.status === "ok") {
+          const same = f.prev?.body === body && f.prev.source === f.source;
+          const fetchedAt = same ? (f.prev?.fetchedAt ?? t) : t;
+          await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body, etag: res.etag, lastModified: res.lastModified, fetchedAt, checkedAt: t, error: null, errorSince: null });
+          const mem = st[f.kind];
+          if (!mem || mem.body !== body || mem.source !== f.source) changed = true;
+          st[f.kind] = { body, source: f.source, fetchedAt };
+        } else if (failure) {
+          const base: FeedRecord = f.prev ?? { schedule: name, kind: f.kind, source: f.source, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: null, error: null, errorSince: null };
+          await tx.feeds.upsert({ ...base, checkedAt: t, error: failure.message, errorSince: f.prev?.errorSince ?? t });
+        } else if (f.prev) {
+          await tx.feeds.upsert({ ...f.prev, checkedAt: t, error: null, errorSince: null });
+        }
+      }
+    });
+    for (const f of failures) log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); serving the last good copy`);
+
+    if (result && changed) adopt(st, result.req, result.r, t);
+    else if (changed || !st.computed || t - st.computed.at > WINDOW_STALE_MS) await recompute(st).catch((e) => log(`schedule ${name}: ${String(e)}`));
+    return { failures, changed, lastGoodAt: st.primary?.fetchedAt ?? null };
   }
 
-  async function refresh(name: string): Promise<void> {
-    const schedule = schedules.get(name);
-    if (!schedule) throw new Error(`unknown schedule ${name}`);
-    await refreshFeed(schedule, "primary", schedule.feed);
-    if (schedule.overridesFeed) await refreshFeed(schedule, "overrides", schedule.overridesFeed);
+  async function syncAll(): Promise<void> {
+    const t = now();
+    const [versions, overrides] = await Promise.all([store.read.scheduleState.feedVersions(), loadOverrides(t)]);
+    await Promise.all(
+      [...states.values()].map((st) =>
+        exclusive(st.config.name, async () => {
+          let changed = setOverrides(st, overrides.get(st.config.name) ?? []);
+          for (const kind of ["primary", "overrides"] as const) {
+            const v = versions.find((x) => x.schedule === st.config.name && x.kind === kind);
+            const mem = st[kind];
+            if (!v || v.fetchedAt === null || (mem && mem.fetchedAt === v.fetchedAt && mem.source === v.source)) continue;
+            if (recordFrom(st, kind, await store.read.feeds.get(st.config.name, kind))) changed = true;
+          }
+          if (changed || (st.primary && (!st.computed || t - st.computed.at > WINDOW_STALE_MS))) await recompute(st);
+        }).catch((e) => log(`schedule ${st.config.name}: ${String(e)}`)),
+      ),
+    );
   }
 
-  function shiftsAround(name: string, at: number): Shift[] {
-    const state = loaded.get(name);
-    if (!state?.primary) return [];
-    if (!state.window || at < state.window.from || at >= state.window.to) {
-      const from = at - 2 * DAY;
-      const to = at + 16 * DAY;
-      const { shifts } = finalSchedule({
-        primary: state.primary,
-        overrides: state.overrides,
-        slackOverrides: [],
-        users,
-        from: new Date(from),
-        to: new Date(to),
-      });
-      state.window = { from, to, shifts };
-    }
-    return state.window.shifts;
+  /** Shifts over [from, to) from memory, or computed on this thread when outside the window. */
+  function shiftsSync(st: ScheduleState, from: number, to: number): Shift[] {
+    const c = st.computed;
+    if (c && from >= c.from && to <= c.to) return clip(c.shifts, from, to);
+    if (!st.primary) return [];
+    if (st.side && from >= st.side.from && to <= st.side.to) return clip(st.side.shifts, from, to);
+    inline ??= createScheduleComputer();
+    const wFrom = Math.min(from, to - 1) - 2 * DAY;
+    const wTo = Math.max(to, from + 1) + 2 * DAY;
+    const r = inline({ ...request(st, from, { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: wFrom, to: wTo, feedOnly: null });
+    st.side = { from: wFrom, to: wTo, shifts: r.shifts };
+    return clip(r.shifts, from, to);
   }
 
   return {
-    /** Loads every schedule (network, else the stored copy) and refreshes each on its interval. */
-    async start(opts2: { refresh?: boolean } = {}): Promise<void> {
-      await Promise.all(config.schedules.map((s) => refresh(s.name).catch((e) => log(`schedule ${s.name}: ${String(e)}`))));
-      if (opts2.refresh === false) return;
-      for (const s of config.schedules) {
-        const timer = setInterval(() => void refresh(s.name).catch((e) => log(`schedule ${s.name}: ${String(e)}`)), s.refreshSeconds * 1000);
-        timer.unref();
-        timers.push(timer);
-      }
+    users,
+    /**
+     * Loads every schedule. A server (`refresh` not false) starts from the stored copies, fetches
+     * only feeds that have none, and then follows what other processes store (`sync`). The CLI
+     * (`refresh: false`) fetches each feed once, falling back to the stored copy, and does nothing
+     * in the background.
+     */
+    async start(startOpts: { refresh?: boolean } = {}): Promise<void> {
+      const t = now();
+      const overrides = await loadOverrides(t);
+      await Promise.all(
+        [...states.values()].map(async (st) => {
+          const name = st.config.name;
+          setOverrides(st, overrides.get(name) ?? []);
+          try {
+            recordFrom(st, "primary", await store.read.feeds.get(name, "primary"));
+            if (st.config.overridesFeed) recordFrom(st, "overrides", await store.read.feeds.get(name, "overrides"));
+            if (startOpts.refresh === false || !st.primary) await exclusive(name, () => refreshLocked(name));
+            else await exclusive(name, () => recompute(st));
+          } catch (e) {
+            log(`schedule ${name}: ${String(e)}`);
+          }
+        }),
+      );
+      if (startOpts.refresh === false) return;
+      const every = opts.syncEveryMs ?? 2000;
+      syncTimer = setInterval(() => {
+        if (syncing) return;
+        syncing = syncAll()
+          .catch((e) => log(`schedules: reloading stored copies failed: ${String(e)}`))
+          .finally(() => (syncing = null));
+      }, every);
+      syncTimer.unref();
     },
-    stop(): void {
-      for (const t of timers) clearInterval(t);
-      timers.length = 0;
+    async stop(): Promise<void> {
+      if (syncTimer) clearInterval(syncTimer);
+      syncTimer = null;
+      await syncing;
+      await Promise.allSettled([...chains.values()]);
+      await compute?.close();
+      compute = null;
     },
-    refresh,
+    /** Fetches the schedule's feeds now (conditional GET), stores good copies, recomputes. */
+    refresh(name: string): Promise<RefreshOutcome> {
+      stateOf(name);
+      return exclusive(name, () => refreshLocked(name));
+    },
+    /** Picks up feed copies and Slack overrides stored by any process; recomputes what changed. */
+    sync(): Promise<void> {
+      return syncAll();
+    },
     whoIsOnCall(name: string, at: Date): string[] {
-      return whoIsOnCall(shiftsAround(name, at.getTime()), at);
+      const st = states.get(name);
+      if (!st) return [];
+      const t = at.getTime();
+      const c = st.computed;
+      if (c && t >= c.from && t < c.to) return whoIsOnCall(c.shifts, at);
+      return whoIsOnCall(shiftsSync(st, t, t + 1), at);
     },
+    /** The final schedule over [from, to). */
     shifts(name: string, from: Date, to: Date): Shift[] {
-      const state = loaded.get(name);
-      if (!state?.primary) return [];
-      return finalSchedule({ primary: state.primary, overrides: state.overrides, slackOverrides: [], users, from, to }).shifts;
+      const st = states.get(name);
+      if (!st) return [];
+      return shiftsSync(st, from.getTime(), to.getTime());
+    },
+    /** The final schedule over [from, to), computed off this thread when outside the window in memory. */
+    async shiftsAsync(name: string, from: Date, to: Date): Promise<Shift[]> {
+      const st = stateOf(name);
+      const c = st.computed;
+      if (c && from.getTime() >= c.from && to.getTime() <= c.to) return clip(c.shifts, from.getTime(), to.getTime());
+      if (!st.primary || !(to > from)) return [];
+      const req = { ...request(st, now(), { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: from.getTime(), to: to.getTime(), feedOnly: null };
+      return (await computer().compute(req)).shifts;
+    },
+    /** The shift under way at `at` (with its reasons), or null in a gap. */
+    shiftAt(name: string, at: Date): Shift | null {
+      const st = states.get(name);
+      if (!st) return null;
+      const t = at.getTime();
+      return shiftsSync(st, t, t + 1).find((s) => s.start.getTime() <= t && t < s.end.getTime()) ?? null;
+    },
+    /** When who is on call next changes after `at` (within the window in memory), or null. */
+    nextChange(name: string, at: Date): Date | null {
+      const st = states.get(name);
+      const c = st?.computed;
+      if (!c) return null;
+      const next = nextShiftChange(c.shifts, at);
+      return next && next.getTime() < c.to ? next : null;
+    },
+    /** The final schedule as last computed, with its problems and the calendar-only week ahead. */
+    computed(name: string): ComputedSchedule | null {
+      return states.get(name)?.computed ?? null;
+    },
+    /** Slack overrides serving now for a schedule. */
+    slackOverrides(name: string): SlackOverride[] {
+      return states.get(name)?.slackOverrides ?? [];
     },
     has(name: string): boolean {
-      return schedules.has(name);
+      return states.has(name);
     },
     isLoaded(name: string): boolean {
-      return Boolean(loaded.get(name)?.primary);
+      return Boolean(states.get(name)?.primary);
     },
   };
 }

@@ -23,6 +23,16 @@ export function createLogOnlySlackApi(log: (line: string) => void): SlackApi {
     async userEmail() {
       return null;
     },
+    async userInfo() {
+      return null;
+    },
+    async userGroupId(group) {
+      log(`[slack disabled] cannot look up user group ${group}`);
+      return null;
+    },
+    async setUserGroupMembers(groupId, userIds) {
+      log(`[slack disabled] would set the members of user group ${groupId} to ${userIds.join(", ")}`);
+    },
     async lookupUserByEmail(email) {
       return { id: `(${email})`, tz: null };
     },

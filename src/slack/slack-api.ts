@@ -16,6 +16,12 @@ export interface SlackApi {
   userGroupMembers(group: string): Promise<string[] | null>;
   /** A member's email (needs users:read.email); null when hidden or unknown. */
   userEmail(userId: string): Promise<string | null>;
+  /** A member's email and IANA time zone (`users.info`); null when Slack does not know the id. */
+  userInfo(userId: string): Promise<{ email: string | null; tz: string | null } | null>;
+  /** The id (S…) of a user group given by handle (without @) or id; null when there is no such group. */
+  userGroupId(group: string): Promise<string | null>;
+  /** Replaces a user group's members (`usergroups.users.update`; Slack refuses an empty list). */
+  setUserGroupMembers(groupId: string, userIds: string[]): Promise<void>;
 }
 
 /**

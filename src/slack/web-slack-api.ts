@@ -44,6 +44,25 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
       const info = await call(() => client.users.info({ user: userId }));
       return info.user?.profile?.email?.toLowerCase() ?? null;
     },
+    async userInfo(userId) {
+      try {
+        const info = await client.users.info({ user: userId });
+        if (!info.user) return null;
+        return { email: info.user.profile?.email?.toLowerCase() ?? null, tz: info.user.tz ?? null };
+      } catch (error) {
+        const e = toSlackApiError(error);
+        if (e.code === "user_not_found") return null;
+        throw e;
+      }
+    },
+    async userGroupId(group) {
+      const handle = group.replace(/^@/, "");
+      const list = await call(() => client.usergroups.list({}));
+      return (list.usergroups ?? []).find((g) => g.id === handle || g.handle === handle)?.id ?? null;
+    },
+    async setUserGroupMembers(groupId, userIds) {
+      await call(() => client.usergroups.users.update({ usergroup: groupId, users: userIds.join(",") }));
+    },
     async lookupUserByEmail(email) {
       try {
         const r = await client.users.lookupByEmail({ email });

@@ -8,6 +8,13 @@ import { pagesRepository } from "./pages-repository.js";
 import { heartbeatsRepository } from "./heartbeats-repository.js";
 import { maintenanceRepository } from "./maintenance-repository.js";
 import { rateSlotsRepository } from "./rate-slots-repository.js";
+import { slackOverridesRepository } from "./slack-overrides-repository.js";
+import { coverRequestsRepository } from "./cover-requests-repository.js";
+import { scheduleStateRepository } from "./schedule-state-repository.js";
+import { exportedShiftsRepository } from "./exported-shifts-repository.js";
+import { ladderRunsRepository } from "./ladder-runs-repository.js";
+import { smsAnswersRepository } from "./sms-answers-repository.js";
+import { userSettingsRepository } from "./user-settings-repository.js";
 
 export function makeRepositories(db: Db) {
   return {
@@ -20,6 +27,13 @@ export function makeRepositories(db: Db) {
     rateSlots: rateSlotsRepository(db),
     heartbeats: heartbeatsRepository(db),
     maintenance: maintenanceRepository(db),
+    slackOverrides: slackOverridesRepository(db),
+    coverRequests: coverRequestsRepository(db),
+    scheduleState: scheduleStateRepository(db),
+    exportedShifts: exportedShiftsRepository(db),
+    userSettings: userSettingsRepository(db),
+    ladderRuns: ladderRunsRepository(db),
+    smsAnswers: smsAnswersRepository(db),
   };
 }
 

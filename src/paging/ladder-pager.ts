@@ -1,0 +1,127 @@
+import type { Config, LadderStep } from "../config/config-types.js";
+import type { Pager } from "../escalation/escalation-deps.js";
+import { initialLadder, ladderTransition, type LadderEffect, type LadderEvent } from "../notify/ladder/ladder.js";
+import { newId } from "../shared/ids.js";
+import type { LadderRunRecord } from "../store/repositories/ladder-runs-repository.js";
+import type { Tx } from "../store/store.js";
+import { effectiveContact } from "./effective-contact.js";
+
+export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupId}:${email}`;
+
+/**
+ * The default Pager: each notified person runs their own ladder (default or
+ * important) for the group — Slack DM, wait, SMS, call… A person already being
+ * notified about the group is not started again; a finished ladder starts a new run.
+ * Rungs the person cannot receive (no phone, Twilio not configured, SMS stopped)
+ * are left out at the start, and the log says so.
+ */
+export function createLadderPager(config: Config, opts: { phoneEnabled: boolean }): Pager & {
+  apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void>;
+} {
+  const names = new Map(config.users.map((u) => [u.email, u.name]));
+  const nameOf = (email: string) => names.get(email) ?? email;
+
+  async function applyEffects(tx: Tx, run: LadderRunRecord, effects: LadderEffect[], now: number): Promise<void> {
+    const contact = await effectiveContact(tx, config, run.userEmail);
+    for (const e of effects) {
+      switch (e.type) {
+        case "send": {
+          const id = newId();
+          const phone = e.channel === "slack_dm" ? null : contact.phone;
+          const inserted = await tx.pages.insertIfNew({
+            id,
+            groupId: run.groupId,
+            dedupeKey: `${run.groupId}:${run.userEmail}:ladder:${e.key}`,
+            userEmail: run.userEmail,
+            channel: e.channel,
+            important: run.important,
+            state: "pending",
+            attempts: 0,
+            error: null,
+            externalRef: null,
+            phone,
+            sentAt: null,
+            ladderKey: e.key,
+            createdAt: now,
+            updatedAt: now,
+          });
+          // SMS and calls must never wait behind Slack: they go in their own queue-less jobs with few, fast retries.
+          if (inserted) await tx.jobs.add({ task: "notify.page", payload: { pageId: id }, maxAttempts: e.channel === "slack_dm" ? 5 : 3 });
+          break;
+        }
+        case "set_timer":
+          await tx.jobs.add({
+            task: "paging.ladder",
+            payload: { groupId: run.groupId, email: run.userEmail, seq: e.seq },
+            jobKey: ladderJobKey(run.groupId, run.userEmail),
+            runAt: new Date(e.at),
+            maxAttempts: 25,
+          });
+          break;
+        case "cancel_timer":
+          await tx.jobs.remove(ladderJobKey(run.groupId, run.userEmail));
+          break;
+        case "log":
+          await tx.log.add(run.groupId, now, "notify", `${nameOf(run.userEmail)}: ${e.text}`);
+          break;
+      }
+    }
+  }
+
+  async function apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void> {
+    const t = ladderTransition(run.state, event, run.steps, now);
+    const next = { ...run, state: t.state, updatedAt: now };
+    await tx.ladderRuns.save(next);
+    await applyEffects(tx, next, t.effects, now);
+  }
+
+  return {
+    apply,
+    async page(tx, groupId, emails, important, _key, now) {
+      for (const email of emails) {
+        const existing = await tx.ladderRuns.get(groupId, email, { lock: true });
+        if (existing?.state.status === "active") {
+          await tx.log.add(groupId, now, "notify", `${nameOf(email)} is already being notified about this group.`);
+          continue;
+        }
+        const contact = await effectiveContact(tx, config, email);
+        const wanted = important ? contact.rules.important : contact.rules.default;
+        const { steps, dropped } = reachableSteps(wanted, contact.phone !== null, opts.phoneEnabled, contact.smsOptOut);
+        if (dropped) await tx.log.add(groupId, now, "warning", `${nameOf(email)}: ${dropped}`);
+        const run: LadderRunRecord = {
+          groupId,
+          userEmail: email,
+          important,
+          state: existing?.state ?? initialLadder,
+          steps: steps.length > 0 ? steps : [{ type: "slack_dm" }],
+          updatedAt: now,
+        };
+        await apply(tx, run, { type: "start" }, now);
+      }
+    },
+  };
+}
+
+/** Leaves out rungs that cannot reach the person, and says why. */
+export function reachableSteps(
+  steps: readonly LadderStep[],
+  hasPhone: boolean,
+  phoneEnabled: boolean,
+  smsOptOut: boolean,
+): { steps: LadderStep[]; dropped: string | null } {
+  const reasons = new Set<string>();
+  const skip = (reason: string) => {
+    reasons.add(reason);
+    return false;
+  };
+  const kept = steps.filter((s) => {
+    if (s.type === "slack_dm" || s.type === "wait") return true;
+    if (!phoneEnabled) return skip("Twilio is not configured, so SMS and call steps are skipped.");
+    if (!hasPhone) return skip("no phone number, so SMS and call steps are skipped.");
+    if (s.type === "sms" && smsOptOut) return skip("texts are stopped (STOP), so SMS steps are skipped.");
+    return true;
+  });
+  // Waits with nothing after them only delay the end of the ladder.
+  while (kept.length > 0 && kept[kept.length - 1]!.type === "wait") kept.pop();
+  return { steps: kept, dropped: reasons.size > 0 ? [...reasons].join(" ") : null };
+}

@@ -1,0 +1,26 @@
+import type { Clock } from "../shared/clock.js";
+import type { Store } from "../store/store.js";
+import type { createLadderPager } from "./ladder-pager.js";
+
+/**
+ * Job `paging.ladder`: the next rung of one person's ladder. The ladder stops as
+ * soon as the group is no longer firing (acknowledged, resolved or silenced).
+ */
+export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof createLadderPager>, clock: Clock) {
+  return async (payload: Record<string, unknown>): Promise<void> => {
+    const groupId = String(payload.groupId);
+    const email = String(payload.email);
+    const seq = Number(payload.seq);
+    await store.transaction(async (tx) => {
+      const run = await tx.ladderRuns.get(groupId, email, { lock: true });
+      if (!run || run.state.seq !== seq) return;
+      const group = await tx.groups.get(groupId);
+      const now = clock.now().getTime();
+      if (!group || group.state !== "firing") {
+        await pager.apply(tx, run, { type: "stop", reason: group?.state ?? "gone" }, now);
+        return;
+      }
+      await pager.apply(tx, run, { type: "tick", seq }, now);
+    });
+  };
+}

@@ -1,0 +1,233 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GroupAction, GroupActions } from "../alerts/group-actions.js";
+import type { Config } from "../config/config-types.js";
+import type { Metrics } from "../http/metrics.js";
+import { BodyTooLargeError, readBody } from "../http/read-body.js";
+import { sendText } from "../http/send.js";
+import { parseSmsReply, smsReplyText, type SmsAction, type SmsReplyOutcome } from "../notify/twilio/sms-reply.js";
+import { parseTwilioForm, verifyTwilioSignature } from "../notify/twilio/verify-signature.js";
+import { escapeXml, gatherResultTwiml, hangupTwiml, pageCallTwiml, voiceDigit, type GatherOutcome, type PageCallInput } from "../notify/twilio/voice-twiml.js";
+import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
+import type { PageRecord } from "../store/repositories/pages-repository.js";
+import type { Store } from "../store/store.js";
+import type { createLadderPager } from "./ladder-pager.js";
+import { parseLadderKey } from "./ladder-key.js";
+
+/** At most this many passive answers (help, unknown text) per number per hour: no reply loops with auto-responders. */
+const PASSIVE_ANSWERS_PER_HOUR = 3;
+const FINAL_CALL_STATUSES = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
+const SMS_ACTIONS: Record<SmsAction, GroupAction> = { ack: "acknowledge", resolve: "resolve", escalate: "escalate" };
+const TWIML = "text/xml; charset=utf-8";
+
+export interface TwilioRouteDeps {
+  config: Config;
+  store: Store;
+  actions: GroupActions;
+  pager: ReturnType<typeof createLadderPager>;
+  metrics: Metrics;
+  log: (line: string) => void;
+  now: () => number;
+}
+
+/**
+ * Twilio's callbacks under /twilio/: call TwiML, keypresses, call and SMS status,
+ * inbound SMS. Every request must carry a valid X-Twilio-Signature for
+ * PUBLIC_URL + path; anything else gets 403 and changes nothing.
+ */
+export function createTwilioRoutes(deps: TwilioRouteDeps) {
+  const { config, store, now } = deps;
+  const authToken = config.env.twilio.authToken;
+  const base = config.env.publicUrl.replace(/\/$/, "");
+  const refused = deps.metrics.counter("calpage_twilio_callbacks_refused_total", "Twilio callbacks refused for a bad signature.");
+  const usersByPhone = () => new Map(config.users.filter((u) => u.phone).map((u) => [u.phone!, u]));
+
+  const actorFor = (email: string) => {
+    const u = config.users.find((x) => x.email === email);
+    return u?.slackId ?? u?.name ?? email;
+  };
+  const callInput = (g: AlertGroupRecord, pageId: string): PageCallInput => ({
+    number: g.number,
+    title: g.title,
+    severity: g.severity,
+    alertCount: g.alertCount,
+    gatherUrl: `${base}/twilio/voice/gather?page=${encodeURIComponent(pageId)}`,
+  });
+
+  async function pageAndGroup(pageId: string | null): Promise<{ page: PageRecord; group: AlertGroupRecord } | null> {
+    if (!pageId) return null;
+    const page = await store.read.pages.get(pageId);
+    const group = page ? await store.read.groups.get(page.groupId) : null;
+    return page && group ? { page, group } : null;
+  }
+
+  async function gather(pageId: string | null, digits: string): Promise<string> {
+    const found = await pageAndGroup(pageId);
+    if (!found) return gatherResultTwiml({ type: "unknown" });
+    const { page, group } = found;
+    const call = callInput(group, page.id);
+    if (digits === "") return gatherResultTwiml({ type: "no_input", call });
+    const action = voiceDigit(digits);
+    if (action === "repeat") return gatherResultTwiml({ type: "repeat", call });
+    if (action === "invalid") return gatherResultTwiml({ type: "invalid", call });
+    const groupAction: GroupAction = action === "ack" ? "acknowledge" : action;
+    const result = await deps.actions(group.id, groupAction, actorFor(page.userEmail), now());
+    let outcome: GatherOutcome;
+    if (result.ok) outcome = { type: "done", action, number: group.number };
+    else if (group.state !== "firing") outcome = { type: "already", number: group.number, state: group.state };
+    else outcome = { type: "failed", number: group.number };
+    return gatherResultTwiml(outcome);
+  }
+
+  async function callStatus(pageId: string | null, status: string): Promise<void> {
+    if (!pageId || !FINAL_CALL_STATUSES.has(status)) return;
+    await store.transaction(async (tx) => {
+      const page = await tx.pages.get(pageId, { lock: true });
+      if (!page || page.channel !== "call") return;
+      const t = now();
+      const answered = status === "completed";
+      await tx.pages.update(page.id, { state: answered ? "delivered" : "failed", error: answered ? null : `call ${status}`, updatedAt: t });
+      const who = config.users.find((u) => u.email === page.userEmail)?.name ?? page.userEmail;
+      await tx.log.add(page.groupId, t, answered ? "notified" : "notify_failed", answered ? `${who} answered the call.` : `${who} did not answer the call (${status}).`);
+      const run = await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true });
+      const key = parseLadderKey(page.ladderKey);
+      if (run && key && key.run === run.state.run) {
+        await deps.pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered }, t);
+      }
+    });
+  }
+
+  async function smsStatus(pageId: string | null, status: string): Promise<void> {
+    if (!pageId || !["delivered", "failed", "undelivered"].includes(status)) return;
+    await store.transaction(async (tx) => {
+      const page = await tx.pages.get(pageId, { lock: true });
+      if (!page || page.channel !== "sms") return;
+      const t = now();
+      if (status === "delivered") return tx.pages.update(page.id, { state: "delivered", updatedAt: t });
+      await tx.pages.update(page.id, { state: "failed", error: `SMS ${status}`, updatedAt: t });
+      await tx.log.add(page.groupId, t, "notify_failed", `The SMS to ${page.phone} was ${status}.`);
+    });
+  }
+
+  async function inboundSms(from: string, body: string): Promise<string | null> {
+    const t = now();
+    const settings = await store.read.userSettings.findByPhone(from);
+    const emails = new Set([...settings.filter((s) => s.phone === from).map((s) => s.email)]);
+    const configured = usersByPhone().get(from);
+    if (configured) emails.add(configured.email);
+    if (emails.size === 0) return null; // A number calpage does not know: never answer (no loops with strangers' bots).
+    const newestGroup = await store.read.pages.newestGroupForPhone(from);
+    const newest = newestGroup ? await store.read.groups.get(newestGroup) : null;
+    const reply = parseSmsReply(body, newest?.number ?? null);
+    let outcome: SmsReplyOutcome;
+    let passive = false;
+    switch (reply.type) {
+      case "action": {
+        const g = await store.read.groups.getByNumber(reply.number);
+        const paged = g ? (await store.read.pages.listForGroup(g.id)).some((p) => p.phone === from) : false;
+        if (!g || !paged) {
+          outcome = { type: "unknown_group", number: reply.number };
+          passive = true;
+          break;
+        }
+        const email = [...emails][0]!;
+        const r = await deps.actions(g.id, SMS_ACTIONS[reply.action], actorFor(email), t);
+        if (r.ok) outcome = { type: "done", action: reply.action, number: g.number, title: g.title };
+        else if (g.state !== "firing") outcome = { type: "already", action: reply.action, number: g.number, state: g.state };
+        else outcome = { type: "failed", action: reply.action, number: g.number };
+        break;
+      }
+      case "no_recent_page":
+        outcome = { type: "no_recent_page", action: reply.action };
+        passive = true;
+        break;
+      case "stop":
+        await store.transaction(async (tx) => {
+          for (const email of emails) await tx.userSettings.upsert(email, { smsOptOut: true }, t);
+        });
+        outcome = { type: "stopped" };
+        break;
+      case "start":
+        await store.transaction(async (tx) => {
+          for (const email of emails) await tx.userSettings.upsert(email, { smsOptOut: false }, t);
+        });
+        outcome = { type: "started" };
+        break;
+      case "help":
+        outcome = { type: "help" };
+        passive = true;
+        break;
+      default:
+        outcome = { type: "unknown", text: reply.text };
+        passive = true;
+    }
+    const text = smsReplyText(outcome);
+    if (!text) return null;
+    if (passive) {
+      const allowed = await store.transaction(async (tx) => {
+        if ((await tx.smsAnswers.countSince(from, t - 3_600_000)) >= PASSIVE_ANSWERS_PER_HOUR) return false;
+        await tx.smsAnswers.add(from, t);
+        return true;
+      });
+      if (!allowed) return null;
+    }
+    return text;
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (!path.startsWith("/twilio/")) return false;
+    if (req.method !== "POST") {
+      sendText(res, 405, "Twilio callbacks are POSTs.\n");
+      return true;
+    }
+    let raw: string;
+    try {
+      raw = (await readBody(req, 64 * 1024)).toString("utf8");
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendText(res, 413, "too large\n");
+        return true;
+      }
+      throw error;
+    }
+    const params = parseTwilioForm(raw);
+    const signature = req.headers["x-twilio-signature"];
+    const url = `${base}${req.url ?? path}`;
+    if (!authToken || !verifyTwilioSignature({ authToken, url, params, signature: Array.isArray(signature) ? signature[0] : signature })) {
+      refused();
+      deps.log(`twilio: refused ${path} (bad or missing X-Twilio-Signature for ${url})`);
+      sendText(res, 403, "invalid signature\n");
+      return true;
+    }
+    const field = (name: string) => {
+      const v = params[name];
+      return (Array.isArray(v) ? v[0] : v) ?? "";
+    };
+    const pageId = new URL(url).searchParams.get("page");
+    switch (path) {
+      case "/twilio/voice/answer": {
+        const found = await pageAndGroup(pageId);
+        sendText(res, 200, found && found.group.state === "firing" ? pageCallTwiml(callInput(found.group, found.page.id)) : hangupTwiml(), TWIML);
+        return true;
+      }
+      case "/twilio/voice/gather":
+        sendText(res, 200, await gather(pageId, field("Digits")), TWIML);
+        return true;
+      case "/twilio/voice/status":
+        await callStatus(pageId, field("CallStatus"));
+        sendText(res, 204, "");
+        return true;
+      case "/twilio/sms/status":
+        await smsStatus(pageId, field("MessageStatus") || field("SmsStatus"));
+        sendText(res, 204, "");
+        return true;
+      case "/twilio/sms/inbound": {
+        const text = await inboundSms(field("From"), field("Body"));
+        sendText(res, 200, text ? `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(text)}</Message></Response>` : `<?xml version="1.0" encoding="UTF-8"?><Response/>`, TWIML);
+        return true;
+      }
+      default:
+        sendText(res, 404, "no such Twilio callback\n");
+        return true;
+    }
+  };
+}

@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db.js";
+import { num, numOrNull } from "../db.js";
+import { parseJson, setClause } from "./columns.js";
+
+/** One shift as remembered in a snapshot (epoch ms, sorted emails). */
+export interface SnapshotShift {
+  start: number;
+  end: number;
+  users: string[];
+}
+
+/** The calendar-only schedule seen at the last refresh, to spot swaps made in the calendar. */
+export interface ShiftsSnapshot {
+  /** Hash of the feed bodies it was computed from. */
+  feedsHash: string;
+  /** Window the shifts cover. */
+  from: number;
+  to: number;
+  shifts: SnapshotShift[];
+}
+
+/** What was last written to the schedule's Slack user group. */
+export interface UserGroupState {
+  /** Slack ids last written (or found) in the group. */
+  members: string[];
+  /** The warning last posted about the group (`empty`, `missing`), so it is posted once; null when none is pending. */
+  warned: string | null;
+}
+
+/** What calpage last announced / synced / reported for one schedule, so it says things once. */
+export interface ScheduleStateRecord {
+  schedule: string;
+  /** Emails whose turn was last handled (announced when the schedule announces). */
+  announcedUsers: string[] | null;
+  announcedAt: number | null;
+  userGroup: UserGroupState | null;
+  shiftsSnapshot: ShiftsSnapshot | null;
+  feedHealth: "ok" | "failing" | null;
+  lastReportAt: number | null;
+  lastReportHash: string | null;
+  updatedAt: number;
+}
+
+export type ScheduleStatePatch = Partial<Omit<ScheduleStateRecord, "schedule">>;
+
+/** A feed's stored copy without its body: enough to tell whether another process stored a new one. */
+export interface FeedVersion {
+  schedule: string;
+  kind: "primary" | "overrides";
+  source: string;
+  fetchedAt: number | null;
+  checkedAt: number | null;
+  error: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+function toRecord(r: Row): ScheduleStateRecord {
+  const group = parseJson<UserGroupState | string[] | null>(r.user_group_members, null);
+  return {
+    schedule: String(r.schedule),
+    announcedUsers: parseJson<string[] | null>(r.announced_users, null),
+    announcedAt: numOrNull(r.announced_at),
+    userGroup: Array.isArray(group) ? { members: group, warned: null } : group,
+    shiftsSnapshot: parseJson<ShiftsSnapshot | null>(r.shifts_snapshot, null),
+    feedHealth: r.feed_health === "ok" || r.feed_health === "failing" ? r.feed_health : null,
+    lastReportAt: numOrNull(r.last_report_at),
+    lastReportHash: (r.last_report_hash as string | null) ?? null,
+    updatedAt: num(r.updated_at),
+  };
+}
+
+/** Column values for a patch: JSON fields serialised, `userGroup` stored in `user_group_members`. */
+function columns(patch: ScheduleStatePatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    if (k === "announcedUsers" || k === "shiftsSnapshot") out[k] = v === null ? null : JSON.stringify(v);
+    else if (k === "userGroup") out.userGroupMembers = v === null ? null : JSON.stringify({ members: (v as UserGroupState).members, warned: (v as UserGroupState).warned });
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function scheduleStateRepository(db: Db) {
+  const lock = db.dialect === "pg" ? sql` for update` : sql``;
+  return {
+    /** The schedule's row, created empty when missing. `lock` holds it (Postgres) until the transaction ends. */
+    async get(schedule: string, now: number, opts: { lock?: boolean } = {}): Promise<ScheduleStateRecord> {
+      await db.run(sql`insert into schedule_state (schedule, updated_at) values (${schedule}, ${now}) on conflict (schedule) do nothing`);
+      const rows = await db.all<Row>(sql`select * from schedule_state where schedule = ${schedule}${opts.lock ? lock : sql``}`);
+      return toRecord(rows[0]!);
+    },
+    /** The row if it exists; never creates one. */
+    async find(schedule: string): Promise<ScheduleStateRecord | null> {
+      const rows = await db.all<Row>(sql`select * from schedule_state where schedule = ${schedule}`);
+      return rows[0] ? toRecord(rows[0]) : null;
+    },
+    async update(schedule: string, patch: ScheduleStatePatch, now: number): Promise<void> {
+      await db.run(sql`update schedule_state set ${setClause({ ...columns(patch), updatedAt: now }, [])} where schedule = ${schedule}`);
+    },
+    /**
+     * Records `users` as the on-call set handled, only if the stored one is still `expected`
+     * (null = never handled). True for exactly one of several processes handling the same change.
+     */
+    async claimAnnouncement(schedule: string, expected: string[] | null, users: string[], now: number): Promise<boolean> {
+      const was = expected === null ? sql`announced_users is null` : sql`announced_users = ${JSON.stringify(expected)}`;
+      return (
+        (await db.run(sql`update schedule_state set announced_users = ${JSON.stringify(users)}, announced_at = ${now}, updated_at = ${now}
+          where schedule = ${schedule} and ${was}`)) > 0
+      );
+    },
+    /** Replaces the user group state only if it is still `expected`; true when this call changed it. */
+    async claimUserGroup(schedule: string, expected: UserGroupState | null, next: UserGroupState, now: number): Promise<boolean> {
+      // Always written as {members, warned} by this repository, so the JSON text compares exactly.
+      const was = expected === null ? sql`user_group_members is null` : sql`user_group_members = ${JSON.stringify({ members: expected.members, warned: expected.warned })}`;
+      return (
+        (await db.run(sql`update schedule_state set user_group_members = ${JSON.stringify({ members: next.members, warned: next.warned })}, updated_at = ${now}
+          where schedule = ${schedule} and ${was}`)) > 0
+      );
+    },
+    /** Every stored feed copy, without bodies. */
+    async feedVersions(): Promise<FeedVersion[]> {
+      const rows = await db.all<Row>(sql`select schedule, kind, source, fetched_at, checked_at, error from feeds order by schedule, kind`);
+      return rows.map((r) => ({
+        schedule: String(r.schedule),
+        kind: r.kind === "overrides" ? "overrides" : "primary",
+        source: String(r.source),
+        fetchedAt: numOrNull(r.fetched_at),
+        checkedAt: numOrNull(r.checked_at),
+        error: (r.error as string | null) ?? null,
+      }));
+    },
+  };
+}
