@@ -24,7 +24,7 @@ export interface SlackLatencyOptions {
   channels: number;
 }
 
-export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 40, gapMs: 500, channels: 10 };
+export const DEFAULT_SLACK_LATENCY: SlackLatencyOptions = { webhooks: 30, gapMs: 500, channels: 10 };
 
 /** How long to wait for the last posts after the last webhook. */
 const SETTLE_MS = 10_000;

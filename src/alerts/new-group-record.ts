@@ -14,7 +14,7 @@ export async function newGroupRecord(
 ): Promise<AlertGroupRecord> {
   return {
     id: newId(),
-    number: await tx.counters.next("alert_group_number"),
+    number: await tx.groups.nextNumber(),
     integration: where.integration,
     groupingKey: g.groupingKey,
     state: "firing",

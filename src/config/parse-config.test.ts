@@ -946,9 +946,9 @@ describe("parseConfig: problems with the newer options", () => {
     ],
     [
       "call_until_answered settings out of range",
-      `${PHONES.replace("Bob Example", 'Bob Example\n    phone: "+4915187654321"')}    notification_rules:\n      important:\n        - call_until_answered: {every: 10s, times: 21}\n        - call_until_answered: {tims: 2}\n        - call_until_answered: 3\n`,
+      `${PHONES.replace("Bob Example", 'Bob Example\n    phone: "+4915187654321"')}    notification_rules:\n      important:\n        - call_until_answered: {every: 2s, times: 21}\n        - call_until_answered: {tims: 2}\n        - call_until_answered: 3\n`,
       [
-        [10, "users[1].notification_rules.important[0].call_until_answered.every", "every must be at least 30s, found 10s"],
+        [10, "users[1].notification_rules.important[0].call_until_answered.every", "every must be at least 5s, found 2s"],
         [10, "users[1].notification_rules.important[0].call_until_answered.times", "expected a whole number of calls from 1 to 20 like 5, found the number 21"],
         [11, "users[1].notification_rules.important[1].call_until_answered.tims", 'unknown key "tims" (did you mean "times"?)'],
         [12, "users[1].notification_rules.important[2].call_until_answered", /^expected call settings like \{every: 2m, times: 5\} \(empty: every 2m, 5 times\), found the number 3/],
@@ -983,11 +983,11 @@ describe("parseConfig: problems with the newer options", () => {
     ["team-wide rules as a list", "notification_rules: [slack_dm]\nusers: []\n", [[1, "notification_rules", /^expected notification rules like .*, found a list$/]]],
     [
       "paging limits out of range",
-      `paging:\n  sms_per_window: 0\n  calls_per_window: "3"\n  window: 30s\n  windows: 1h\nusers: []\n`,
+      `paging:\n  sms_per_window: 0\n  calls_per_window: "3"\n  window: 5s\n  windows: 1h\nusers: []\n`,
       [
         [2, "paging.sms_per_window", "expected a whole number of SMS of at least 1 like 5, found the number 0"],
         [3, "paging.calls_per_window", 'expected a whole number of calls of at least 1 like 3, found "3" (leave out the quotes)'],
-        [4, "paging.window", "window must be at least 1m, found 30s"],
+        [4, "paging.window", "window must be at least 10s, found 5s"],
         [5, "paging.windows", 'unknown key "windows" (did you mean "window"?)'],
       ],
     ],

@@ -17,7 +17,7 @@ const BARE_TYPES = ["slack_dm", "sms", "call", "call_until_answered"] as const;
 const LADDER_EXAMPLE = "[slack_dm, {wait: 2m}, call]";
 const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_answered or {wait: 2m}";
 const DEFAULT_CALL_EVERY_SECONDS = 120;
-const MIN_CALL_EVERY_SECONDS = 30;
+const MIN_CALL_EVERY_SECONDS = 5;
 const DEFAULT_CALL_TIMES = 5;
 const MAX_CALL_TIMES = 20;
 
@@ -153,7 +153,7 @@ export function validatePaging(c: Checker, v: unknown): PagingLimits {
   if (obj === null) return DEFAULT_PAGING;
   const smsPerWindow = c.integer(obj.sms_per_window, "paging.sms_per_window", { min: 1, example: 5, what: "SMS" }, DEFAULT_PAGING.smsPerWindow);
   const callsPerWindow = c.integer(obj.calls_per_window, "paging.calls_per_window", { min: 1, example: 3, what: "calls" }, DEFAULT_PAGING.callsPerWindow);
-  const windowSeconds = isEmpty(obj.window) ? DEFAULT_PAGING.windowSeconds : c.boundedDuration(obj.window, "paging.window", true, "window", 60);
+  const windowSeconds = isEmpty(obj.window) ? DEFAULT_PAGING.windowSeconds : c.boundedDuration(obj.window, "paging.window", true, "window", 10);
   return {
     smsPerWindow: smsPerWindow ?? DEFAULT_PAGING.smsPerWindow,
     callsPerWindow: callsPerWindow ?? DEFAULT_PAGING.callsPerWindow,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
 import type { Store } from "../store/store.js";
+import { LANE_CONCURRENCY, laneOf, type Lane } from "./job-lanes.js";
 import type { JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
 
 export interface GraphileJobRunnerOptions {
@@ -29,7 +30,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   const process_ = `${process.pid}`;
   const workerIds = new Set<string>();
   const nudges = new Set<NodeJS.Timeout>();
-  let runner: Runner | null = null;
+  let runners: Runner[] = [];
   let heartbeat: NodeJS.Timeout | null = null;
 
   async function beat(): Promise<void> {
@@ -87,17 +88,23 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       events.on("pool:release", ({ workerPool }) => {
         workerIds.delete(workerPool.id);
       });
-      runner = await run({
-        events,
-        connectionString: databaseUrl,
-        concurrency: opts.concurrency ?? 8,
-        pollInterval: opts.pollInterval ?? 500,
-        noHandleSignals: true,
-        taskList,
-        logger: new Logger(() => (level, message) => {
-          if (level === "error") opts.onError?.("graphile-worker", new Error(message));
-        }),
-      });
+      // One worker pool per lane, so Slack work waiting for its rate limit never holds back pages.
+      for (const lane of ["main", "slack"] as Lane[]) {
+        const laneTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => laneOf(name) === lane));
+        runners.push(
+          await run({
+            events,
+            connectionString: databaseUrl,
+            concurrency: lane === "main" ? (opts.concurrency ?? LANE_CONCURRENCY.main) : LANE_CONCURRENCY.slack,
+            pollInterval: opts.pollInterval ?? 500,
+            noHandleSignals: true,
+            taskList: laneTasks,
+            logger: new Logger(() => (level, message) => {
+              if (level === "error") opts.onError?.("graphile-worker", new Error(message));
+            }),
+          }),
+        );
+      }
       await beat().catch((e) => opts.onError?.("heartbeat", e));
       heartbeat = setInterval(() => void beat().catch((e) => opts.onError?.("heartbeat", e)), heartbeatMs);
     },
@@ -105,8 +112,8 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       if (heartbeat) clearInterval(heartbeat);
       for (const t of nudges) clearTimeout(t);
       nudges.clear();
-      await runner?.stop();
-      runner = null;
+      await Promise.all(runners.map((r) => r.stop()));
+      runners = [];
     },
     wake(runAts: Date[]) {
       for (const at of runAts) nudgeAt(at);

@@ -24,6 +24,8 @@ export interface JobSpec {
   /** Jobs of one queue run one at a time, across all processes. */
   queue?: string;
   maxAttempts?: number;
+  /** Run at `runAt` to the millisecond (e.g. a reserved Slack slot), not merely by the next poll. Timers people wait on always are. */
+  precise?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import { num } from "../store/db.js";
 import type { Store } from "../store/store.js";
 import { newId } from "../shared/ids.js";
 import type { JobRunner, TaskHandlers, TaskName } from "./job-queue.js";
+import { LANE_CONCURRENCY, laneOf, type Lane } from "./job-lanes.js";
 import { retryDelayMs } from "./retry-delay.js";
 
 interface ClaimedJob {
@@ -25,12 +26,14 @@ export interface SqliteJobRunnerOptions {
 /**
  * Runs jobs from the SQLite `jobs` table in this process. It sleeps until the
  * earliest due job (woken at once by `wake` after a commit), so a timer fires
- * within milliseconds of its time. Jobs of one queue never run concurrently.
+ * within milliseconds of its time. Jobs of one queue never run concurrently, and
+ * Slack jobs run in their own lane so they never hold back pages.
  * A calpage process owns its SQLite file, so locks left by a killed process are
  * released at start.
  */
 export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions = {}): JobRunner {
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency: Record<Lane, number> = opts.concurrency ? { main: opts.concurrency, slack: Math.max(1, Math.ceil(opts.concurrency / 2)) } : LANE_CONCURRENCY;
+  const runningIn: Record<Lane, number> = { main: 0, slack: 0 };
   const idlePollMs = opts.idlePollMs ?? 1000;
   const now = opts.now ?? Date.now;
   const me = `sqlite-${process.pid}-${newId(4)}`;
@@ -56,21 +59,24 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
     }, Math.max(0, when - now()));
   }
 
-  async function claim(limit: number): Promise<ClaimedJob[]> {
+  async function claim(free: Record<Lane, number>): Promise<ClaimedJob[]> {
     return store.transaction(async (tx) => {
       const t = now();
       const rows = await tx.db.all<Record<string, unknown>>(
         sql`select id, task, payload, attempts, max_attempts, queue from jobs
-            where locked_at is null and run_at <= ${t} and attempts < max_attempts
-            order by run_at, id limit ${limit * 4}`,
+            where locked_at is null and run_at <= ${t} and attempts < max_attempts${claimable(free)}
+            order by run_at, id limit ${(free.main + free.slack) * 4 + 16}`,
       );
       const picked: ClaimedJob[] = [];
       const queues = new Set(busyQueues);
+      const room = { ...free };
       for (const r of rows) {
-        if (picked.length >= limit) break;
+        const lane = laneOf(String(r.task));
+        if (room[lane] <= 0) continue;
         const queue = (r.queue as string | null) ?? null;
         if (queue && queues.has(queue)) continue;
         if (queue) queues.add(queue);
+        room[lane]--;
         picked.push({
           id: num(r.id),
           task: r.task as TaskName,
@@ -87,9 +93,23 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
     });
   }
 
+  /**
+   * SQL filter for jobs this runner could start now: not in a busy queue, and in a
+   * lane with room. Filtering in SQL (not after fetching) keeps a backlog of blocked
+   * Slack jobs from hiding due escalation steps and pages.
+   */
+  function claimable(free: Record<Lane, number>) {
+    const lane = free.slack <= 0 ? sql` and task not like 'slack.%'` : free.main <= 0 ? sql` and task like 'slack.%'` : sql``;
+    const busy = [...busyQueues];
+    const queues = busy.length > 0 ? sql` and (queue is null or queue not in (${sql.join(busy.map((q) => sql`${q}`), sql`, `)}))` : sql``;
+    return sql`${lane}${queues}`;
+  }
+
   async function nextDue(): Promise<number | null> {
+    const free = { main: concurrency.main - runningIn.main, slack: concurrency.slack - runningIn.slack };
+    if (free.main <= 0 && free.slack <= 0) return null;
     const r = await store.transaction((tx) =>
-      tx.db.all<{ at: unknown }>(sql`select min(run_at) as at from jobs where locked_at is null and attempts < max_attempts`),
+      tx.db.all<{ at: unknown }>(sql`select min(run_at) as at from jobs where locked_at is null and attempts < max_attempts${claimable(free)}`),
     );
     const at = r[0]?.at;
     return at === null || at === undefined ? null : num(at);
@@ -121,13 +141,16 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
     try {
       for (let round = 0; round < 100 && !stopped; round++) {
         pollAgain = false;
-        const free = concurrency - running.size;
-        if (free <= 0) break;
+        const free = { main: concurrency.main - runningIn.main, slack: concurrency.slack - runningIn.slack };
+        if (free.main <= 0 && free.slack <= 0) break;
         const jobs = await claim(free);
         for (const job of jobs) {
+          const lane = laneOf(job.task);
+          runningIn[lane]++;
           if (job.queue) busyQueues.add(job.queue);
           const p = runJob(job).finally(() => {
             running.delete(p);
+            runningIn[lane]--;
             if (job.queue) busyQueues.delete(job.queue);
             void poll();
           });

@@ -59,6 +59,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
         return null;
       }
       if (page.channel !== "slack_dm" && page.phone) {
+        // Row lock per number and channel: concurrent jobs (and replicas) count sends one at a time.
+        await tx.rateSlots.reserve(`throttle:${page.channel}:${page.phone}`, t, 0);
         const limit = page.channel === "sms" ? limits.smsPerWindow : limits.callsPerWindow;
         const sent = await tx.pages.sentToPhoneSince(page.phone, page.channel, t - limits.windowSeconds * 1000);
         const decision = decideThrottle(sent, limit, limits.windowSeconds, t);

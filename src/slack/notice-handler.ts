@@ -1,7 +1,8 @@
 import { requestSlackNotice } from "../alerts/request-slack-notice.js";
+import { slackQueueFor } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
 import { SlackApiError, type SlackApi } from "./slack-api.js";
-import { CHANNEL_POST_SPACING_MS } from "./sync-handler.js";
+import { CHANNEL_POST_SPACING_MS, spaceFromLastPost } from "./sync-handler.js";
 
 /** Job `slack.notice`: posts one plain message to a channel, in the channel's shared pace. */
 export function makeSlackNoticeHandler(store: Store, slack: SlackApi, now: () => number = Date.now) {
@@ -9,8 +10,16 @@ export function makeSlackNoticeHandler(store: Store, slack: SlackApi, now: () =>
     const channel = String(payload.channel);
     const text = String(payload.text);
     const t = now();
-    const start = await store.transaction((tx) => tx.rateSlots.reserve(`slack:post:${channel}`, t, CHANNEL_POST_SPACING_MS));
-    if (start > t) await new Promise((r) => setTimeout(r, Math.min(start - t, 5000)));
+    const reserved = typeof payload.slot === "number" ? payload.slot : null;
+    const start = reserved ?? (await store.transaction((tx) => tx.rateSlots.reserve(`slack:post:${channel}`, t, CHANNEL_POST_SPACING_MS)));
+    if (start > t + 20) {
+      // Not our turn yet: come back at the reserved slot instead of holding a worker.
+      await store.transaction((tx) =>
+        tx.jobs.add({ task: "slack.notice", payload: { channel, text, slot: start }, runAt: new Date(start), queue: slackQueueFor(channel), maxAttempts: 25, precise: true }),
+      );
+      return;
+    }
+    await spaceFromLastPost(store, `slack:post:${channel}`, now);
     try {
       await slack.postMessage({ channel, text });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { Config } from "../config/config-types.js";
-import { requestSlackSync } from "../alerts/request-slack-sync.js";
+import { requestSlackSync, slackQueueFor } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
 import type { LogEntry } from "../store/repositories/log-repository.js";
 import { alertGroupMessage } from "./blocks/alert-group-message.js";
@@ -9,39 +9,26 @@ import { logTextToMrkdwn, toAlertGroupView } from "./to-alert-group-view.js";
 
 /** Slack allows about one message per second per channel (thread replies included). */
 export const CHANNEL_POST_SPACING_MS = 1000;
-/** A sync waits this long at most for its channel slot; beyond it, it re-schedules itself. */
-const MAX_SLOT_WAIT_MS = 3000;
 /** Thread replies are batched: several log lines in one reply, at most this many characters. */
 const MAX_REPLY_CHARS = 2800;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A reserved slot this close is taken at once. */
+const SLOT_SLACK_MS = 20;
 
 /**
  * Job `slack.sync`: brings a group's channel message up to date — posts it the
  * first time, edits it in place (`chat.update`) afterwards, skipping edits that
  * would not change it — then posts the log entries not yet in its thread,
  * batched into as few replies as possible. Jobs for one group run one at a time
- * (same queue), so the message is posted once. Channel posts are paced through a
- * slot shared by all processes; a 429 re-schedules the sync for when Slack allows it.
+ * (same queue), so the message is posted once.
+ *
+ * Channel posts are paced through a slot per channel shared by all processes. A
+ * job never sleeps waiting for its slot: it reserves the slot and re-schedules
+ * itself for that moment, so other channels' posts are not held up. A 429
+ * re-schedules the sync for when Slack allows it.
  */
 export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Config, now: () => number = Date.now) {
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
   const lastRendered = new Map<string, string>();
-
-  /** Waits for this channel's next post slot; false when it is too far away (the caller re-schedules). */
-  async function channelSlot(channel: string): Promise<{ ok: true } | { ok: false; at: number }> {
-    const t = now();
-    const key = `slack:post:${channel}`;
-    const start = await store.transaction((tx) => tx.rateSlots.reserve(key, t, CHANNEL_POST_SPACING_MS));
-    const wait = start - t;
-    if (wait <= 0) return { ok: true };
-    if (wait <= MAX_SLOT_WAIT_MS) {
-      await sleep(wait);
-      return { ok: true };
-    }
-    await store.transaction((tx) => tx.rateSlots.release(key, start, CHANNEL_POST_SPACING_MS));
-    return { ok: false, at: start };
-  }
 
   function remember(groupId: string, rendered: string) {
     lastRendered.delete(groupId);
@@ -53,7 +40,38 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
     const groupId = String(payload.groupId);
     const group = await store.read.groups.get(groupId);
     if (!group || !group.channel) return;
-    const later = (at: number) => store.transaction((tx) => requestSlackSync(tx, group.id, now(), Math.max(0, at - now())));
+    const channelKey = `slack:post:${group.channel}`;
+    let reservedSlot = typeof payload.slot === "number" ? payload.slot : null;
+
+    /** Re-run this sync at `at`, holding the slot reserved for it. */
+    const resumeAt = (at: number | null) =>
+      store.transaction((tx) =>
+        tx.jobs.add({
+          task: "slack.sync",
+          payload: at === null ? { groupId } : { groupId, slot: at },
+          jobKey: `slack:${groupId}`,
+          runAt: new Date(Math.max(now(), at ?? now())),
+          queue: slackQueueFor(groupId),
+          maxAttempts: 25,
+          precise: at !== null,
+        }),
+      );
+    /** True when a post may go now; otherwise the sync has been re-scheduled for its slot. */
+    const takeSlot = async (): Promise<boolean> => {
+      const t = now();
+      if (reservedSlot !== null && reservedSlot <= t + SLOT_SLACK_MS) {
+        reservedSlot = null;
+      } else {
+        const start = await store.transaction((tx) => tx.rateSlots.reserve(channelKey, t, CHANNEL_POST_SPACING_MS));
+        if (start > t + SLOT_SLACK_MS) {
+          await resumeAt(start);
+          return false;
+        }
+      }
+      // The previous post may have gone out late in its slot: keep a full second from it.
+      await spaceFromLastPost(store, channelKey, now);
+      return true;
+    };
     try {
       const recent = await store.read.alerts.recent(group.id, 5);
       const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
@@ -62,36 +80,47 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
       const rendered = JSON.stringify(message);
       let channel = group.slackChannelId;
       let ts = group.slackTs;
+      let posted = false;
       if (!channel || !ts) {
-        const slot = await channelSlot(group.channel);
-        if (!slot.ok) return later(slot.at);
-        const posted = await slack.postMessage({ channel: group.channel, ...message });
-        channel = posted.channel;
-        ts = posted.ts;
+        if (!(await takeSlot())) return;
+        const root = await slack.postMessage({ channel: group.channel, ...message });
+        channel = root.channel;
+        ts = root.ts;
         await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
         remember(group.id, rendered);
+        posted = true;
       } else if (lastRendered.get(group.id) !== rendered) {
         await slack.updateMessage({ channel, ts, ...message });
         remember(group.id, rendered);
       }
-      const pending = await store.read.log.unposted(group.id);
-      for (const batch of batches(pending, config.timezone)) {
-        // Paced under the configured channel name, the same key the root post and notices use.
-        const slot = await channelSlot(group.channel);
-        if (!slot.ok) return later(slot.at);
-        const posted = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
+      const pending = batches(await store.read.log.unposted(group.id), config.timezone);
+      for (const batch of pending) {
+        // One channel post per slot: after a post, the next one waits for its own slot.
+        if (posted) reservedSlot = null;
+        if (!(await takeSlot())) return;
+        const reply = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
         await store.transaction(async (tx) => {
-          for (const id of batch.ids) await tx.log.markPosted(id, posted.ts);
+          for (const id of batch.ids) await tx.log.markPosted(id, reply.ts);
         });
+        posted = true;
       }
     } catch (error) {
       if (error instanceof SlackApiError && error.retryAfterMs !== null) {
         lastRendered.delete(group.id);
-        return later(now() + error.retryAfterMs);
+        return void (await store.transaction((tx) => requestSlackSync(tx, group.id, now(), error.retryAfterMs ?? 1000)));
       }
       throw error;
     }
   };
+}
+
+/** Waits (briefly, bounded) until a full spacing has passed since the channel's last post, and claims "now" as the last post. */
+export async function spaceFromLastPost(store: Store, channelKey: string, now: () => number): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const wait = await store.transaction((tx) => tx.rateSlots.claimAfter(`${channelKey}:last`, now(), CHANNEL_POST_SPACING_MS));
+    if (wait <= 0) return;
+    await new Promise((r) => setTimeout(r, Math.min(wait, CHANNEL_POST_SPACING_MS)));
+  }
 }
 
 function batches(entries: readonly LogEntry[], timezone: string): { ids: number[]; text: string }[] {

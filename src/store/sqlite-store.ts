@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import Database from "better-sqlite3";
+import Database, { type Statement } from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { packageRoot } from "../shared/package-root.js";
 import { isUniqueViolation, type Db } from "./db.js";
@@ -22,10 +23,29 @@ export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): S
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const orm = drizzle(sqlite);
+  // Repository queries are a small fixed set: prepare each SQL text once and reuse it.
+  const dialect = new SQLiteSyncDialect();
+  const statements = new Map<string, Statement>();
+  const prepared = (q: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    let stmt = statements.get(text);
+    if (!stmt) {
+      stmt = sqlite.prepare(text);
+      if (statements.size > 2000) statements.clear();
+      statements.set(text, stmt);
+    }
+    return { stmt, params: params as unknown[] };
+  };
   const db: Db = {
     dialect: "sqlite",
-    all: async <T>(q: SQL) => orm.all<T>(q),
-    run: async (q: SQL) => orm.run(q).changes,
+    all: async <T>(q: SQL) => {
+      const { stmt, params } = prepared(q);
+      return (stmt.reader ? stmt.all(...params) : (stmt.run(...params), [])) as T[];
+    },
+    run: async (q: SQL) => {
+      const { stmt, params } = prepared(q);
+      return stmt.reader ? (stmt.all(...params), 0) : stmt.run(...params).changes;
+    },
   };
   let chain: Promise<unknown> = Promise.resolve();
   const listeners: ((runAts: Date[]) => void)[] = [];

@@ -465,8 +465,8 @@ describe.each(backends)("store contract: $name", (backend) => {
       // The same work committed is all there, and the listener hears of both jobs.
       await store.transaction(async (tx) => {
         await tx.groups.insert(g);
-        await tx.jobs.add({ task: "slack.sync", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
-        await tx.jobs.add({ task: "slack.sync", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
+        await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
+        await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id }, runAt: new Date(Date.now() + 3_600_000) });
       });
       expect(await store.read.groups.get(g.id)).toStrictEqual(g);
       expect(await ctx.jobCount(store)).toBe(jobsBefore + 2);

@@ -116,13 +116,13 @@ integrations:
   return path;
 }
 
-export async function startInProcess(configPath: string, env: Record<string, string>, yamlText: string): Promise<{ app: Calpage; url: string; logs: string[] }> {
+export async function startInProcess(configPath: string, env: Record<string, string>, yamlText: string, port = 0): Promise<{ app: Calpage; url: string; logs: string[] }> {
   const parsed = parseConfig(yamlText, configPath, env);
   if (!parsed.ok) throw new Error(`bad test config: ${JSON.stringify(parsed.errors)}`);
   const logs: string[] = [];
   const app = await createCalpage(parsed.value, { log: (l) => logs.push(l), sweepEveryMs: 1000 });
-  const port = await app.start(0, "127.0.0.1");
-  return { app, url: `http://127.0.0.1:${port}`, logs };
+  const bound = await app.start(port, "127.0.0.1");
+  return { app, url: `http://127.0.0.1:${bound}`, logs };
 }
 
 /** Posts a signed Slack interaction (button click) to calpage's /slack/events. */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, pgSequence, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 // Mirrors src/store/sqlite/schema.ts column for column (times: epoch ms, JSON: text),
 // so the shared repositories run unchanged on both backends.
@@ -262,3 +262,6 @@ export const smsAnswers = pgTable(
   },
   (t) => [index("sms_answers_phone").on(t.phone, t.at)],
 );
+
+/** Alert group numbers on Postgres: a sequence, so concurrent new groups never wait on a counter row lock. */
+export const alertGroupNumberSeq = pgSequence("alert_group_number_seq", { startWith: 1 });

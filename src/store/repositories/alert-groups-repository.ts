@@ -82,6 +82,14 @@ export function alertGroupsRepository(db: Db) {
       );
       return rows.map(toRecord);
     },
+    /** The next group number: a sequence on Postgres (no lock held until commit), the counters row on SQLite (single writer anyway). */
+    async nextNumber(): Promise<number> {
+      const rows =
+        db.dialect === "pg"
+          ? await db.all<{ n: unknown }>(sql`select nextval('alert_group_number_seq') as n`)
+          : await db.all<{ n: unknown }>(sql`insert into counters (name, value) values ('alert_group_number', 1) on conflict (name) do update set value = counters.value + 1 returning value as n`);
+      return num(rows[0]?.n);
+    },
     async count(): Promise<number> {
       const rows = await db.all<Row>(sql`select count(*) as n from alert_groups`);
       return num(rows[0]?.n ?? 0);

@@ -15,6 +15,20 @@ export function rateSlotsRepository(db: Db) {
         returning next_at`);
       return num(rows[0]?.next_at) - spacingMs;
     },
+    /**
+     * Claims "the last action on `key` happens now" if the previous one was at
+     * least `spacingMs` ago; returns 0 then, else how many ms to wait (nothing is
+     * written). The actual spacing check for paced posts: a reserved slot's owner
+     * may run a little late and crowd the next one.
+     */
+    async claimAfter(key: string, now: number, spacingMs: number): Promise<number> {
+      const rows = await db.all<{ next_at: unknown }>(sql`select next_at from rate_slots where key = ${key}${db.dialect === "pg" ? sql` for update` : sql``}`);
+      const last = rows[0] ? num(rows[0].next_at) : -Infinity;
+      const wait = last + spacingMs - now;
+      if (wait > 0) return wait;
+      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${now}) on conflict (key) do update set next_at = ${now}`);
+      return 0;
+    },
     /** Gives back a slot that was reserved but not used (only when it is the latest one). */
     async release(key: string, slotStart: number, spacingMs: number): Promise<void> {
       await db.run(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);
