@@ -83,7 +83,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const maintenance = createMaintenanceService(store, config);
   const page = createDirectPageService(store, config, deps);
 
-  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, ingest, escalation: deps, log, now, metrics };
+  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, ingest, escalation: deps, log, now, metrics, twilio };
   const base = config.env.publicUrl.replace(/\/$/, "");
   const pagingFeature: Feature = {
     name: "paging",

@@ -3,6 +3,7 @@ import type { IngestService } from "../alerts/ingest-service.js";
 import type { Config } from "../config/config-types.js";
 import type { EscalationDeps } from "../escalation/escalation-deps.js";
 import type { Metrics } from "../http/metrics.js";
+import type { TwilioApi } from "../notify/twilio/twilio-api.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import type { SlackApi } from "../slack/slack-api.js";
 import type { SlackUserCache } from "../slack/slack-user-cache.js";
@@ -21,4 +22,6 @@ export interface FeatureContext {
   metrics: Metrics;
   log: (line: string) => void;
   now: () => number;
+  /** Twilio's REST API; null when Twilio is not configured. Optional while the composition root does not pass it yet. */
+  twilio?: TwilioApi | null;
 }

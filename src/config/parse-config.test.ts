@@ -1129,10 +1129,10 @@ describe("parseConfig: problems with the newer options", () => {
     // --- integrations
     [
       "post_to_slack, heartbeat and rate_limit problems",
-      `${USERS}${SCHEDULES}${CHAINS}${HOOK}    post_to_slack: no\n    heartbeat: 10s\n    rate_limit: 0\n    routes:\n      - post_to_slack: 1\n  - name: hook2\n    type: webhook\n    token: ${TOKEN}-2\n    heartbeat: 300\n    rate_limit: many\n`,
+      `${USERS}${SCHEDULES}${CHAINS}${HOOK}    post_to_slack: no\n    heartbeat: 2s\n    rate_limit: 0\n    routes:\n      - post_to_slack: 1\n  - name: hook2\n    type: webhook\n    token: ${TOKEN}-2\n    heartbeat: 300\n    rate_limit: many\n`,
       [
         [18, "integrations[0].post_to_slack", 'expected true or false, found "no"'],
-        [19, "integrations[0].heartbeat", "heartbeat must be at least 30s, found 10s"],
+        [19, "integrations[0].heartbeat", "heartbeat must be at least 5s, found 2s"],
         [20, "integrations[0].rate_limit", "expected a whole number of alerts per minute of at least 1 like 6000, found the number 0"],
         [22, "integrations[0].routes[0].post_to_slack", "expected true or false, found the number 1"],
         [26, "integrations[1].heartbeat", "expected a duration like 5m, found the number 300 (add a unit: s, m, h, d or w)"],

@@ -1,0 +1,46 @@
+import type { CommandContext, Feature } from "../../app/feature.js";
+import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
+import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
+import type { IdentifyMe } from "./identify-me.js";
+import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, rulesSavedText, verifiedText } from "./me-summary.js";
+import { ME_HELP, ME_USAGE, parseMeCommand } from "./parse-me-command.js";
+
+/** `/oncall me …`: parse, call the settings service, answer privately. */
+export function meCommand(deps: { settings: UserSettingsService; identify: IdentifyMe; now: () => number }): NonNullable<Feature["commands"]>[string] {
+  const { settings, identify, now } = deps;
+  return {
+    usage: ME_USAGE,
+    async run(args: string[], ctx: CommandContext): Promise<void> {
+      const cmd = parseMeCommand(args);
+      if (cmd.kind === "help") return ctx.respond(ME_HELP);
+      if (cmd.kind === "error") return ctx.respond(cmd.message);
+      const email = await identify(ctx.client, ctx.userId);
+      if (email === null) return ctx.respond(NOT_A_USER_TEXT);
+      switch (cmd.kind) {
+        case "show":
+          return ctx.respond(meSummaryText(await settings.get(email), now()));
+        case "phone": {
+          const r = await settings.requestPhoneChange(email, cmd.number);
+          return ctx.respond(r.ok ? codeSentText(r.phone) : escapeMrkdwn(r.message));
+        }
+        case "verify": {
+          const r = await settings.verify(email, cmd.code);
+          return ctx.respond(r.ok ? verifiedText(r.phone) : r.message);
+        }
+        case "phone_remove": {
+          const r = await settings.removePhone(email);
+          return ctx.respond(phoneRemovedText(r.changed, r.me));
+        }
+        case "rules": {
+          const r = await settings.setRules(email, { [cmd.ladder]: cmd.text });
+          if (!r.ok) return ctx.respond(ladderErrorsText(cmd.ladder, r.errors[cmd.ladder] ?? []));
+          return ctx.respond(rulesSavedText(await settings.get(email), [cmd.ladder], r.warnings));
+        }
+        case "rules_reset": {
+          const me = await settings.resetRules(email, cmd.ladder);
+          return ctx.respond(rulesSavedText(me, cmd.ladder ? [cmd.ladder] : ["default", "important"], [], ":white_check_mark: Back to calpage.yaml's rules. From the next page on:"));
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { parseLadderName, type Ladder } from "../../paging/settings/user-settings-service.js";
+
+/** What someone asked for with `/oncall me …`. Pure. */
+export type MeCommand =
+  | { kind: "show" }
+  | { kind: "help" }
+  | { kind: "phone"; number: string }
+  | { kind: "phone_remove" }
+  | { kind: "verify"; code: string }
+  | { kind: "rules"; ladder: Ladder; text: string }
+  | { kind: "rules_reset"; ladder: Ladder | null }
+  | { kind: "error"; message: string };
+
+export const ME_USAGE = "`/oncall me` — your phone number and notification rules (`/oncall me help` to change them)";
+
+export const ME_HELP = [
+  "*Your phone and notification rules*",
+  "`/oncall me` — show them",
+  "`/oncall me phone +4915112345678` — use a new number; calpage texts it a code to check it",
+  "`/oncall me verify <code>` — type back the code from the SMS",
+  "`/oncall me phone remove` — go back to the number in calpage.yaml",
+  "`/oncall me rules default slack_dm, wait 2m, sms, wait 3m, call` — the ladder for normal pages",
+  "`/oncall me rules important call until answered every 2m x5` — the ladder for important pages",
+  "`/oncall me rules reset` (or `rules default reset`) — back to calpage.yaml's ladders",
+  "Steps: `slack_dm`, `sms`, `call`, `wait <duration>`, `call until answered [every 2m] [x5]`. The Home tab of calpage has the same, with forms.",
+].join("\n");
+
+const REMOVE_WORDS = new Set(["remove", "delete", "clear", "reset", "none"]);
+
+/** Parses the words after `/oncall me` (Slack sends `&`, `<`, `>` typed by people as entities). */
+export function parseMeCommand(words: readonly string[]): MeCommand {
+  const args = words.map((w) => w.replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&"));
+  const [sub, ...rest] = args;
+  const restText = rest.join(" ").trim();
+  switch (sub?.toLowerCase()) {
+    case undefined:
+    case "show":
+    case "settings":
+      return { kind: "show" };
+    case "help":
+      return { kind: "help" };
+    case "phone":
+    case "number":
+      if (restText === "") return { kind: "error", message: "Usage: `/oncall me phone +4915112345678`, or `/oncall me phone remove`." };
+      if (rest.length === 1 && REMOVE_WORDS.has(restText.toLowerCase())) return { kind: "phone_remove" };
+      return { kind: "phone", number: restText };
+    case "verify":
+    case "code":
+      if (restText === "") return { kind: "error", message: "Usage: `/oncall me verify 123456` with the code from the SMS." };
+      return { kind: "verify", code: restText };
+    case "rules":
+    case "rule":
+    case "ladder": {
+      const [which, ...ladder] = rest;
+      if (which?.toLowerCase() === "reset" && ladder.length === 0) return { kind: "rules_reset", ladder: null };
+      const name = parseLadderName(which);
+      const text = ladder.join(" ").trim();
+      if (name === null || text === "") {
+        return { kind: "error", message: "Usage: `/oncall me rules default slack_dm, wait 2m, sms` · `/oncall me rules important call` · `/oncall me rules reset`." };
+      }
+      if (text.toLowerCase() === "reset") return { kind: "rules_reset", ladder: name };
+      return { kind: "rules", ladder: name, text };
+    }
+    default:
+      return { kind: "error", message: `Unknown \`/oncall me\` command "${sub}".\n${ME_HELP}` };
+  }
+}

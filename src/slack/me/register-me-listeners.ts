@@ -1,0 +1,115 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
+import type { IdentifyMe } from "./identify-me.js";
+import {
+  ACTION_ME_CHANGE_PHONE,
+  ACTION_ME_EDIT_RULES,
+  ACTION_ME_ENTER_CODE,
+  ME_INPUT_ACTION,
+  ME_INPUTS,
+  VIEW_ME_PHONE,
+  VIEW_ME_RULES,
+  VIEW_ME_VERIFY,
+  homeView,
+  phoneModal,
+  rulesModal,
+  verifyModal,
+  type OnCallLine,
+} from "./me-blocks.js";
+import { NOT_A_USER_TEXT } from "./me-summary.js";
+
+export interface MeListenerDeps {
+  settings: UserSettingsService;
+  identify: IdentifyMe;
+  /** Who is on call now in each schedule, for the top of the Home tab. */
+  onCallNow: () => OnCallLine[];
+  now: () => number;
+  log: (line: string) => void;
+}
+
+/** Modal errors are plain text under one input; Slack cuts long ones, so keep the first lines. */
+const inline = (errors: readonly string[]) =>
+  errors
+    .slice(0, 3)
+    .map((e) => e.replace(/`/g, ""))
+    .join("\n")
+    .slice(0, 1000);
+
+/**
+ * The Home tab (the only `app_home_opened` listener) and its buttons and modals: edit the
+ * ladders, change the phone number, type back the code. Listeners ack, call the settings
+ * service, and render with the pure builders of me-blocks.ts.
+ */
+export function registerMeListeners(app: App, deps: MeListenerDeps): void {
+  const { settings, identify, onCallNow, now, log } = deps;
+
+  async function publishHome(client: App["client"], userId: string, email: string | null): Promise<void> {
+    const me = email ? await settings.get(email) : null;
+    await client.views.publish({ user_id: userId, view: homeView(onCallNow(), me, now()) });
+  }
+  const republish = (client: App["client"], userId: string, email: string) =>
+    publishHome(client, userId, email).catch((e: unknown) => log(`me: could not update the Home tab of ${userId}: ${e instanceof Error ? e.message : String(e)}`));
+
+  app.event("app_home_opened", async ({ event, client }) => {
+    if (event.tab !== "home") return;
+    await publishHome(client, event.user, await identify(client, event.user));
+  });
+
+  /** A Home tab button: the clicker must be a calpage user; else the Home tab says so (it has no channel to answer in). */
+  const onButton = (actionId: string, open: (email: string) => Promise<Parameters<App["client"]["views"]["open"]>[0]["view"] | null>) =>
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, client }) => {
+      await ack();
+      const email = await identify(client, body.user.id);
+      if (email === null) return void (await publishHome(client, body.user.id, null));
+      const view = await open(email);
+      if (view) await client.views.open({ trigger_id: body.trigger_id, view });
+    });
+
+  onButton(ACTION_ME_EDIT_RULES, async (email) => rulesModal(await settings.get(email)));
+  onButton(ACTION_ME_CHANGE_PHONE, async (email) => phoneModal(await settings.get(email)));
+  onButton(ACTION_ME_ENTER_CODE, async (email) => {
+    const me = await settings.get(email);
+    return me.pending ? verifyModal(me.pending.phone) : phoneModal(me);
+  });
+
+  const valueOf = (view: { state: { values: Record<string, Record<string, { value?: string | null }>> } }, block: string) =>
+    view.state.values[block]?.[ME_INPUT_ACTION]?.value ?? "";
+
+  app.view(VIEW_ME_RULES, async ({ ack, body, view, client }) => {
+    const email = await identify(client, body.user.id);
+    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.default]: inline([NOT_A_USER_TEXT]) } }));
+    const r = await settings.setRules(email, { default: valueOf(view, ME_INPUTS.default), important: valueOf(view, ME_INPUTS.important) });
+    if (!r.ok) {
+      const errors: Record<string, string> = {};
+      if (r.errors.default) errors[ME_INPUTS.default] = inline(r.errors.default);
+      if (r.errors.important) errors[ME_INPUTS.important] = inline(r.errors.important);
+      return void (await ack({ response_action: "errors", errors }));
+    }
+    await ack();
+    await republish(client, body.user.id, email);
+  });
+
+  app.view(VIEW_ME_PHONE, async ({ ack, body, view, client }) => {
+    const email = await identify(client, body.user.id);
+    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([NOT_A_USER_TEXT]) } }));
+    // Sending waits for Twilio's answer (usually well under Slack's 3 s), so a failure shows under the input.
+    const r = await settings.requestPhoneChange(email, valueOf(view, ME_INPUTS.phone));
+    if (!r.ok) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([r.message]) } }));
+    await ack({ response_action: "update", view: verifyModal(r.phone) });
+    await republish(client, body.user.id, email);
+  });
+
+  app.view(VIEW_ME_VERIFY, async ({ ack, body, view, client }) => {
+    const email = await identify(client, body.user.id);
+    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([NOT_A_USER_TEXT]) } }));
+    const r = await settings.verify(email, valueOf(view, ME_INPUTS.code));
+    if (!r.ok) {
+      await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([r.message]) } });
+      // A dropped or expired number is gone: the Home tab must stop showing it.
+      if (r.reason === "dropped" || r.reason === "expired") await republish(client, body.user.id, email);
+      return;
+    }
+    await ack();
+    await republish(client, body.user.id, email);
+  });
+}
