@@ -2,7 +2,7 @@ import { requestSlackNotice } from "../alerts/request-slack-notice.js";
 import { slackQueueFor } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
 import { SlackApiError, type SlackApi } from "./slack-api.js";
-import { CHANNEL_POST_SPACING_MS, spaceFromLastPost } from "./sync-handler.js";
+import { CHANNEL_POST_SPACING_MS, markPosted, spaceFromLastPost } from "./sync-handler.js";
 
 /** Job `slack.notice`: posts one plain message to a channel, in the channel's shared pace. */
 export function makeSlackNoticeHandler(store: Store, slack: SlackApi, now: () => number = Date.now) {
@@ -19,9 +19,15 @@ export function makeSlackNoticeHandler(store: Store, slack: SlackApi, now: () =>
       );
       return;
     }
-    await spaceFromLastPost(store, `slack:post:${channel}`, now);
+    if (!(await spaceFromLastPost(store, `slack:post:${channel}`, now))) {
+      await store.transaction((tx) =>
+        tx.jobs.add({ task: "slack.notice", payload: { channel, text }, runAt: new Date(now() + CHANNEL_POST_SPACING_MS), queue: slackQueueFor(channel), maxAttempts: 25, precise: true }),
+      );
+      return;
+    }
     try {
       await slack.postMessage({ channel, text });
+      await markPosted(store, `slack:post:${channel}`, now);
     } catch (error) {
       if (error instanceof SlackApiError && error.retryAfterMs !== null) {
         // Re-queue at the time Slack gave rather than burning a retry with backoff.

@@ -7,8 +7,10 @@ import { escalationLogReply } from "./blocks/escalation-log-reply.js";
 import { SlackApiError, type SlackApi } from "./slack-api.js";
 import { logTextToMrkdwn, toAlertGroupView } from "./to-alert-group-view.js";
 
-/** Slack allows about one message per second per channel (thread replies included). */
-export const CHANNEL_POST_SPACING_MS = 1000;
+/** Slack allows about one message per second per channel (thread replies included); 50 ms of margin absorbs network jitter. */
+export const CHANNEL_POST_SPACING_MS = 1050;
+/** Message edits per channel are paced too (Slack rate-limits chat.update), at most two a second. */
+export const UPDATE_SPACING_MS = 550;
 /** Thread replies are batched: several log lines in one reply, at most this many characters. */
 const MAX_REPLY_CHARS = 2800;
 /** A reserved slot this close is taken at once. */
@@ -43,14 +45,14 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
     const channelKey = `slack:post:${group.channel}`;
     let reservedSlot = typeof payload.slot === "number" ? payload.slot : null;
 
-    /** Re-run this sync at `at`, holding the slot reserved for it. */
-    const resumeAt = (at: number | null) =>
+    /** Re-run this sync at `at`, holding the post slot reserved for it (or at `later`, holding none). */
+    const resumeAt = (at: number | null, later?: number) =>
       store.transaction((tx) =>
         tx.jobs.add({
           task: "slack.sync",
           payload: at === null ? { groupId } : { groupId, slot: at },
           jobKey: `slack:${groupId}`,
-          runAt: new Date(Math.max(now(), at ?? now())),
+          runAt: new Date(Math.max(now(), at ?? later ?? now())),
           queue: slackQueueFor(groupId),
           maxAttempts: 25,
           precise: at !== null,
@@ -69,8 +71,9 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
         }
       }
       // The previous post may have gone out late in its slot: keep a full second from it.
-      await spaceFromLastPost(store, channelKey, now);
-      return true;
+      if (await spaceFromLastPost(store, channelKey, now)) return true;
+      await resumeAt(null, now() + CHANNEL_POST_SPACING_MS);
+      return false;
     };
     try {
       const recent = await store.read.alerts.recent(group.id, 5);
@@ -84,13 +87,19 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
       if (!channel || !ts) {
         if (!(await takeSlot())) return;
         const root = await slack.postMessage({ channel: group.channel, ...message });
+        await markPosted(store, channelKey, now);
         channel = root.channel;
         ts = root.ts;
         await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
         remember(group.id, rendered);
         posted = true;
       } else if (lastRendered.get(group.id) !== rendered) {
+        if (!(await paceUpdate(store, group.channel, now))) {
+          await resumeAt(null, now() + UPDATE_SPACING_MS);
+          return;
+        }
         await slack.updateMessage({ channel, ts, ...message });
+        await store.transaction((tx) => tx.rateSlots.markLast(`slack:update:${group.channel}:last`, now()));
         remember(group.id, rendered);
       }
       const pending = batches(await store.read.log.unposted(group.id), config.timezone);
@@ -99,6 +108,7 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
         if (posted) reservedSlot = null;
         if (!(await takeSlot())) return;
         const reply = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
+        await markPosted(store, channelKey, now);
         await store.transaction(async (tx) => {
           for (const id of batch.ids) await tx.log.markPosted(id, reply.ts);
         });
@@ -114,13 +124,36 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
   };
 }
 
-/** Waits (briefly, bounded) until a full spacing has passed since the channel's last post, and claims "now" as the last post. */
-export async function spaceFromLastPost(store: Store, channelKey: string, now: () => number): Promise<void> {
+/** Claims the channel's next edit; waits at most one spacing for it, else false (the caller re-schedules). */
+async function paceUpdate(store: Store, channel: string, now: () => number): Promise<boolean> {
+  for (let i = 0; i < 3; i++) {
+    const wait = await store.transaction((tx) => tx.rateSlots.claimAfter(`slack:update:${channel}:last`, now(), UPDATE_SPACING_MS));
+    if (wait <= 0) return true;
+    await new Promise((r) => setTimeout(r, Math.min(wait, UPDATE_SPACING_MS)));
+  }
+  return false;
+}
+
+/**
+ * Records when a paced post really went out. The spacing counts from here, not
+ * from when the slot was claimed, so a slow request cannot crowd the next post.
+ */
+export async function markPosted(store: Store, channelKey: string, now: () => number): Promise<void> {
+  await store.transaction((tx) => tx.rateSlots.markLast(`${channelKey}:last`, now()));
+}
+
+/**
+ * Waits (briefly, bounded) until a full spacing has passed since the channel's
+ * last post and claims "now" as the last post; false when it could not (the
+ * caller re-schedules rather than post over the limit).
+ */
+export async function spaceFromLastPost(store: Store, channelKey: string, now: () => number): Promise<boolean> {
   for (let i = 0; i < 5; i++) {
     const wait = await store.transaction((tx) => tx.rateSlots.claimAfter(`${channelKey}:last`, now(), CHANNEL_POST_SPACING_MS));
-    if (wait <= 0) return;
+    if (wait <= 0) return true;
     await new Promise((r) => setTimeout(r, Math.min(wait, CHANNEL_POST_SPACING_MS)));
   }
+  return false;
 }
 
 function batches(entries: readonly LogEntry[], timezone: string): { ids: number[]; text: string }[] {

@@ -44,9 +44,9 @@ export function noticeText(schedule: string, timezone: string, n: ScheduleNotice
       const why = n.failures.map((f) => `${f.kind === "overrides" ? "overrides feed" : "feed"}: ${escapeMrkdwn(f.message)}`).join("; ");
       const serving =
         n.lastGoodAt !== null
-          ? `calpage keeps using the last good copy (fetched ${at(n.lastGoodAt, timezone, now)}), so who is on call may be out of date until it recovers.`
+          ? `calpage keeps using the last good copy (fetched ${at(n.lastGoodAt, timezone, now)}), so who is on call may be out of date.`
           : "There is no good copy stored yet, so calpage does not know who is on call.";
-      return `:warning: The calendar feed of ${sched(schedule)} is failing (${why}). ${serving} You will get one message when it works again.`;
+      return `:warning: The calendar feed of ${sched(schedule)} is failing (${why}). ${serving} There will be one more message when the feed recovers.`;
     }
     case "feed_recovered":
       return `:white_check_mark: The calendar feed of ${sched(schedule)} works again; calpage is using the fresh copy.`;

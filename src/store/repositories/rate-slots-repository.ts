@@ -22,12 +22,18 @@ export function rateSlotsRepository(db: Db) {
      * may run a little late and crowd the next one.
      */
     async claimAfter(key: string, now: number, spacingMs: number): Promise<number> {
+      // Make sure the row exists, so `for update` has something to lock on Postgres.
+      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${-spacingMs}) on conflict (key) do nothing`);
       const rows = await db.all<{ next_at: unknown }>(sql`select next_at from rate_slots where key = ${key}${db.dialect === "pg" ? sql` for update` : sql``}`);
       const last = rows[0] ? num(rows[0].next_at) : -Infinity;
       const wait = last + spacingMs - now;
       if (wait > 0) return wait;
       await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${now}) on conflict (key) do update set next_at = ${now}`);
       return 0;
+    },
+    /** Moves the "last action" time forward to `at` (never back): called once a paced call has really gone out. */
+    async markLast(key: string, at: number): Promise<void> {
+      await db.run(sql`update rate_slots set next_at = (case when next_at > ${at} then next_at else ${at} end) where key = ${key}`);
     },
     /** Gives back a slot that was reserved but not used (only when it is the latest one). */
     async release(key: string, slotStart: number, spacingMs: number): Promise<void> {

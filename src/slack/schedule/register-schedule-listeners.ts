@@ -1,0 +1,87 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { CoverService } from "../../schedule/cover-service.js";
+import { ACTION_COVER_TAKE, ACTION_COVER_WITHDRAW, COVER_INPUT_ACTION, COVER_INPUTS, parseCoverShiftValue, VIEW_COVER } from "./cover-blocks.js";
+import type { SlackPeople } from "./slack-people.js";
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A modal input's value as Slack sends it in `view.state.values`. */
+interface InputValue {
+  selected_option?: { value?: string } | null;
+  selected_date_time?: number | null;
+  value?: string | null;
+}
+
+/**
+ * Cover requests in Slack: the **Take shift** / **Withdraw** buttons and the "ask for cover"
+ * modal. Listeners ack at once, call the cover service, and answer the clicker privately when
+ * something could not be done.
+ */
+export function registerScheduleListeners(app: App, deps: { cover: CoverService; people: SlackPeople; now: () => number }): void {
+  const { cover, people, now } = deps;
+
+  app.action<BlockAction<ButtonAction>>(ACTION_COVER_TAKE, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const tell = async (text: string) => {
+      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    };
+    const id = action.value ?? "";
+    if (!ID.test(id)) return tell("This button does not name a cover request.");
+    const me = await people.identify(body.user.id);
+    if (!me.email) return tell("You are not a calpage user, so you cannot take shifts: add your Slack email to `users` in calpage.yaml.");
+    const r = await cover.take(id, me.email, body.user.id);
+    if (r.ok) return;
+    switch (r.reason) {
+      case "taken": {
+        const who = r.request?.takenBy ? (await people.renderer([r.request.takenBy]))(r.request.takenBy) : "someone else";
+        return tell(`Too late: this shift was already taken by ${who}.`);
+      }
+      case "own":
+        return tell("This is your own request; a teammate has to take it. You can withdraw it instead.");
+      case "withdrawn":
+        return tell("This request was withdrawn.");
+      case "expired":
+        return tell("This request has expired: its time is over.");
+      case "unknown":
+        return tell("That cover request no longer exists.");
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTION_COVER_WITHDRAW, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const tell = async (text: string) => {
+      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    };
+    const id = action.value ?? "";
+    if (!ID.test(id)) return tell("This button does not name a cover request.");
+    const me = await people.identify(body.user.id);
+    if (!me.email) return tell("Only the person who asked for cover can withdraw the request.");
+    const r = await cover.withdraw(id, me.email);
+    if (!r.ok) return tell(r.errors[0]!);
+  });
+
+  app.view(VIEW_COVER, async ({ ack, body, view }) => {
+    const values = view.state.values as Record<string, Record<string, InputValue>>;
+    const input = (block: string) => values[block]?.[COVER_INPUT_ACTION];
+    const shift = parseCoverShiftValue(input(COVER_INPUTS.shift)?.selected_option?.value);
+    if (!shift) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: "Pick one of your shifts." } }));
+    const fromS = input(COVER_INPUTS.from)?.selected_date_time;
+    const toS = input(COVER_INPUTS.to)?.selected_date_time;
+    const start = typeof fromS === "number" ? fromS * 1000 : shift.start;
+    const end = typeof toS === "number" ? toS * 1000 : shift.end;
+    const errors: Record<string, string> = {};
+    if (start < shift.start - 60_000 || start >= shift.end) errors[COVER_INPUTS.from] = "Pick a time within the shift.";
+    if (end > shift.end || end <= shift.start) errors[COVER_INPUTS.to] = "Pick a time within the shift.";
+    if (!errors[COVER_INPUTS.to] && !errors[COVER_INPUTS.from] && end <= start) errors[COVER_INPUTS.to] = "This must be after the start.";
+    if (!errors[COVER_INPUTS.to] && end <= now()) errors[COVER_INPUTS.to] = "That time is already over.";
+    if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
+    const me = await people.identify(body.user.id);
+    if (!me.email) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: "You are not a calpage user: add your Slack email to calpage.yaml." } }));
+    const note = input(COVER_INPUTS.note)?.value ?? null;
+    const r = await cover.request({ schedule: shift.schedule, requesterEmail: me.email, start: Math.max(start, shift.start), end, note });
+    if (!r.ok) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: r.errors[0]! } }));
+    await ack();
+  });
+}
