@@ -115,4 +115,40 @@ schedules:
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("migrations applied");
   });
+
+  it("maintenance starts, lists and ends a window from the CLI, and refuses unknown integrations", async () => {
+    const env = { CALPAGE_DATA_DIR: join(dir, "maint") };
+    const on = await calpage(["maintenance", "prod-alertmanager", "2h"], env);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toContain("Maintenance for prod-alertmanager is on for 2h");
+    const list = await calpage(["maintenance"], env);
+    expect(list.stdout).toMatch(/^prod-alertmanager: until \d{4}-/m);
+    const off = await calpage(["maintenance", "prod-alertmanager", "off"], env);
+    expect(off.stdout).toContain("Maintenance for prod-alertmanager is off.");
+    const unknown = await calpage(["maintenance", "nope", "1h"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('There is no integration called "nope"');
+  });
+
+  it("log prints a group's history and says when there is no such group", async () => {
+    const env = { CALPAGE_DATA_DIR: join(dir, "log") };
+    const none = await calpage(["log", "7"], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("there is no alert group #7");
+    const { loadConfig } = await import("../../src/config/load-config.js");
+    const { createCalpage } = await import("../../src/app/create-calpage.js");
+    const loaded = loadConfig(join(root, "calpage.yaml"), env);
+    if (!loaded.ok) throw new Error("example config invalid");
+    const app = await createCalpage(loaded.value, { log: () => undefined });
+    const { readFileSync } = await import("node:fs");
+    const { parseAlertmanager } = await import("../../src/alerts/parse-alertmanager.js");
+    const parsed = parseAlertmanager(JSON.parse(readFileSync(join(root, "tests/fixtures/payloads/alertmanager-firing.json"), "utf8")));
+    if (!parsed.ok) throw new Error("fixture invalid");
+    const r = await app.ingest.ingest(loaded.value.integrations[0]!, parsed.value, Date.now());
+    await app.store.close();
+    const log = await calpage(["log", String(r.groups[0]!.number)], env);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(/^#1 .* — firing, \d+ alerts \(prod-alertmanager\)/);
+    expect(log.stdout).toContain("opened");
+  });
 });
