@@ -6,12 +6,20 @@ import { migrateCommand } from "./cli/migrate-command.js";
 import { startCommand } from "./cli/start-command.js";
 import { validateCommand } from "./cli/validate-command.js";
 import { whoCommand } from "./cli/who-command.js";
+import { shiftsCommand } from "./cli/shifts-command.js";
+import { explainCommand } from "./cli/explain-command.js";
+import { logCommand } from "./cli/log-command.js";
+import { maintenanceCommand } from "./cli/maintenance-command.js";
 
 const COMMANDS: Record<string, CliCommand> = {
   start: startCommand,
   migrate: migrateCommand,
   validate: validateCommand,
   who: whoCommand,
+  shifts: shiftsCommand,
+  explain: explainCommand,
+  log: logCommand,
+  maintenance: maintenanceCommand,
 };
 
 function usage(): string {

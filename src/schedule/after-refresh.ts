@@ -27,8 +27,10 @@ export interface AfterRefreshInput {
   /** Null when the schedule has no usable copy at all (nothing to report on or compare). */
   schedule: {
     feedsHash: string;
-    /** The calendar alone (no Slack overrides) over [now, now + SWAP_HORIZON_MS). */
+    /** The calendar alone (no Slack overrides) over [now, coveredTo). */
     feedOnly: ShiftLike[];
+    /** How far `feedOnly` is known (at most now + SWAP_HORIZON_MS). */
+    coveredTo: number;
     report: ScheduleReport;
   } | null;
   now: number;
@@ -79,11 +81,12 @@ export function afterRefresh(state: AfterRefreshState, input: AfterRefreshInput)
 
   const snap = state.snapshot;
   const feedChanged = !snap || snap.feedsHash !== s.feedsHash;
+  const coveredTo = Math.min(s.coveredTo, now + SWAP_HORIZON_MS);
   if (feedChanged || now - snap.from >= SNAPSHOT_ROLL_MS) {
-    patch.snapshot = { feedsHash: s.feedsHash, from: now, to: now + SWAP_HORIZON_MS, shifts: s.feedOnly };
+    patch.snapshot = { feedsHash: s.feedsHash, from: now, to: coveredTo, shifts: s.feedOnly };
   }
   if (snap && feedChanged) {
-    const changes = diffShifts(snap.shifts, s.feedOnly, Math.max(now, snap.from), Math.min(snap.to, now + SWAP_HORIZON_MS));
+    const changes = diffShifts(snap.shifts, s.feedOnly, Math.max(now, snap.from), Math.min(snap.to, coveredTo));
     if (changes.length > 0) notices.push({ kind: "calendar_change", changes });
   }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { finalSchedule } from "./final-schedule.js";
 import { parseCalendar } from "./parse-calendar.js";
 import type { ParsedCalendar, ScheduleProblem, ScheduleUser, Shift, SlackOverride } from "./schedule-types.js";
+import { packShifts, type PackedShifts } from "./shift-table.js";
 
 /** What {@link ScheduleComputer} is asked: a schedule's stored feed bodies and Slack overrides, and a window. */
 export interface ComputeRequest {
@@ -23,7 +24,8 @@ export interface ComputeRequest {
 
 /** The answer: the final schedule, and whether each feed body could be read at all. */
 export interface ComputeResult {
-  shifts: Shift[];
+  /** The final schedule over [from, to), packed (see {@link ShiftTable}). */
+  shifts: PackedShifts;
   problems: ScheduleProblem[];
   /** The calendar alone over `feedOnly`; null when not asked. */
   feedOnlyShifts: Shift[] | null;
@@ -73,7 +75,7 @@ export function createScheduleComputer() {
       .update(overrides?.hash ?? "-")
       .digest("hex")
       .slice(0, 32);
-    if (!primary || primaryError) return { shifts: [], problems: primary?.parsed.problems ?? [], feedOnlyShifts: req.feedOnly ? [] : null, primaryError, overridesError, feedsHash };
+    if (!primary || primaryError) return { shifts: packShifts([]), problems: primary?.parsed.problems ?? [], feedOnlyShifts: req.feedOnly ? [] : null, primaryError, overridesError, feedsHash };
     const overridesCal = overrides && !overridesError ? overrides.parsed : null;
     const base = { primary: primary.parsed, overrides: overridesCal, users: req.users };
     const { shifts, problems } = finalSchedule({ ...base, slackOverrides: req.slackOverrides, from: new Date(req.from), to: new Date(req.to) });
@@ -84,7 +86,7 @@ export function createScheduleComputer() {
           ? clip(shifts, req.feedOnly.from, req.feedOnly.to)
           : finalSchedule({ ...base, slackOverrides: [], from: new Date(req.feedOnly.from), to: new Date(req.feedOnly.to) }).shifts;
     }
-    return { shifts, problems, feedOnlyShifts, primaryError, overridesError, feedsHash };
+    return { shifts: packShifts(shifts), problems, feedOnlyShifts, primaryError, overridesError, feedsHash };
   };
 }
 

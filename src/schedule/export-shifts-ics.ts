@@ -11,6 +11,26 @@ export interface ExportShiftsIcsOptions {
   now: Date;
   /** When given, SUMMARY shows names instead of emails. */
   users?: ScheduleUser[];
+  /** UID of a shift; default {@link shiftUid} of `scheduleName` and the shift's start. */
+  uid?: (shift: Shift) => string;
+  /** SUMMARY of a shift; default `On call: <people>`. */
+  summary?: (shift: Shift) => string;
+  /** Events published before and gone since: written with `STATUS:CANCELLED` so subscribed calendars drop them. */
+  cancelled?: CancelledExportEvent[];
+}
+
+/** An event an earlier export published and the schedule no longer has. */
+export interface CancelledExportEvent {
+  uid: string;
+  start: Date;
+  end: Date;
+  summary: string;
+}
+
+/** The UID a shift of `scheduleName` starting at `start` gets: the same in every export. */
+export function shiftUid(scheduleName: string, start: Date): string {
+  const scheduleHash = createHash("sha256").update(scheduleName).digest("hex").slice(0, 16);
+  return `${utcStamp(start)}-${scheduleHash}@calpage`;
 }
 
 /** `20260330T070000Z` */
@@ -46,10 +66,10 @@ function fold(line: string): string {
  * The final schedule as an iCalendar feed (for `GET /ical/...ics`): one VEVENT per shift, times
  * in UTC, UID = hash of the schedule name + shift start (stable across exports, so calendar apps
  * update events in place), DTSTAMP = `now`. SUMMARY lists the people, DESCRIPTION the reasons.
+ * `cancelled` events follow the shifts, with `STATUS:CANCELLED`.
  */
 export function exportShiftsIcs(shifts: Shift[], opts: ExportShiftsIcsOptions): string {
   const names = new Map((opts.users ?? []).map((u) => [u.email.toLowerCase(), u.name]));
-  const scheduleHash = createHash("sha256").update(opts.scheduleName).digest("hex").slice(0, 16);
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -64,12 +84,26 @@ export function exportShiftsIcs(shifts: Shift[], opts: ExportShiftsIcsOptions): 
     const why = s.reasons.map((r) => `${names.get(r.userEmail) ?? r.userEmail}: ${r.source} L${r.level} "${r.summary}"`);
     lines.push(
       "BEGIN:VEVENT",
-      `UID:${utcStamp(s.start)}-${scheduleHash}@calpage`,
+      `UID:${opts.uid ? opts.uid(s) : shiftUid(opts.scheduleName, s.start)}`,
       `DTSTAMP:${utcStamp(opts.now)}`,
       `DTSTART:${utcStamp(s.start)}`,
       `DTEND:${utcStamp(s.end)}`,
-      `SUMMARY:${escapeText(`On call: ${who.join(", ")}`)}`,
+      `SUMMARY:${escapeText(opts.summary ? opts.summary(s) : `On call: ${who.join(", ")}`)}`,
       ...(why.length > 0 ? [`DESCRIPTION:${escapeText(why.join("\n"))}`] : []),
+      "STATUS:CONFIRMED",
+      "TRANSP:TRANSPARENT",
+      "END:VEVENT",
+    );
+  }
+  for (const c of opts.cancelled ?? []) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:${c.uid}`,
+      `DTSTAMP:${utcStamp(opts.now)}`,
+      `DTSTART:${utcStamp(c.start)}`,
+      `DTEND:${utcStamp(c.end)}`,
+      `SUMMARY:${escapeText(c.summary)}`,
+      "STATUS:CANCELLED",
       "TRANSP:TRANSPARENT",
       "END:VEVENT",
     );

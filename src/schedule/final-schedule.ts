@@ -102,6 +102,8 @@ export function finalSchedule(input: FinalScheduleInput): { shifts: Shift[]; pro
   let nextFeed = 0;
   let nextSlack = 0;
   const shifts: Shift[] = [];
+  // Reasons of the shift being built, deduplicated by key as segments merge into it; sorted once when it is done.
+  let seen = new Set<string>();
   for (let i = 0; i + 1 < bounds.length; i++) {
     const a = bounds[i]!;
     const b = bounds[i + 1]!;
@@ -112,15 +114,28 @@ export function finalSchedule(input: FinalScheduleInput): { shifts: Shift[]; pro
     const seg = resolveSegment(activeFeed, activeSlack);
     if (seg.size === 0) continue;
     const usersHere = [...seg.keys()].sort(cmp);
-    const reasons = dedupeReasons([...seg.values()].flat());
     const prev = shifts[shifts.length - 1];
+    let target: Shift;
     if (prev && prev.end.getTime() === a && sameList(prev.users, usersHere)) {
       prev.end = new Date(b);
-      prev.reasons = dedupeReasons([...prev.reasons, ...reasons]);
+      target = prev;
     } else {
-      shifts.push({ start: new Date(a), end: new Date(b), users: usersHere, reasons });
+      if (prev) prev.reasons = sortReasons(prev.reasons);
+      target = { start: new Date(a), end: new Date(b), users: usersHere, reasons: [] };
+      shifts.push(target);
+      seen = new Set();
+    }
+    for (const list of seg.values()) {
+      for (const r of list) {
+        const key = reasonKey(r);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        target.reasons.push(r);
+      }
     }
   }
+  const last = shifts[shifts.length - 1];
+  if (last) last.reasons = sortReasons(last.reasons);
   return { shifts, problems };
 }
 
@@ -164,14 +179,10 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function dedupeReasons(reasons: ShiftReason[]): ShiftReason[] {
-  const seen = new Set<string>();
-  const out: ShiftReason[] = [];
-  for (const r of reasons) {
-    const key = `${r.userEmail}\u0000${r.source}\u0000${r.uid}\u0000${r.level}\u0000${r.summary}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-  }
-  return out.sort((x, y) => cmp(x.userEmail, y.userEmail) || cmp(x.source, y.source) || cmp(x.uid, y.uid) || cmp(x.summary, y.summary));
+function reasonKey(r: ShiftReason): string {
+  return `${r.userEmail}\u0000${r.source}\u0000${r.uid}\u0000${r.level}\u0000${r.summary}`;
+}
+
+function sortReasons(reasons: ShiftReason[]): ShiftReason[] {
+  return reasons.sort((x, y) => cmp(x.userEmail, y.userEmail) || cmp(x.source, y.source) || cmp(x.uid, y.uid) || cmp(x.summary, y.summary));
 }

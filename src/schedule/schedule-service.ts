@@ -3,17 +3,20 @@ import type { Store } from "../store/store.js";
 import type { FeedRecord } from "../store/repositories/feeds-repository.js";
 import type { SlackOverrideRecord } from "../store/repositories/slack-overrides-repository.js";
 import { createWorkerCompute, type ScheduleCompute } from "./compute-client.js";
-import { clip, createScheduleComputer, type ComputeRequest, type ComputeResult } from "./compute-schedule.js";
+import { createScheduleComputer, type ComputeRequest, type ComputeResult } from "./compute-schedule.js";
 import { fetchFeed, type FetchResult } from "./fetch-feed.js";
 import type { ScheduleProblem, ScheduleUser, Shift, SlackOverride } from "./schedule-types.js";
-import { nextShiftChange, whoIsOnCall } from "./who-is-on-call.js";
+import { ShiftTable } from "./shift-table.js";
 
 type FeedKind = FeedRecord["kind"];
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** The final schedule kept in memory: from this far back… */
-export const WINDOW_BEHIND_MS = 16 * DAY;
+/**
+ * The final schedule kept in memory: from this far back (the ICS export shows 15 days back, and a
+ * shift that started up to a month before that must keep its real start, which its UID is made of)…
+ */
+export const WINDOW_BEHIND_MS = 46 * DAY;
 /** …to this far ahead (the ICS export needs 15 days back and 180 ahead). */
 export const WINDOW_AHEAD_MS = 182 * DAY;
 /** A window computed longer ago than this is recomputed (it slides with time). */
@@ -34,10 +37,12 @@ export interface ComputedSchedule {
   to: number;
   /** When it was computed. */
   at: number;
-  shifts: Shift[];
+  /** The final schedule over [from, to), packed: lookups by time, shifts built on demand. */
+  table: ShiftTable;
   problems: ScheduleProblem[];
-  /** The calendar alone (no Slack overrides) over [at, at + 7 days). */
+  /** The calendar alone (no Slack overrides) over [at, feedOnlyTo). */
   feedOnly: Shift[];
+  feedOnlyTo: number;
   feedsHash: string;
 }
 
@@ -50,7 +55,7 @@ interface ScheduleState {
   overridesKey: string;
   computed: ComputedSchedule | null;
   /** A small window computed on demand for a time outside `computed` (CLI `--at`). */
-  side: { from: number; to: number; shifts: Shift[] } | null;
+  side: { from: number; to: number; table: ShiftTable } | null;
 }
 
 /** How one refresh went. */
@@ -64,7 +69,7 @@ export interface RefreshOutcome {
 }
 
 export interface ScheduleServiceOptions {
-  fetch?: (source: string, prev: FeedRecord | null) => Promise<FetchResult>;
+  fetch?: (source: string, validators: { etag: string | null; lastModified: string | null } | null) => Promise<FetchResult>;
   log?: (line: string) => void;
   now?: () => number;
   /** Where schedules are computed; default a worker thread. */
@@ -133,7 +138,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
   }
 
   function adopt(st: ScheduleState, req: ComputeRequest, r: ComputeResult, t: number): void {
-    st.computed = { from: req.from, to: req.to, at: t, shifts: r.shifts, problems: r.problems, feedOnly: r.feedOnlyShifts ?? [], feedsHash: r.feedsHash };
+    st.computed = { from: req.from, to: req.to, at: t, table: new ShiftTable(r.shifts), problems: r.problems, feedOnly: r.feedOnlyShifts ?? [], feedOnlyTo: req.feedOnly?.to ?? t, feedsHash: r.feedsHash };
     st.side = null;
   }
 
@@ -171,8 +176,10 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
   }
 
   async function fetchOne(st: ScheduleState, kind: FeedKind, source: string, t: number) {
-    const prev = await store.read.feeds.get(st.config.name, kind);
-    const result = await doFetch(source, prev?.source === source ? prev : null);
+    // Metadata only: the stored body (megabytes for a busy calendar) is read only when memory has no copy.
+    const prev = await store.read.scheduleState.feedMeta(st.config.name, kind);
+    const validators = prev?.source === source && prev.hasBody ? { etag: prev.etag, lastModified: prev.lastModified } : null;
+    const result = await doFetch(source, validators);
     return { kind, source, prev, result, t };
   }
 
@@ -184,7 +191,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     const fetched = await Promise.all(kinds.map(([kind, source]) => fetchOne(st, kind, source, t)));
     const failures: RefreshOutcome["failures"] = [];
     // Fall back to the stored copy when memory has none (first refresh, CLI).
-    for (const f of fetched) if (!st[f.kind]) recordFrom(st, f.kind, f.prev);
+    for (const f of fetched) if (!st[f.kind] && f.prev?.hasBody) recordFrom(st, f.kind, await store.read.feeds.get(name, f.kind));
 
     const candidates = new Map<FeedKind, string>();
     for (const f of fetched) {
@@ -217,18 +224,21 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
         const body = candidates.get(f.kind);
         const failure = failures.find((x) => x.kind === f.kind);
         const res = f.result;
+        const mem = st[f.kind];
         if (body !== undefined && res.status === "ok") {
-          const same = f.prev?.body === body && f.prev.source === f.source;
-          const fetchedAt = same ? (f.prev?.fetchedAt ?? t) : t;
+          // Same content as the copy serving: keep its fetch time, so other processes need not reload it.
+          const same = mem !== null && mem.body === body && mem.source === f.source && f.prev?.fetchedAt === mem.fetchedAt;
+          const fetchedAt = same ? mem.fetchedAt : t;
           await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body, etag: res.etag, lastModified: res.lastModified, fetchedAt, checkedAt: t, error: null, errorSince: null });
-          const mem = st[f.kind];
-          if (!mem || mem.body !== body || mem.source !== f.source) changed = true;
+          if (!same) changed = true;
           st[f.kind] = { body, source: f.source, fetchedAt };
         } else if (failure) {
-          const base: FeedRecord = f.prev ?? { schedule: name, kind: f.kind, source: f.source, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: null, error: null, errorSince: null };
-          await tx.feeds.upsert({ ...base, checkedAt: t, error: failure.message, errorSince: f.prev?.errorSince ?? t });
+          const errorSince = f.prev?.error ? (f.prev.errorSince ?? t) : t;
+          if (!(await tx.scheduleState.markFeedChecked(name, f.kind, t, failure.message, errorSince))) {
+            await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: t, error: failure.message, errorSince });
+          }
         } else if (f.prev) {
-          await tx.feeds.upsert({ ...f.prev, checkedAt: t, error: null, errorSince: null });
+          await tx.scheduleState.markFeedChecked(name, f.kind, t, null, null);
         }
       }
     });
@@ -258,18 +268,22 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     );
   }
 
-  /** Shifts over [from, to) from memory, or computed on this thread when outside the window. */
-  function shiftsSync(st: ScheduleState, from: number, to: number): Shift[] {
+  /** The table covering [from, to): the window in memory, else a small one computed on this thread (rare: CLI `--at`). */
+  function tableFor(st: ScheduleState, from: number, to: number): ShiftTable | null {
     const c = st.computed;
-    if (c && from >= c.from && to <= c.to) return clip(c.shifts, from, to);
-    if (!st.primary) return [];
-    if (st.side && from >= st.side.from && to <= st.side.to) return clip(st.side.shifts, from, to);
+    if (c && from >= c.from && to <= c.to) return c.table;
+    if (!st.primary) return null;
+    if (st.side && from >= st.side.from && to <= st.side.to) return st.side.table;
     inline ??= createScheduleComputer();
     const wFrom = Math.min(from, to - 1) - 2 * DAY;
     const wTo = Math.max(to, from + 1) + 2 * DAY;
     const r = inline({ ...request(st, from, { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: wFrom, to: wTo, feedOnly: null });
-    st.side = { from: wFrom, to: wTo, shifts: r.shifts };
-    return clip(r.shifts, from, to);
+    st.side = { from: wFrom, to: wTo, table: new ShiftTable(r.shifts) };
+    return st.side.table;
+  }
+
+  function shiftsSync(st: ScheduleState, from: number, to: number): Shift[] {
+    return tableFor(st, from, to)?.range(from, to) ?? [];
   }
 
   return {
@@ -329,8 +343,8 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       if (!st) return [];
       const t = at.getTime();
       const c = st.computed;
-      if (c && t >= c.from && t < c.to) return whoIsOnCall(c.shifts, at);
-      return whoIsOnCall(shiftsSync(st, t, t + 1), at);
+      if (c && t >= c.from && t < c.to) return c.table.whoAt(t);
+      return tableFor(st, t, t + 1)?.whoAt(t) ?? [];
     },
     /** The final schedule over [from, to). */
     shifts(name: string, from: Date, to: Date): Shift[] {
@@ -342,25 +356,27 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     async shiftsAsync(name: string, from: Date, to: Date): Promise<Shift[]> {
       const st = stateOf(name);
       const c = st.computed;
-      if (c && from.getTime() >= c.from && to.getTime() <= c.to) return clip(c.shifts, from.getTime(), to.getTime());
+      if (c && from.getTime() >= c.from && to.getTime() <= c.to) return c.table.range(from.getTime(), to.getTime());
       if (!st.primary || !(to > from)) return [];
       const req = { ...request(st, now(), { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: from.getTime(), to: to.getTime(), feedOnly: null };
-      return (await computer().compute(req)).shifts;
+      return new ShiftTable((await computer().compute(req)).shifts).range(from.getTime(), to.getTime());
     },
     /** The shift under way at `at` (with its reasons), or null in a gap. */
     shiftAt(name: string, at: Date): Shift | null {
       const st = states.get(name);
       if (!st) return null;
       const t = at.getTime();
-      return shiftsSync(st, t, t + 1).find((s) => s.start.getTime() <= t && t < s.end.getTime()) ?? null;
+      const table = tableFor(st, t, t + 1);
+      const i = table ? table.indexAt(t) : -1;
+      return table && i !== -1 ? table.shift(i) : null;
     },
     /** When who is on call next changes after `at` (within the window in memory), or null. */
     nextChange(name: string, at: Date): Date | null {
       const st = states.get(name);
       const c = st?.computed;
       if (!c) return null;
-      const next = nextShiftChange(c.shifts, at);
-      return next && next.getTime() < c.to ? next : null;
+      const next = c.table.nextChange(at.getTime());
+      return next !== null && next < c.to ? new Date(next) : null;
     },
     /** The final schedule as last computed, with its problems and the calendar-only week ahead. */
     computed(name: string): ComputedSchedule | null {

@@ -54,6 +54,14 @@ export interface FeedVersion {
   error: string | null;
 }
 
+/** A stored feed's conditional-GET validators and health, without its body (cheap to read on every refresh). */
+export interface FeedMeta extends FeedVersion {
+  etag: string | null;
+  lastModified: string | null;
+  errorSince: number | null;
+  hasBody: boolean;
+}
+
 type Row = Record<string, unknown>;
 
 function toRecord(r: Row): ScheduleStateRecord {
@@ -119,6 +127,29 @@ export function scheduleStateRepository(db: Db) {
         (await db.run(sql`update schedule_state set user_group_members = ${JSON.stringify({ members: next.members, warned: next.warned })}, updated_at = ${now}
           where schedule = ${schedule} and ${was}`)) > 0
       );
+    },
+    /** One stored feed copy's metadata, without its body; null when none is stored. */
+    async feedMeta(schedule: string, kind: "primary" | "overrides"): Promise<FeedMeta | null> {
+      const rows = await db.all<Row>(sql`select schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since, body is not null as has_body
+        from feeds where schedule = ${schedule} and kind = ${kind}`);
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        schedule,
+        kind,
+        source: String(r.source),
+        etag: (r.etag as string | null) ?? null,
+        lastModified: (r.last_modified as string | null) ?? null,
+        fetchedAt: numOrNull(r.fetched_at),
+        checkedAt: numOrNull(r.checked_at),
+        error: (r.error as string | null) ?? null,
+        errorSince: numOrNull(r.error_since),
+        hasBody: r.has_body === true || num(r.has_body) === 1,
+      };
+    },
+    /** Records a check of a stored feed that did not bring a new body (304, or a failure); false when no copy is stored. */
+    async markFeedChecked(schedule: string, kind: "primary" | "overrides", checkedAt: number, error: string | null, errorSince: number | null): Promise<boolean> {
+      return (await db.run(sql`update feeds set checked_at = ${checkedAt}, error = ${error}, error_since = ${errorSince} where schedule = ${schedule} and kind = ${kind}`)) > 0;
     },
     /** Every stored feed copy, without bodies. */
     async feedVersions(): Promise<FeedVersion[]> {

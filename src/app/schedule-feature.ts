@@ -1,0 +1,51 @@
+import { createIcalRoutes } from "../http/ical-routes.js";
+import type { FeatureTaskName, TaskHandler } from "../jobs/job-queue.js";
+import { makeCoverMessageHandler } from "../schedule/cover-message-handler.js";
+import { createCoverService } from "../schedule/cover-service.js";
+import { createExportService } from "../schedule/export-service.js";
+import { ensureScheduleJobs, makeScheduleHandlers, TASK_COVER_MESSAGE } from "../schedule/schedule-jobs.js";
+import { registerScheduleListeners } from "../slack/schedule/register-schedule-listeners.js";
+import { scheduleCommands } from "../slack/schedule/schedule-commands.js";
+import { createSlackPeople } from "../slack/schedule/slack-people.js";
+import type { Feature } from "./feature.js";
+import type { FeatureContext } from "./feature-context.js";
+
+/** How often every schedule's refresh and tick jobs are re-created if missing (a lost timer, a new schedule). */
+const ENSURE_EVERY_MS = 5 * 60_000;
+
+/**
+ * Schedules in Slack and over HTTP: feed refresh, announcements, user groups, calendar-swap
+ * notices (jobs shared by replicas), cover requests and overrides (`/oncall cover`, `override`,
+ * `shifts`, `explain`, buttons, modal), and the ICS export under `/ical/`.
+ */
+export function scheduleFeature(ctx: FeatureContext): Feature {
+  const { config, store, schedules, slack, slackUsers, log, now } = ctx;
+  const people = createSlackPeople(config, slack, slackUsers);
+  const cover = createCoverService({ store, config, schedules, now, log });
+  const exports = createExportService({ store, config, schedules, now });
+  let timer: NodeJS.Timeout | null = null;
+  const handlers: Partial<Record<FeatureTaskName, TaskHandler>> = {
+    ...makeScheduleHandlers({ store, config, schedules, slack, people, log, now }),
+    [TASK_COVER_MESSAGE]: makeCoverMessageHandler({ store, config, slack, people, now }),
+  };
+  return {
+    name: "schedules",
+    handlers,
+    http: createIcalRoutes({ config, exports }),
+    registerSlack: (app) => registerScheduleListeners(app, { cover, people, now }),
+    commands: scheduleCommands({ config, store, schedules, cover, people, now }),
+    async start(t) {
+      if (config.schedules.length === 0) return;
+      await ensureScheduleJobs(store, config, t);
+      timer = setInterval(() => {
+        void ensureScheduleJobs(store, config, now()).catch((e: unknown) => log(`schedules: could not check their jobs: ${String(e)}`));
+      }, ENSURE_EVERY_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await schedules.stop();
+    },
+  };
+}

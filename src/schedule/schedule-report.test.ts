@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { buildScheduleReport, EMPTY_REPORT_HASH } from "./schedule-report.js";
+import type { ScheduleProblem, Shift } from "./schedule-types.js";
+
+const h = (n: number) => n * 3_600_000;
+const shift = (start: number, end: number, ...users: string[]): Shift => ({ start: new Date(h(start)), end: new Date(h(end)), users, reasons: [] });
+const unmatched: ScheduleProblem = { kind: "unmatched_name", uid: "e1", message: '"Zed" in "On call: Zed" matches no user' };
+
+describe("buildScheduleReport", () => {
+  it("is empty, with a fixed hash, when every name matches and nobody-on-call gaps are absent", () => {
+    const r = buildScheduleReport([], [shift(0, 400, "a")], 0, h(336));
+    expect(r).toMatchObject({ empty: true, hash: EMPTY_REPORT_HASH, gaps: [], unmatched: [], other: [] });
+  });
+
+  it("lists unmatched names once, gaps, and other problems", () => {
+    const bad: ScheduleProblem = { kind: "bad_event", uid: "e2", message: "no DTSTART" };
+    const r = buildScheduleReport([unmatched, unmatched, bad], [shift(0, 10, "a"), shift(20, 400, "b")], 0, h(336));
+    expect(r.empty).toBe(false);
+    expect(r.unmatched).toEqual([unmatched]);
+    expect(r.other).toEqual([bad]);
+    expect(r.gaps).toEqual([{ start: h(10), end: h(20), ongoing: false }]);
+  });
+
+  it("keeps its hash while an ongoing gap and the window slide with time, and changes it when a gap moves", () => {
+    const shifts = [shift(5, 20, "a"), shift(30, 400, "b")];
+    const a = buildScheduleReport([], shifts, 0, h(336));
+    const b = buildScheduleReport([], shifts, h(1), h(337));
+    expect(a.gaps[0]).toMatchObject({ ongoing: true, end: h(5) });
+    expect(b.hash).toBe(a.hash);
+    const moved = buildScheduleReport([], [shift(5, 20, "a"), shift(31, 400, "b")], 0, h(336));
+    expect(moved.hash).not.toBe(a.hash);
+  });
+});
