@@ -19,7 +19,7 @@ describe("formatClock", () => {
   });
 
   it("does not depend on the host zone", () => {
-    // Same instant, same zone: the result must not move with process.env.TZ.
+    // Same instant, same zone: the result must not move with the host time zone (TZ).
     expect(formatClock(winter, "Pacific/Auckland")).toMatch(/^02:03 /);
   });
 
