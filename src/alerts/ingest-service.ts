@@ -4,6 +4,7 @@ import type { EscalationDeps } from "../escalation/escalation-deps.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import { mention } from "./mention.js";
 import { newGroupRecord } from "./new-group-record.js";
+import { pipelined } from "../store/pipelined.js";
 import type { Store, Tx } from "../store/store.js";
 import type { IncomingGroup } from "./incoming-group.js";
 import { requestSlackSync } from "./request-slack-sync.js";
@@ -37,35 +38,40 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
     const open = await tx.groups.findOpen(integration.name, g.groupingKey, { lock: true });
     if (g.status === "resolved") {
       if (!open) return null;
-      await tx.alerts.insertMany(open.id, g.alerts, now);
-      await tx.groups.update(open.id, {
-        state: "resolved",
-        resolvedBy: SOURCE_NAMES[integration.type],
-        resolvedAt: now,
-        alertCount: open.alertCount + g.alerts.length,
-        lastAlertAt: now,
-        updatedAt: now,
-      });
-      await tx.log.add(open.id, now, "resolved", `Resolved by ${SOURCE_NAMES[integration.type]}.`);
+      await pipelined(
+        tx.alerts.insertMany(open.id, g.alerts, now),
+        tx.groups.update(open.id, {
+          state: "resolved",
+          resolvedBy: SOURCE_NAMES[integration.type],
+          resolvedAt: now,
+          alertCount: open.alertCount + g.alerts.length,
+          lastAlertAt: now,
+          updatedAt: now,
+        }),
+        tx.log.add(open.id, now, "resolved", `Resolved by ${SOURCE_NAMES[integration.type]}.`),
+      );
       await escalate(tx, open, { type: "stop", reason: "resolved" }, now, deps);
       await requestSlackSync(tx, open.id, now);
       return { number: open.number, state: "resolved" as const, opened: false };
     }
     if (open) {
-      await tx.alerts.insertMany(open.id, g.alerts, now);
-      await tx.groups.update(open.id, {
-        alertCount: open.alertCount + g.alerts.length,
-        lastAlertAt: now,
-        title: g.title,
-        labels: g.labels,
-        links: g.links,
-        message: g.message,
-        severity: g.severity,
-        updatedAt: now,
-      });
+      // The common case in a storm (more alerts for an open group): three statements, one round trip.
+      await pipelined(
+        tx.alerts.insertMany(open.id, g.alerts, now),
+        tx.groups.update(open.id, {
+          alertCount: open.alertCount + g.alerts.length,
+          lastAlertAt: now,
+          title: g.title,
+          labels: g.labels,
+          links: g.links,
+          message: g.message,
+          severity: g.severity,
+          updatedAt: now,
+        }),
+        requestSlackSync(tx, open.id, now, UPDATE_COALESCE_MS),
+      );
       // An `if_alerts` step holding the chain re-checks its count now that more arrived.
       if (open.state === "firing" && open.escalation.holding === "alerts") await escalate(tx, open, { type: "alerts_arrived" }, now, deps);
-      await requestSlackSync(tx, open.id, now, UPDATE_COALESCE_MS);
       return { number: open.number, state: open.state, opened: false };
     }
     const route = selectRoute(integration, g.labels);
@@ -83,16 +89,19 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       },
       now,
     );
-    await tx.groups.insert(group);
-    await tx.alerts.insertMany(group.id, g.alerts, now);
     const via = route.index === null ? "the default route" : `route ${route.index + 1}`;
-    await tx.log.add(
-      group.id,
-      now,
-      "opened",
-      `Alert group #${group.number} opened by ${integration.name} via ${via}${chain ? `; escalation chain ${chain.name}` : "; no escalation chain"}.`,
+    // The group row first (the others refer to it), then the rest in one round trip.
+    await tx.groups.insert(group);
+    const [, , maintenance] = await pipelined(
+      tx.alerts.insertMany(group.id, g.alerts, now),
+      tx.log.add(
+        group.id,
+        now,
+        "opened",
+        `Alert group #${group.number} opened by ${integration.name} via ${via}${chain ? `; escalation chain ${chain.name}` : "; no escalation chain"}.`,
+      ),
+      tx.maintenance.get(integration.name),
     );
-    const maintenance = await tx.maintenance.get(integration.name);
     if (maintenance && maintenance.until > now) {
       await tx.log.add(group.id, now, "maintenance", `${integration.name} is in maintenance until ${new Date(maintenance.until).toISOString()} (started by ${mention(maintenance.startedBy)}): not escalated.`);
     } else if (chain) await escalate(tx, group, { type: "start" }, now, deps);
