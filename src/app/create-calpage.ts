@@ -159,7 +159,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
         if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
       },
     }),
-    "slack.sync": makeSlackSyncHandler(store, slackApi, config, now),
+    "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),
     "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
     "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
     "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),

@@ -31,6 +31,19 @@ export interface PageHandlerDeps {
   now?: () => number;
 }
 
+/** Tries of one page while its provider certainly sends nothing (rate limits, a Slack outage): DMs for ~5 min, phones for ~1 min. */
+const MAX_SEND_ATTEMPTS: Record<PageRecord["channel"], number> = { slack_dm: 10, sms: 6, call: 6 };
+
+/** The provider certainly did not act: safe to try the page again (after `retryAfterMs` when it said so). */
+class NothingSent extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
 type Outcome = { state: PageState; externalRef?: string; error?: string; log: string | null; kind?: string };
 
 /**
@@ -84,8 +97,14 @@ export function makePageHandler(deps: PageHandlerDeps) {
   }
 
   async function slackDm(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {
+    let user: Awaited<ReturnType<typeof deps.slackUsers.lookup>>;
     try {
-      const user = await deps.slackUsers.lookup(page.userEmail);
+      user = await deps.slackUsers.lookup(page.userEmail);
+    } catch (error) {
+      // Finding the person sends nothing: whatever went wrong, the DM may be tried again.
+      throw new NothingSent(error);
+    }
+    try {
       if (!user) return { state: "failed", error: "no Slack user with this email", log: `Could not DM ${who}: no Slack user has the email ${page.userEmail}.`, kind: "notify_failed" };
       const message = directPageMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
         timezone: user.tz ?? config.timezone,
@@ -95,7 +114,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       const posted = await deps.slack.postMessage({ channel: user.id, ...message });
       return { state: "sent", externalRef: `${posted.channel}:${posted.ts}`, log: `Sent a Slack DM to ${who}.` };
     } catch (error) {
-      if (error instanceof SlackApiError && error.notSent && error.retryAfterMs !== null) throw error;
+      if (error instanceof SlackApiError && error.notSent && error.retryAfterMs !== null) throw new NothingSent(error, error.retryAfterMs);
       const message = error instanceof Error ? error.message : String(error);
       return { state: "failed", error: message, log: `Could not DM ${who}: ${message}.`, kind: "notify_failed" };
     }
@@ -116,7 +135,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       });
       return { state: "sent", externalRef: call.sid, log: `Calling ${who}.` };
     } catch (error) {
-      if (error instanceof TwilioApiError && error.notSent && error.retryAfterMs !== null) throw error;
+      if (error instanceof TwilioApiError && error.notSent && error.retryAfterMs !== null) throw new NothingSent(error, error.retryAfterMs);
       const what = page.channel === "sms" ? "SMS" : "call";
       const ambiguous = error instanceof TwilioApiError && !error.notSent;
       const message = error instanceof Error ? error.message : String(error);
@@ -129,7 +148,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     }
   }
 
-  return async (payload: Record<string, unknown>, ctx: { attempt: number; maxAttempts: number }): Promise<void> => {
+  return async (payload: Record<string, unknown>): Promise<void> => {
     const claimed = await claim(String(payload.pageId));
     if (!claimed) return;
     const { page, group, recent } = claimed;
@@ -138,12 +157,19 @@ export function makePageHandler(deps: PageHandlerDeps) {
     try {
       outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who) : await phone(page, group, who);
     } catch (error) {
-      // Rate limited: the provider did nothing, so the page may go again later.
-      if (ctx.attempt < ctx.maxAttempts) {
-        await store.transaction((tx) => tx.pages.update(page.id, { state: "pending", error: (error as Error).message, updatedAt: now() }));
-        throw error;
+      if (!(error instanceof NothingSent)) throw error;
+      // The provider did nothing (rate limited, or Slack could not even say who the person is):
+      // the page goes back to pending and is tried again when the provider allows, not sooner.
+      const t = now();
+      if (page.attempts < MAX_SEND_ATTEMPTS[page.channel]) {
+        const delay = Math.max(error.retryAfterMs ?? 0, Math.min(1000 * 2 ** page.attempts, 60_000));
+        await store.transaction(async (tx) => {
+          await tx.pages.update(page.id, { state: "pending", error: error.message, updatedAt: t });
+          await tx.jobs.add({ task: "notify.page", payload: { pageId: page.id }, runAt: new Date(t + delay), maxAttempts: 1, precise: true });
+        });
+        return;
       }
-      outcome = { state: "failed", error: (error as Error).message, log: `Gave up reaching ${who}: ${(error as Error).message}.`, kind: "notify_failed" };
+      outcome = { state: "failed", error: error.message, log: `Gave up reaching ${who} after ${page.attempts} tries: ${error.message}.`, kind: "notify_failed" };
     }
     await store.transaction(async (tx) => {
       const t = now();

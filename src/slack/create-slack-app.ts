@@ -33,7 +33,8 @@ export async function createSlackApp(
   deps: Omit<CommandDeps, "config" | "act"> & { actions: GroupActions; log: (line: string) => void; features?: Feature[] },
 ): Promise<SlackApp> {
   const s = config.env.slack;
-  const clientOptions = s.apiUrl ? { slackApiUrl: s.apiUrl } : {};
+  // Listener calls (views.open, ephemeral answers) fail fast rather than retry for minutes.
+  const clientOptions = { ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}), retryConfig: { retries: 2, maxTimeout: 2000 }, rejectRateLimitedCalls: true };
   const logger = {
     debug: () => undefined,
     info: () => undefined,
@@ -46,10 +47,12 @@ export async function createSlackApp(
   let app: App;
   let receiver: HTTPReceiver | null = null;
   if (s.appToken) {
-    app = new App({ token: s.botToken!, appToken: s.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
+    app = new App({ token: s.botToken!, appToken: s.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, tokenVerificationEnabled: false });
   } else {
     receiver = new HTTPReceiver({ signingSecret: s.signingSecret!, endpoints: "/slack/events", logger });
-    app = new App({ token: s.botToken!, receiver, clientOptions, logger, deferInitialization: true });
+    // No auth.test at start (tokenVerificationEnabled: false): calpage must start, take alerts and
+    // page by phone while Slack is down; a bad token shows up in the first Slack call's error.
+    app = new App({ token: s.botToken!, receiver, clientOptions, logger, deferInitialization: true, tokenVerificationEnabled: false });
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, deps.actions);
@@ -58,13 +61,29 @@ export async function createSlackApp(
   for (const f of deps.features ?? []) f.registerSlack?.(app);
   registerEvents(app, config, deps.schedules);
   await app.init();
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = () => {
+    app.start().then(
+      () => deps.log("slack: Socket Mode connected"),
+      (error: unknown) => {
+        if (stopped) return;
+        deps.log(`slack: Socket Mode could not connect (${error instanceof Error ? error.message : String(error)}); trying again in 30 s`);
+        retry = setTimeout(connect, 30_000);
+        retry.unref();
+      },
+    );
+  };
   return {
     requestListener: receiver ? receiver.requestListener : null,
     async start() {
-      if (s.appToken) await app.start();
+      // In the background: a Slack outage at start must not keep calpage from taking alerts and paging by phone.
+      if (s.appToken) connect();
     },
     async stop() {
-      if (s.appToken) await app.stop();
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      if (s.appToken) await app.stop().catch(() => undefined);
     },
   };
 }

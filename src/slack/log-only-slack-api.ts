@@ -13,6 +13,12 @@ export function createLogOnlySlackApi(log: (line: string) => void): SlackApi {
       log(`[slack disabled] would post to ${channel}${threadTs ? ` (thread ${threadTs})` : ""}: ${text}`);
       return { channel, ts: ts() };
     },
+    async findGroupMessage() {
+      return null;
+    },
+    async channelIdByName() {
+      return null;
+    },
     async updateMessage({ channel, ts: at, text }) {
       log(`[slack disabled] would update ${channel} ${at}: ${text}`);
     },

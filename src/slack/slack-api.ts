@@ -9,7 +9,15 @@ export interface SlackMessage {
 export interface SlackApi {
   /** False when no bot token is configured (messages are only logged). */
   readonly live: boolean;
-  postMessage(args: SlackMessage & { channel: string; threadTs?: string }): Promise<{ channel: string; ts: string }>;
+  /** `groupId` marks a group's root message (Slack message metadata), so {@link findGroupMessage} can find it again. */
+  postMessage(args: SlackMessage & { channel: string; threadTs?: string; groupId?: string }): Promise<{ channel: string; ts: string }>;
+  /**
+   * The ts of the root message marked with `groupId` posted in the channel (an id, C…)
+   * at or after `oldestMs`; null when there is none (`conversations.history`).
+   */
+  findGroupMessage(channelId: string, groupId: string, oldestMs: number): Promise<string | null>;
+  /** The id of a channel by its name (`#alerts` or `alerts`), from `conversations.list`; null when not found. */
+  channelIdByName(name: string): Promise<string | null>;
   updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
   lookupUserByEmail(email: string): Promise<{ id: string; tz: string | null } | null>;
   /** Member ids of a user group given by handle (without @) or id (S…); null when there is no such group. */

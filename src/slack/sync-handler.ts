@@ -1,5 +1,5 @@
 import type { Config } from "../config/config-types.js";
-import { requestSlackSync, slackQueueFor } from "../alerts/request-slack-sync.js";
+import { slackQueueFor } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
 import type { LogEntry } from "../store/repositories/log-repository.js";
 import { alertGroupMessage } from "./blocks/alert-group-message.js";
@@ -28,7 +28,13 @@ const SLOT_SLACK_MS = 20;
  * itself for that moment, so other channels' posts are not held up. A 429
  * re-schedules the sync for when Slack allows it.
  */
-export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Config, now: () => number = Date.now) {
+export function makeSlackSyncHandler(
+  store: Store,
+  slack: SlackApi,
+  config: Config,
+  now: () => number = Date.now,
+  log: (line: string) => void = (line) => console.log(line),
+) {
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
   const lastRendered = new Map<string, string>();
 
@@ -43,32 +49,33 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
     const group = await store.read.groups.get(groupId);
     if (!group || !group.channel) return;
     const channelKey = `slack:post:${group.channel}`;
-    let reservedSlot = typeof payload.slot === "number" ? payload.slot : null;
+    // The post slot this sync holds lives in the database, not in the job's payload: a
+    // request for the sync arriving meanwhile replaces the payload, and the slot would be lost.
+    const slotKey = `slack:slot:${groupId}`;
+    /** Which paced call is in flight, so a 429 pushes back the right pace. */
+    let calling: "post" | "update" | null = null;
 
     /** Re-run this sync at `at`, holding the post slot reserved for it (or at `later`, holding none). */
     const resumeAt = (at: number | null, later?: number) =>
-      store.transaction((tx) =>
-        tx.jobs.add({
+      store.transaction(async (tx) => {
+        if (at !== null) await tx.rateSlots.put(slotKey, at);
+        await tx.jobs.add({
           task: "slack.sync",
-          payload: at === null ? { groupId } : { groupId, slot: at },
+          payload: { groupId },
           jobKey: `slack:${groupId}`,
           runAt: new Date(Math.max(now(), at ?? later ?? now())),
           queue: slackQueueFor(groupId),
           maxAttempts: 25,
           precise: at !== null,
-        }),
-      );
+        });
+      });
     /** True when a post may go now; otherwise the sync has been re-scheduled for its slot. */
     const takeSlot = async (): Promise<boolean> => {
       const t = now();
-      if (reservedSlot !== null && reservedSlot <= t + SLOT_SLACK_MS) {
-        reservedSlot = null;
-      } else {
-        const start = await store.transaction((tx) => tx.rateSlots.reserve(channelKey, t, CHANNEL_POST_SPACING_MS));
-        if (start > t + SLOT_SLACK_MS) {
-          await resumeAt(start);
-          return false;
-        }
+      const start = await store.transaction(async (tx) => (await tx.rateSlots.take(slotKey)) ?? tx.rateSlots.reserve(channelKey, t, CHANNEL_POST_SPACING_MS));
+      if (start > t + SLOT_SLACK_MS) {
+        await resumeAt(start);
+        return false;
       }
       // The previous post may have gone out late in its slot: keep a full second from it.
       if (await spaceFromLastPost(store, channelKey, now)) return true;
@@ -83,21 +90,30 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
       const rendered = JSON.stringify(message);
       let channel = group.slackChannelId;
       let ts = group.slackTs;
-      let posted = false;
+      if ((!channel || !ts) && group.slackPostingAt !== null) {
+        // An earlier attempt may have posted and died before saving the ts: look before posting again.
+        const earlier = await findEarlierPost(store, slack, group.id, group.channel, group.slackPostingAt, log);
+        if (earlier) {
+          ({ channel, ts } = earlier);
+          await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
+        }
+      }
       if (!channel || !ts) {
         if (!(await takeSlot())) return;
-        const root = await slack.postMessage({ channel: group.channel, ...message });
+        await store.transaction((tx) => tx.groups.update(group.id, { slackPostingAt: now() }));
+        calling = "post";
+        const root = await slack.postMessage({ channel: group.channel, ...message, groupId: group.id });
         await markPosted(store, channelKey, now);
         channel = root.channel;
         ts = root.ts;
         await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
         remember(group.id, rendered);
-        posted = true;
       } else if (lastRendered.get(group.id) !== rendered) {
         if (!(await paceUpdate(store, group.channel, now))) {
           await resumeAt(null, now() + UPDATE_SPACING_MS);
           return;
         }
+        calling = "update";
         await slack.updateMessage({ channel, ts, ...message });
         await store.transaction((tx) => tx.rateSlots.markLast(`slack:update:${group.channel}:last`, now()));
         remember(group.id, rendered);
@@ -105,19 +121,33 @@ export function makeSlackSyncHandler(store: Store, slack: SlackApi, config: Conf
       const pending = batches(await store.read.log.unposted(group.id), config.timezone);
       for (const batch of pending) {
         // One channel post per slot: after a post, the next one waits for its own slot.
-        if (posted) reservedSlot = null;
         if (!(await takeSlot())) return;
+        calling = "post";
         const reply = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
         await markPosted(store, channelKey, now);
         await store.transaction(async (tx) => {
           for (const id of batch.ids) await tx.log.markPosted(id, reply.ts);
         });
-        posted = true;
       }
     } catch (error) {
       if (error instanceof SlackApiError && error.retryAfterMs !== null) {
+        // Slack said when: not before then, for this group (an earlier pending request must not
+        // bring it forward) nor for the channel's posts or edits, whichever Slack refused.
         lastRendered.delete(group.id);
-        return void (await store.transaction((tx) => requestSlackSync(tx, group.id, now(), error.retryAfterMs ?? 1000)));
+        const until = now() + error.retryAfterMs;
+        return void (await store.transaction(async (tx) => {
+          if (calling === "post") await tx.rateSlots.markLast(`${channelKey}:last`, until - CHANNEL_POST_SPACING_MS);
+          if (calling === "update") await tx.rateSlots.markLast(`slack:update:${group.channel}:last`, until - UPDATE_SPACING_MS);
+          await tx.jobs.add({
+            task: "slack.sync",
+            payload: { groupId },
+            jobKey: `slack:${groupId}`,
+            jobKeyMode: "replace",
+            runAt: new Date(until),
+            queue: slackQueueFor(groupId),
+            maxAttempts: 25,
+          });
+        }));
       }
       throw error;
     }
@@ -171,4 +201,39 @@ function batches(entries: readonly LogEntry[], timezone: string): { ids: number[
   }
   if (current.lines.length > 0) out.push({ ids: current.ids, text: current.lines.join("\n") });
   return out;
+}
+
+/** Slack channel ids: C… (public), G… (private, older apps). */
+const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+
+/**
+ * The group's root message, if an earlier attempt posted it: Slack search by
+ * the message metadata calpage attaches, from a minute before the attempt. The
+ * channel id comes from the config (when it is an id), from another group
+ * posted to the same channel, or from `conversations.list`. When the lookup
+ * fails for a reason other than a rate limit (say, the bot is not a member),
+ * the post goes ahead and the log says so: a duplicate is possible, a lost
+ * alert message is not.
+ */
+async function findEarlierPost(
+  store: Store,
+  slack: SlackApi,
+  groupId: string,
+  channel: string,
+  attemptedAt: number,
+  log: (line: string) => void,
+): Promise<{ channel: string; ts: string } | null> {
+  try {
+    const channelId = CHANNEL_ID.test(channel) ? channel : ((await store.read.groups.knownChannelId(channel)) ?? (await slack.channelIdByName(channel)));
+    if (!channelId) {
+      log(`slack: cannot check whether the message of group ${groupId} was already posted: no channel ${channel} found; posting it`);
+      return null;
+    }
+    const ts = await slack.findGroupMessage(channelId, groupId, attemptedAt - 60_000);
+    return ts ? { channel: channelId, ts } : null;
+  } catch (error) {
+    if (error instanceof SlackApiError && error.retryAfterMs !== null) throw error;
+    log(`slack: cannot check whether the message of group ${groupId} was already posted (${error instanceof Error ? error.message : String(error)}); posting it`);
+    return null;
+  }
 }

@@ -1,5 +1,8 @@
-import { ErrorCode, WebClient, type WebAPICallResult } from "@slack/web-api";
+import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from "@slack/web-api";
 import { SlackApiError, type SlackApi } from "./slack-api.js";
+
+/** Message metadata type on a group's root message. */
+const GROUP_EVENT_TYPE = "calpage_alert_group";
 
 /**
  * SlackApi over @slack/web-api. The client's own retries are off: a retry is
@@ -11,6 +14,8 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
+    // Failures are the caller's to report (thread log, job errors); the client's own warnings only repeat them.
+    logLevel: LogLevel.ERROR,
   });
 
   async function call<T extends WebAPICallResult>(fn: () => Promise<T>): Promise<T> {
@@ -23,11 +28,56 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
 
   return {
     live: true,
-    async postMessage({ channel, text, blocks, threadTs }) {
+    async postMessage({ channel, text, blocks, threadTs, groupId }) {
       const r = await call(() =>
-        client.chat.postMessage({ channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false }),
+        client.chat.postMessage({
+          channel,
+          text,
+          ...(blocks ? { blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(groupId ? { metadata: { event_type: GROUP_EVENT_TYPE, event_payload: { group_id: groupId } } } : {}),
+          unfurl_links: false,
+        }),
       );
       return { channel: r.channel ?? channel, ts: r.ts ?? "" };
+    },
+    async channelIdByName(name) {
+      const wanted = name.replace(/^#/, "").toLowerCase();
+      let cursor: string | undefined;
+      // Bounded: 20 pages of 1,000 channels.
+      for (let page = 0; page < 20; page++) {
+        const r = await call(() =>
+          client.conversations.list({ types: "public_channel,private_channel", exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }),
+        );
+        const found = (r.channels ?? []).find((c) => c.name?.toLowerCase() === wanted);
+        if (found?.id) return found.id;
+        cursor = r.response_metadata?.next_cursor || undefined;
+        if (!cursor) return null;
+      }
+      return null;
+    },
+    async findGroupMessage(channelId, groupId, oldestMs) {
+      let cursor: string | undefined;
+      // A few pages of 200 cover any channel between a crash and the restart; the search is bounded either way.
+      for (let page = 0; page < 5; page++) {
+        const r = await call(() =>
+          client.conversations.history({
+            channel: channelId,
+            oldest: (oldestMs / 1000).toFixed(6),
+            inclusive: true,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        const found = (r.messages ?? []).find(
+          (m) => m.metadata?.event_type === GROUP_EVENT_TYPE && (m.metadata.event_payload as { group_id?: unknown } | undefined)?.group_id === groupId,
+        );
+        if (found?.ts) return found.ts;
+        cursor = r.response_metadata?.next_cursor || undefined;
+        if (!r.has_more || !cursor) return null;
+      }
+      return null;
     },
     async updateMessage({ channel, ts, text, blocks }) {
       await call(() => client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) }));

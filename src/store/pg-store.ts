@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
@@ -11,6 +12,19 @@ import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 
 /** Any constant works; it only has to be the same in every calpage process. */
 const MIGRATION_LOCK = 4_711_2026;
+
+/** Statements of a transaction, straight to its reserved connection (drizzle has set the client's type parsers). */
+function dbOverConnection(conn: postgres.ReservedSql, dialect: PgDialect): Db {
+  const send = (q: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return conn.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+  };
+  return {
+    dialect: "pg",
+    all: async <T>(q: SQL) => (await send(q)) as unknown as T[],
+    run: async (q: SQL) => (await send(q)).count,
+  };
+}
 
 function dbOver(exec: Pick<PostgresJsDatabase, "execute">): Db {
   return {
@@ -24,6 +38,7 @@ function dbOver(exec: Pick<PostgresJsDatabase, "execute">): Db {
 export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: { max?: number } = {}): Store {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => undefined });
   const orm = drizzle(client);
+  const dialect = new PgDialect();
   const listeners: ((runAts: Date[]) => void)[] = [];
 
   return {
@@ -33,7 +48,7 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
       for (let attempt = 1; ; attempt++) {
         const added: Date[] = [];
         try {
-          const value = await orm.transaction(async (t) => fn(makeTx(dbOver(t), jobQueueFor, added)));
+          const value = await inTransaction(client, (conn) => fn(makeTx(dbOverConnection(conn, dialect), jobQueueFor, added)));
           if (added.length > 0) for (const l of listeners) l(added);
           return value;
         } catch (error) {
@@ -60,6 +75,31 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * BEGIN goes out together with the transaction's first statement instead of
+ * costing a round trip of its own (postgres.js pipelines queries sent on one
+ * connection); a failed BEGIN means a broken connection, on which every
+ * statement after it fails too.
+ */
+async function inTransaction<T>(client: postgres.Sql, fn: (conn: postgres.ReservedSql) => Promise<T>): Promise<T> {
+  const conn = await client.reserve();
+  try {
+    const begun = conn.unsafe("begin").execute();
+    try {
+      const value = await fn(conn);
+      await begun;
+      await conn.unsafe("commit");
+      return value;
+    } catch (error) {
+      await begun.catch(() => undefined);
+      await conn.unsafe("rollback").catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 const quietLogger = new Logger(() => () => undefined);

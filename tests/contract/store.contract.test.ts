@@ -50,6 +50,7 @@ function fullGroup(over: Partial<AlertGroupRecord> = {}): AlertGroupRecord {
     silencedUntil: T0 + 3_600_000,
     slackChannelId: "C0ALERTS",
     slackTs: "1767225600.000100",
+    slackPostingAt: T0 + 1_500,
     escalation: { status: "stopped", seq: 5, stepIndex: 2, repeatsDone: 1, nextAt: T0 + 300_000 },
     createdAt: T0,
     updatedAt: T0 + 180_001,
@@ -79,6 +80,7 @@ function bareGroup(over: Partial<AlertGroupRecord> = {}): AlertGroupRecord {
     silencedUntil: null,
     slackChannelId: null,
     slackTs: null,
+    slackPostingAt: null,
     escalation: { status: "idle", seq: 0, stepIndex: 0, repeatsDone: 0, nextAt: null },
     updatedAt: T0,
     ...over,
@@ -525,6 +527,40 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(isUniqueViolation(error)).toBe(true);
       expect(tries).toBeGreaterThan(1);
       expect(tries).toBeLessThanOrEqual(5);
+    });
+
+    it("30 transactions asked for at once: the one that throws and the one that conflicts leave nothing, every other commits its own work", async () => {
+      const name = integration("concurrent");
+      await store.transaction((tx) => tx.groups.insert(bareGroup({ integration: name, groupingKey: "taken" })));
+      const commits: Date[][] = [];
+      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const jobsBefore = await ctx.jobCount(store);
+      const groups = Array.from({ length: 30 }, (_, i) => bareGroup({ integration: name, groupingKey: `k${i}` }));
+      let conflictTries = 0;
+      const outcomes = await Promise.allSettled(
+        groups.map((g, i) =>
+          store.transaction(async (tx) => {
+            if (i === 13) conflictTries += 1;
+            await tx.groups.insert(i === 13 ? { ...g, groupingKey: "taken" } : g);
+            await tx.log.add(g.id, T0, "alert", `work of ${i}`);
+            await tx.jobs.add({ task: "sweep", payload: { i }, runAt: new Date(Date.now() + 3_600_000) });
+            if (i === 7) throw new Error("seven fails after writing");
+            return i;
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toStrictEqual(groups.map((_, i) => (i === 7 || i === 13 ? "rejected" : "fulfilled")));
+      expect(outcomes[7]).toMatchObject({ status: "rejected", reason: new Error("seven fails after writing") });
+      expect(isUniqueViolation((outcomes[13] as PromiseRejectedResult).reason)).toBe(true);
+      // The conflict is retried as a conflict always is (3 attempts), without holding up the others.
+      expect(conflictTries).toBe(3);
+      for (const [i, g] of groups.entries()) {
+        const kept = i !== 7 && i !== 13;
+        expect(await store.read.groups.get(g.id), `group ${i}`).toStrictEqual(kept ? g : null);
+        expect((await store.read.log.list(g.id)).map((e) => e.text)).toStrictEqual(kept ? [`work of ${i}`] : []);
+      }
+      expect(await ctx.jobCount(store)).toBe(jobsBefore + 28);
+      expect(commits.flat()).toHaveLength(28);
     });
 
     it("a write in a transaction is visible to reads in the same transaction", async () => {

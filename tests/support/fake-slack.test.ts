@@ -113,6 +113,23 @@ describe("fake Slack Web API", () => {
     expect(slack.calls.at(-2)?.status).toBe(429);
   });
 
+  it("keeps failing every method until the outage is cleared", async () => {
+    slack.setFailure("*", { status: 429, retryAfterSeconds: 30, times: Infinity });
+    for (let i = 0; i < 3; i++) await expect(client.chat.postMessage({ channel: "C0ALERTS", text: `down ${i}` })).rejects.toMatchObject({ retryAfter: 30 });
+    await expect(client.users.lookupByEmail({ email: "ada@example.com" })).rejects.toMatchObject({ retryAfter: 30 });
+    expect(slack.calls.map((call) => call.status)).toEqual([429, 429, 429, 429]);
+
+    slack.setFailure("chat.update", { status: 500, times: 2 });
+    slack.clearFailures("*");
+    expect((await client.chat.postMessage({ channel: "C0ALERTS", text: "back" })).ok).toBe(true);
+    // Only the `*` queue went; the per-method one stays until cleared.
+    await expect(client.chat.update({ channel: "C0ALERTS", ts: "1700000000.000100", text: "x" })).rejects.toThrow();
+    slack.clearFailures();
+    expect((await client.chat.update({ channel: "C0ALERTS", ts: "1700000000.000100", text: "edited" })).ok).toBe(true);
+    expect(slack.calls.slice(4).map((call) => `${call.method} ${call.status}`)).toEqual(["chat.postMessage 200", "chat.update 500", "chat.update 200"]);
+    expect(slack.message("C0ALERTS", "1700000000.000100")?.text).toBe("edited");
+  });
+
   it("waitFor resolves on a future call and times out with a list of what arrived", async () => {
     const waiting = slack.waitFor((call) => call.method === "chat.postMessage" && call.args.text === "later", 2_000);
     await client.chat.postMessage({ channel: "C0ALERTS", text: "sooner" });

@@ -48,6 +48,7 @@ export interface FakeSlackFailure {
   status: 429 | 500;
   /** `Retry-After` header for 429. Default 1. */
   retryAfterSeconds?: number;
+  /** How many calls fail. `Infinity` makes an outage that lasts until {@link FakeSlack.clearFailures}. */
   times: number;
 }
 
@@ -68,6 +69,11 @@ export interface FakeSlackOptions {
   strictChannels?: boolean;
   /** Port on 127.0.0.1. Default: a random free one. */
   port?: number;
+  /**
+   * Message ts from this clock (epoch ms), as Slack's are, strictly increasing. Default: a
+   * fixed counter from 1700000000.000100 up in steps of 100 µs, so tests can name ts values.
+   */
+  tsClock?: () => number;
 }
 
 /** One request the fake received. */
@@ -136,6 +142,8 @@ export interface FakeSlack {
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Answer the next `times` calls of `method` (or `*` for any) with HTTP `status`. */
   setFailure(method: string, failure: FakeSlackFailure): void;
+  /** Drop injected failures not used up yet: those of `method` (or `*`), or all of them when none is given. */
+  clearFailures(method?: string): void;
   /** Set or remove (`undefined`) a rate limit at run time. */
   setRateLimit(method: string, rule: FakeSlackRateLimit | undefined): void;
   /** Override (or observe, by returning undefined) a method, including ones the fake does not implement. */
@@ -321,7 +329,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const handlers = new Map<string, FakeSlackHandler>();
 
   const nextId = (letter: string) => `${letter}0FAKE${String(++idCounter).padStart(4, "0")}`;
+  let lastClockMicros = 0;
   const nextTs = () => {
+    if (opts.tsClock) {
+      lastClockMicros = Math.max(Math.floor(opts.tsClock() * 1000), lastClockMicros + 1);
+      return `${Math.floor(lastClockMicros / 1_000_000)}.${String(lastClockMicros % 1_000_000).padStart(6, "0")}`;
+    }
     tsCounter += 1;
     const micros = tsCounter * 100;
     return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, "0")}`;
@@ -557,6 +570,38 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         channel: full && channel.kind === "im" ? { id: channel.id, created: 1_700_000_000, is_im: true, is_org_shared: false, user: channel.user, is_user_deleted: false, priority: 0 } : { id: channel.id },
         ...(full ? { already_open: false, no_op: false } : {}),
       };
+    },
+    // Like Slack: an id only (a name is channel_not_found), top-level messages newest first,
+    // metadata only with include_all_metadata, `oldest`/`inclusive`, `limit` and a cursor.
+    "conversations.history": (args) => {
+      const id = required(args, "channel", "channel_not_found");
+      const channel = channelsById.get(id);
+      if (!channel || !/^[CGD][A-Z0-9]{2,}$/.test(id)) throw new SlackError("channel_not_found");
+      const oldest = Number(str(args.oldest) ?? "0");
+      const inclusive = bool(args.inclusive);
+      const withMetadata = bool(args.include_all_metadata);
+      const limit = Math.min(Math.max(Number(str(args.limit) ?? "100") || 100, 1), 999);
+      const offset = Number(str(args.cursor) ?? "0") || 0;
+      const all = [...messages.values()]
+        .filter((m) => m.channel === channel.id && !m.deleted && (!m.threadTs || m.threadTs === m.ts))
+        .filter((m) => (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest))
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = all.slice(offset, offset + limit).map((m) => {
+        const json = messageJson(m);
+        if (!withMetadata) delete (json as { metadata?: unknown }).metadata;
+        return json;
+      });
+      const more = offset + limit < all.length;
+      return { messages: page, has_more: more, pin_count: 0, response_metadata: { next_cursor: more ? String(offset + limit) : "" } };
+    },
+    // Channels (not IMs), by cursor; `types` is accepted but every named channel is listed.
+    "conversations.list": (args) => {
+      const limit = Math.min(Math.max(Number(str(args.limit) ?? "100") || 100, 1), 1000);
+      const offset = Number(str(args.cursor) ?? "0") || 0;
+      const all = [...channelsById.values()].filter((c) => c.kind === "channel" && c.name);
+      const page = all.slice(offset, offset + limit).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_private: false, is_archived: false }));
+      const more = offset + limit < all.length;
+      return { channels: page, response_metadata: { next_cursor: more ? String(offset + limit) : "" } };
     },
     "conversations.info": (args) => {
       const id = required(args, "channel", "channel_not_found");
@@ -841,6 +886,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const queue = failures.get(method) ?? [];
       queue.push({ ...failure });
       failures.set(method, queue);
+    },
+    clearFailures: (method) => {
+      if (method === undefined) failures.clear();
+      else failures.delete(method);
     },
     setRateLimit: (method, rule) => {
       if (rule) rateLimits.set(method, rule);

@@ -37,6 +37,7 @@ function toRecord(r: Row): AlertGroupRecord {
     silencedUntil: numOrNull(r.silenced_until),
     slackChannelId: (r.slack_channel_id as string | null) ?? null,
     slackTs: (r.slack_ts as string | null) ?? null,
+    slackPostingAt: numOrNull(r.slack_posting_at),
     escalation: parseJson(r.escalation, initialEscalation),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
@@ -63,6 +64,13 @@ export function alertGroupsRepository(db: Db) {
     },
     get(id: string, opts: { lock?: boolean } = {}): Promise<AlertGroupRecord | null> {
       return one(sql`select * from alert_groups where id = ${id}${opts.lock ? lock : sql``}`);
+    },
+    /** The Slack id of a channel configured by name, as Slack returned it when another group was posted there. */
+    async knownChannelId(channel: string): Promise<string | null> {
+      const rows = await db.all<Row>(
+        sql`select slack_channel_id from alert_groups where channel = ${channel} and slack_channel_id is not null order by created_at desc limit 1`,
+      );
+      return (rows[0]?.slack_channel_id as string | undefined) ?? null;
     },
     getByNumber(n: number): Promise<AlertGroupRecord | null> {
       return one(sql`select * from alert_groups where number = ${n}`);

@@ -35,6 +35,15 @@ export function rateSlotsRepository(db: Db) {
     async markLast(key: string, at: number): Promise<void> {
       await db.run(sql`update rate_slots set next_at = (case when next_at > ${at} then next_at else ${at} end) where key = ${key}`);
     },
+    /** Removes `key` and returns its time; null when there was none. */
+    async take(key: string): Promise<number | null> {
+      const rows = await db.all<{ next_at: unknown }>(sql`delete from rate_slots where key = ${key} returning next_at`);
+      return rows[0] ? num(rows[0].next_at) : null;
+    },
+    /** Sets `key` to `at`. */
+    async put(key: string, at: number): Promise<void> {
+      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${at}) on conflict (key) do update set next_at = excluded.next_at`);
+    },
     /** Gives back a slot that was reserved but not used (only when it is the latest one). */
     async release(key: string, slotStart: number, spacingMs: number): Promise<void> {
       await db.run(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);

@@ -1,0 +1,1 @@
+ALTER TABLE "alert_groups" ADD COLUMN "slack_posting_at" bigint;

@@ -1,0 +1,1 @@
+ALTER TABLE `alert_groups` ADD `slack_posting_at` integer;
