@@ -35,6 +35,7 @@ import { builtInFeatures } from "./built-in-features.js";
 import { createStore } from "./create-store.js";
 import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
+import { errorText } from "../shared/error-text.js";
 import { makeSweepHandler } from "./sweep-handler.js";
 
 export interface CalpageOptions {
@@ -61,7 +62,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const jobFailures = metrics.counter("calpage_job_failures_total", "Job attempts that threw, by task.");
   const onError = (task: string, error: unknown) => {
     jobFailures({ task });
-    log(`job ${task} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`job ${task} failed: ${errorText(error)}`);
   };
   const runner: JobRunner = config.env.databaseUrl
     ? createGraphileJobRunner(store, config.env.databaseUrl, { onError })

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { Metrics } from "./metrics.js";
 import { INTEGRATION_PATH } from "./integration-routes.js";
 import { sendJson, sendText } from "./send.js";
+import { errorText } from "../shared/error-text.js";
 
 export interface HttpDeps {
   metrics: Metrics;
@@ -37,7 +38,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
     })().catch((error: unknown) => {
-      deps.log(`http: ${req.method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      deps.log(`http: ${req.method} ${path} failed: ${errorText(error)}${error instanceof Error && error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}`);
       if (!res.headersSent) sendJson(res, 500, { error: "internal error; nothing was accepted, please retry" });
       else res.destroy();
     });

@@ -19,6 +19,18 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * Errors after which running the whole transaction again is right: a unique-index
+ * race, or on Postgres a deadlock (40P01) or serialization failure (40001) —
+ * e.g. two transactions creating Graphile Worker queue rows in different orders.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  if (isUniqueViolation(error)) return true;
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return code === "40P01" || code === "40001";
+}
+
 /** Postgres returns bigint columns as strings; SQLite as numbers. */
 export function num(v: unknown): number {
   return typeof v === "number" ? v : Number(v);

@@ -6,7 +6,7 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
 import postgres from "postgres";
 import { packageRoot } from "../shared/package-root.js";
-import { isUniqueViolation, type Db } from "./db.js";
+import { isRetryableConflict, type Db } from "./db.js";
 import { makeRepositories } from "./repositories/make-repositories.js";
 import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 
@@ -52,7 +52,7 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
           if (added.length > 0) for (const l of listeners) l(added);
           return value;
         } catch (error) {
-          if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+          if (attempt >= 3 || !isRetryableConflict(error)) throw error;
         }
       }
     },

@@ -563,6 +563,33 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(commits.flat()).toHaveLength(28);
     });
 
+    // SQLite runs one transaction at a time, so two can never wait for each other there.
+    it.skipIf(backend.name !== "postgres")("two transactions that deadlock each other both end up committed: the one Postgres aborts is run again", async () => {
+      const [a, b] = [`deadlock-a-${randomUUID()}`, `deadlock-b-${randomUUID()}`];
+      await store.transaction(async (tx) => {
+        await tx.rateSlots.put(a, 0);
+        await tx.rateSlots.put(b, 0);
+      });
+      let arrived = 0;
+      let release!: () => void;
+      const bothHoldTheirFirstRow = new Promise<void>((r) => (release = r));
+      const runs = { first: 0, second: 0 };
+      const lockThenLock = (name: "first" | "second", one: string, two: string) =>
+        store.transaction(async (tx) => {
+          runs[name] += 1;
+          await tx.rateSlots.put(one, runs[name]);
+          if (runs[name] === 1) {
+            arrived += 1;
+            if (arrived === 2) release();
+            await bothHoldTheirFirstRow;
+          }
+          await tx.rateSlots.put(two, runs[name]);
+          return name;
+        });
+      expect(await Promise.all([lockThenLock("first", a, b), lockThenLock("second", b, a)])).toStrictEqual(["first", "second"]);
+      expect(runs.first + runs.second).toBe(3);
+    }, 20_000);
+
     it("a write in a transaction is visible to reads in the same transaction", async () => {
       const g = bareGroup({ integration: integration("read-own-write") });
       const seen = await store.transaction(async (tx) => {
