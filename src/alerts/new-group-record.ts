@@ -38,7 +38,7 @@ export async function newGroupRecord(
     silencedUntil: null,
     slackChannelId: null,
     slackTs: null,
-    slackPostingAt: null,
+
     escalation: initialEscalation,
     createdAt: now,
     updatedAt: now,

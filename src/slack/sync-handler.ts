@@ -1,6 +1,6 @@
 import type { Config } from "../config/config-types.js";
 import { slackQueueFor } from "../alerts/request-slack-sync.js";
-import type { Store } from "../store/store.js";
+import type { Store, Tx } from "../store/store.js";
 import type { LogEntry } from "../store/repositories/log-repository.js";
 import { alertGroupMessage } from "./blocks/alert-group-message.js";
 import { escalationLogReply } from "./blocks/escalation-log-reply.js";
@@ -52,33 +52,54 @@ export function makeSlackSyncHandler(
     // The post slot this sync holds lives in the database, not in the job's payload: a
     // request for the sync arriving meanwhile replaces the payload, and the slot would be lost.
     const slotKey = `slack:slot:${groupId}`;
+    // Set (with the time) just before the root message is posted, cleared once its ts is saved: if
+    // it is found set, an earlier attempt may have posted and died before saving. Not on the group's
+    // row, which escalation holds locked while it runs: the post must not wait for that.
+    const postingKey = `slack:posting:${groupId}`;
     /** Which paced call is in flight, so a 429 pushes back the right pace. */
     let calling: "post" | "update" | null = null;
 
     /** Re-run this sync at `at`, holding the post slot reserved for it (or at `later`, holding none). */
-    const resumeAt = (at: number | null, later?: number) =>
-      store.transaction(async (tx) => {
-        if (at !== null) await tx.rateSlots.put(slotKey, at);
-        await tx.jobs.add({
-          task: "slack.sync",
-          payload: { groupId },
-          jobKey: `slack:${groupId}`,
-          runAt: new Date(Math.max(now(), at ?? later ?? now())),
-          queue: slackQueueFor(groupId),
-          maxAttempts: 25,
-          precise: at !== null,
-        });
+    const resume = async (tx: Tx, at: number | null, later?: number) => {
+      if (at !== null) await tx.rateSlots.put(slotKey, at);
+      await tx.jobs.add({
+        task: "slack.sync",
+        payload: { groupId },
+        jobKey: `slack:${groupId}`,
+        runAt: new Date(Math.max(now(), at ?? later ?? now())),
+        queue: slackQueueFor(groupId),
+        maxAttempts: 25,
+        precise: at !== null,
       });
-    /** True when a post may go now; otherwise the sync has been re-scheduled for its slot. */
-    const takeSlot = async (): Promise<boolean> => {
-      const t = now();
-      const start = await store.transaction(async (tx) => (await tx.rateSlots.take(slotKey)) ?? tx.rateSlots.reserve(channelKey, t, CHANNEL_POST_SPACING_MS));
-      if (start > t + SLOT_SLACK_MS) {
-        await resumeAt(start);
-        return false;
+    };
+    const resumeAt = (at: number | null, later?: number) => store.transaction((tx) => resume(tx, at, later));
+    /**
+     * True when a post may go now — this sync's slot has come and a full spacing has passed since
+     * the channel's last post — with, for a root message, the attempt recorded in the same
+     * transaction. Otherwise the sync has been re-scheduled for its slot.
+     */
+    const takeSlot = async (root: boolean): Promise<boolean> => {
+      for (let i = 0; i < 5; i++) {
+        const t = now();
+        const r = await store.transaction(async (tx) => {
+          const start = (await tx.rateSlots.take(slotKey)) ?? (await tx.rateSlots.reserve(channelKey, t, CHANNEL_POST_SPACING_MS));
+          if (start > t + SLOT_SLACK_MS) {
+            await resume(tx, start);
+            return "later" as const;
+          }
+          // The previous post may have gone out late in its slot: keep a full spacing from it.
+          const wait = await tx.rateSlots.claimAfter(`${channelKey}:last`, t, CHANNEL_POST_SPACING_MS);
+          if (wait > 0) {
+            await tx.rateSlots.put(slotKey, start);
+            return wait;
+          }
+          if (root) await tx.rateSlots.put(postingKey, t);
+          return "go" as const;
+        });
+        if (r === "go") return true;
+        if (r === "later") return false;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(r, CHANNEL_POST_SPACING_MS)));
       }
-      // The previous post may have gone out late in its slot: keep a full second from it.
-      if (await spaceFromLastPost(store, channelKey, now)) return true;
       await resumeAt(null, now() + CHANNEL_POST_SPACING_MS);
       return false;
     };
@@ -90,23 +111,29 @@ export function makeSlackSyncHandler(
       const rendered = JSON.stringify(message);
       let channel = group.slackChannelId;
       let ts = group.slackTs;
-      if ((!channel || !ts) && group.slackPostingAt !== null) {
+      const postingSince = !channel || !ts ? await store.read.rateSlots.get(postingKey) : null;
+      if (postingSince !== null) {
         // An earlier attempt may have posted and died before saving the ts: look before posting again.
-        const earlier = await findEarlierPost(store, slack, group.id, group.channel, group.slackPostingAt, log);
+        const earlier = await findEarlierPost(store, slack, group.id, group.channel, postingSince, log);
         if (earlier) {
           ({ channel, ts } = earlier);
-          await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
+          await store.transaction(async (tx) => {
+            await tx.groups.update(group.id, { slackChannelId: earlier.channel, slackTs: earlier.ts });
+            await tx.rateSlots.take(postingKey);
+          });
         }
       }
       if (!channel || !ts) {
-        if (!(await takeSlot())) return;
-        await store.transaction((tx) => tx.groups.update(group.id, { slackPostingAt: now() }));
+        if (!(await takeSlot(true))) return;
         calling = "post";
         const root = await slack.postMessage({ channel: group.channel, ...message, groupId: group.id });
-        await markPosted(store, channelKey, now);
         channel = root.channel;
         ts = root.ts;
-        await store.transaction((tx) => tx.groups.update(group.id, { slackChannelId: channel, slackTs: ts }));
+        await store.transaction(async (tx) => {
+          await tx.rateSlots.markLast(`${channelKey}:last`, now());
+          await tx.groups.update(group.id, { slackChannelId: root.channel, slackTs: root.ts });
+          await tx.rateSlots.take(postingKey);
+        });
         remember(group.id, rendered);
       } else if (lastRendered.get(group.id) !== rendered) {
         if (!(await paceUpdate(store, group.channel, now))) {
@@ -121,11 +148,12 @@ export function makeSlackSyncHandler(
       const pending = batches(await store.read.log.unposted(group.id), config.timezone);
       for (const batch of pending) {
         // One channel post per slot: after a post, the next one waits for its own slot.
-        if (!(await takeSlot())) return;
+        if (!(await takeSlot(false))) return;
         calling = "post";
         const reply = await slack.postMessage({ channel, threadTs: ts, text: batch.text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: batch.text }] }] });
-        await markPosted(store, channelKey, now);
         await store.transaction(async (tx) => {
+          // When it really went out: the channel's spacing counts from here.
+          await tx.rateSlots.markLast(`${channelKey}:last`, now());
           for (const id of batch.ids) await tx.log.markPosted(id, reply.ts);
         });
       }

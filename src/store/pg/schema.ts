@@ -33,8 +33,6 @@ export const alertGroups = pgTable(
     silencedUntil: ms("silenced_until"),
     slackChannelId: text("slack_channel_id"),
     slackTs: text("slack_ts"),
-    /** When a post of the group's channel message was last attempted, until its ts is saved: after a crash, look before posting again. */
-    slackPostingAt: ms("slack_posting_at"),
     escalation: text("escalation").notNull(),
     /** escalation.nextAt while the escalation is active, for the reconcile sweep. */
     escalationDueAt: ms("escalation_due_at"),

@@ -32,8 +32,6 @@ export interface AlertGroupRecord {
   silencedUntil: number | null;
   slackChannelId: string | null;
   slackTs: string | null;
-  /** Set just before the channel message is posted; with no `slackTs`, a crash may have cut the post off after Slack took it. */
-  slackPostingAt: number | null;
   escalation: EscalationState;
   createdAt: number;
   updatedAt: number;

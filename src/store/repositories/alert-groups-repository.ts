@@ -37,7 +37,6 @@ function toRecord(r: Row): AlertGroupRecord {
     silencedUntil: numOrNull(r.silenced_until),
     slackChannelId: (r.slack_channel_id as string | null) ?? null,
     slackTs: (r.slack_ts as string | null) ?? null,
-    slackPostingAt: numOrNull(r.slack_posting_at),
     escalation: parseJson(r.escalation, initialEscalation),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),

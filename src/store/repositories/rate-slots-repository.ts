@@ -35,6 +35,11 @@ export function rateSlotsRepository(db: Db) {
     async markLast(key: string, at: number): Promise<void> {
       await db.run(sql`update rate_slots set next_at = (case when next_at > ${at} then next_at else ${at} end) where key = ${key}`);
     },
+    /** The time stored under `key`; null when there is none. */
+    async get(key: string): Promise<number | null> {
+      const rows = await db.all<{ next_at: unknown }>(sql`select next_at from rate_slots where key = ${key}`);
+      return rows[0] ? num(rows[0].next_at) : null;
+    },
     /** Removes `key` and returns its time; null when there was none. */
     async take(key: string): Promise<number | null> {
       const rows = await db.all<{ next_at: unknown }>(sql`delete from rate_slots where key = ${key} returning next_at`);

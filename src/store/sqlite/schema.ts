@@ -32,8 +32,6 @@ export const alertGroups = sqliteTable(
     silencedUntil: integer("silenced_until"),
     slackChannelId: text("slack_channel_id"),
     slackTs: text("slack_ts"),
-    /** When a post of the group's channel message was last attempted, until its ts is saved: after a crash, look before posting again. */
-    slackPostingAt: integer("slack_posting_at"),
     escalation: text("escalation").notNull(),
     /** escalation.nextAt while the escalation is active, for the reconcile sweep. */
     escalationDueAt: integer("escalation_due_at"),

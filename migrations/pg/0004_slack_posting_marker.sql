@@ -1,1 +1,0 @@
-ALTER TABLE "alert_groups" ADD COLUMN "slack_posting_at" bigint;

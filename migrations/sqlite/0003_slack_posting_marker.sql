@@ -1,1 +1,0 @@
-ALTER TABLE `alert_groups` ADD `slack_posting_at` integer;
