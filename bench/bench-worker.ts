@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "../tests/support/fake-slack.js";
 import { createPoster, runLanes } from "./http-load.js";
+import { startWorkerRpc, type WorkerReply } from "./worker-rpc.js";
 
 /**
  * The measuring apparatus in its own thread: the fake Slack Web API and the HTTP load
@@ -71,7 +72,6 @@ type Command =
   | { cmd: "sequence"; job: SequenceJob }
   | { cmd: "close" };
 
-type Reply = { type: "reply"; id: number; ok: true; value: unknown } | { type: "reply"; id: number; ok: false; message: string } | { type: "measuring"; id: number };
 
 const WORKER_KIND = "calpage-bench-worker";
 
@@ -93,67 +93,14 @@ export interface BenchWorker {
 
 /** Starts a bench worker. Every request to it fails after `timeoutMs`. */
 export async function startBenchWorker(timeoutMs = 120_000): Promise<BenchWorker> {
-  // Workers do not inherit tsx's loader hooks on Node 20: register them before importing this file.
-  const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { kind: WORKER_KIND } });
-  worker.unref();
-  let nextId = 1;
-  let exited = false;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onMeasuring?: () => void | Promise<void>; timer: NodeJS.Timeout }>();
-  const failAll = (error: Error) => {
-    for (const [id, p] of pending) {
-      clearTimeout(p.timer);
-      pending.delete(id);
-      p.reject(error);
-    }
-  };
-  worker.on("message", (m: Reply) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    if (m.type === "measuring") {
-      Promise.resolve(p.onMeasuring?.()).then(
-        () => worker.postMessage({ go: m.id }),
-        (e: unknown) => worker.postMessage({ go: m.id, error: String(e) }),
-      );
-      return;
-    }
-    clearTimeout(p.timer);
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else p.reject(new Error(`bench worker: ${m.message}`));
-  });
-  worker.on("error", (e) => failAll(e));
-  worker.on("exit", (code) => {
-    exited = true;
-    failAll(new Error(`bench worker exited (${code})`));
-  });
-
-  const request = <T>(command: Command, onMeasuring?: () => void | Promise<void>): Promise<T> => {
-    if (exited) return Promise.reject(new Error("bench worker has exited"));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`bench worker: ${command.cmd} did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onMeasuring, timer });
-      worker.postMessage({ id, ...command });
-    });
-  };
-
-  let closed = false;
+  const { request, close } = startWorkerRpc<Command>("bench worker", import.meta.url, WORKER_KIND, timeoutMs);
   return {
     startSlack: (users) => request<string>({ cmd: "startSlack", users }),
     slackCalls: () => request<SlackCallRecord[]>({ cmd: "slackCalls" }),
     slackUnexpected: () => request<number>({ cmd: "slackUnexpected" }),
     load: (job, beforeMeasuring) => request<LoadResult>({ cmd: "load", job }, beforeMeasuring),
     sequence: (job) => request<SequenceResult[]>({ cmd: "sequence", job }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (!exited) await request<void>({ cmd: "close" }).catch(() => undefined);
-      await worker.terminate();
-    },
+    close: () => close({ cmd: "close" }),
   };
 }
 
@@ -217,7 +164,7 @@ function serveMainThread(): void {
   if (!port) return;
   let slack: FakeSlack | null = null;
   const goWaiters = new Map<number, (error?: string) => void>();
-  const reply = (m: Reply) => port.postMessage(m);
+  const reply = (m: WorkerReply) => port.postMessage(m);
 
   const handle = async (id: number, command: Command): Promise<unknown> => {
     switch (command.cmd) {

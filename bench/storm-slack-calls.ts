@@ -2,12 +2,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { createCalpage, type Calpage } from "../src/app/create-calpage.js";
 import { parseConfig } from "../src/config/parse-config.js";
 import { startFakeSlack, type FakeSlack, type FakeSlackRateLimit } from "../tests/support/fake-slack.js";
 import { alertmanagerPayload, BENCH_TOKEN, createStorage, groupNumbers, percentile, progress, round, SLACK_USERS, summarize, type BenchStorage, type BenchTarget } from "./bench-env.js";
 import { createPoster, runLanes } from "./http-load.js";
+import { startWorkerRpc, type WorkerReply } from "./worker-rpc.js";
 
 /**
  * Slack Web API calls per alert group during an alert storm (issue 5), without the real
@@ -137,7 +138,6 @@ type StormCommand =
   | { cmd: "stats" }
   | { cmd: "close" };
 
-type StormReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
 
 const WORKER_KIND = "calpage-bench-storm-worker";
 
@@ -154,46 +154,7 @@ interface StormWorker {
 }
 
 async function startStormWorker(timeoutMs = 240_000): Promise<StormWorker> {
-  // Workers do not inherit tsx's loader hooks on Node 20: register them before importing this file.
-  const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { kind: WORKER_KIND } });
-  worker.unref();
-  let nextId = 1;
-  let exited = false;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  const failAll = (error: Error) => {
-    for (const [id, p] of pending) {
-      clearTimeout(p.timer);
-      pending.delete(id);
-      p.reject(error);
-    }
-  };
-  worker.on("message", (m: StormReply) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    clearTimeout(p.timer);
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else p.reject(new Error(`storm worker: ${m.message}`));
-  });
-  worker.on("error", (e) => failAll(e));
-  worker.on("exit", (code) => {
-    exited = true;
-    failAll(new Error(`storm worker exited (${code})`));
-  });
-  const request = <T>(command: StormCommand): Promise<T> => {
-    if (exited) return Promise.reject(new Error("storm worker has exited"));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`storm worker: ${command.cmd} did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      worker.postMessage({ id, ...command });
-    });
-  };
-  let closed = false;
+  const { request, close } = startWorkerRpc<StormCommand>("storm worker", import.meta.url, WORKER_KIND, timeoutMs);
   return {
     startSlack: () => request<string>({ cmd: "startSlack" }),
     send: (job) => request<SentWebhook[]>({ cmd: "send", ...job }),
@@ -201,12 +162,7 @@ async function startStormWorker(timeoutMs = 240_000): Promise<StormWorker> {
     lastCallAt: () => request<number>({ cmd: "lastCallAt" }),
     checkMessages: (checks) => request<{ group: number; reason: string }[]>({ cmd: "checkMessages", checks }),
     stats: () => request<{ rateLimitViolations: number; unexpected: number }>({ cmd: "stats" }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (!exited) await request<void>({ cmd: "close" }).catch(() => undefined);
-      await worker.terminate();
-    },
+    close: () => close({ cmd: "close" }),
   };
 }
 
@@ -290,8 +246,8 @@ function serveStormWorker(): void {
   };
   port.on("message", (m: { id: number } & StormCommand) => {
     handle(m).then(
-      (value) => port.postMessage({ id: m.id, ok: true, value } satisfies StormReply),
-      (error: unknown) => port.postMessage({ id: m.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies StormReply),
+      (value) => port.postMessage({ id: m.id, ok: true, value } satisfies WorkerReply),
+      (error: unknown) => port.postMessage({ id: m.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
     );
   });
 }
