@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { createCalpage, type Calpage } from "../../src/app/create-calpage.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import type { FakeSlack } from "../support/fake-slack.js";
+import { startFakeTwilio, type FakeTwilio } from "../support/fake-twilio.js";
+import { getFreePort } from "../support/free-port.js";
 import { createTestDatabase } from "../support/postgres.js";
 import { signSlackRequest } from "../support/slack-signing.js";
 
@@ -89,6 +91,38 @@ export async function prepareEnv(backend: Backend, fakeSlack: FakeSlack, port = 
 }
 
 /** Writes calpage.yaml with the three people, one schedule from `ics`, the given chain, and one Alertmanager integration posting to #alerts. */
+/** Twilio credentials a test's calpage uses against the fake Twilio. */
+export interface TwilioAccount {
+  sid: string;
+  authToken: string;
+  from: string;
+}
+
+/**
+ * {@link prepareEnv} plus a fake Twilio for `account`, with calpage's PUBLIC_URL on a free
+ * loopback port (Twilio callbacks are signed against it) and TWILIO_* pointing at the fake.
+ */
+export async function prepareEnvWithTwilio(backend: Backend, fakeSlack: FakeSlack, account: TwilioAccount): Promise<{ env: Env; twilio: FakeTwilio; port: number }> {
+  const twilio = await startFakeTwilio({ accountSid: account.sid, authToken: account.authToken });
+  const port = await getFreePort();
+  const env = await prepareEnv(backend, fakeSlack, port);
+  Object.assign(env.env, {
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TWILIO_ACCOUNT_SID: account.sid,
+    TWILIO_AUTH_TOKEN: account.authToken,
+    TWILIO_FROM_NUMBER: account.from,
+    TWILIO_API_URL: twilio.url.replace(/\/$/, ""),
+  });
+  return { env, twilio, port };
+}
+
+/** Writes `yaml` as the env's calpage.yaml; returns its path. */
+export function writeConfigText(env: Env, yaml: string): string {
+  const path = join(env.dir, "calpage.yaml");
+  writeFileSync(path, yaml);
+  return path;
+}
+
 export function writeConfig(dir: string, opts: { ics: string; chain: string }): string {
   writeFileSync(join(dir, "oncall.ics"), opts.ics);
   const users = Object.values(PEOPLE)

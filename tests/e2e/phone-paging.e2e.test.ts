@@ -1,12 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Calpage } from "../../src/app/create-calpage.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
-import { startFakeTwilio, type FakeTwilio } from "../support/fake-twilio.js";
-import { getFreePort } from "../support/free-port.js";
+import type { FakeTwilio } from "../support/fake-twilio.js";
 import { slashCommandBody } from "../support/slack-signing.js";
-import { BACKENDS, postSignedSlack, prepareEnv, sleep, startInProcess, type Env } from "./harness.js";
+import { BACKENDS, postSignedSlack, prepareEnvWithTwilio, sleep, startInProcess, writeConfigText, type Env } from "./harness.js";
 
 const SID = "AC00000000000000000000000000000001";
 const AUTH = "twilio-e2e-auth-token";
@@ -73,19 +70,10 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
       channels: { alerts: "C0ALERTS1" },
       token: "xoxb-e2e-test",
     });
-    twilio = await startFakeTwilio({ accountSid: SID, authToken: AUTH });
-    const port = await getFreePort();
-    env = await prepareEnv(backend, slack, port);
-    Object.assign(env.env, {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TWILIO_ACCOUNT_SID: SID,
-      TWILIO_AUTH_TOKEN: AUTH,
-      TWILIO_FROM_NUMBER: FROM,
-      TWILIO_API_URL: twilio.url.replace(/\/$/, ""),
-    });
+    let port: number;
+    ({ env, twilio, port } = await prepareEnvWithTwilio(backend, slack, { sid: SID, authToken: AUTH, from: FROM }));
     const yaml = configYaml();
-    const path = join(env.dir, "calpage.yaml");
-    writeFileSync(path, yaml);
+    const path = writeConfigText(env, yaml);
     ({ app, url } = await startInProcess(path, env.env, yaml, port));
   });
 
