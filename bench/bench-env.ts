@@ -39,6 +39,15 @@ const USERS_YAML = `users:
 schedules: []
 `;
 
+/** The chain the throughput benches route to: page Alice, wait 10 min, page Bob (so ingest also starts escalations). */
+export const BENCH_CHAIN_YAML = `escalation_chains:
+  - name: bench
+    steps:
+      - notify_users: [alice@example.com]
+      - wait: 10m
+      - notify_users: [bob@example.com]
+`;
+
 export function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }

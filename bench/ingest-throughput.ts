@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import postgres from "postgres";
-import { alertmanagerPayload, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
+import { alertmanagerPayload, BENCH_CHAIN_YAML, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
 import { startBenchWorker, type LoadResult } from "./bench-worker.js";
 import { runLanes } from "./http-load.js";
 import { instrumentCalpage, startCpuProfile } from "./instrument.js";
@@ -32,13 +32,7 @@ export const DEFAULT_INGEST: IngestOptions = { webhooks: 2000, alertsPerWebhook:
 
 const TARGET_RATIO = 0.5;
 
-const CONFIG = `escalation_chains:
-  - name: bench
-    steps:
-      - notify_users: [alice@example.com]
-      - wait: 10m
-      - notify_users: [bob@example.com]
-integrations:
+const CONFIG = `${BENCH_CHAIN_YAML}integrations:
   - name: bench-am
     type: alertmanager
     token: ${BENCH_TOKEN}

@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { alertmanagerPayload, BENCH_TOKEN, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
+import { alertmanagerPayload, BENCH_CHAIN_YAML, BENCH_TOKEN, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
 import type { LoadResult } from "./bench-worker.js";
 import { instrumentCalpage, startCpuProfile } from "./instrument.js";
 
@@ -58,13 +58,7 @@ const TOKENS: Record<SourceType, string> = {
 const SOURCES: SourceType[] = ["alertmanager", "grafana_alerting", "webhook"];
 
 /** One integration per type; each routes `severity="critical"` (every bench alert) to the chain and its own channel. */
-const CONFIG = `escalation_chains:
-  - name: bench
-    steps:
-      - notify_users: [alice@example.com]
-      - wait: 10m
-      - notify_users: [bob@example.com]
-integrations:
+const CONFIG = `${BENCH_CHAIN_YAML}integrations:
 ${SOURCES.map(
   (type) => `  - name: bench-${type}
     type: ${type}

@@ -20,14 +20,20 @@ interface InputValue {
 export function registerScheduleListeners(app: App, deps: { cover: CoverService; people: SlackPeople; now: () => number }): void {
   const { cover, people, now } = deps;
 
-  app.action<BlockAction<ButtonAction>>(ACTION_COVER_TAKE, async ({ ack, body, action, client }) => {
-    await ack();
+  /** A cover button's request id, and a private answer to the clicker in the message's channel. */
+  const clicked = (body: BlockAction<ButtonAction>, action: ButtonAction, client: App["client"]) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
     const tell = async (text: string) => {
       if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
     };
     const id = action.value ?? "";
-    if (!ID.test(id)) return tell("This button does not name a cover request.");
+    return { id, valid: ID.test(id), tell };
+  };
+
+  app.action<BlockAction<ButtonAction>>(ACTION_COVER_TAKE, async ({ ack, body, action, client }) => {
+    await ack();
+    const { id, valid, tell } = clicked(body, action, client);
+    if (!valid) return tell("This button does not name a cover request.");
     const me = await people.identify(body.user.id);
     if (!me.email) return tell("You are not a calpage user, so you cannot take shifts: add your Slack email to `users` in calpage.yaml.");
     const r = await cover.take(id, me.email, body.user.id);
@@ -50,12 +56,8 @@ export function registerScheduleListeners(app: App, deps: { cover: CoverService;
 
   app.action<BlockAction<ButtonAction>>(ACTION_COVER_WITHDRAW, async ({ ack, body, action, client }) => {
     await ack();
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const tell = async (text: string) => {
-      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-    };
-    const id = action.value ?? "";
-    if (!ID.test(id)) return tell("This button does not name a cover request.");
+    const { id, valid, tell } = clicked(body, action, client);
+    if (!valid) return tell("This button does not name a cover request.");
     const me = await people.identify(body.user.id);
     if (!me.email) return tell("Only the person who asked for cover can withdraw the request.");
     const r = await cover.withdraw(id, me.email);
