@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
 import postgres from "postgres";
@@ -13,8 +13,11 @@ import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 /** Any constant works; it only has to be the same in every calpage process. */
 const MIGRATION_LOCK = 4_711_2026;
 
-/** Statements of a transaction, straight to its reserved connection (drizzle has set the client's type parsers). */
-function dbOverConnection(conn: postgres.ReservedSql, dialect: PgDialect): Db {
+/**
+ * Repository statements straight to postgres.js: the pool, or a transaction's reserved
+ * connection (drizzle, built over the same client, has set its type parsers).
+ */
+function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect): Db {
   const send = (q: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(q);
     return conn.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
@@ -26,15 +29,7 @@ function dbOverConnection(conn: postgres.ReservedSql, dialect: PgDialect): Db {
   };
 }
 
-function dbOver(exec: Pick<PostgresJsDatabase, "execute">): Db {
-  return {
-    dialect: "pg",
-    all: async <T>(q: SQL) => (await exec.execute(q)) as unknown as T[],
-    run: async (q: SQL) => (await exec.execute(q)).count,
-  };
-}
-
-/** The production backend: postgres.js through drizzle; timers live in Graphile Worker's schema of the same database. */
+/** The production backend: postgres.js (drizzle for migrations and SQL building); timers live in Graphile Worker's schema of the same database. */
 export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: { max?: number } = {}): Store {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => undefined });
   const orm = drizzle(client);
@@ -43,12 +38,12 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
 
   return {
     dialect: "pg",
-    read: makeRepositories(dbOver(orm)),
+    read: makeRepositories(dbOver(client, dialect)),
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const added: Date[] = [];
         try {
-          const value = await inTransaction(client, (conn) => fn(makeTx(dbOverConnection(conn, dialect), jobQueueFor, added)));
+          const value = await inTransaction(client, (conn) => fn(makeTx(dbOver(conn, dialect), jobQueueFor, added)));
           if (added.length > 0) for (const l of listeners) l(added);
           return value;
         } catch (error) {
