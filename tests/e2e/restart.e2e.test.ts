@@ -37,7 +37,9 @@ describe.each(BACKENDS)("a killed calpage process resumes escalation exactly onc
   const output: string[] = [];
 
   beforeAll(async () => {
-    slack = await startFakeSlack({ users: fakeSlackUsers(), token: "xoxb-e2e-test" });
+    // Message ts from the wall clock, as Slack's are: after the restart calpage looks for a message
+    // posted just before the kill by time (`oldest`), which the default fixed-counter ts would miss.
+    slack = await startFakeSlack({ users: fakeSlackUsers(), token: "xoxb-e2e-test", tsClock: () => Date.now() });
     env = await prepareEnv(backend, slack, await getFreePort());
   });
 
