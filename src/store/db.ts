@@ -10,6 +10,12 @@ export interface Db {
   all<T>(query: SQL): Promise<T[]>;
   /** Runs a statement; returns the number of rows it changed. */
   run(query: SQL): Promise<number>;
+  /**
+   * A write whose only outcome is the transaction's. Inside a Postgres transaction it
+   * is sent without waiting for the answer — pipelined with the statements after it,
+   * and an error fails the transaction at commit; elsewhere it is `run`.
+   */
+  write(query: SQL): Promise<void>;
 }
 
 /** Thrown (or wrapped) errors that mean "another writer got there first: retry the transaction". */

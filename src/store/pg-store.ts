@@ -15,9 +15,12 @@ const MIGRATION_LOCK = 4_711_2026;
 
 /**
  * Repository statements straight to postgres.js: the pool, or a transaction's reserved
- * connection (drizzle, built over the same client, has set its type parsers).
+ * connection (drizzle, built over the same client, has set its type parsers). In a
+ * transaction, `write`s go out at once without waiting for their answers (postgres.js
+ * pipelines queries on one connection, and Postgres runs them in order); they are
+ * collected in `pending`, which the transaction settles before COMMIT.
  */
-function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect): Db {
+function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect, pending?: Promise<unknown>[]): Db {
   const send = (q: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(q);
     return conn.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
@@ -26,6 +29,16 @@ function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect): 
     dialect: "pg",
     all: async <T>(q: SQL) => (await send(q)) as unknown as T[],
     run: async (q: SQL) => (await send(q)).count,
+    write: pending
+      ? (q: SQL) => {
+          const sent = send(q).execute();
+          sent.catch(() => undefined); // answered through `pending` at commit
+          pending.push(sent);
+          return Promise.resolve();
+        }
+      : async (q: SQL) => {
+          await send(q);
+        },
   };
 }
 
@@ -43,7 +56,7 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
       for (let attempt = 1; ; attempt++) {
         const added: Date[] = [];
         try {
-          const value = await inTransaction(client, (conn) => fn(makeTx(dbOver(conn, dialect), jobQueueFor, added)));
+          const value = await inTransaction(client, (conn, pending) => fn(makeTx(dbOver(conn, dialect, pending), jobQueueFor, added)));
           if (added.length > 0) for (const l of listeners) l(added);
           return value;
         } catch (error) {
@@ -76,25 +89,37 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
  * BEGIN goes out together with the transaction's first statement instead of
  * costing a round trip of its own (postgres.js pipelines queries sent on one
  * connection); a failed BEGIN means a broken connection, on which every
- * statement after it fails too.
+ * statement after it fails too. Pipelined writes (`pending`) are settled before
+ * COMMIT; when one failed, its error is the one thrown (the statements after it
+ * only say "current transaction is aborted").
  */
-async function inTransaction<T>(client: postgres.Sql, fn: (conn: postgres.ReservedSql) => Promise<T>): Promise<T> {
+async function inTransaction<T>(client: postgres.Sql, fn: (conn: postgres.ReservedSql, pending: Promise<unknown>[]) => Promise<T>): Promise<T> {
   const conn = await client.reserve();
+  const pending: Promise<unknown>[] = [];
   try {
     const begun = conn.unsafe("begin").execute();
+    pending.push(begun);
     try {
-      const value = await fn(conn);
-      await begun;
+      const value = await fn(conn, pending);
+      await settle(pending);
       await conn.unsafe("commit");
       return value;
     } catch (error) {
-      await begun.catch(() => undefined);
+      const cause = await settle(pending).then(
+        () => error,
+        (first: unknown) => first,
+      );
       await conn.unsafe("rollback").catch(() => undefined);
-      throw error;
+      throw cause;
     }
   } finally {
     conn.release();
   }
+}
+
+/** Waits for every pipelined statement (including ones added meanwhile); rejects with the first failure. */
+async function settle(pending: Promise<unknown>[]): Promise<void> {
+  for (let i = 0; i < pending.length; i++) await pending[i];
 }
 
 const quietLogger = new Logger(() => () => undefined);

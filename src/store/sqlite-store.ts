@@ -55,6 +55,11 @@ export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): S
       const { stmt, params } = prepared(q);
       return stmt.reader ? (stmt.all(...params), 0) : stmt.run(...params).changes;
     },
+    write: async (q: SQL) => {
+      const { stmt, params } = prepared(q);
+      if (stmt.reader) stmt.all(...params);
+      else stmt.run(...params);
+    },
   };
   const listeners: ((runAts: Date[]) => void)[] = [];
   const queue: Pending[] = [];

@@ -576,6 +576,8 @@ describe.each(backends)("store contract: $name", (backend) => {
         store.transaction(async (tx) => {
           runs[name] += 1;
           await tx.rateSlots.put(one, runs[name]);
+          // A read after a (pipelined) write answers only once the write has run, i.e. holds its row lock.
+          await tx.rateSlots.get(one);
           if (runs[name] === 1) {
             arrived += 1;
             if (arrived === 2) release();
@@ -587,6 +589,28 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await Promise.all([lockThenLock("first", a, b), lockThenLock("second", b, a)])).toStrictEqual(["first", "second"]);
       expect(runs.first + runs.second).toBe(3);
     }, 20_000);
+
+    it("a write that fails ends the transaction with its own error, not that of a statement after it, and keeps nothing", async () => {
+      const g = bareGroup({ integration: integration("failed-write") });
+      const error = await store
+        .transaction(async (tx) => {
+          await tx.groups.insert(g);
+          await tx.log.add(g.id, T0, "alert", "should vanish");
+          await tx.db.write(sql`insert into no_such_table (x) values (1)`);
+          await tx.log.add(g.id, T0, "alert", "after the failure");
+          // On Postgres the failed write's answer has not been awaited yet: this read is what fails first.
+          await tx.groups.get(g.id);
+          return "committed";
+        })
+        .then(
+          (v) => v,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(Error);
+      expect(String((error as Error).message)).toMatch(/no_such_table/);
+      expect(await store.read.groups.get(g.id)).toBeNull();
+      expect(await store.read.log.list(g.id)).toStrictEqual([]);
+    });
 
     it("a write in a transaction is visible to reads in the same transaction", async () => {
       const g = bareGroup({ integration: integration("read-own-write") });

@@ -53,7 +53,7 @@ export function alertGroupsRepository(db: Db) {
   };
   return {
     async insert(g: AlertGroupRecord): Promise<void> {
-      await db.run(sql`insert into alert_groups ${insertClause({ ...g, escalationDueAt: dueAt(g.escalation) }, GROUP_JSON_FIELDS)}`);
+      await db.write(sql`insert into alert_groups ${insertClause({ ...g, escalationDueAt: dueAt(g.escalation) }, GROUP_JSON_FIELDS)}`);
     },
     /** The group with this key that is not resolved yet (at most one exists). */
     findOpen(integration: string, groupingKey: string, opts: { lock?: boolean } = {}): Promise<AlertGroupRecord | null> {
@@ -76,7 +76,7 @@ export function alertGroupsRepository(db: Db) {
     },
     async update(id: string, patch: AlertGroupPatch): Promise<void> {
       const withDue = patch.escalation ? { ...patch, escalationDueAt: dueAt(patch.escalation) } : patch;
-      await db.run(sql`update alert_groups set ${setClause(withDue, GROUP_JSON_FIELDS)} where id = ${id}`);
+      await db.write(sql`update alert_groups set ${setClause(withDue, GROUP_JSON_FIELDS)} where id = ${id}`);
     },
     async listOpen(limit = 100): Promise<AlertGroupRecord[]> {
       const rows = await db.all<Row>(sql`select * from alert_groups where state <> 'resolved' order by number desc limit ${limit}`);

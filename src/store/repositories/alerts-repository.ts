@@ -22,7 +22,7 @@ export function alertsRepository(db: Db) {
           (a) =>
             sql`(${newId()}, ${groupId}, ${a.status}, ${JSON.stringify(a.labels)}, ${JSON.stringify(a.annotations)}, ${a.startsAt}, ${a.endsAt}, ${a.generatorUrl}, ${a.fingerprint}, ${receivedAt})`,
         );
-        await db.run(
+        await db.write(
           sql`insert into alerts (id, group_id, status, labels, annotations, starts_at, ends_at, generator_url, fingerprint, received_at) values ${sql.join(rows, sql`, `)}`,
         );
       }

@@ -46,7 +46,7 @@ function toRecord(r: Row): CoverRequestRecord {
 export function coverRequestsRepository(db: Db) {
   return {
     async insert(c: CoverRequestRecord): Promise<void> {
-      await db.run(sql`insert into cover_requests (id, schedule, requester_email, start_at, end_at, note, state, taken_by, override_id, channel, slack_ts, created_at, updated_at)
+      await db.write(sql`insert into cover_requests (id, schedule, requester_email, start_at, end_at, note, state, taken_by, override_id, channel, slack_ts, created_at, updated_at)
         values (${c.id}, ${c.schedule}, ${c.requesterEmail}, ${c.startAt}, ${c.endAt}, ${c.note}, ${c.state}, ${c.takenBy}, ${c.overrideId}, ${c.channel}, ${c.slackTs}, ${c.createdAt}, ${c.updatedAt})`);
     },
     async get(id: string): Promise<CoverRequestRecord | null> {
@@ -77,7 +77,7 @@ export function coverRequestsRepository(db: Db) {
       return rows.map((r) => String(r.id));
     },
     async setMessage(id: string, channel: string, ts: string, now: number): Promise<void> {
-      await db.run(sql`update cover_requests set channel = ${channel}, slack_ts = ${ts}, updated_at = ${now} where id = ${id}`);
+      await db.write(sql`update cover_requests set channel = ${channel}, slack_ts = ${ts}, updated_at = ${now} where id = ${id}`);
     },
     async listOpen(schedule: string): Promise<CoverRequestRecord[]> {
       const rows = await db.all<Row>(sql`select * from cover_requests where schedule = ${schedule} and state = 'open' order by start_at, id`);

@@ -39,7 +39,7 @@ export function exportedShiftsRepository(db: Db) {
     async upsert(s: ExportedShiftRecord): Promise<void> {
       const users = JSON.stringify(s.users);
       const cancelled = s.cancelled ? 1 : 0;
-      await db.run(sql`insert into exported_shifts (schedule, uid, start_at, end_at, users, cancelled, updated_at)
+      await db.write(sql`insert into exported_shifts (schedule, uid, start_at, end_at, users, cancelled, updated_at)
         values (${s.schedule}, ${s.uid}, ${s.startAt}, ${s.endAt}, ${users}, ${cancelled}, ${s.updatedAt})
         on conflict (schedule, uid) do update set start_at = ${s.startAt}, end_at = ${s.endAt}, users = ${users}, cancelled = ${cancelled}, updated_at = ${s.updatedAt}`);
     },

@@ -40,7 +40,7 @@ export function feedsRepository(db: Db) {
     },
     async upsert(f: FeedRecord): Promise<void> {
       const { schedule, kind, ...rest } = f;
-      await db.run(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)
+      await db.write(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)
         values (${schedule}, ${kind}, ${f.source}, ${f.body}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince})
         on conflict (schedule, kind) do update set ${setClause(rest, [])}`);
     },

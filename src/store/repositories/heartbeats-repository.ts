@@ -17,7 +17,7 @@ export function heartbeatsRepository(db: Db) {
       return r ? { integration, lastSeenAt: numOrNull(r.last_seen_at), startedAt: num(r.started_at) } : null;
     },
     async touch(integration: string, now: number): Promise<void> {
-      await db.run(sql`insert into heartbeats (integration, last_seen_at, started_at) values (${integration}, ${now}, ${now})
+      await db.write(sql`insert into heartbeats (integration, last_seen_at, started_at) values (${integration}, ${now}, ${now})
         on conflict (integration) do update set last_seen_at = ${now}`);
     },
     /** Starts watching an integration; true when it was not watched before. */

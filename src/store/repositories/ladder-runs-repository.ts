@@ -33,7 +33,7 @@ export function ladderRunsRepository(db: Db) {
       return rows[0] ? toRecord(rows[0]) : null;
     },
     async save(r: LadderRunRecord): Promise<void> {
-      await db.run(sql`insert into ladder_runs (group_id, user_email, important, state, steps, updated_at)
+      await db.write(sql`insert into ladder_runs (group_id, user_email, important, state, steps, updated_at)
         values (${r.groupId}, ${r.userEmail}, ${r.important ? 1 : 0}, ${JSON.stringify(r.state)}, ${JSON.stringify(r.steps)}, ${r.updatedAt})
         on conflict (group_id, user_email) do update set important = excluded.important, state = excluded.state, steps = excluded.steps, updated_at = excluded.updated_at`);
     },

@@ -25,7 +25,7 @@ const toEntry = (r: Row): LogEntry => ({
 export function logRepository(db: Db) {
   return {
     async add(groupId: string, at: number, kind: string, text: string): Promise<void> {
-      await db.run(sql`insert into log_entries (group_id, at, kind, text) values (${groupId}, ${at}, ${kind}, ${text})`);
+      await db.write(sql`insert into log_entries (group_id, at, kind, text) values (${groupId}, ${at}, ${kind}, ${text})`);
     },
     async list(groupId: string): Promise<LogEntry[]> {
       return (await db.all<Row>(sql`select * from log_entries where group_id = ${groupId} order by id`)).map(toEntry);
@@ -36,7 +36,7 @@ export function logRepository(db: Db) {
       ).map(toEntry);
     },
     async markPosted(id: number, slackTs: string): Promise<void> {
-      await db.run(sql`update log_entries set slack_ts = ${slackTs} where id = ${id}`);
+      await db.write(sql`update log_entries set slack_ts = ${slackTs} where id = ${id}`);
     },
   };
 }

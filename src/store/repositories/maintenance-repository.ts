@@ -20,7 +20,7 @@ const toRecord = (r: Row): MaintenanceRecord => ({
 export function maintenanceRepository(db: Db) {
   return {
     async set(m: MaintenanceRecord): Promise<void> {
-      await db.run(sql`insert into maintenance (integration, until, started_by, started_at) values (${m.integration}, ${m.until}, ${m.startedBy}, ${m.startedAt})
+      await db.write(sql`insert into maintenance (integration, until, started_by, started_at) values (${m.integration}, ${m.until}, ${m.startedBy}, ${m.startedAt})
         on conflict (integration) do update set until = excluded.until, started_by = excluded.started_by, started_at = excluded.started_at`);
     },
     async get(integration: string): Promise<MaintenanceRecord | null> {

@@ -48,22 +48,30 @@ const toPage = (r: Row): PageRecord => ({
   updatedAt: num(r.updated_at),
 });
 
+const insertPage = (p: PageRecord) => sql`insert into pages (id, group_id, dedupe_key, user_email, channel, important, state, attempts, error, external_ref, phone, sent_at, ladder_key, created_at, updated_at)
+  values (${p.id}, ${p.groupId}, ${p.dedupeKey}, ${p.userEmail}, ${p.channel}, ${p.important ? 1 : 0}, ${p.state}, ${p.attempts}, ${p.error}, ${p.externalRef}, ${p.phone}, ${p.sentAt}, ${p.ladderKey}, ${p.createdAt}, ${p.updatedAt})
+  on conflict (dedupe_key) do nothing`;
+
 export function pagesRepository(db: Db) {
   const lock = db.dialect === "pg" ? sql` for update` : sql``;
   return {
     /** Inserts the page unless one with the same dedupe key exists; true when inserted. */
     async insertIfNew(p: PageRecord): Promise<boolean> {
-      const n = await db.run(sql`insert into pages (id, group_id, dedupe_key, user_email, channel, important, state, attempts, error, external_ref, phone, sent_at, ladder_key, created_at, updated_at)
-        values (${p.id}, ${p.groupId}, ${p.dedupeKey}, ${p.userEmail}, ${p.channel}, ${p.important ? 1 : 0}, ${p.state}, ${p.attempts}, ${p.error}, ${p.externalRef}, ${p.phone}, ${p.sentAt}, ${p.ladderKey}, ${p.createdAt}, ${p.updatedAt})
-        on conflict (dedupe_key) do nothing`);
-      return n > 0;
+      return (await db.run(insertPage(p))) > 0;
+    },
+    /**
+     * Inserts the page unless one with the same dedupe key exists, without waiting to learn
+     * which (a pipelined write): for callers whose follow-up work checks that the page exists.
+     */
+    async add(p: PageRecord): Promise<void> {
+      await db.write(insertPage(p));
     },
     async get(id: string, opts: { lock?: boolean } = {}): Promise<PageRecord | null> {
       const rows = await db.all<Row>(sql`select * from pages where id = ${id}${opts.lock ? lock : sql``}`);
       return rows[0] ? toPage(rows[0]) : null;
     },
     async update(id: string, patch: Partial<Pick<PageRecord, "state" | "attempts" | "error" | "externalRef" | "sentAt" | "updatedAt">>): Promise<void> {
-      await db.run(sql`update pages set ${setClause(patch, [])} where id = ${id}`);
+      await db.write(sql`update pages set ${setClause(patch, [])} where id = ${id}`);
     },
     /** Send times of this number's pages over one channel since `since` (for per-number throttles). */
     async sentToPhoneSince(phone: string, channel: PageRecord["channel"], since: number): Promise<number[]> {

@@ -23,17 +23,17 @@ export function rateSlotsRepository(db: Db) {
      */
     async claimAfter(key: string, now: number, spacingMs: number): Promise<number> {
       // Make sure the row exists, so `for update` has something to lock on Postgres.
-      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${-spacingMs}) on conflict (key) do nothing`);
+      await db.write(sql`insert into rate_slots (key, next_at) values (${key}, ${-spacingMs}) on conflict (key) do nothing`);
       const rows = await db.all<{ next_at: unknown }>(sql`select next_at from rate_slots where key = ${key}${db.dialect === "pg" ? sql` for update` : sql``}`);
       const last = rows[0] ? num(rows[0].next_at) : -Infinity;
       const wait = last + spacingMs - now;
       if (wait > 0) return wait;
-      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${now}) on conflict (key) do update set next_at = ${now}`);
+      await db.write(sql`insert into rate_slots (key, next_at) values (${key}, ${now}) on conflict (key) do update set next_at = ${now}`);
       return 0;
     },
     /** Moves the "last action" time forward to `at` (never back): called once a paced call has really gone out. */
     async markLast(key: string, at: number): Promise<void> {
-      await db.run(sql`update rate_slots set next_at = (case when next_at > ${at} then next_at else ${at} end) where key = ${key}`);
+      await db.write(sql`update rate_slots set next_at = (case when next_at > ${at} then next_at else ${at} end) where key = ${key}`);
     },
     /** The time stored under `key`; null when there is none. */
     async get(key: string): Promise<number | null> {
@@ -47,11 +47,11 @@ export function rateSlotsRepository(db: Db) {
     },
     /** Sets `key` to `at`. */
     async put(key: string, at: number): Promise<void> {
-      await db.run(sql`insert into rate_slots (key, next_at) values (${key}, ${at}) on conflict (key) do update set next_at = excluded.next_at`);
+      await db.write(sql`insert into rate_slots (key, next_at) values (${key}, ${at}) on conflict (key) do update set next_at = excluded.next_at`);
     },
     /** Gives back a slot that was reserved but not used (only when it is the latest one). */
     async release(key: string, slotStart: number, spacingMs: number): Promise<void> {
-      await db.run(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);
+      await db.write(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);
     },
   };
 }

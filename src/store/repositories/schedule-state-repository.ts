@@ -96,7 +96,7 @@ export function scheduleStateRepository(db: Db) {
   return {
     /** The schedule's row, created empty when missing. `lock` holds it (Postgres) until the transaction ends. */
     async get(schedule: string, now: number, opts: { lock?: boolean } = {}): Promise<ScheduleStateRecord> {
-      await db.run(sql`insert into schedule_state (schedule, updated_at) values (${schedule}, ${now}) on conflict (schedule) do nothing`);
+      await db.write(sql`insert into schedule_state (schedule, updated_at) values (${schedule}, ${now}) on conflict (schedule) do nothing`);
       const rows = await db.all<Row>(sql`select * from schedule_state where schedule = ${schedule}${opts.lock ? lock : sql``}`);
       return toRecord(rows[0]!);
     },
@@ -106,7 +106,7 @@ export function scheduleStateRepository(db: Db) {
       return rows[0] ? toRecord(rows[0]) : null;
     },
     async update(schedule: string, patch: ScheduleStatePatch, now: number): Promise<void> {
-      await db.run(sql`update schedule_state set ${setClause({ ...columns(patch), updatedAt: now }, [])} where schedule = ${schedule}`);
+      await db.write(sql`update schedule_state set ${setClause({ ...columns(patch), updatedAt: now }, [])} where schedule = ${schedule}`);
     },
     /**
      * Records `users` as the on-call set handled, only if the stored one is still `expected`

@@ -39,7 +39,7 @@ function toRecord(r: Row): SlackOverrideRecord {
 export function slackOverridesRepository(db: Db) {
   return {
     async insert(o: SlackOverrideRecord): Promise<void> {
-      await db.run(sql`insert into slack_overrides (id, schedule, user_email, start_at, end_at, replacing, source, created_by, created_at, cancelled_at)
+      await db.write(sql`insert into slack_overrides (id, schedule, user_email, start_at, end_at, replacing, source, created_by, created_at, cancelled_at)
         values (${o.id}, ${o.schedule}, ${o.userEmail}, ${o.startAt}, ${o.endAt}, ${o.replacing}, ${o.source}, ${o.createdBy}, ${o.createdAt}, ${o.cancelledAt})`);
     },
     async get(id: string): Promise<SlackOverrideRecord | null> {

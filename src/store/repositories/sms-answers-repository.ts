@@ -10,7 +10,7 @@ export function smsAnswersRepository(db: Db) {
       return num(rows[0]?.n ?? 0);
     },
     async add(phone: string, at: number): Promise<void> {
-      await db.run(sql`insert into sms_answers (id, phone, at) values (${newId()}, ${phone}, ${at})`);
+      await db.write(sql`insert into sms_answers (id, phone, at) values (${newId()}, ${phone}, ${at})`);
     },
   };
 }

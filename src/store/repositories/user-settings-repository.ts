@@ -47,12 +47,12 @@ export function userSettingsRepository(db: Db) {
     },
     /** Creates the row if needed, then applies the patch. */
     async upsert(email: string, patch: Partial<Omit<UserSettingsRecord, "email">>, now: number): Promise<void> {
-      await db.run(sql`insert into user_settings (email, code_attempts, sms_opt_out, updated_at) values (${email}, 0, 0, ${now}) on conflict (email) do nothing`);
+      await db.write(sql`insert into user_settings (email, code_attempts, sms_opt_out, updated_at) values (${email}, 0, 0, ${now}) on conflict (email) do nothing`);
       const { smsOptOut, rules, ...rest } = patch;
       const row: Record<string, unknown> = { ...rest, updatedAt: now };
       if (smsOptOut !== undefined) row.smsOptOut = smsOptOut ? 1 : 0;
       if (rules !== undefined) row.rules = rules === null ? null : JSON.stringify(rules);
-      await db.run(sql`update user_settings set ${setClause(row, [])} where email = ${email}`);
+      await db.write(sql`update user_settings set ${setClause(row, [])} where email = ${email}`);
     },
   };
 }
