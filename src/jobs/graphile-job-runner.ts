@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
 import type { Store } from "../store/store.js";
-import { LANE_CONCURRENCY, laneOf, type Lane } from "./job-lanes.js";
+import { LANE_CONCURRENCY, laneOf, usesNamedQueues } from "./job-lanes.js";
 import type { JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
+
+/** Timers due within this many milliseconds of each other share one wake-up notification. */
+const NUDGE_BUCKET_MS = 5;
 
 export interface GraphileJobRunnerOptions {
   concurrency?: number;
@@ -23,21 +27,27 @@ export interface GraphileJobRunnerOptions {
  * - Crashes: Graphile Worker leaves a killed worker's job locked for 4 hours.
  *   Each process records heartbeats for its workers; jobs locked for a while by
  *   a worker without a fresh heartbeat are unlocked (`force_unlock_workers`).
+ * Three worker pools share one connection pool: pages, ladders and escalation
+ * steps fetch due jobs in batches and complete them in batches (one round trip
+ * for many jobs, which is what keeps 1,000 groups escalating at once on time);
+ * tasks that use named queues are fetched one job at a time, because batch
+ * fetching does not keep a queue serial; Slack work has its own pool (lanes).
  */
 export function createGraphileJobRunner(store: Store, databaseUrl: string, opts: GraphileJobRunnerOptions = {}): JobRunner {
   const deadAfterMs = opts.deadAfterMs ?? 10_000;
   const heartbeatMs = opts.heartbeatMs ?? 2_000;
   const process_ = `${process.pid}`;
   const workerIds = new Set<string>();
-  const nudges = new Set<NodeJS.Timeout>();
+  const nudges = new Map<number, { timer: NodeJS.Timeout; count: number }>();
   let runners: Runner[] = [];
+  let pgPool: pg.Pool | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
 
   async function beat(): Promise<void> {
     const t = Date.now();
     await store.transaction(async (tx) => {
       for (const id of workerIds) {
-        await tx.db.run(sql`insert into worker_heartbeats (worker_id, process, heartbeat_at) values (${id}, ${process_}, ${t})
+        await tx.db.write(sql`insert into worker_heartbeats (worker_id, process, heartbeat_at) values (${id}, ${process_}, ${t})
           on conflict (worker_id) do update set heartbeat_at = excluded.heartbeat_at`);
       }
       const dead = await tx.db.all<{ locked_by: string }>(sql`select distinct locked_by from graphile_worker.jobs j
@@ -47,24 +57,37 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
         const ids = dead.map((d) => d.locked_by);
         await tx.db.run(sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`);
       }
-      await tx.db.run(sql`delete from worker_heartbeats where heartbeat_at < ${t - 10 * deadAfterMs}`);
+      await tx.db.write(sql`delete from worker_heartbeats where heartbeat_at < ${t - 10 * deadAfterMs}`);
     });
   }
 
+  /**
+   * Wakes the workers (of every replica) when a future job falls due. Timers due within
+   * the same few milliseconds share one notification, sent on the worker pool's own
+   * connection (no transaction needed for a NOTIFY).
+   */
   function nudgeAt(at: Date) {
-    const delay = at.getTime() - Date.now();
+    const due = Math.ceil(at.getTime() / NUDGE_BUCKET_MS) * NUDGE_BUCKET_MS;
+    const delay = due - Date.now();
     if (delay <= 0 || delay > 3_600_000) return;
-    const t = setTimeout(() => {
-      nudges.delete(t);
-      void store.transaction((tx) => tx.db.run(sql`select pg_notify('jobs:insert', '{"count":1}')`)).catch(() => undefined);
+    const planned = nudges.get(due);
+    if (planned) {
+      planned.count += 1;
+      return;
+    }
+    const timer = setTimeout(() => {
+      const count = nudges.get(due)?.count ?? 1;
+      nudges.delete(due);
+      void pgPool?.query("select pg_notify('jobs:insert', $1)", [JSON.stringify({ count: Math.min(count, 64) })]).catch(() => undefined);
     }, delay);
-    t.unref();
-    nudges.add(t);
+    timer.unref();
+    nudges.set(due, { timer, count: 1 });
   }
 
   return {
     async start(handlers: TaskHandlers) {
       const taskList: Record<string, Task> = {};
+      const pick = (keep: (name: string) => boolean) => Object.fromEntries(Object.entries(taskList).filter(([name]) => keep(name)));
       for (const [name, handler] of Object.entries(handlers) as [TaskName, TaskHandler | undefined][]) {
         if (!handler) continue;
         taskList[name] = async (payload, helpers) => {
@@ -88,20 +111,29 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       events.on("pool:release", ({ workerPool }) => {
         workerIds.delete(workerPool.id);
       });
-      // One worker pool per lane, so Slack work waiting for its rate limit never holds back pages.
-      for (const lane of ["main", "slack"] as Lane[]) {
-        const laneTasks = Object.fromEntries(Object.entries(taskList).filter(([name]) => laneOf(name) === lane));
+      const pools: { tasks: Record<string, Task>; concurrency: number; batch: boolean }[] = [
+        { tasks: pick((name) => laneOf(name) === "main" && !usesNamedQueues(name)), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main, batch: true },
+        { tasks: pick((name) => laneOf(name) === "main" && usesNamedQueues(name)), concurrency: 2, batch: false },
+        { tasks: pick((name) => laneOf(name) === "slack"), concurrency: LANE_CONCURRENCY.slack, batch: false },
+      ];
+      pgPool = new pg.Pool({ connectionString: databaseUrl, max: 12 });
+      // A connection that breaks while idle (or mid-LISTEN) must not crash the process: report it; the pool replaces it.
+      pgPool.on("error", (e) => opts.onError?.("graphile-worker", e));
+      pgPool.on("connect", (client) => client.on("error", (e) => opts.onError?.("graphile-worker", e)));
+      for (const pool of pools) {
+        if (Object.keys(pool.tasks).length === 0) continue;
         runners.push(
           await run({
             events,
-            connectionString: databaseUrl,
-            concurrency: lane === "main" ? (opts.concurrency ?? LANE_CONCURRENCY.main) : LANE_CONCURRENCY.slack,
+            pgPool,
+            concurrency: pool.concurrency,
             pollInterval: opts.pollInterval ?? 500,
             noHandleSignals: true,
-            taskList: laneTasks,
+            taskList: pool.tasks,
             logger: new Logger(() => (level, message) => {
               if (level === "error") opts.onError?.("graphile-worker", new Error(message));
             }),
+            ...(pool.batch ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
           }),
         );
       }
@@ -110,10 +142,12 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
     },
     async stop() {
       if (heartbeat) clearInterval(heartbeat);
-      for (const t of nudges) clearTimeout(t);
+      for (const n of nudges.values()) clearTimeout(n.timer);
       nudges.clear();
       await Promise.all(runners.map((r) => r.stop()));
       runners = [];
+      await pgPool?.end();
+      pgPool = null;
     },
     wake(runAts: Date[]) {
       for (const at of runAts) nudgeAt(at);

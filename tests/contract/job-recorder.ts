@@ -46,6 +46,9 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "notify.user_group": handler("notify.user_group"),
       "escalation.webhook": handler("escalation.webhook"),
       sweep: handler("sweep"),
+      // Feature tasks: one that uses named queues and one that is fetched in batches on Postgres.
+      "schedule.tick": handler("schedule.tick"),
+      "paging.ladder": handler("paging.ladder"),
     },
   };
 }

@@ -147,6 +147,29 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       expect(rec.runsOf("sync")[0]!.startedAt).toBeLessThan(later.getTime());
     });
 
+    it('re-adding a waiting "preserve_run_at" job unchanged holds it until that transaction commits; it then runs once', async () => {
+      const ctx = await open();
+      const store = ctx.openStore();
+      const rec = recordingHandlers();
+      await ctx.startRunner(store, rec.handlers);
+      const spec: JobSpec = { task: "slack.sync", payload: { tag: "held" }, runAt: inMs(400), jobKey: "sync:held", jobKeyMode: "preserve_run_at", queue: "slack:C0HELD" };
+      await addJobs(store, spec);
+      let committedAt = 0;
+      await store.transaction(async (tx) => {
+        await tx.jobs.add({ ...spec, runAt: inMs(200) });
+        await tx.jobs.add({ ...spec, runAt: inMs(3_600_000) });
+        // The job falls due while this transaction (which re-requested it) is still open.
+        await sleep(1_200);
+        await tx.log.add("held", Date.now(), "test", "written before the job may run");
+      });
+      committedAt = Date.now();
+      expect(await ctx.jobCount(store)).toBeLessThanOrEqual(1);
+      await waitFor(() => rec.runsOf("held").length > 0, { timeoutMs: 10_000, description: "the held job after the commit" });
+      await sleep(500);
+      expect(rec.runsOf("held")).toHaveLength(1);
+      expect(rec.runsOf("held")[0]!.startedAt).toBeGreaterThanOrEqual(committedAt - 50);
+    });
+
     it("remove(key) cancels the pending job; removing an unknown key is a no-op", async () => {
       const ctx = await open();
       const store = ctx.openStore();
@@ -270,15 +293,34 @@ describe.each(backends)("jobs contract: $name", (backend) => {
         await sleep(150);
       });
       await ctx.startRunner(store, rec.handlers, { concurrency: 4 });
+      // Slack work and schedule work (the two kinds of task that use named queues) each share a queue.
       await addJobs(
         store,
         ...Array.from({ length: 4 }, (_, i): JobSpec => ({ task: "slack.sync", payload: { tag: "serial", i }, queue: "slack:C0ALERTS" })),
+        ...Array.from({ length: 4 }, (_, i): JobSpec => ({ task: "schedule.tick", payload: { tag: "serial-schedule", i }, queue: "schedule:primary" })),
       );
-      await waitFor(() => rec.runsOf("serial").filter((r) => r.endedAt !== null).length === 4, { timeoutMs: 15_000, description: "all four queued jobs" });
-      const runs = rec.runsOf("serial");
-      const clashes = runs.flatMap((a, i) => runs.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => [a.payload.i, b.payload.i]));
-      expect(clashes).toStrictEqual([]);
-      expect(runs.map((r) => r.payload.i).sort()).toStrictEqual([0, 1, 2, 3]);
+      for (const tag of ["serial", "serial-schedule"]) {
+        await waitFor(() => rec.runsOf(tag).filter((r) => r.endedAt !== null).length === 4, { timeoutMs: 15_000, description: `all four queued ${tag} jobs` });
+        const runs = rec.runsOf(tag);
+        const clashes = runs.flatMap((a, i) => runs.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => [a.payload.i, b.payload.i]));
+        expect(clashes).toStrictEqual([]);
+        expect(runs.map((r) => r.payload.i).sort()).toStrictEqual([0, 1, 2, 3]);
+      }
+    });
+
+    it("a named queue on a task that is fetched in batches is refused when added, and the transaction adds nothing", async () => {
+      const ctx = await open();
+      const store = ctx.openStore();
+      const rec = recordingHandlers();
+      await ctx.startRunner(store, rec.handlers, { concurrency: 4 });
+      await expect(
+        addJobs(store, { task: "notify.page", payload: { tag: "refused-ok" } }, { task: "escalation.step", payload: { tag: "refused" }, queue: "esc:1" }),
+      ).rejects.toThrow(/escalation\.step may not use named queue "esc:1"/);
+      await addJobs(store, { task: "notify.page", payload: { tag: "after" } });
+      await waitFor(() => rec.runsOf("after").length === 1, { timeoutMs: 15_000, description: "the job added after the refusal" });
+      await sleep(300);
+      expect(rec.runsOf("refused-ok")).toStrictEqual([]);
+      expect(rec.runsOf("refused")).toStrictEqual([]);
     });
 
     it("jobs in different queues can run at the same time", async () => {
