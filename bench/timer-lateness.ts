@@ -180,7 +180,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { resolvePgAdminUrl } = await import("../tests/support/postgres.js");
   const pg = backend === "postgres" ? await resolvePgAdminUrl({ log: progress }) : null;
   try {
-    console.log(JSON.stringify(await benchTimerLateness({ backend, pgAdminUrl: pg?.url }), null, 2));
+    // `npx tsx bench/timer-lateness.ts postgres 1000 0 1`: 1,000 groups, no gap, ladder wait 1 s (the escalation1000 figure).
+    const [groups, gapMs, ladderWaitSeconds] = process.argv.slice(3).map(Number);
+    const opts: TimerOptions = groups ? { groups, gapMs: gapMs ?? 0, targetP99Ms: ladderWaitSeconds ? 500 : undefined, ladderWaitSeconds: ladderWaitSeconds || undefined } : DEFAULT_TIMERS;
+    console.log(JSON.stringify(await benchTimerLateness({ backend, pgAdminUrl: pg?.url }, opts), null, 2));
   } finally {
     await pg?.stop();
   }

@@ -65,7 +65,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
     return store.transaction(async (tx) => {
       const page = await tx.pages.get(pageId, { lock: true });
       if (!page || page.state !== "pending") return null;
-      const group = await tx.groups.get(page.groupId);
+      // One round trip for both reads (the alerts are only used if the page goes out).
+      const [group, recent] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5)]);
       const t = now();
       if (!group || group.state !== "firing") {
         await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });
@@ -92,7 +93,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         }
       }
       await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
-      return { page, group, recent: await tx.alerts.recent(group.id, 5) };
+      return { page, group, recent };
     });
   }
 

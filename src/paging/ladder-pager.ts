@@ -4,7 +4,7 @@ import { initialLadder, ladderTransition, type LadderEffect, type LadderEvent } 
 import { newId } from "../shared/ids.js";
 import type { LadderRunRecord } from "../store/repositories/ladder-runs-repository.js";
 import type { Tx } from "../store/store.js";
-import { effectiveContact } from "./effective-contact.js";
+import { effectiveContact, type EffectiveContact } from "./effective-contact.js";
 
 export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupId}:${email}`;
 
@@ -21,14 +21,15 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
   const names = new Map(config.users.map((u) => [u.email, u.name]));
   const nameOf = (email: string) => names.get(email) ?? email;
 
-  async function applyEffects(tx: Tx, run: LadderRunRecord, effects: LadderEffect[], now: number): Promise<void> {
-    const contact = await effectiveContact(tx, config, run.userEmail);
+  async function applyEffects(tx: Tx, run: LadderRunRecord, effects: LadderEffect[], now: number, known?: EffectiveContact): Promise<void> {
+    const sends = effects.some((e) => e.type === "send" && e.channel !== "slack_dm");
+    const contact = sends ? (known ?? (await effectiveContact(tx, config, run.userEmail))) : null;
     for (const e of effects) {
       switch (e.type) {
         case "send": {
           const id = newId();
-          const phone = e.channel === "slack_dm" ? null : contact.phone;
-          const inserted = await tx.pages.insertIfNew({
+          const phone = e.channel === "slack_dm" ? null : (contact?.phone ?? null);
+          await tx.pages.add({
             id,
             groupId: run.groupId,
             dedupeKey: `${run.groupId}:${run.userEmail}:ladder:${e.key}`,
@@ -46,7 +47,8 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
             updatedAt: now,
           });
           // SMS and calls must never wait behind Slack: they go in their own queue-less jobs with few, fast retries.
-          if (inserted) await tx.jobs.add({ task: "notify.page", payload: { pageId: id }, maxAttempts: e.channel === "slack_dm" ? 5 : 3 });
+          // Should the page be a duplicate (same dedupe key: not inserted), its job finds no page with this id and does nothing.
+          await tx.jobs.add({ task: "notify.page", payload: { pageId: id }, maxAttempts: e.channel === "slack_dm" ? 5 : 3 });
           break;
         }
         case "set_timer":
@@ -68,23 +70,23 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
     }
   }
 
-  async function apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void> {
+  async function apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number, contact?: EffectiveContact): Promise<void> {
     const t = ladderTransition(run.state, event, run.steps, now);
     const next = { ...run, state: t.state, updatedAt: now };
     await tx.ladderRuns.save(next);
-    await applyEffects(tx, next, t.effects, now);
+    await applyEffects(tx, next, t.effects, now, contact);
   }
 
   return {
     apply,
     async page(tx, groupId, emails, important, _key, now) {
       for (const email of emails) {
-        const existing = await tx.ladderRuns.get(groupId, email, { lock: true });
+        // One round trip for both reads (the contact is not needed when the person is already being notified).
+        const [existing, contact] = await Promise.all([tx.ladderRuns.get(groupId, email, { lock: true }), effectiveContact(tx, config, email)]);
         if (existing?.state.status === "active") {
           await tx.log.add(groupId, now, "notify", `${nameOf(email)} is already being notified about this group.`);
           continue;
         }
-        const contact = await effectiveContact(tx, config, email);
         const wanted = important ? contact.rules.important : contact.rules.default;
         const { steps, dropped } = reachableSteps(wanted, contact.phone !== null, opts.phoneEnabled, contact.smsOptOut);
         if (dropped) await tx.log.add(groupId, now, "warning", `${nameOf(email)}: ${dropped}`);
@@ -96,7 +98,7 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
           steps: steps.length > 0 ? steps : [{ type: "slack_dm" }],
           updatedAt: now,
         };
-        await apply(tx, run, { type: "start" }, now);
+        await apply(tx, run, { type: "start" }, now, contact);
       }
     },
   };

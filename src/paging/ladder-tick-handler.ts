@@ -12,9 +12,9 @@ export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof cre
     const email = String(payload.email);
     const seq = Number(payload.seq);
     await store.transaction(async (tx) => {
-      const run = await tx.ladderRuns.get(groupId, email, { lock: true });
+      // Both reads in one round trip; the group is only looked at when the tick is current.
+      const [run, group] = await Promise.all([tx.ladderRuns.get(groupId, email, { lock: true }), tx.groups.get(groupId)]);
       if (!run || run.state.seq !== seq) return;
-      const group = await tx.groups.get(groupId);
       const now = clock.now().getTime();
       if (!group || group.state !== "firing") {
         await pager.apply(tx, run, { type: "stop", reason: group?.state ?? "gone" }, now);
