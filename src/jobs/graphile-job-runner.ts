@@ -41,6 +41,9 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   const nudges = new Map<number, { timer: NodeJS.Timeout; count: number }>();
   let runners: Runner[] = [];
   let pgPool: pg.Pool | null = null;
+  /** Every worker pool this runner started (their ids lock jobs), and whether stop() is under way. */
+  const startedPools: string[] = [];
+  let stopping = false;
   let heartbeat: NodeJS.Timeout | null = null;
 
   async function beat(): Promise<void> {
@@ -107,6 +110,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
       events.on("pool:create", ({ workerPool }) => {
         workerIds.add(workerPool.id);
+        startedPools.push(workerPool.id);
       });
       events.on("pool:release", ({ workerPool }) => {
         workerIds.delete(workerPool.id);
@@ -131,7 +135,8 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
             noHandleSignals: true,
             taskList: pool.tasks,
             logger: new Logger(() => (level, message) => {
-              if (level === "error") opts.onError?.("graphile-worker", new Error(message));
+              // Shutdown complaints of the local queue are handled in stop() (its jobs are freed there).
+              if (level === "error" && !(stopping && /local queue|deactivating queue|shutdown/i.test(message))) opts.onError?.("graphile-worker", new Error(message));
             }),
             ...(pool.batch ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
           }),
@@ -144,8 +149,20 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       if (heartbeat) clearInterval(heartbeat);
       for (const n of nudges.values()) clearTimeout(n.timer);
       nudges.clear();
-      await Promise.all(runners.map((r) => r.stop()));
+      stopping = true;
+      await Promise.all(runners.map((r) => r.stop().catch((e: unknown) => opts.onError?.("graphile-worker", e))));
       runners = [];
+      // Graphile Worker 0.17's local queue can fail to hand back the jobs it fetched but did not
+      // start ("Cannot background something when the queue is already released"); they would stay
+      // locked until another process's dead-worker check frees them (~10 s). None of these pools
+      // runs anything any more, so free whatever they still hold, now.
+      const ids = startedPools.splice(0);
+      if (ids.length > 0) {
+        await store
+          .transaction((tx) => tx.db.run(sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`))
+          .catch((e: unknown) => opts.onError?.("graphile-worker", e));
+      }
+      stopping = false;
       await pgPool?.end();
       pgPool = null;
     },

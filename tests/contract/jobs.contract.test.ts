@@ -360,6 +360,33 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       expect(rec.runsOf("orphan")).toHaveLength(1);
     });
 
+    it("a runner that stops hands back the jobs it fetched but did not start: the next runner starts them at once", async () => {
+      const ctx = await open();
+      const store = ctx.openStore();
+      const release = gate();
+      const rec = recordingHandlers(async (payload) => {
+        if (payload.tag === "blocker") await bounded(release.promise, 10_000);
+      });
+      const tags = Array.from({ length: 8 }, (_, i) => `waiting-${i}`);
+      // All due before the runner starts: a runner that fetches in batches takes several at once.
+      await addJobs(store, { task: "notify.page", payload: { tag: "blocker" } }, ...tags.map((tag): JobSpec => ({ task: "notify.page", payload: { tag } })));
+      const first = await ctx.startRunner(store, rec.handlers, { concurrency: 1 });
+      await waitFor(() => rec.runsOf("blocker").length === 1, { timeoutMs: 10_000, description: "the blocking job to start" });
+      await sleep(200);
+      const stopped = first.stop();
+      release.open();
+      await stopped;
+      const ranBefore = rec.runs.filter((r) => String(r.payload.tag).startsWith("waiting-")).length;
+
+      // Jobs left locked by the stopped runner would wait for the dead-worker check (10 s here).
+      const startedAt = Date.now();
+      await ctx.startRunner(store, rec.handlers, { concurrency: 4, deadAfterMs: 10_000 });
+      await waitFor(() => tags.every((tag) => rec.runsOf(tag).length > 0), { timeoutMs: 15_000, description: "every waiting job" });
+      expect(Date.now() - startedAt, `${8 - ranBefore} jobs were waiting`).toBeLessThan(4_000);
+      await sleep(300);
+      expect(tags.map((tag) => rec.runsOf(tag).length)).toStrictEqual(tags.map(() => 1));
+    });
+
     it("a job held by a live worker for longer than deadAfterMs is not taken from it", async () => {
       const ctx = await open();
       const store = ctx.openStore();
