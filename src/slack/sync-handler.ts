@@ -46,16 +46,17 @@ export function makeSlackSyncHandler(
 
   return async (payload: Record<string, unknown>): Promise<void> => {
     const groupId = String(payload.groupId);
-    const group = await store.read.groups.get(groupId);
+    // Three independent reads at once (the marker is only looked at while the group has no message yet).
+    const postingKey = `slack:posting:${groupId}`;
+    const [group, recent, marker] = await Promise.all([store.read.groups.get(groupId), store.read.alerts.recent(groupId, 5), store.read.rateSlots.get(postingKey)]);
     if (!group || !group.channel) return;
     const channelKey = `slack:post:${group.channel}`;
     // The post slot this sync holds lives in the database, not in the job's payload: a
     // request for the sync arriving meanwhile replaces the payload, and the slot would be lost.
     const slotKey = `slack:slot:${groupId}`;
-    // Set (with the time) just before the root message is posted, cleared once its ts is saved: if
-    // it is found set, an earlier attempt may have posted and died before saving. Not on the group's
+    // postingKey is set (with the time) just before the root message is posted, cleared once its ts is saved:
+    // if it is found set, an earlier attempt may have posted and died before saving. Not on the group's
     // row, which escalation holds locked while it runs: the post must not wait for that.
-    const postingKey = `slack:posting:${groupId}`;
     /** Which paced call is in flight, so a 429 pushes back the right pace. */
     let calling: "post" | "update" | null = null;
 
@@ -104,14 +105,13 @@ export function makeSlackSyncHandler(
       return false;
     };
     try {
-      const recent = await store.read.alerts.recent(group.id, 5);
       const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
         timezone: config.timezone,
       });
       const rendered = JSON.stringify(message);
       let channel = group.slackChannelId;
       let ts = group.slackTs;
-      const postingSince = !channel || !ts ? await store.read.rateSlots.get(postingKey) : null;
+      const postingSince = !channel || !ts ? marker : null;
       if (postingSince !== null) {
         // An earlier attempt may have posted and died before saving the ts: look before posting again.
         const earlier = await findEarlierPost(store, slack, group.id, group.channel, postingSince, log);
