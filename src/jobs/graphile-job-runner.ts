@@ -9,6 +9,9 @@ import type { JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue
 /** Timers due within this many milliseconds of each other share one wake-up notification. */
 const NUDGE_BUCKET_MS = 5;
 
+/** After a job of a named queue completes, this pool's idle workers look for the queue's next job at these delays (ms). */
+const QUEUE_RECHECK_MS = [10, 60];
+
 export interface GraphileJobRunnerOptions {
   concurrency?: number;
   /** How often workers look for jobs that became due (ms); local timers nudge them sooner. */
@@ -114,6 +117,23 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       });
       events.on("pool:release", ({ workerPool }) => {
         workerIds.delete(workerPool.id);
+      });
+      // A worker asks for its next job as soon as its last one returns, before the completion that
+      // frees the job's named queue has reached the database; the queue's next job is then skipped
+      // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
+      events.on("job:complete", ({ worker, job }) => {
+        if (job.job_queue_id === null) return;
+        for (const delay of QUEUE_RECHECK_MS) {
+          setTimeout(() => {
+            const pool = worker.workerPool;
+            if (stopping || !pool._active || pool._shuttingDown) return;
+            try {
+              pool.nudge(1);
+            } catch {
+              // A worker released meanwhile: the pool is going away, nothing to look for.
+            }
+          }, delay).unref();
+        }
       });
       const pools: { tasks: Record<string, Task>; concurrency: number; batch: boolean }[] = [
         { tasks: pick((name) => laneOf(name) === "main" && !usesNamedQueues(name)), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main, batch: true },

@@ -308,6 +308,21 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       }
     });
 
+    it("the next job of a queue starts right after the one before it ends, not at the next poll", async () => {
+      const ctx = await open();
+      const store = ctx.openStore();
+      const rec = recordingHandlers(async () => {
+        await sleep(100);
+      });
+      await ctx.startRunner(store, rec.handlers, { concurrency: 4 });
+      await addJobs(store, ...Array.from({ length: 4 }, (_, i): JobSpec => ({ task: "slack.sync", payload: { tag: "chained", i }, queue: "slack:C0CHAIN" })));
+      await waitFor(() => rec.runsOf("chained").filter((r) => r.endedAt !== null).length === 4, { timeoutMs: 15_000, description: "all four queued jobs" });
+      const runs = rec.runsOf("chained").sort((a, b) => a.startedAt - b.startedAt);
+      const gaps = runs.slice(1).map((r, i) => r.startedAt - runs[i]!.endedAt!);
+      // Both runners poll every 250–500 ms here; a queue handed on by polling would show gaps that long.
+      expect(Math.max(...gaps), `gaps ${gaps.join(", ")} ms`).toBeLessThan(200);
+    });
+
     it("a named queue on a task that is fetched in batches is refused when added, and the transaction adds nothing", async () => {
       const ctx = await open();
       const store = ctx.openStore();
