@@ -12,6 +12,9 @@ const NUDGE_BUCKET_MS = 5;
 /** After a job of a named queue completes, this pool's idle workers look for the queue's next job at these delays (ms). */
 const QUEUE_RECHECK_MS = [10, 60];
 
+/** Releases every job (and queue) locked by these worker pools, so any worker may take them. */
+const forceUnlock = (ids: string[]) => sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`;
+
 export interface GraphileJobRunnerOptions {
   concurrency?: number;
   /** How often workers look for jobs that became due (ms); local timers nudge them sooner. */
@@ -61,7 +64,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
           and not exists (select 1 from worker_heartbeats h where h.worker_id = j.locked_by and h.heartbeat_at > ${t - deadAfterMs})`);
       if (dead.length > 0) {
         const ids = dead.map((d) => d.locked_by);
-        await tx.db.run(sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`);
+        await tx.db.run(forceUnlock(ids));
       }
       await tx.db.write(sql`delete from worker_heartbeats where heartbeat_at < ${t - 10 * deadAfterMs}`);
     });
@@ -179,7 +182,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       const ids = startedPools.splice(0);
       if (ids.length > 0) {
         await store
-          .transaction((tx) => tx.db.run(sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`))
+          .transaction((tx) => tx.db.run(forceUnlock(ids)))
           .catch((e: unknown) => opts.onError?.("graphile-worker", e));
       }
       stopping = false;
