@@ -67,7 +67,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const runner: JobRunner = config.env.databaseUrl
     ? createGraphileJobRunner(store, config.env.databaseUrl, { onError })
     : createSqliteJobRunner(store, { onError, now });
-  store.onJobsCommitted((runAts) => runner.wake(runAts));
+  store.onJobsCommitted((jobs) => runner.wake(jobs));
 
   const slackToken = config.env.slack.botToken;
   const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl) : createLogOnlySlackApi(log);

@@ -1,17 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../store/db.js";
-import type { JobQueue, JobSpec } from "./job-queue.js";
+import type { AddedJob, JobQueue, JobSpec } from "./job-queue.js";
 import { assertQueueAllowed } from "./job-lanes.js";
 import { DEFAULT_MAX_ATTEMPTS } from "./sqlite-job-queue.js";
 
 /** Job-queue port over Graphile Worker's SQL API, inside the caller's Postgres transaction. */
-export function graphileJobQueue(db: Db, added: Date[], now: () => number = Date.now): JobQueue {
+export function graphileJobQueue(db: Db, added: AddedJob[], now: () => number = Date.now): JobQueue {
   return {
     async add(spec: JobSpec) {
       assertQueueAllowed(spec);
       const runAt = spec.runAt ?? new Date(now());
       // Future Slack work tolerates the poll interval; only timers people wait on get a precise nudge.
-      if (spec.precise || !spec.task.startsWith("slack.") || runAt.getTime() <= now()) added.push(runAt);
+      if (spec.precise || !spec.task.startsWith("slack.") || runAt.getTime() <= now()) added.push({ runAt, task: spec.task });
       const payload = JSON.stringify(spec.payload);
       const maxAttempts = spec.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
       const addJob = sql`graphile_worker.add_job(

@@ -1,16 +1,26 @@
 import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
-import { Logger, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
+import { Logger, run, type Runner, type Task, type WorkerEvents, type WorkerPool } from "graphile-worker";
 import pg from "pg";
 import type { Store } from "../store/store.js";
 import { LANE_CONCURRENCY, laneOf, usesNamedQueues } from "./job-lanes.js";
-import type { JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
+import type { AddedJob, JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
 
 /** Timers due within this many milliseconds of each other share one wake-up notification. */
 const NUDGE_BUCKET_MS = 5;
 
-/** After a job of a named queue completes, this pool's idle workers look for the queue's next job at these delays (ms). */
+/**
+ * Workers of the pools with named queues look again for jobs at these delays (ms) after a
+ * queued job completes or falls due: a fetch can come back empty although the job is there
+ * (see `recheck`), and would otherwise leave it for the next poll.
+ */
 const QUEUE_RECHECK_MS = [10, 60];
+
+/** The three worker pools: see the comment on createGraphileJobRunner. */
+type PoolName = "batch" | "schedule" | "slack";
+
+/** The pool that runs `task`'s jobs when they use named queues; null for batch-fetched tasks. */
+const queuedPoolOf = (task: string): PoolName | null => (laneOf(task) === "slack" ? "slack" : usesNamedQueues(task) ? "schedule" : null);
 
 /** Releases every job (and queue) locked by these worker pools, so any worker may take them. */
 const forceUnlock = (ids: string[]) => sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`;
@@ -44,7 +54,10 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   const heartbeatMs = opts.heartbeatMs ?? 2_000;
   const process_ = `${process.pid}`;
   const workerIds = new Set<string>();
-  const nudges = new Map<number, { timer: NodeJS.Timeout; count: number }>();
+  const nudges = new Map<number, { timer: NodeJS.Timeout; count: number; recheck: Set<PoolName> }>();
+  /** The running worker pools by name, and when each was last asked to look again. */
+  const workerPools = new Map<PoolName, WorkerPool>();
+  const lastRecheck = new Map<PoolName, number>();
   let runners: Runner[] = [];
   let pgPool: pg.Pool | null = null;
   /** Every worker pool this runner started (their ids lock jobs), and whether stop() is under way. */
@@ -71,26 +84,53 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   }
 
   /**
+   * Asks a pool's idle workers to look for jobs again, shortly. Graphile Worker fetches a job
+   * of a named queue only if it can lock the queue's row, skipping rows another fetch holds
+   * locked — and every fetch, of any pool, locks every free queue row while it runs. So when a
+   * notification wakes all pools at once, a fetch can come back empty although its job is
+   * there, and the job would wait for the next poll (measured: ~0.5 s before a channel post).
+   * Bounded: one round of looks per pool per few milliseconds.
+   */
+  function recheck(name: PoolName) {
+    const t = Date.now();
+    if ((lastRecheck.get(name) ?? -Infinity) > t - NUDGE_BUCKET_MS) return;
+    lastRecheck.set(name, t);
+    for (const delay of QUEUE_RECHECK_MS) {
+      setTimeout(() => {
+        const pool = workerPools.get(name);
+        if (stopping || !pool || !pool._active || pool._shuttingDown) return;
+        try {
+          pool.nudge(1);
+        } catch {
+          // A worker released meanwhile: the pool is going away, nothing to look for.
+        }
+      }, delay).unref();
+    }
+  }
+
+  /**
    * Wakes the workers (of every replica) when a future job falls due. Timers due within
    * the same few milliseconds share one notification, sent on the worker pool's own
-   * connection (no transaction needed for a NOTIFY).
+   * connection (no transaction needed for a NOTIFY); a queued job's pool here looks again after it.
    */
-  function nudgeAt(at: Date) {
+  function nudgeAt(at: Date, pool: PoolName | null) {
     const due = Math.ceil(at.getTime() / NUDGE_BUCKET_MS) * NUDGE_BUCKET_MS;
     const delay = due - Date.now();
     if (delay <= 0 || delay > 3_600_000) return;
     const planned = nudges.get(due);
     if (planned) {
       planned.count += 1;
+      if (pool) planned.recheck.add(pool);
       return;
     }
     const timer = setTimeout(() => {
-      const count = nudges.get(due)?.count ?? 1;
+      const nudge = nudges.get(due);
       nudges.delete(due);
-      void pgPool?.query("select pg_notify('jobs:insert', $1)", [JSON.stringify({ count: Math.min(count, 64) })]).catch(() => undefined);
+      void pgPool?.query("select pg_notify('jobs:insert', $1)", [JSON.stringify({ count: Math.min(nudge?.count ?? 1, 64) })]).catch(() => undefined);
+      for (const name of nudge?.recheck ?? []) recheck(name);
     }, delay);
     timer.unref();
-    nudges.set(due, { timer, count: 1 });
+    nudges.set(due, { timer, count: 1, recheck: new Set(pool ? [pool] : []) });
   }
 
   return {
@@ -114,9 +154,11 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       // Listen before run(): workers are created (and may lock jobs) while run() is starting.
       const events: WorkerEvents = new EventEmitter() as WorkerEvents;
       // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
+      let creating: PoolName = "batch";
       events.on("pool:create", ({ workerPool }) => {
         workerIds.add(workerPool.id);
         startedPools.push(workerPool.id);
+        workerPools.set(creating, workerPool);
       });
       events.on("pool:release", ({ workerPool }) => {
         workerIds.delete(workerPool.id);
@@ -124,24 +166,14 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       // A worker asks for its next job as soon as its last one returns, before the completion that
       // frees the job's named queue has reached the database; the queue's next job is then skipped
       // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
-      events.on("job:complete", ({ worker, job }) => {
-        if (job.job_queue_id === null) return;
-        for (const delay of QUEUE_RECHECK_MS) {
-          setTimeout(() => {
-            const pool = worker.workerPool;
-            if (stopping || !pool._active || pool._shuttingDown) return;
-            try {
-              pool.nudge(1);
-            } catch {
-              // A worker released meanwhile: the pool is going away, nothing to look for.
-            }
-          }, delay).unref();
-        }
+      events.on("job:complete", ({ job }) => {
+        const pool = job.job_queue_id === null ? null : queuedPoolOf(job.task_identifier);
+        if (pool) recheck(pool);
       });
-      const pools: { tasks: Record<string, Task>; concurrency: number; batch: boolean }[] = [
-        { tasks: pick((name) => laneOf(name) === "main" && !usesNamedQueues(name)), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main, batch: true },
-        { tasks: pick((name) => laneOf(name) === "main" && usesNamedQueues(name)), concurrency: 2, batch: false },
-        { tasks: pick((name) => laneOf(name) === "slack"), concurrency: LANE_CONCURRENCY.slack, batch: false },
+      const pools: { name: PoolName; tasks: Record<string, Task>; concurrency: number }[] = [
+        { name: "batch", tasks: pick((name) => queuedPoolOf(name) === null), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main },
+        { name: "schedule", tasks: pick((name) => queuedPoolOf(name) === "schedule"), concurrency: 2 },
+        { name: "slack", tasks: pick((name) => queuedPoolOf(name) === "slack"), concurrency: LANE_CONCURRENCY.slack },
       ];
       pgPool = new pg.Pool({ connectionString: databaseUrl, max: 12 });
       // A connection that breaks while idle (or mid-LISTEN) must not crash the process: report it; the pool replaces it.
@@ -149,6 +181,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       pgPool.on("connect", (client) => client.on("error", (e) => opts.onError?.("graphile-worker", e)));
       for (const pool of pools) {
         if (Object.keys(pool.tasks).length === 0) continue;
+        creating = pool.name;
         runners.push(
           await run({
             events,
@@ -161,7 +194,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
               // Shutdown complaints of the local queue are handled in stop() (its jobs are freed there).
               if (level === "error" && !(stopping && /local queue|deactivating queue|shutdown/i.test(message))) opts.onError?.("graphile-worker", new Error(message));
             }),
-            ...(pool.batch ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
+            ...(pool.name === "batch" ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
           }),
         );
       }
@@ -185,12 +218,19 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
           .transaction((tx) => tx.db.run(forceUnlock(ids)))
           .catch((e: unknown) => opts.onError?.("graphile-worker", e));
       }
+      workerPools.clear();
+      lastRecheck.clear();
       stopping = false;
       await pgPool?.end();
       pgPool = null;
     },
-    wake(runAts: Date[]) {
-      for (const at of runAts) nudgeAt(at);
+    wake(jobs: AddedJob[]) {
+      const now = Date.now();
+      for (const job of jobs) {
+        const pool = queuedPoolOf(job.task);
+        if (job.runAt.getTime() > now) nudgeAt(job.runAt, pool);
+        else if (pool) recheck(pool);
+      }
     },
   };
 }

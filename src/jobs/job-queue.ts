@@ -46,9 +46,15 @@ export interface JobContext {
 export type TaskHandler = (payload: Record<string, unknown>, ctx: JobContext) => Promise<void>;
 export type TaskHandlers = Record<CoreTaskName, TaskHandler> & Partial<Record<FeatureTaskName, TaskHandler>>;
 
+/** A job a committed transaction added, as a runner needs to know of it to wake for it. */
+export interface AddedJob {
+  runAt: Date;
+  task: TaskName;
+}
+
 export interface JobRunner {
   start(handlers: TaskHandlers): Promise<void>;
   stop(): Promise<void>;
   /** Called after a transaction that added jobs commits: lets an idle runner wake for them at once. */
-  wake(runAts: Date[]): void;
+  wake(jobs: AddedJob[]): void;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../store/db.js";
-import type { JobQueue, JobSpec } from "./job-queue.js";
+import type { AddedJob, JobQueue, JobSpec } from "./job-queue.js";
 import { assertQueueAllowed } from "./job-lanes.js";
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
@@ -10,14 +10,14 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
  * Job-key semantics follow Graphile Worker: a new job with the key of a job that
  * is already running is added as a new job and the running one loses its key.
  */
-export function sqliteJobQueue(db: Db, added: Date[], now: () => number = Date.now): JobQueue {
+export function sqliteJobQueue(db: Db, added: AddedJob[], now: () => number = Date.now): JobQueue {
   return {
     async add(spec: JobSpec) {
       assertQueueAllowed(spec);
       const runAt = spec.runAt?.getTime() ?? now();
       const payload = JSON.stringify(spec.payload);
       const max = spec.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      added.push(new Date(runAt));
+      added.push({ runAt: new Date(runAt), task: spec.task });
       if (!spec.jobKey) {
         await db.write(sql`insert into jobs (task, payload, run_at, job_key, queue, attempts, max_attempts, created_at)
           values (${spec.task}, ${payload}, ${runAt}, null, ${spec.queue ?? null}, 0, ${max}, ${now()})`);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { num } from "../store/db.js";
 import type { Store } from "../store/store.js";
 import { newId } from "../shared/ids.js";
-import type { JobRunner, TaskHandlers, TaskName } from "./job-queue.js";
+import type { AddedJob, JobRunner, TaskHandlers, TaskName } from "./job-queue.js";
 import { LANE_CONCURRENCY, laneOf, type Lane } from "./job-lanes.js";
 import { retryDelayMs } from "./retry-delay.js";
 
@@ -181,8 +181,8 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
       timer = null;
       await Promise.allSettled([...running]);
     },
-    wake(runAts: Date[]) {
-      const earliest = Math.min(...runAts.map((d) => d.getTime()));
+    wake(jobs: AddedJob[]) {
+      const earliest = Math.min(...jobs.map((j) => j.runAt.getTime()));
       if (earliest <= now()) void poll();
       else schedule(earliest);
     },

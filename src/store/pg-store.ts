@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { packageRoot } from "../shared/package-root.js";
 import { isRetryableConflict, type Db } from "./db.js";
 import { makeRepositories } from "./repositories/make-repositories.js";
+import type { AddedJob } from "../jobs/job-queue.js";
 import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 
 /** Any constant works; it only has to be the same in every calpage process. */
@@ -47,14 +48,14 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => undefined });
   const orm = drizzle(client);
   const dialect = new PgDialect();
-  const listeners: ((runAts: Date[]) => void)[] = [];
+  const listeners: ((jobs: AddedJob[]) => void)[] = [];
 
   return {
     dialect: "pg",
     read: makeRepositories(dbOver(client, dialect)),
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
-        const added: Date[] = [];
+        const added: AddedJob[] = [];
         try {
           const value = await inTransaction(client, (conn, pending) => fn(makeTx(dbOver(conn, dialect, pending), jobQueueFor, added)));
           if (added.length > 0) for (const l of listeners) l(added);

@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { packageRoot } from "../shared/package-root.js";
 import { isUniqueViolation, type Db } from "./db.js";
 import { makeRepositories } from "./repositories/make-repositories.js";
+import type { AddedJob } from "../jobs/job-queue.js";
 import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 
 /** How many waiting transactions one COMMIT may carry. */
@@ -61,7 +62,7 @@ export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): S
       else stmt.run(...params);
     },
   };
-  const listeners: ((runAts: Date[]) => void)[] = [];
+  const listeners: ((jobs: AddedJob[]) => void)[] = [];
   const queue: Pending[] = [];
   let draining: Promise<void> | null = null;
 
@@ -74,12 +75,12 @@ export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): S
    * a few dozen; alone, a transaction runs at once as before.
    */
   async function runBatch(batch: Pending[]): Promise<void> {
-    const done: { item: Pending; value: unknown; added: Date[] }[] = [];
+    const done: { item: Pending; value: unknown; added: AddedJob[] }[] = [];
     try {
       sqlite.exec("BEGIN IMMEDIATE");
       for (const item of batch) {
         for (let attempt = 1; ; attempt++) {
-          const added: Date[] = [];
+          const added: AddedJob[] = [];
           sqlite.exec("SAVEPOINT calpage_tx");
           try {
             const value = await item.fn(makeTx(db, jobQueueFor, added));

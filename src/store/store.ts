@@ -1,4 +1,4 @@
-import type { JobQueue } from "../jobs/job-queue.js";
+import type { AddedJob, JobQueue } from "../jobs/job-queue.js";
 import type { Db } from "./db.js";
 import { makeRepositories, type Repositories } from "./repositories/make-repositories.js";
 
@@ -18,13 +18,13 @@ export interface Store {
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
-  /** Receives the run times of jobs added by each committed transaction. */
-  onJobsCommitted(listener: (runAts: Date[]) => void): void;
+  /** Receives the jobs (run time and task) added by each committed transaction. */
+  onJobsCommitted(listener: (jobs: AddedJob[]) => void): void;
   close(): Promise<void>;
 }
 
-export type JobQueueFactory = (db: Db, added: Date[]) => JobQueue;
+export type JobQueueFactory = (db: Db, added: AddedJob[]) => JobQueue;
 
-export function makeTx(db: Db, jobQueueFor: JobQueueFactory, added: Date[]): Tx {
+export function makeTx(db: Db, jobQueueFor: JobQueueFactory, added: AddedJob[]): Tx {
   return { ...makeRepositories(db), db, jobs: jobQueueFor(db, added) };
 }

@@ -29,6 +29,8 @@ export interface TestRunnerOptions {
   deadAfterMs?: number;
   /** Postgres only: how often live workers record a heartbeat (ms). */
   heartbeatMs?: number;
+  /** Postgres only: how often idle workers look for due jobs without being told (ms; default 500). */
+  pollIntervalMs?: number;
 }
 
 export interface BackendContext {
@@ -93,8 +95,8 @@ function makeContext(
     async startRunner(store, handlers, opts = {}) {
       const runner = newRunner(store, opts, (task, error) => errors.push({ task, error }));
       let live = true;
-      store.onJobsCommitted((runAts) => {
-        if (live) runner.wake(runAts);
+      store.onJobsCommitted((jobs) => {
+        if (live) runner.wake(jobs);
       });
       const tracked: JobRunner = {
         start: (h) => runner.start(h),
@@ -102,7 +104,7 @@ function makeContext(
           live = false;
           await runner.stop();
         },
-        wake: (runAts) => runner.wake(runAts),
+        wake: (jobs) => runner.wake(jobs),
       };
       runners.push(tracked);
       await tracked.start(handlers);
@@ -184,7 +186,7 @@ export const postgresBackend: Backend = {
       (store, opts, onError) =>
         createGraphileJobRunner(store, database.url, {
           concurrency: opts.concurrency ?? 4,
-          pollInterval: 500,
+          pollInterval: opts.pollIntervalMs ?? 500,
           deadAfterMs: opts.deadAfterMs,
           heartbeatMs: opts.heartbeatMs,
           onError,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JobSpec } from "../../src/jobs/job-queue.js";
 import type { Store } from "../../src/store/store.js";
@@ -430,6 +431,47 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       await sleep(300);
       expect(rec.runsOf("long")).toHaveLength(1);
     });
+  });
+});
+
+describe("jobs contract: postgres, crowded fetches", () => {
+  let ctx: BackendContext | undefined;
+
+  afterEach(async () => {
+    await ctx?.dispose();
+    ctx = undefined;
+  });
+
+  it("a queued job whose first fetches find its queue taken by another fetch starts once that fetch ends, not at the next poll", async () => {
+    ctx = await postgresBackend.open();
+    const store = await ctx.openMigratedStore();
+    const other = ctx.openStore();
+    const rec = recordingHandlers();
+    // Polling so rare that a job left for the poll would show.
+    await ctx.startRunner(store, rec.handlers, { concurrency: 4, pollIntervalMs: 5_000 });
+    const spec = (tag: string): JobSpec => ({ task: "slack.sync", payload: { tag }, queue: "slack:C0CROWD" });
+    // The queue's row exists once a job has used it.
+    await addJobs(store, spec("first"));
+    await waitFor(() => rec.runsOf("first").some((r) => r.endedAt !== null), { timeoutMs: 10_000, description: "the queue's first job" });
+    await sleep(200);
+
+    // Every Graphile fetch locks the free queue rows while it runs, and a fetch skips rows another
+    // holds: here another transaction holds the row while the new job's notification arrives.
+    const taken = gate();
+    const release = gate();
+    const holding = other.transaction(async (tx) => {
+      await tx.db.all(sql`select id from graphile_worker._private_job_queues where queue_name = 'slack:C0CROWD' for update`);
+      taken.open();
+      await bounded(release.promise, 5_000);
+    });
+    await taken.promise;
+    const addedAt = Date.now();
+    await addJobs(store, spec("crowded"));
+    await sleep(15);
+    release.open();
+    await holding;
+    await waitFor(() => rec.runsOf("crowded").length === 1, { timeoutMs: 15_000, description: "the crowded-out job" });
+    expect(rec.runsOf("crowded")[0]!.startedAt - addedAt).toBeLessThan(1_000);
   });
 });
 

@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../../src/store/db.js";
 import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-record.js";
 import type { FeedRecord } from "../../src/store/repositories/feeds-repository.js";
 import type { PageRecord } from "../../src/store/repositories/pages-repository.js";
+import type { AddedJob } from "../../src/jobs/job-queue.js";
 import type { Store } from "../../src/store/store.js";
 import { backends, type BackendContext } from "./backends.js";
 
@@ -439,8 +440,8 @@ describe.each(backends)("store contract: $name", (backend) => {
   describe("transactions", () => {
     it("a transaction that throws leaves nothing behind: no rows, no jobs, no commit notice", async () => {
       const name = integration("rollback");
-      const commits: Date[][] = [];
-      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const commits: AddedJob[][] = [];
+      store.onJobsCommitted((jobs) => commits.push(jobs));
       const jobsBefore = await ctx.jobCount(store);
       const g = bareGroup({ integration: name });
       await expect(
@@ -477,8 +478,8 @@ describe.each(backends)("store contract: $name", (backend) => {
       const name = integration("retry");
       const existing = bareGroup({ integration: name, groupingKey: "taken" });
       await store.transaction((tx) => tx.groups.insert(existing));
-      const commits: Date[][] = [];
-      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const commits: AddedJob[][] = [];
+      store.onJobsCommitted((jobs) => commits.push(jobs));
       const jobsBefore = await ctx.jobCount(store);
 
       let attempts = 0;
@@ -530,8 +531,8 @@ describe.each(backends)("store contract: $name", (backend) => {
     it("30 transactions asked for at once: the one that throws and the one that conflicts leave nothing, every other commits its own work", async () => {
       const name = integration("concurrent");
       await store.transaction((tx) => tx.groups.insert(bareGroup({ integration: name, groupingKey: "taken" })));
-      const commits: Date[][] = [];
-      store.onJobsCommitted((runAts) => commits.push(runAts));
+      const commits: AddedJob[][] = [];
+      store.onJobsCommitted((jobs) => commits.push(jobs));
       const jobsBefore = await ctx.jobCount(store);
       const groups = Array.from({ length: 30 }, (_, i) => bareGroup({ integration: name, groupingKey: `k${i}` }));
       let conflictTries = 0;
