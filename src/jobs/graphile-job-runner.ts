@@ -14,13 +14,15 @@ const NUDGE_BUCKET_MS = 5;
  * queued job completes or falls due: a fetch can come back empty although the job is there
  * (see `recheck`), and would otherwise leave it for the next poll.
  */
-const QUEUE_RECHECK_MS = [10, 60];
+const QUEUE_RECHECK_MS = [10, 60, 250];
 
+/** The pools whose tasks use named queues, fetched one job at a time. */
+type QueuedPool = "schedule" | "slack";
 /** The three worker pools: see the comment on createGraphileJobRunner. */
-type PoolName = "batch" | "schedule" | "slack";
+type PoolName = "batch" | QueuedPool;
 
 /** The pool that runs `task`'s jobs when they use named queues; null for batch-fetched tasks. */
-const queuedPoolOf = (task: string): PoolName | null => (laneOf(task) === "slack" ? "slack" : usesNamedQueues(task) ? "schedule" : null);
+const queuedPoolOf = (task: string): QueuedPool | null => (laneOf(task) === "slack" ? "slack" : usesNamedQueues(task) ? "schedule" : null);
 
 /** Releases every job (and queue) locked by these worker pools, so any worker may take them. */
 const forceUnlock = (ids: string[]) => sql`select graphile_worker.force_unlock_workers(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[])`;
@@ -54,10 +56,10 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
   const heartbeatMs = opts.heartbeatMs ?? 2_000;
   const process_ = `${process.pid}`;
   const workerIds = new Set<string>();
-  const nudges = new Map<number, { timer: NodeJS.Timeout; count: number; recheck: Set<PoolName> }>();
-  /** The running worker pools by name, and when each was last asked to look again. */
-  const workerPools = new Map<PoolName, WorkerPool>();
-  const lastRecheck = new Map<PoolName, number>();
+  const nudges = new Map<number, { timer: NodeJS.Timeout; count: number; recheck: Set<QueuedPool> }>();
+  /** The running worker pools by name, with their concurrency; each queued pool's latest round of looks. */
+  const workerPools = new Map<PoolName, { pool: WorkerPool; concurrency: number }>();
+  const rechecks = new Map<QueuedPool, { startedAt: number; count: number }>();
   let runners: Runner[] = [];
   let pgPool: pg.Pool | null = null;
   /** Every worker pool this runner started (their ids lock jobs), and whether stop() is under way. */
@@ -89,18 +91,24 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
    * locked — and every fetch, of any pool, locks every free queue row while it runs. So when a
    * notification wakes all pools at once, a fetch can come back empty although its job is
    * there, and the job would wait for the next poll (measured: ~0.5 s before a channel post).
-   * Bounded: one round of looks per pool per few milliseconds.
+   * Bounded: requests within a few milliseconds share one round of looks, each look waking
+   * as many idle workers as there were requests (up to the pool's concurrency).
    */
-  function recheck(name: PoolName) {
+  function recheck(name: QueuedPool) {
     const t = Date.now();
-    if ((lastRecheck.get(name) ?? -Infinity) > t - NUDGE_BUCKET_MS) return;
-    lastRecheck.set(name, t);
+    const current = rechecks.get(name);
+    if (current && current.startedAt > t - NUDGE_BUCKET_MS) {
+      current.count += 1;
+      return;
+    }
+    const round = { startedAt: t, count: 1 };
+    rechecks.set(name, round);
     for (const delay of QUEUE_RECHECK_MS) {
       setTimeout(() => {
-        const pool = workerPools.get(name);
-        if (stopping || !pool || !pool._active || pool._shuttingDown) return;
+        const running = workerPools.get(name);
+        if (stopping || !running || !running.pool._active || running.pool._shuttingDown) return;
         try {
-          pool.nudge(1);
+          running.pool.nudge(Math.min(round.count, running.concurrency));
         } catch {
           // A worker released meanwhile: the pool is going away, nothing to look for.
         }
@@ -113,10 +121,15 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
    * the same few milliseconds share one notification, sent on the worker pool's own
    * connection (no transaction needed for a NOTIFY); a queued job's pool here looks again after it.
    */
-  function nudgeAt(at: Date, pool: PoolName | null) {
+  function nudgeAt(at: Date, pool: QueuedPool | null) {
     const due = Math.ceil(at.getTime() / NUDGE_BUCKET_MS) * NUDGE_BUCKET_MS;
     const delay = due - Date.now();
-    if (delay <= 0 || delay > 3_600_000) return;
+    if (delay > 3_600_000) return;
+    if (delay <= 0) {
+      // Due already (add_job's own notification covers it); a queued job's pool still looks again.
+      if (pool) recheck(pool);
+      return;
+    }
     const planned = nudges.get(due);
     if (planned) {
       planned.count += 1;
@@ -151,25 +164,28 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
           }
         };
       }
-      // Listen before run(): workers are created (and may lock jobs) while run() is starting.
-      const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-      // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
-      let creating: PoolName = "batch";
-      events.on("pool:create", ({ workerPool }) => {
-        workerIds.add(workerPool.id);
-        startedPools.push(workerPool.id);
-        workerPools.set(creating, workerPool);
-      });
-      events.on("pool:release", ({ workerPool }) => {
-        workerIds.delete(workerPool.id);
-      });
-      // A worker asks for its next job as soon as its last one returns, before the completion that
-      // frees the job's named queue has reached the database; the queue's next job is then skipped
-      // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
-      events.on("job:complete", ({ job }) => {
-        const pool = job.job_queue_id === null ? null : queuedPoolOf(job.task_identifier);
-        if (pool) recheck(pool);
-      });
+      /** Each pool's own events, listened to before run(): workers are created (and may lock jobs) while run() is starting. */
+      const eventsFor = (name: PoolName, concurrency: number): WorkerEvents => {
+        const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+        // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
+        events.on("pool:create", ({ workerPool }) => {
+          workerIds.add(workerPool.id);
+          startedPools.push(workerPool.id);
+          workerPools.set(name, { pool: workerPool, concurrency });
+        });
+        events.on("pool:release", ({ workerPool }) => {
+          workerIds.delete(workerPool.id);
+        });
+        // A worker asks for its next job as soon as its last one returns, before the completion that
+        // frees the job's named queue has reached the database; the queue's next job is then skipped
+        // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
+        if (name !== "batch") {
+          events.on("job:complete", ({ job }) => {
+            if (job.job_queue_id !== null) recheck(name);
+          });
+        }
+        return events;
+      };
       const pools: { name: PoolName; tasks: Record<string, Task>; concurrency: number }[] = [
         { name: "batch", tasks: pick((name) => queuedPoolOf(name) === null), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main },
         { name: "schedule", tasks: pick((name) => queuedPoolOf(name) === "schedule"), concurrency: 2 },
@@ -181,10 +197,9 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       pgPool.on("connect", (client) => client.on("error", (e) => opts.onError?.("graphile-worker", e)));
       for (const pool of pools) {
         if (Object.keys(pool.tasks).length === 0) continue;
-        creating = pool.name;
         runners.push(
           await run({
-            events,
+            events: eventsFor(pool.name, pool.concurrency),
             pgPool,
             concurrency: pool.concurrency,
             pollInterval: opts.pollInterval ?? 500,
@@ -219,7 +234,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
           .catch((e: unknown) => opts.onError?.("graphile-worker", e));
       }
       workerPools.clear();
-      lastRecheck.clear();
+      rechecks.clear();
       stopping = false;
       await pgPool?.end();
       pgPool = null;

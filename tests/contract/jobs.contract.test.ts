@@ -442,7 +442,7 @@ describe("jobs contract: postgres, crowded fetches", () => {
     ctx = undefined;
   });
 
-  it("a queued job whose first fetches find its queue taken by another fetch starts once that fetch ends, not at the next poll", async () => {
+  it("a queued job whose first fetches find its queue row held by another fetch starts soon after that fetch ends, not at the next poll", async () => {
     ctx = await postgresBackend.open();
     const store = await ctx.openMigratedStore();
     const other = ctx.openStore();
