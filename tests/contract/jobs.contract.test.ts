@@ -434,7 +434,7 @@ describe.each(backends)("jobs contract: $name", (backend) => {
   });
 });
 
-describe("jobs contract: postgres, crowded fetches", () => {
+describe("jobs contract: postgres only", () => {
   let ctx: BackendContext | undefined;
 
   afterEach(async () => {
@@ -472,15 +472,6 @@ describe("jobs contract: postgres, crowded fetches", () => {
     await holding;
     await waitFor(() => rec.runsOf("crowded").length === 1, { timeoutMs: 15_000, description: "the crowded-out job" });
     expect(rec.runsOf("crowded")[0]!.startedAt - addedAt).toBeLessThan(1_000);
-  });
-});
-
-describe("jobs contract: postgres, several replicas", () => {
-  let ctx: BackendContext | undefined;
-
-  afterEach(async () => {
-    await ctx?.dispose();
-    ctx = undefined;
   });
 
   it("two runners on one database run each of 50 jobs exactly once in total", async () => {
