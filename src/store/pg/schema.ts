@@ -265,3 +265,31 @@ export const smsAnswers = pgTable(
 
 /** Alert group numbers on Postgres: a sequence, so concurrent new groups never wait on a counter row lock. */
 export const alertGroupNumberSeq = pgSequence("alert_group_number_seq", { startWith: 1 });
+
+/**
+ * The audit trail: every state-changing action from any surface, append-only (a trigger
+ * refuses UPDATE; rows leave only through the retention prune).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: ms("at").notNull(),
+    actorKind: text("actor_kind").notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name").notNull(),
+    surface: text("surface").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    outcome: text("outcome").notNull(),
+    reason: text("reason"),
+  },
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorId, t.at)],
+);
+
+/** Secrets calpage made itself (integration tokens left unset in calpage.yaml), kept stable across restarts. */
+export const generatedSecrets = pgTable("generated_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: ms("created_at").notNull(),
+});

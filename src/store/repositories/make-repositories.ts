@@ -1,6 +1,8 @@
 import type { Db } from "../db.js";
 import { alertGroupsRepository } from "./alert-groups-repository.js";
 import { alertsRepository } from "./alerts-repository.js";
+import { auditRepository } from "./audit-repository.js";
+import { generatedSecretsRepository } from "./generated-secrets-repository.js";
 import { countersRepository } from "./counters-repository.js";
 import { feedsRepository } from "./feeds-repository.js";
 import { logRepository } from "./log-repository.js";
@@ -34,6 +36,8 @@ export function makeRepositories(db: Db) {
     userSettings: userSettingsRepository(db),
     ladderRuns: ladderRunsRepository(db),
     smsAnswers: smsAnswersRepository(db),
+    audit: auditRepository(db),
+    generatedSecrets: generatedSecretsRepository(db),
   };
 }
 

@@ -274,3 +274,35 @@ export const smsAnswers = sqliteTable(
   },
   (t) => [index("sms_answers_phone").on(t.phone, t.at)],
 );
+
+/**
+ * The audit trail: every state-changing action from any surface, append-only (a trigger
+ * refuses UPDATE; rows leave only through the retention prune).
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    /** slack, phone, cli, api, system */
+    actorKind: text("actor_kind").notNull(),
+    /** Slack user id, the number owner's email, the OS user, the API token's name. */
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name").notNull(),
+    /** slack_button, slack_command, slack_form, sms, voice, cli, config, api */
+    surface: text("surface").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    /** done, refused, failed */
+    outcome: text("outcome").notNull(),
+    reason: text("reason"),
+  },
+  (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorId, t.at)],
+);
+
+/** Secrets calpage made itself (integration tokens left unset in calpage.yaml), kept stable across restarts. */
+export const generatedSecrets = sqliteTable("generated_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
