@@ -84,9 +84,33 @@ export interface Matcher {
   value: string;
 }
 
+/** People named in `access:` and `responders:` lists: calpage users (by email) and Slack user groups. */
+export interface PeopleRef {
+  /** Emails of users in calpage.yaml (names and aliases are resolved to emails when the config is read). */
+  emails: string[];
+  /** Slack user groups: handles without @ (`sre-leads`) or ids (`S0123ABCD`). */
+  userGroups: string[];
+}
+
+/** Who may do what (see README "Access control"). */
+export interface AccessConfig {
+  /** May do everything: unresolve, silence forever, maintenance, important pages, others' overrides, the audit trail. */
+  admins: PeopleRef;
+  /** Act on alert groups (ack, resolve, silence up to `maxSilenceSeconds`…); null = every user in calpage.yaml. */
+  responders: PeopleRef | null;
+  /** The longest silence a non-admin may set (default 24h); "forever" and longer are for admins. */
+  maxSilenceSeconds: number;
+  /** The longest maintenance window anyone may start (default 7d). */
+  maxMaintenanceSeconds: number;
+  /** How long audit entries are kept (default 400 days). */
+  auditRetentionSeconds: number;
+}
+
 export interface RouteConfig {
   /** All must match (AND). An empty list matches everything. */
   matchers: Matcher[];
+  /** Who acts on this route's alert groups; null = the integration's, else `access.responders`. */
+  responders: PeopleRef | null;
   chain: string | null;
   channel: string | null;
   /** False: alert groups of this route are stored and escalated but not posted in a channel. */
@@ -119,6 +143,8 @@ export interface IntegrationConfig {
   heartbeatSeconds: number | null;
   /** Accepted alerts per minute before answering 429 (default 6000). */
   rateLimitPerMinute: number;
+  /** Who acts on this integration's alert groups (routes may narrow it); null = `access.responders`. */
+  responders: PeopleRef | null;
 }
 
 export interface PagingLimits {
@@ -153,6 +179,7 @@ export interface Config {
   /** Team-wide ladders for users without their own. */
   notificationRules: NotificationRules;
   paging: PagingLimits;
+  access: AccessConfig;
   /** Environment-derived settings. */
   env: {
     databaseUrl: string | null;

@@ -18,6 +18,7 @@ import type {
 } from "./config-types.js";
 import { parseMatcherList } from "./parse-matcher.js";
 import { substituteEnv } from "./substitute-env.js";
+import { validateAccess, validatePeople } from "./validate-access.js";
 import { validateChains, validateUserGroup, type UserLookup } from "./validate-chains.js";
 import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
@@ -181,11 +182,11 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook"];
 const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
-const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging"];
+const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "access"];
 const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle", "notification_rules", "export_token"];
 const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh", "export_token", "user_group", "announce"];
-const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit"];
-const ROUTE_KEYS = ["matchers", "chain", "channel", "post_to_slack"];
+const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit", "responders"];
+const ROUTE_KEYS = ["matchers", "chain", "channel", "post_to_slack", "responders"];
 const MAPPING_KEYS = ["title", "message", "grouping_key", "severity", "resolve_when"];
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +206,8 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   const users = validateUsers(c, obj.users, notificationRules, exportTokens);
   const schedules = validateSchedules(c, obj.schedules, timezone, path.dirname(absPath), options, exportTokens);
   const chains = validateChains(c, obj.escalation_chains, { scheduleNames: schedules.names, users: users.lookup, timezone });
-  const integrations = validateIntegrations(c, obj.integrations, chains.names);
+  const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup);
+  const access = validateAccess(c, obj.access, users.lookup);
   return {
     path: absPath,
     timezone,
@@ -215,6 +217,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
     integrations,
     notificationRules,
     paging,
+    access,
   };
 }
 
@@ -425,7 +428,7 @@ function validateFeed(
   return local;
 }
 
-function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): IntegrationConfig[] {
+function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, users: UserLookup): IntegrationConfig[] {
   const list: IntegrationConfig[] = [];
   const seen = new Map<string, string>();
   const tokens = new Map<string, number>();
@@ -451,6 +454,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): 
     const chain = chainRef(obj.chain, `${p}.chain`);
     const channel = c.channel(obj.channel, `${p}.channel`);
     const postToSlack = c.bool(obj.post_to_slack, `${p}.post_to_slack`, true);
+    const responders = isEmpty(obj.responders) ? null : validatePeople(c, obj.responders, `${p}.responders`, users);
 
     const routes: RouteConfig[] = [];
     const routeItems = c.list(obj.routes, `${p}.routes`, false, "a list of routes like [{matchers: ['severity=\"critical\"'], chain: important}]") ?? [];
@@ -462,8 +466,9 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): 
       const routeChain = chainRef(route.chain, `${rp}.chain`);
       const routeChannel = c.channel(route.channel, `${rp}.channel`);
       const routePost = c.bool(route.post_to_slack, `${rp}.post_to_slack`, postToSlack);
-      // The integration's own chain/channel/post_to_slack fill in what a route leaves out.
-      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel, postToSlack: routePost });
+      const routeResponders = isEmpty(route.responders) ? null : validatePeople(c, route.responders, `${rp}.responders`, users);
+      // The integration's own chain/channel/post_to_slack/responders fill in what a route leaves out.
+      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel, postToSlack: routePost, responders: routeResponders ?? responders });
     });
 
     let mapping: WebhookMappingConfig | null = null;
@@ -476,7 +481,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>): 
     const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: 1, example: DEFAULT_RATE_LIMIT_PER_MINUTE, what: "alerts per minute" }, DEFAULT_RATE_LIMIT_PER_MINUTE);
 
     if (name === null || type === null || token === null || rateLimitPerMinute === null) return;
-    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute });
+    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders });
   });
   return list;
 }

@@ -1,0 +1,34 @@
+import type { ActionResult, GroupAction, GroupActions } from "../alerts/group-actions.js";
+import type { Store } from "../store/store.js";
+import type { AccessService } from "./access-service.js";
+import type { Principal, Surface } from "./principal.js";
+
+/**
+ * The group actions as every surface must call them: the access rules first (a refusal changes
+ * nothing and says who can), then the action, and an audit entry either way.
+ */
+export function createGuardedGroupActions(store: Store, act: GroupActions, access: AccessService) {
+  return async function guardedAct(
+    who: Principal,
+    surface: Surface,
+    groupId: string,
+    action: GroupAction,
+    now: number,
+    opts: { seconds?: number | null } = {},
+  ): Promise<ActionResult> {
+    const g = await store.read.groups.get(groupId);
+    if (!g) return { ok: false, message: "That alert group no longer exists." };
+    const target = `#${g.number}`;
+    const auditAction = action === "silence" ? `silence ${opts.seconds === null || opts.seconds === undefined ? "forever" : `${opts.seconds}s`}` : action;
+    const decision = access.decide(who, { kind: "group", action, group: await access.groupFacts(g), silenceSeconds: opts.seconds ?? null });
+    if (!decision.allowed) {
+      await access.audit(who, surface, auditAction, target, "refused", decision.message, now);
+      return { ok: false, message: decision.message };
+    }
+    const result = await act(groupId, action, who.actor, now, opts);
+    await access.audit(who, surface, auditAction, target, result.ok ? "done" : "failed", result.ok ? null : result.message, now);
+    return result;
+  };
+}
+
+export type GuardedGroupActions = ReturnType<typeof createGuardedGroupActions>;
