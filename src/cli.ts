@@ -10,6 +10,7 @@ import { shiftsCommand } from "./cli/shifts-command.js";
 import { explainCommand } from "./cli/explain-command.js";
 import { logCommand } from "./cli/log-command.js";
 import { maintenanceCommand } from "./cli/maintenance-command.js";
+import { auditCommand } from "./cli/audit-command.js";
 
 const COMMANDS: Record<string, CliCommand> = {
   start: startCommand,
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, CliCommand> = {
   explain: explainCommand,
   log: logCommand,
   maintenance: maintenanceCommand,
+  audit: auditCommand,
 };
 
 function usage(): string {

@@ -1,4 +1,7 @@
 import type { AddressInfo } from "node:net";
+import { createAccessService } from "../access/access-service.js";
+import { createGuardedGroupActions } from "../access/guarded-group-actions.js";
+import { ensureAuditPrune, makeAuditPruneHandler } from "../access/audit-prune.js";
 import { createGroupActions } from "../alerts/group-actions.js";
 import { createDirectPageService } from "../alerts/direct-page-service.js";
 import { createHeartbeatService } from "../alerts/heartbeat-service.js";
@@ -28,6 +31,7 @@ import { systemClock } from "../shared/clock.js";
 import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
 import { createSlackApp, missingSlackSettings, type SlackApp } from "../slack/create-slack-app.js";
 import { createSlackUserCache } from "../slack/slack-user-cache.js";
+import { createSlackPrincipals } from "../slack/slack-principals.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
 import { makeSlackSyncHandler } from "../slack/sync-handler.js";
 import { createWebSlackApi } from "../slack/web-slack-api.js";
@@ -83,12 +87,15 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
   const heartbeats = createHeartbeatService(store, config, ingest);
   const maintenance = createMaintenanceService(store, config);
   const page = createDirectPageService(store, config, deps);
+  const access = createAccessService(config, store, schedules);
+  const guarded = createGuardedGroupActions(store, actions, access);
+  const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
 
-  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, ingest, escalation: deps, log, now, metrics, twilio };
+  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
   const base = config.env.publicUrl.replace(/\/$/, "");
   const pagingFeature: Feature = {
     name: "paging",
-    http: createTwilioRoutes({ config, store, actions, pager, metrics, log, now }),
+    http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
     handlers: {
       "paging.ladder": makeLadderTickHandler(store, pager, clock),
       "paging.bundle": makeBundleHandler(store, twilio, config, now),
@@ -98,7 +105,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
 
   const missing = missingSlackSettings(config);
   let slackApp: SlackApp | null = null;
-  if (missing.length === 0) slackApp = await createSlackApp(config, { actions, schedules, store, maintenance, page, log, now, features });
+  if (missing.length === 0) slackApp = await createSlackApp(config, { guarded, access, principals, slack: slackApi, schedules, store, maintenance, page, log, now, features });
   else log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
 
   const server = createHttpServer({
@@ -166,6 +173,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
     "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
     "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
+    "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
     sweep: makeSweepHandler(store, now),
   };
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -176,6 +184,8 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     schedules,
     ingest,
     actions,
+    guarded,
+    access,
     maintenance,
     page,
     /** Loads schedules, starts the job runner, Slack and the HTTP server; resolves with the bound port. */
@@ -183,6 +193,7 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
       await schedules.start();
       await runner.start(handlers);
       await heartbeats.start(now());
+      await ensureAuditPrune(store, now());
       for (const f of features) await f.start?.(now());
       await slackApp?.start();
       const sweepEvery = opts.sweepEveryMs ?? 15_000;

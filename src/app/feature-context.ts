@@ -1,3 +1,5 @@
+import type { AccessService } from "../access/access-service.js";
+import type { GuardedGroupActions } from "../access/guarded-group-actions.js";
 import type { GroupActions } from "../alerts/group-actions.js";
 import type { IngestService } from "../alerts/ingest-service.js";
 import type { Config } from "../config/config-types.js";
@@ -7,6 +9,7 @@ import type { TwilioApi } from "../notify/twilio/twilio-api.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import type { SlackApi } from "../slack/slack-api.js";
 import type { SlackUserCache } from "../slack/slack-user-cache.js";
+import type { SlackPrincipals } from "../slack/slack-principals.js";
 import type { Store } from "../store/store.js";
 
 /** What the composition root hands every feature. */
@@ -16,7 +19,12 @@ export interface FeatureContext {
   slack: SlackApi;
   slackUsers: SlackUserCache;
   schedules: ScheduleService;
+  /** Unchecked group actions: for jobs and the system itself. People's actions go through `guarded`. */
   actions: GroupActions;
+  /** Group actions checked against the access rules and audited. */
+  guarded: GuardedGroupActions;
+  access: AccessService;
+  principals: SlackPrincipals;
   ingest: IngestService;
   escalation: EscalationDeps;
   metrics: Metrics;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "@slack/bolt";
+import type { Principal } from "../access/principal.js";
 import type { FeatureTaskName, TaskHandler } from "../jobs/job-queue.js";
 
 /** Context a feature's `/oncall` subcommand gets: who asked, where, and how to answer. */
@@ -7,6 +8,8 @@ export interface CommandContext {
   userId: string;
   channelId: string;
   triggerId: string;
+  /** Who asked, for the access rules (looked up on first use). */
+  who(): Promise<Principal>;
   /** Ephemeral answer to the person who asked. */
   respond(text: string): Promise<void>;
   client: App["client"];

@@ -1,7 +1,7 @@
 import type { Config } from "../config/config-types.js";
 import { createTwilioApi, type TwilioApi } from "../notify/twilio/twilio-api.js";
 import { createUserSettingsService } from "../paging/settings/user-settings-service.js";
-import { createIdentifyMe } from "../slack/me/identify-me.js";
+import { createIdentifyMe, type IdentifyMe } from "../slack/me/identify-me.js";
 import { meCommand } from "../slack/me/me-command.js";
 import { registerMeListeners } from "../slack/me/register-me-listeners.js";
 import type { Feature } from "./feature.js";
@@ -15,7 +15,15 @@ import type { FeatureContext } from "./feature-context.js";
 export function meFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, slackUsers, log, now } = ctx;
   const settings = createUserSettingsService({ store, config, twilio: twilioOf(ctx), now, log });
-  const identify = createIdentifyMe(config, slackUsers);
+  const identifyAny = createIdentifyMe(config, slackUsers);
+  // Settings are the person's own, but guests and deactivated accounts only read (README "Access control").
+  const identify: IdentifyMe = async (client, slackId) => {
+    const p = await ctx.principals.forSlackUser(slackId);
+    if (!ctx.access.decide(p, { kind: "settings" }).allowed) return null;
+    return p.email ?? (await identifyAny(client, slackId));
+  };
+  const audit = async (slackId: string, surface: "slack_command" | "slack_button" | "slack_form", action: string, error: string | null) =>
+    ctx.access.audit(await ctx.principals.forSlackUser(slackId), surface, action, "own settings", error === null ? "done" : "failed", error, now());
   const names = new Map(config.users.map((u) => [u.email, u.name]));
   const onCallNow = () => {
     const at = new Date(now());
@@ -23,8 +31,8 @@ export function meFeature(ctx: FeatureContext): Feature {
   };
   return {
     name: "me",
-    registerSlack: (app) => registerMeListeners(app, { settings, identify, onCallNow, now, log }),
-    commands: { me: meCommand({ settings, identify, now }) },
+    registerSlack: (app) => registerMeListeners(app, { settings, identify, onCallNow, now, log, audit }),
+    commands: { me: meCommand({ settings, identify, now, audit }) },
   };
 }
 

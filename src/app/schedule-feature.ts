@@ -32,8 +32,8 @@ export function scheduleFeature(ctx: FeatureContext): Feature {
     name: "schedules",
     handlers,
     http: createIcalRoutes({ config, exports }),
-    registerSlack: (app) => registerScheduleListeners(app, { cover, people, now }),
-    commands: scheduleCommands({ config, store, schedules, cover, people, now }),
+    registerSlack: (app) => registerScheduleListeners(app, { cover, people, access: ctx.access, principals: ctx.principals, now }),
+    commands: scheduleCommands({ config, store, schedules, cover, people, access: ctx.access, now }),
     async start(t) {
       if (config.schedules.length === 0) return;
       await ensureScheduleJobs(store, config, t);

@@ -1,6 +1,9 @@
+import { decideAccess } from "../access/access-policy.js";
+import { cliPrincipal } from "../access/principal.js";
+import { recordAudit } from "../access/record-audit.js";
 import { createMaintenanceService } from "../alerts/maintenance-service.js";
 import { createStore } from "../app/create-store.js";
-import { parseDuration } from "../shared/duration.js";
+import { formatDuration, parseDuration } from "../shared/duration.js";
 import type { CliCommand } from "./cli-command.js";
 
 /**
@@ -29,17 +32,24 @@ export const maintenanceCommand: CliCommand = {
         ctx.err("calpage: maintenance: expected a duration like 2h, or off — e.g. `calpage maintenance prod-alertmanager 2h`");
         return 2;
       }
-      const by = ctx.env.USER ? `${ctx.env.USER} (CLI)` : "the CLI";
-      let result;
-      if (["off", "stop", "end"].includes(duration.toLowerCase())) result = await maintenance.stop(name, by, now);
-      else {
-        const seconds = parseDuration(duration);
-        if (seconds === null || seconds <= 0) {
-          ctx.err(`calpage: maintenance: "${duration}" is not a duration like 30m or 2h`);
-          return 2;
-        }
-        result = await maintenance.start(name, seconds, by, now);
+      // The CLI acts as the OS user: someone with a shell on the server, who may do what admins may; bounds still apply.
+      const who = cliPrincipal(ctx.env.USER ?? ctx.env.LOGNAME);
+      const off = ["off", "stop", "end"].includes(duration.toLowerCase());
+      const seconds = off ? null : parseDuration(duration);
+      if (!off && (seconds === null || seconds <= 0)) {
+        ctx.err(`calpage: maintenance: "${duration}" is not a duration like 30m or 2h`);
+        return 2;
       }
+      const action = seconds === null ? "maintenance off" : `maintenance ${formatDuration(seconds)}`;
+      const names = { person: (email: string) => config.users.find((u) => u.email === email)?.name ?? email };
+      const decision = decideAccess(config.access, who, { kind: "maintenance", seconds }, names);
+      if (!decision.allowed) {
+        await recordAudit(store, who, "cli", action, name, "refused", decision.message, now);
+        ctx.err(`calpage: maintenance: ${decision.message}`);
+        return 2;
+      }
+      const result = seconds === null ? await maintenance.stop(name, who.actor, now) : await maintenance.start(name, seconds, who.actor, now);
+      await recordAudit(store, who, "cli", action, name, result.ok ? "done" : "failed", result.ok ? null : result.message, now);
       (result.ok ? ctx.out : ctx.err)(result.ok ? result.message : `calpage: ${result.message}`);
       return result.ok ? 0 : 2;
     } finally {

@@ -8,6 +8,7 @@ export type CoreTaskName =
   | "maintenance.end"
   | "notify.user_group"
   | "escalation.webhook"
+  | "audit.prune"
   | "sweep";
 export type FeatureTaskName = `schedule.${string}` | `paging.${string}`;
 export type TaskName = CoreTaskName | FeatureTaskName;

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { GroupAction, GroupActions } from "../alerts/group-actions.js";
+import type { GuardedGroupActions } from "../access/guarded-group-actions.js";
+import { phonePrincipal, type Principal } from "../access/principal.js";
+import type { GroupAction } from "../alerts/group-actions.js";
 import type { Config } from "../config/config-types.js";
 import type { Metrics } from "../http/metrics.js";
 import { BodyTooLargeError, readBody } from "../http/read-body.js";
@@ -22,7 +24,10 @@ const TWIML = "text/xml; charset=utf-8";
 export interface TwilioRouteDeps {
   config: Config;
   store: Store;
-  actions: GroupActions;
+  /** Answers by SMS and keypress act as the owner of the number, under the same access rules as Slack. */
+  guarded: GuardedGroupActions;
+  /** The access rules' Slack user groups a calpage user is in. */
+  userGroupsOf: (email: string) => Promise<ReadonlySet<string>>;
   pager: ReturnType<typeof createLadderPager>;
   metrics: Metrics;
   log: (line: string) => void;
@@ -41,9 +46,10 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
   const refused = deps.metrics.counter("calpage_twilio_callbacks_refused_total", "Twilio callbacks refused for a bad signature.");
   const usersByPhone = () => new Map(config.users.filter((u) => u.phone).map((u) => [u.phone!, u]));
 
-  const actorFor = (email: string) => {
+  const ownerOf = async (email: string): Promise<Principal> => {
     const u = config.users.find((x) => x.email === email);
-    return u?.slackId ?? u?.name ?? email;
+    const groups = await deps.userGroupsOf(email).catch(() => new Set<string>());
+    return phonePrincipal(email, u?.name ?? email, u?.slackId ?? u?.name ?? email, groups);
   };
   const callInput = (g: AlertGroupRecord, pageId: string): PageCallInput => ({
     number: g.number,
@@ -70,7 +76,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     if (action === "repeat") return gatherResultTwiml({ type: "repeat", call });
     if (action === "invalid") return gatherResultTwiml({ type: "invalid", call });
     const groupAction: GroupAction = action === "ack" ? "acknowledge" : action;
-    const result = await deps.actions(group.id, groupAction, actorFor(page.userEmail), now());
+    const result = await deps.guarded(await ownerOf(page.userEmail), "voice", group.id, groupAction, now());
     let outcome: GatherOutcome;
     if (result.ok) outcome = { type: "done", action, number: group.number };
     else if (group.state !== "firing") outcome = { type: "already", number: group.number, state: group.state };
@@ -130,7 +136,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
           break;
         }
         const email = [...emails][0]!;
-        const r = await deps.actions(g.id, SMS_ACTIONS[reply.action], actorFor(email), t);
+        const r = await deps.guarded(await ownerOf(email), "sms", g.id, SMS_ACTIONS[reply.action], t);
         if (r.ok) outcome = { type: "done", action: reply.action, number: g.number, title: g.title };
         else if (g.state !== "firing") outcome = { type: "already", action: reply.action, number: g.number, state: g.state };
         else outcome = { type: "failed", action: reply.action, number: g.number };

@@ -1,6 +1,5 @@
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
-import type { GroupActions } from "../alerts/group-actions.js";
 import type { Feature } from "../app/feature.js";
 import type { Config } from "../config/config-types.js";
 import { registerActions } from "./listeners/register-actions.js";
@@ -30,7 +29,7 @@ export function missingSlackSettings(config: Config): string[] {
  */
 export async function createSlackApp(
   config: Config,
-  deps: Omit<CommandDeps, "config" | "act"> & { actions: GroupActions; log: (line: string) => void; features?: Feature[] },
+  deps: Omit<CommandDeps, "config"> & { log: (line: string) => void; features?: Feature[] },
 ): Promise<SlackApp> {
   const s = config.env.slack;
   // Listener calls (views.open, ephemeral answers) fail fast rather than retry for minutes.
@@ -55,9 +54,9 @@ export async function createSlackApp(
     app = new App({ token: s.botToken!, receiver, clientOptions, logger, deferInitialization: true, tokenVerificationEnabled: false });
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
-  registerActions(app, deps.actions);
+  registerActions(app, { guarded: deps.guarded, principals: deps.principals, ...(deps.now ? { now: deps.now } : {}) });
   const featureCommands = Object.assign({}, ...(deps.features ?? []).map((f) => f.commands ?? {})) as NonNullable<Feature["commands"]>;
-  registerCommands(app, { ...deps, config, act: deps.actions, featureCommands });
+  registerCommands(app, { ...deps, config, featureCommands });
   for (const f of deps.features ?? []) f.registerSlack?.(app);
   registerEvents(app, config, deps.schedules);
   await app.init();

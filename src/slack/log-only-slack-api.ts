@@ -32,6 +32,9 @@ export function createLogOnlySlackApi(log: (line: string) => void): SlackApi {
     async userInfo() {
       return null;
     },
+    async channelMembers() {
+      return null;
+    },
     async userGroupId(group) {
       log(`[slack disabled] cannot look up user group ${group}`);
       return null;

@@ -24,12 +24,25 @@ export interface SlackApi {
   userGroupMembers(group: string): Promise<string[] | null>;
   /** A member's email (needs users:read.email); null when hidden or unknown. */
   userEmail(userId: string): Promise<string | null>;
-  /** A member's email and IANA time zone (`users.info`); null when Slack does not know the id. */
-  userInfo(userId: string): Promise<{ email: string | null; tz: string | null } | null>;
+  /** A member's email, IANA time zone, name and standing (`users.info`); null when Slack does not know the id. */
+  userInfo(userId: string): Promise<SlackUserInfo | null>;
+  /** Member ids of a channel (`conversations.members`, all pages); null when calpage cannot see the channel. */
+  channelMembers(channel: string): Promise<string[] | null>;
   /** The id (S…) of a user group given by handle (without @) or id; null when there is no such group. */
   userGroupId(group: string): Promise<string | null>;
   /** Replaces a user group's members (`usergroups.users.update`; Slack refuses an empty list). */
   setUserGroupMembers(groupId: string, userIds: string[]): Promise<void>;
+}
+
+export interface SlackUserInfo {
+  email: string | null;
+  tz: string | null;
+  /** Real name, else the display handle. */
+  name: string | null;
+  /** Deactivated account. */
+  deleted: boolean;
+  /** Single- or multi-channel guest (`is_restricted` / `is_ultra_restricted`). */
+  guest: boolean;
 }
 
 /**

@@ -97,13 +97,39 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
     async userInfo(userId) {
       try {
         const info = await client.users.info({ user: userId });
-        if (!info.user) return null;
-        return { email: info.user.profile?.email?.toLowerCase() ?? null, tz: info.user.tz ?? null };
+        const u = info.user;
+        if (!u) return null;
+        return {
+          email: u.profile?.email?.toLowerCase() ?? null,
+          tz: u.tz ?? null,
+          name: u.real_name || u.profile?.real_name || u.name || null,
+          deleted: u.deleted === true,
+          guest: u.is_restricted === true || u.is_ultra_restricted === true,
+        };
       } catch (error) {
         const e = toSlackApiError(error);
         if (e.code === "user_not_found") return null;
         throw e;
       }
+    },
+    async channelMembers(channel) {
+      const members: string[] = [];
+      let cursor: string | undefined;
+      // Bounded: 20 pages of 1,000 members.
+      for (let page = 0; page < 20; page++) {
+        let r;
+        try {
+          r = await call(() => client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) }));
+        } catch (error) {
+          const e = toSlackApiError(error);
+          if (e.code === "channel_not_found" || e.code === "not_in_channel" || e.code === "missing_scope") return null;
+          throw e;
+        }
+        members.push(...(r.members ?? []));
+        cursor = r.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return members;
     },
     async userGroupId(group) {
       const handle = group.replace(/^@/, "");

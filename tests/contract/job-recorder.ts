@@ -43,6 +43,7 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "slack.notice": handler("slack.notice"),
       "heartbeat.check": handler("heartbeat.check"),
       "maintenance.end": handler("maintenance.end"),
+      "audit.prune": handler("audit.prune"),
       "notify.user_group": handler("notify.user_group"),
       "escalation.webhook": handler("escalation.webhook"),
       sweep: handler("sweep"),

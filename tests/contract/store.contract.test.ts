@@ -622,4 +622,65 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(Number(seen[0]?.n)).toBe(1);
     });
   });
+  describe("audit trail", () => {
+    const entry = (at: number, over: Record<string, unknown> = {}) => ({
+      at,
+      actorKind: "slack" as const,
+      actorId: "U0ADA",
+      actorName: "Ada Admin",
+      surface: "slack_button" as const,
+      action: "acknowledge",
+      target: "#12",
+      outcome: "done" as const,
+      reason: null,
+      ...over,
+    });
+
+    it("appends entries and lists them newest first, by time and by actor (id or name, any case)", async () => {
+      await store.read.audit.add(entry(T0 + 1));
+      await store.read.audit.add(entry(T0 + 2, { actorKind: "phone", actorId: "bob@example.com", actorName: "Bob", surface: "sms", outcome: "refused", reason: "Only admins (@sre-leads) can reopen a resolved group (#12)." }));
+      await store.transaction(async (tx) => tx.audit.add(entry(T0 + 3, { actorKind: "cli", actorId: "root", actorName: "root (CLI)", surface: "cli", action: "maintenance 2h", target: "prod" })));
+      const all = await store.read.audit.list({ since: T0 });
+      expect(all.map((e) => e.at)).toEqual([T0 + 3, T0 + 2, T0 + 1]);
+      expect(all[1]).toMatchObject({ actorKind: "phone", actorId: "bob@example.com", surface: "sms", outcome: "refused", reason: "Only admins (@sre-leads) can reopen a resolved group (#12)." });
+      expect(typeof all[0]!.id).toBe("number");
+      expect((await store.read.audit.list({ since: T0 + 2 })).map((e) => e.at)).toEqual([T0 + 3, T0 + 2]);
+      expect((await store.read.audit.list({ since: T0, actor: "BOB" })).map((e) => e.at)).toEqual([T0 + 2]);
+      expect((await store.read.audit.list({ since: T0, actor: "u0ada" })).map((e) => e.at)).toEqual([T0 + 1]);
+      expect(await store.read.audit.list({ since: T0, limit: 1 })).toHaveLength(1);
+    });
+
+    it("is append-only: the database refuses an UPDATE, and a rolled-back transaction leaves no entry", async () => {
+      await store.read.audit.add(entry(T0 + 10, { target: "#append-only" }));
+      await expect(store.transaction((tx) => tx.db.run(sql`update audit_log set outcome = 'done', reason = null where target = '#append-only'`))).rejects.toThrow(/append-only/);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.audit.add(entry(T0 + 11, { target: "#rolled-back" }));
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      const rows = (await store.read.audit.list({ since: T0 + 10 })).map((e) => e.target);
+      expect(rows).toContain("#append-only");
+      expect(rows).not.toContain("#rolled-back");
+    });
+
+    it("prune removes only entries older than the cut-off", async () => {
+      const base = T0 - 1_000_000;
+      await store.read.audit.add(entry(base, { target: "#old" }));
+      await store.read.audit.add(entry(base + 500, { target: "#kept" }));
+      expect(await store.read.audit.prune(base + 1)).toBeGreaterThanOrEqual(1);
+      const left = (await store.read.audit.list({ since: 0, limit: 100_000 })).map((e) => e.target);
+      expect(left).not.toContain("#old");
+      expect(left).toContain("#kept");
+    });
+  });
+
+  describe("generated secrets", () => {
+    it("getOrCreate keeps the first value: concurrent writers agree", async () => {
+      const values = await Promise.all(Array.from({ length: 8 }, (_, i) => store.read.generatedSecrets.getOrCreate("integration:prod", `value-${i}`, T0)));
+      expect(new Set(values).size).toBe(1);
+      expect(await store.read.generatedSecrets.get("integration:prod")).toBe(values[0]);
+      expect(await store.read.generatedSecrets.get("integration:none")).toBeNull();
+    });
+  });
 });

@@ -123,7 +123,7 @@ export function writeConfigText(env: Env, yaml: string): string {
   return path;
 }
 
-export function writeConfig(dir: string, opts: { ics: string; chain: string }): string {
+export function writeConfig(dir: string, opts: { ics: string; chain: string; access?: string }): string {
   writeFileSync(join(dir, "oncall.ics"), opts.ics);
   const users = Object.values(PEOPLE)
     .map((p) => `  - email: ${p.email}\n    name: ${p.name}`)

@@ -128,6 +128,31 @@ schedules:
     const unknown = await calpage(["maintenance", "nope", "1h"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('There is no integration called "nope"');
+    // The CLI acts as the OS user, within the same bounds as admins (access.max_maintenance, 7d).
+    const long = await calpage(["maintenance", "prod-alertmanager", "30d"], { ...env, USER: "ops-oliver" });
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain("calpage: maintenance: Maintenance can last at most 7d (`access.max_maintenance` in calpage.yaml).");
+    expect((await calpage(["maintenance"], env)).stdout).toContain("No integration is in maintenance.");
+
+    // Every one of those is in the audit trail, refusals included, as the OS user.
+    const table = await calpage(["audit", "--since", "1h"], { ...env, USER: "ops-oliver" });
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^time \(UTC\)\s+actor\s+surface\s+action\s+target\s+outcome$/);
+    expect(lines.slice(1).map((l) => l.replace(/^\S+ \S+\s+/, "").replace(/\s+/g, " "))).toEqual([
+      expect.stringMatching(/ \(CLI\) cli maintenance 2h prod-alertmanager done$/),
+      expect.stringMatching(/ \(CLI\) cli maintenance off prod-alertmanager done$/),
+      expect.stringMatching(/ \(CLI\) cli maintenance 1h nope failed: There is no integration called "nope"/),
+      "ops-oliver (CLI) (ops-oliver) cli maintenance 30d prod-alertmanager refused: Maintenance can last at most 7d (`access.max_maintenance` in calpage.yaml).",
+    ]);
+    const json = await calpage(["audit", "--actor", "ops-oliver", "--format", "json"], env);
+    const entries = JSON.parse(json.stdout) as { actorKind: string; surface: string; outcome: string; at: string }[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorKind: "cli", surface: "cli", outcome: "refused" });
+    expect(entries[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const bad = await calpage(["audit", "--since", "yesterday"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("calpage: audit: --since yesterday: expected a duration like 24h or 30d, or an ISO time");
   });
 
   it("log prints a group's history and says when there is no such group", async () => {

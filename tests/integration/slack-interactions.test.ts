@@ -35,7 +35,7 @@ describe.each(BACKENDS)("Slack interactions (%s)", (backend) => {
   beforeAll(async () => {
     slack = await startFakeSlack({ users: fakeSlackUsers(), channels: { alerts: "C0ALERTS1" }, token: "xoxb-e2e-test" });
     env = await prepareEnv(backend, slack);
-    const path = writeConfig(env.dir, { ics: weeklyRotaIcs("Alice Example", new Date()), chain: CHAIN });
+    const path = writeConfig(env.dir, { ics: weeklyRotaIcs("Alice Example", new Date()), chain: CHAIN, access: "access:\n  admins: [alice@example.com]\n" });
     ({ app, url } = await startInProcess(path, env.env, readFileSync(path, "utf8")));
     const res = await fetch(`${url}/integrations/v1/alertmanager/${AM_TOKEN}/`, {
       method: "POST",

@@ -21,6 +21,8 @@ export interface FakeSlackUser {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** A multi-channel guest (`is_restricted`). */
+  guest?: boolean;
 }
 
 /** A user group (`S…`), as `usergroups.*` sees it. */
@@ -58,6 +60,8 @@ export interface FakeSlackOptions {
   users?: Record<string, Omit<FakeSlackUser, "email">> | FakeSlackUser[];
   /** Channel name (without `#`) -> id. Other names get a stable made-up `C…` id on first use. */
   channels?: Record<string, string>;
+  /** Channel id -> member ids, for `conversations.members`. A channel not listed has every user as member. */
+  channelMembers?: Record<string, string[]>;
   usergroups?: FakeSlackUsergroup[];
   /** When set, calls with another token get `invalid_auth`. Calls without a token always get `not_authed`. */
   token?: string;
@@ -393,6 +397,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       is_admin: false,
       is_owner: false,
       is_bot: user.isBot ?? false,
+      is_restricted: user.guest ?? false,
+      is_ultra_restricted: false,
       is_app_user: false,
       updated: 1_700_000_000,
       profile: {
@@ -602,6 +608,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const page = all.slice(offset, offset + limit).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_private: false, is_archived: false }));
       const more = offset + limit < all.length;
       return { channels: page, response_metadata: { next_cursor: more ? String(offset + limit) : "" } };
+    },
+    "conversations.members": (args) => {
+      const id = required(args, "channel", "channel_not_found");
+      const channel = channelsById.get(id);
+      if (!channel || channel.kind === "im") throw new SlackError("channel_not_found");
+      const members = opts.channelMembers?.[id] ?? [...usersById.values()].filter((u) => !u.deleted).map((u) => u.id);
+      return { members, response_metadata: { next_cursor: "" } };
     },
     "conversations.info": (args) => {
       const id = required(args, "channel", "channel_not_found");

@@ -10,6 +10,8 @@ export type OncallCommand =
   | { kind: "maintenance"; integration: string; seconds: number | null }
   | { kind: "maintenance_off"; integration: string }
   | { kind: "page"; target: { userId: string } | { schedule: string }; message: string; important: boolean }
+  /** The audit trail (admins): entries of the last `sinceSeconds` (default 7 days), optionally of one Slack member. */
+  | { kind: "audit"; sinceSeconds: number; userId: string | null }
   | { kind: "error"; message: string };
 
 export const ONCALL_HELP = [
@@ -20,6 +22,7 @@ export const ONCALL_HELP = [
   "`/oncall silence <n> <30m|1h|2h|4h|8h|24h|forever>` · `/oncall unsilence <n>`",
   "`/oncall page <@user|schedule> <message> [important]` — page someone directly",
   "`/oncall maintenance <integration> <duration|off>` — store alerts without escalating",
+  "`/oncall audit [7d] [@user]` — who did what (admins)",
   "`/oncall help` — this help",
 ].join("\n");
 
@@ -81,6 +84,18 @@ export function parseOncallCommand(text: string): OncallCommand {
       const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(who);
       if (mention) return { kind: "page", target: { userId: mention[1]! }, message, important };
       return { kind: "page", target: { schedule: who.replace(/^#/, "") }, message, important };
+    }
+    case "audit": {
+      let sinceSeconds = 7 * 86_400;
+      let userId: string | null = null;
+      for (const a of args) {
+        const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(a);
+        const d = parseDuration(a.toLowerCase());
+        if (mention) userId = mention[1]!;
+        else if (d !== null && d > 0) sinceSeconds = d;
+        else return { kind: "error", message: `"${a}" is neither a duration like 24h or 30d nor a @mention. Usage: \`/oncall audit [7d] [@user]\`.` };
+      }
+      return { kind: "audit", sinceSeconds, userId };
     }
     default:
       return { kind: "error", message: `Unknown command "${sub}".\n${ONCALL_HELP}` };

@@ -1,5 +1,7 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
-import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
+import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
+import type { GroupAction } from "../../alerts/group-actions.js";
+import type { SlackPrincipals } from "../slack-principals.js";
 import {
   ACTION_ACK,
   ACTION_RESOLVE,
@@ -21,11 +23,14 @@ const BUTTONS: [string, GroupAction][] = [
 ];
 
 /**
- * Alert buttons: ack at once, act through the group-actions service, and tell
- * the clicker (ephemeral) when the action could not be done. The message itself
- * is re-rendered by the `slack.sync` job the action enqueues.
+ * Alert buttons: ack at once, then check who clicked against the access rules and act through
+ * the guarded group actions, telling the clicker (ephemeral) when the action was refused or could
+ * not be done. The message itself is re-rendered by the `slack.sync` job the action enqueues.
  */
-export function registerActions(app: App, act: GroupActions, now: () => number = Date.now): void {
+export function registerActions(app: App, deps: { guarded: GuardedGroupActions; principals: SlackPrincipals; now?: () => number }): void {
+  const now = deps.now ?? Date.now;
+  const act = async (userId: string, groupId: string, action: GroupAction, opts: { seconds?: number | null } = {}) =>
+    deps.guarded(await deps.principals.forSlackUser(userId), "slack_button", groupId, action, now(), opts);
   for (const [actionId, action] of BUTTONS) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button, client }) => {
       await ack();
@@ -35,7 +40,7 @@ export function registerActions(app: App, act: GroupActions, now: () => number =
         if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
       };
       if (!groupId) return tell("This button does not name an alert group.");
-      const result = await act(groupId, action, body.user.id, now());
+      const result = await act(body.user.id, groupId, action);
       if (!result.ok) await tell(result.message);
     });
   }
@@ -50,7 +55,7 @@ export function registerActions(app: App, act: GroupActions, now: () => number =
       if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
     };
     if (!groupId || duration === null) return tell("That silence option was not understood.");
-    const result = await act(groupId, "silence", body.user.id, now(), { seconds: duration === "forever" ? null : duration });
+    const result = await act(body.user.id, groupId, "silence", { seconds: duration === "forever" ? null : duration });
     if (!result.ok) await tell(result.message);
   });
 }

@@ -1,19 +1,32 @@
 import type { App } from "@slack/bolt";
+import type { AccessService } from "../../access/access-service.js";
+import { formatAuditTable } from "../../access/format-audit.js";
+import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
+import type { Principal } from "../../access/principal.js";
 import type { DirectPageService } from "../../alerts/direct-page-service.js";
-import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
+import type { GroupAction } from "../../alerts/group-actions.js";
 import type { MaintenanceService } from "../../alerts/maintenance-service.js";
 import type { Feature } from "../../app/feature.js";
 import type { Config } from "../../config/config-types.js";
 import type { ScheduleService } from "../../schedule/schedule-service.js";
+import { formatDuration } from "../../shared/duration.js";
+import type { AlertGroupRecord } from "../../store/repositories/alert-group-record.js";
 import type { Store } from "../../store/store.js";
-import { ONCALL_HELP, parseOncallCommand } from "../commands/parse-oncall-command.js";
 import { STATE_EMOJI } from "../blocks/alert-group-status.js";
+import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
+import { ONCALL_HELP, parseOncallCommand } from "../commands/parse-oncall-command.js";
+import type { SlackApi } from "../slack-api.js";
+import type { SlackPrincipals } from "../slack-principals.js";
+import { answerWithin } from "./answer-within.js";
 
 export interface CommandDeps {
   config: Config;
   store: Store;
   schedules: ScheduleService;
-  act: GroupActions;
+  guarded: GuardedGroupActions;
+  access: AccessService;
+  principals: SlackPrincipals;
+  slack: SlackApi;
   maintenance: MaintenanceService;
   page: DirectPageService;
   /** Subcommands contributed by features (e.g. schedules: shifts, explain, cover, override). */
@@ -28,20 +41,23 @@ const ACTIONS: Record<"ack" | "resolve" | "unack" | "unresolve" | "unsilence", G
   unresolve: "unresolve",
   unsilence: "unsilence",
 };
+const MAX_LISTED = 30;
+const AUDIT_LINES = 25;
 
-/** `/oncall …`: parse, call one service, answer privately (ephemeral) to whoever asked. */
+/** `/oncall …`: parse, check who may, call one service, answer privately (ephemeral) to whoever asked. */
 export function registerCommands(app: App, deps: CommandDeps): void {
-  const { config, store, schedules } = deps;
+  const { config, store, schedules, access, principals } = deps;
   const now = deps.now ?? Date.now;
   const users = new Map(config.users.map((u) => [u.email, u]));
 
   const extra = deps.featureCommands ?? {};
   const help = [ONCALL_HELP, ...Object.values(extra).map((c) => c.usage)].join("\n");
 
-  app.command("/oncall", async ({ command, ack, client }) => {
-    const reply = (text: string) => ack({ response_type: "ephemeral", text });
+  app.command("/oncall", async ({ command, ack, respond, client }) => {
     const [first = "", ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
     const feature = Object.hasOwn(extra, first.toLowerCase()) ? extra[first.toLowerCase()] : undefined;
+    let asker: Promise<Principal> | null = null;
+    const who = () => (asker ??= principals.forSlackUser(command.user_id));
     if (feature) {
       await ack();
       return feature.run(rest, {
@@ -49,39 +65,40 @@ export function registerCommands(app: App, deps: CommandDeps): void {
         channelId: command.channel_id,
         triggerId: command.trigger_id,
         client,
+        who,
         respond: async (text) => {
           await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
         },
       });
     }
-    const cmd = parseOncallCommand(command.text);
+    await answerWithin(ack, respond, () => answer(command.text, command.channel_id, who));
+  });
+
+  async function answer(text: string, channelId: string, who: () => Promise<Principal>): Promise<string> {
+    const cmd = parseOncallCommand(text);
     switch (cmd.kind) {
       case "help":
-        return reply(help);
+        return help;
       case "error":
-        return reply(cmd.message);
+        return cmd.message;
       case "who": {
         if (cmd.schedule && !schedules.has(cmd.schedule)) {
           const known = config.schedules.map((s) => s.name).join(", ") || "none";
-          return reply(`There is no schedule called "${cmd.schedule}". Schedules: ${known}.`);
+          return `There is no schedule called "${escapeMrkdwn(cmd.schedule)}". Schedules: ${known}.`;
         }
         const list = cmd.schedule ? config.schedules.filter((s) => s.name === cmd.schedule) : config.schedules;
         const at = new Date(now());
         const lines = list.map((s) => {
-          const who = schedules.whoIsOnCall(s.name, at).map((e) => {
+          const on = schedules.whoIsOnCall(s.name, at).map((e) => {
             const u = users.get(e);
-            return u?.slackId ? `<@${u.slackId}>` : (u?.name ?? e);
+            return u?.slackId ? `<@${u.slackId}>` : escapeMrkdwn(u?.name ?? e);
           });
-          return `*${s.name}*: ${who.length ? who.join(", ") : "_nobody is on call_"}`;
+          return `*${escapeMrkdwn(s.name)}*: ${on.length ? on.join(", ") : "_nobody is on call_"}`;
         });
-        return reply(lines.join("\n") || "No schedules are configured.");
+        return lines.join("\n") || "No schedules are configured.";
       }
-      case "alerts": {
-        const open = await store.read.groups.listOpen(30);
-        if (open.length === 0) return reply("No open alert groups. :tada:");
-        const lines = open.map((g) => `${STATE_EMOJI[g.state]} *#${g.number}* ${g.title.slice(0, 120)} — ${g.state}, ${g.alertCount} alert${g.alertCount === 1 ? "" : "s"}`);
-        return reply(lines.join("\n"));
-      }
+      case "alerts":
+        return listAlerts(await who());
       case "ack":
       case "resolve":
       case "unack":
@@ -89,41 +106,105 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       case "unsilence":
       case "silence": {
         const g = await store.read.groups.getByNumber(cmd.number);
-        if (!g) return reply(`There is no alert group #${cmd.number}.`);
+        if (!g) return `There is no alert group #${cmd.number}.`;
         const result =
           cmd.kind === "silence"
-            ? await deps.act(g.id, "silence", command.user_id, now(), { seconds: cmd.seconds })
-            : await deps.act(g.id, ACTIONS[cmd.kind], command.user_id, now());
-        return reply(result.ok ? `#${g.number} is now ${result.group.state}.` : result.message);
+            ? await deps.guarded(await who(), "slack_command", g.id, "silence", now(), { seconds: cmd.seconds })
+            : await deps.guarded(await who(), "slack_command", g.id, ACTIONS[cmd.kind], now());
+        return result.ok ? `#${g.number} is now ${result.group.state}.` : result.message;
       }
-      case "maintenance": {
-        const r = await deps.maintenance.start(cmd.integration, cmd.seconds ?? 0, command.user_id, now());
-        return reply(r.message);
-      }
+      case "maintenance":
       case "maintenance_off": {
-        const r = await deps.maintenance.stop(cmd.integration, command.user_id, now());
-        return reply(r.message);
+        const p = await who();
+        const seconds = cmd.kind === "maintenance" ? (cmd.seconds ?? 0) : null;
+        const action = seconds === null ? "maintenance off" : `maintenance ${formatDuration(seconds)}`;
+        const d = access.decide(p, { kind: "maintenance", seconds });
+        if (!d.allowed) {
+          await access.audit(p, "slack_command", action, cmd.integration, "refused", d.message, now());
+          return d.message;
+        }
+        const r = seconds === null ? await deps.maintenance.stop(cmd.integration, p.actor, now()) : await deps.maintenance.start(cmd.integration, seconds, p.actor, now());
+        await access.audit(p, "slack_command", action, cmd.integration, r.ok ? "done" : "failed", r.ok ? null : r.message, now());
+        return r.message;
       }
       case "page": {
+        const p = await who();
+        const action = cmd.important ? "page important" : "page";
         let target: { email: string } | { schedule: string };
+        let targetText: string;
         if ("userId" in cmd.target) {
           const email = await emailOf(cmd.target.userId);
-          if (!email) return reply(`<@${cmd.target.userId}> is not a calpage user: add their Slack email to calpage.yaml.`);
+          if (!email) return `<@${cmd.target.userId}> is not a calpage user: add their Slack email to calpage.yaml.`;
           target = { email };
-        } else target = cmd.target;
-        await ack({ response_type: "ephemeral", text: "Paging…" });
-        const r = await deps.page({ target, message: cmd.message, important: cmd.important, requestedBy: command.user_id, channel: command.channel_id }, now());
-        const text = r.ok ? `Opened #${r.group.number} and paging.${r.warning ? ` :warning: ${r.warning}` : ""}` : r.message;
-        await client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
-        return;
+          targetText = email;
+        } else {
+          target = cmd.target;
+          targetText = `schedule ${cmd.target.schedule}`;
+        }
+        const d = access.decide(p, { kind: "page", important: cmd.important });
+        if (!d.allowed) {
+          await access.audit(p, "slack_command", action, targetText, "refused", d.message, now());
+          return d.message;
+        }
+        const r = await deps.page({ target, message: cmd.message, important: cmd.important, requestedBy: p.actor, channel: channelId }, now());
+        await access.audit(p, "slack_command", action, r.ok ? `${targetText} (#${r.group.number})` : targetText, r.ok ? "done" : "failed", r.ok ? null : r.message, now());
+        return r.ok ? `Opened #${r.group.number} and paging.${r.warning ? ` :warning: ${escapeMrkdwn(r.warning)}` : ""}` : r.message;
+      }
+      case "audit": {
+        const p = await who();
+        const d = access.decide(p, { kind: "audit" });
+        if (!d.allowed) return d.message;
+        const since = now() - cmd.sinceSeconds * 1000;
+        const entries = await store.read.audit.list({ since, ...(cmd.userId ? { actor: cmd.userId } : {}), limit: AUDIT_LINES });
+        if (entries.length === 0) return `Nothing in the audit trail for the last ${formatDuration(cmd.sinceSeconds)}${cmd.userId ? ` from <@${cmd.userId}>` : ""}.`;
+        const head = `Last ${entries.length} audit entr${entries.length === 1 ? "y" : "ies"} (newest last; \`calpage audit\` shows all):`;
+        return `${head}\n\`\`\`\n${escapeMrkdwn(formatAuditTable(entries)).replace(/`/g, "'")}\n\`\`\``;
       }
     }
+  }
 
-    async function emailOf(userId: string): Promise<string | null> {
-      for (const u of users.values()) if (u.slackId === userId) return u.email;
-      const info = await client.users.info({ user: userId });
-      const email = info.user?.profile?.email?.toLowerCase();
-      return email && users.has(email) ? email : null;
+  /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
+  async function listAlerts(p: Principal): Promise<string> {
+    const all = access.decide(p, { kind: "all_groups" });
+    if (!all.allowed && all.rule !== "admins_only") return all.message;
+    const open = await store.read.groups.listOpen(500);
+    let visible: AlertGroupRecord[] = open;
+    if (!all.allowed) {
+      const members = new Map<string, Set<string> | null>();
+      visible = [];
+      for (const g of open) {
+        if (await pagedFor(g, p)) visible.push(g);
+        else if (g.channel !== null && (await channelHas(g, p.id, members))) visible.push(g);
+      }
     }
-  });
+    if (visible.length === 0) return open.length === 0 ? "No open alert groups. :tada:" : "No open alert groups in the channels you are in. :tada:";
+    const lines = visible.slice(0, MAX_LISTED).map((g) => {
+      const title = escapeMrkdwn(g.title.length > 120 ? `${g.title.slice(0, 119)}…` : g.title);
+      return `${STATE_EMOJI[g.state]} *#${g.number}* ${title} — ${g.state}, ${g.alertCount} alert${g.alertCount === 1 ? "" : "s"}`;
+    });
+    if (visible.length > MAX_LISTED) lines.push(`…and ${visible.length - MAX_LISTED} more`);
+    if (!all.allowed && visible.length < open.length) lines.push(`_Only groups in channels you are in, or that paged you, are listed._`);
+    return lines.join("\n");
+  }
+
+  async function pagedFor(g: AlertGroupRecord, p: Principal): Promise<boolean> {
+    if (p.email === null) return false;
+    return (await access.groupFacts(g)).paged.has(p.email);
+  }
+
+  async function channelHas(g: AlertGroupRecord, userId: string, cache: Map<string, Set<string> | null>): Promise<boolean> {
+    const key = g.slackChannelId ?? g.channel!;
+    if (!cache.has(key)) {
+      const id = /^[CG][A-Z0-9]{2,}$/.test(key) ? key : await deps.slack.channelIdByName(key).catch(() => null);
+      const members = id ? await deps.slack.channelMembers(id).catch(() => null) : null;
+      cache.set(key, members ? new Set(members) : null);
+    }
+    return cache.get(key)?.has(userId) ?? false;
+  }
+
+  async function emailOf(userId: string): Promise<string | null> {
+    for (const u of users.values()) if (u.slackId === userId) return u.email;
+    const p = await principals.forSlackUser(userId);
+    return p.email;
+  }
 }

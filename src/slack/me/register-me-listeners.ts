@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
 import type { IdentifyMe } from "./identify-me.js";
+import type { SettingsAudit } from "./me-command.js";
 import {
   ACTION_ME_CHANGE_PHONE,
   ACTION_ME_EDIT_RULES,
@@ -25,6 +26,7 @@ export interface MeListenerDeps {
   onCallNow: () => OnCallLine[];
   now: () => number;
   log: (line: string) => void;
+  audit: SettingsAudit;
 }
 
 /** Modal errors are plain text under one input; Slack cuts long ones, so keep the first lines. */
@@ -41,7 +43,7 @@ const inline = (errors: readonly string[]) =>
  * service, and render with the pure builders of me-blocks.ts.
  */
 export function registerMeListeners(app: App, deps: MeListenerDeps): void {
-  const { settings, identify, onCallNow, now, log } = deps;
+  const { settings, identify, onCallNow, now, log, audit } = deps;
 
   async function publishHome(client: App["client"], userId: string, email: string | null): Promise<void> {
     const me = email ? await settings.get(email) : null;
@@ -79,6 +81,7 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
     const email = await identify(client, body.user.id);
     if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.default]: inline([NOT_A_USER_TEXT]) } }));
     const r = await settings.setRules(email, { default: valueOf(view, ME_INPUTS.default), important: valueOf(view, ME_INPUTS.important) });
+    await audit(body.user.id, "slack_form", "settings: rules", r.ok ? null : "invalid rules");
     if (!r.ok) {
       const errors: Record<string, string> = {};
       if (r.errors.default) errors[ME_INPUTS.default] = inline(r.errors.default);
@@ -94,6 +97,7 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
     if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([NOT_A_USER_TEXT]) } }));
     // Sending waits for Twilio's answer (usually well under Slack's 3 s), so a failure shows under the input.
     const r = await settings.requestPhoneChange(email, valueOf(view, ME_INPUTS.phone));
+    await audit(body.user.id, "slack_form", "settings: new phone number", r.ok ? null : r.message);
     if (!r.ok) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([r.message]) } }));
     await ack({ response_action: "update", view: verifyModal(r.phone) });
     await republish(client, body.user.id, email);
@@ -103,6 +107,7 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
     const email = await identify(client, body.user.id);
     if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([NOT_A_USER_TEXT]) } }));
     const r = await settings.verify(email, valueOf(view, ME_INPUTS.code));
+    await audit(body.user.id, "slack_form", "settings: verify phone number", r.ok ? null : r.message);
     if (!r.ok) {
       await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([r.message]) } });
       // A dropped or expired number is gone: the Home tab must stop showing it.

@@ -1,5 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { AccessService } from "../../access/access-service.js";
 import type { CoverService } from "../../schedule/cover-service.js";
+import type { SlackPrincipals } from "../slack-principals.js";
 import { ACTION_COVER_TAKE, ACTION_COVER_WITHDRAW, COVER_INPUT_ACTION, COVER_INPUTS, parseCoverShiftValue, VIEW_COVER } from "./cover-blocks.js";
 import type { SlackPeople } from "./slack-people.js";
 
@@ -17,8 +19,21 @@ interface InputValue {
  * modal. Listeners ack at once, call the cover service, and answer the clicker privately when
  * something could not be done.
  */
-export function registerScheduleListeners(app: App, deps: { cover: CoverService; people: SlackPeople; now: () => number }): void {
-  const { cover, people, now } = deps;
+export function registerScheduleListeners(
+  app: App,
+  deps: { cover: CoverService; people: SlackPeople; access: AccessService; principals: SlackPrincipals; now: () => number },
+): void {
+  const { cover, people, access, principals, now } = deps;
+  /** The cover rules (calpage users who are not guests); a refusal is audited and its text returned. */
+  const refusal = async (userId: string, surface: "slack_button" | "slack_form", action: string, target: string): Promise<string | null> => {
+    const p = await principals.forSlackUser(userId);
+    const d = access.decide(p, { kind: "cover" });
+    if (d.allowed) return null;
+    await access.audit(p, surface, action, target, "refused", d.message, now());
+    return d.message;
+  };
+  const audit = async (userId: string, surface: "slack_button" | "slack_form", action: string, target: string, error: string | null) =>
+    access.audit(await principals.forSlackUser(userId), surface, action, target, error === null ? "done" : "failed", error, now());
 
   /** A cover button's request id, and a private answer to the clicker in the message's channel. */
   const clicked = (body: BlockAction<ButtonAction>, action: ButtonAction, client: App["client"]) => {
@@ -34,9 +49,12 @@ export function registerScheduleListeners(app: App, deps: { cover: CoverService;
     await ack();
     const { id, valid, tell } = clicked(body, action, client);
     if (!valid) return tell("This button does not name a cover request.");
+    const refused = await refusal(body.user.id, "slack_button", "cover take", `cover request ${id}`);
+    if (refused) return tell(refused);
     const me = await people.identify(body.user.id);
     if (!me.email) return tell("You are not a calpage user, so you cannot take shifts: add your Slack email to `users` in calpage.yaml.");
     const r = await cover.take(id, me.email, body.user.id);
+    await audit(body.user.id, "slack_button", "cover take", `cover request ${id}`, r.ok ? null : r.reason);
     if (r.ok) return;
     switch (r.reason) {
       case "taken": {
@@ -58,9 +76,12 @@ export function registerScheduleListeners(app: App, deps: { cover: CoverService;
     await ack();
     const { id, valid, tell } = clicked(body, action, client);
     if (!valid) return tell("This button does not name a cover request.");
+    const refused = await refusal(body.user.id, "slack_button", "cover withdraw", `cover request ${id}`);
+    if (refused) return tell(refused);
     const me = await people.identify(body.user.id);
     if (!me.email) return tell("Only the person who asked for cover can withdraw the request.");
     const r = await cover.withdraw(id, me.email);
+    await audit(body.user.id, "slack_button", "cover withdraw", `cover request ${id}`, r.ok ? null : r.errors[0]!);
     if (!r.ok) return tell(r.errors[0]!);
   });
 
@@ -79,10 +100,14 @@ export function registerScheduleListeners(app: App, deps: { cover: CoverService;
     if (!errors[COVER_INPUTS.to] && !errors[COVER_INPUTS.from] && end <= start) errors[COVER_INPUTS.to] = "This must be after the start.";
     if (!errors[COVER_INPUTS.to] && end <= now()) errors[COVER_INPUTS.to] = "That time is already over.";
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
+    const target = `${shift.schedule}: ${new Date(start).toISOString()} – ${new Date(end).toISOString()}`;
+    const refused = await refusal(body.user.id, "slack_form", "cover request", target);
+    if (refused) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: refused } }));
     const me = await people.identify(body.user.id);
     if (!me.email) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: "You are not a calpage user: add your Slack email to calpage.yaml." } }));
     const note = input(COVER_INPUTS.note)?.value ?? null;
     const r = await cover.request({ schedule: shift.schedule, requesterEmail: me.email, start: Math.max(start, shift.start), end, note });
+    await audit(body.user.id, "slack_form", "cover request", target, r.ok ? null : r.errors[0]!);
     if (!r.ok) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: r.errors[0]! } }));
     await ack();
   });

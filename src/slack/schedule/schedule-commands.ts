@@ -1,3 +1,4 @@
+import type { AccessService } from "../../access/access-service.js";
 import type { CommandContext, Feature } from "../../app/feature.js";
 import type { Config, ScheduleConfig } from "../../config/config-types.js";
 import type { CoverService } from "../../schedule/cover-service.js";
@@ -20,6 +21,7 @@ export interface ScheduleCommandDeps {
   schedules: ScheduleService;
   cover: CoverService;
   people: SlackPeople;
+  access: AccessService;
   now: () => number;
 }
 
@@ -30,7 +32,7 @@ type Commands = NonNullable<Feature["commands"]>;
  * privately; times are shown in the asker's Slack time zone (`users.info`), else the schedule's.
  */
 export function scheduleCommands(deps: ScheduleCommandDeps): Commands {
-  const { config, schedules, cover, people, now } = deps;
+  const { config, schedules, cover, people, access, now } = deps;
   const byName = new Map(config.schedules.map((s) => [s.name, s]));
   const known = () => config.schedules.map((s) => s.name).join(", ") || "none";
 
@@ -100,6 +102,8 @@ export function scheduleCommands(deps: ScheduleCommandDeps): Commands {
       async run(args, ctx) {
         const { schedule, rest } = takeSchedule(args);
         if (rest.length > 0) return ctx.respond(`There is no schedule called "${rest[0]}". Schedules: ${known()}.`);
+        const allowed = access.decide(await ctx.who(), { kind: "cover" });
+        if (!allowed.allowed) return ctx.respond(allowed.message);
         const { email, tz } = await zoneOf(ctx, schedule?.timezone ?? config.timezone);
         if (!email) return ctx.respond("You are not a calpage user: add your Slack email to `users` in calpage.yaml.");
         const names = (schedule ? [schedule] : config.schedules).filter((s) => s.channel).map((s) => s.name);
@@ -116,7 +120,17 @@ export function scheduleCommands(deps: ScheduleCommandDeps): Commands {
         if (args[0]?.toLowerCase() === "cancel") {
           const id = args[1];
           if (!id) return ctx.respond("Usage: `/oncall override cancel <id>` (the id is in the confirmation of `/oncall override`).");
+          const p = await ctx.who();
+          const existing = await deps.store.read.slackOverrides.get(id);
+          if (existing) {
+            const d = access.decide(p, { kind: "override_cancel", override: existing });
+            if (!d.allowed) {
+              await access.audit(p, "slack_command", "override cancel", `override ${id} (${existing.schedule}: ${existing.userEmail})`, "refused", d.message, now());
+              return ctx.respond(d.message);
+            }
+          }
           const r = await cover.cancelOverride(id, ctx.userId);
+          await access.audit(p, "slack_command", "override cancel", `override ${id}`, r.ok ? "done" : "failed", r.ok ? null : r.errors[0]!, now());
           return ctx.respond(r.ok ? `Override \`${escapeMrkdwn(id)}\` is cancelled; ${escapeMrkdwn(r.value.schedule)} follows the calendar again for that time.` : r.errors[0]!);
         }
         const picked = takeSchedule(args);
@@ -134,7 +148,16 @@ export function scheduleCommands(deps: ScheduleCommandDeps): Commands {
         const t = now();
         const range = parseTimeRange(rest.slice(1), tz, t);
         if (!range.ok) return ctx.respond(range.errors[0]!);
-        const o = await cover.override({ schedule: schedule.name, userEmail: email, start: range.value.start, end: range.value.end, createdBy: ctx.userId });
+        const p = await ctx.who();
+        const { start, end } = range.value;
+        const what = `${schedule.name}: ${email} ${new Date(start).toISOString()} – ${new Date(end).toISOString()}`;
+        const d = access.decide(p, { kind: "override", target: email, replaced: access.onCallDuring(schedule.name, start, end), schedulePeople: access.schedulePeople(schedule.name, t) });
+        if (!d.allowed) {
+          await access.audit(p, "slack_command", "override", what, "refused", d.message, t);
+          return ctx.respond(d.message);
+        }
+        const o = await cover.override({ schedule: schedule.name, userEmail: email, start, end, createdBy: ctx.userId });
+        await access.audit(p, "slack_command", "override", `${what} (override ${o.id})`, "done", null, t);
         return ctx.respond(
           `:white_check_mark: ${people.names(email)} is on call in *${escapeMrkdwn(schedule.name)}* from ${fmt(o.startAt, tz, t)} to ${fmt(o.endAt, tz, t)} (override \`${o.id}\`; undo with \`/oncall override cancel ${o.id}\`).`,
         );
