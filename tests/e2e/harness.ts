@@ -144,7 +144,7 @@ integrations:
     token: \${AM_TOKEN}
     chain: default
     channel: "#alerts"
-`;
+${opts.access ?? ""}`;
   const path = join(dir, "calpage.yaml");
   writeFileSync(path, yaml);
   return path;

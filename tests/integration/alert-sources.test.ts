@@ -20,6 +20,8 @@ users:
   - email: bob@example.com
     name: Bob Example
     slack_id: ${BOB}
+access:
+  admins: [bob@example.com]
 escalation_chains:
   - name: page-bob
     steps:
@@ -172,9 +174,13 @@ describe.each(BACKENDS)("alert sources, heartbeats, limits, maintenance and dire
   });
 
   it("/oncall page, /oncall alerts and /oncall ack <n>", async () => {
-    const paged = await postSignedSlack(url, slashCommandBody({ command: "/oncall", text: `page <@${BOB}|bob> the VPN is down important`, userId: "U0ASKER01", channelId: "C1" }));
+    // Someone who is not in calpage.yaml may not page at all; an important page is for admins (Bob).
+    const stranger = await postSignedSlack(url, slashCommandBody({ command: "/oncall", text: `page <@${BOB}|bob> the VPN is down important`, userId: "U0ASKER01", channelId: "C1" }));
+    expect(((await stranger.json()) as { text: string }).text).toMatch(/^You are not a calpage user, so you can only use the read-only commands/);
+    const paged = await postSignedSlack(url, slashCommandBody({ command: "/oncall", text: `page <@${BOB}|bob> the VPN is down important`, userId: BOB, channelId: "C1" }));
     expect(paged.status).toBe(200);
-    const eph = await slack.waitFor((c) => c.method === "chat.postEphemeral" && String(c.args.text).startsWith("Opened #"), 10_000);
+    const eph = { args: { text: ((await paged.json()) as { text: string }).text } };
+    expect(eph.args.text).toMatch(/^Opened #\d+ and paging\./);
     expect(String(eph.args.text)).toContain("Bob Example is not on call right now");
     const dm = await slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === BOB && JSON.stringify(c.args).includes("the VPN is down"), 10_000);
     expect(JSON.stringify(dm.args.blocks)).toMatch(/important/i);

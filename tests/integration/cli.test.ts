@@ -140,9 +140,9 @@ schedules:
     const lines = table.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^time \(UTC\)\s+actor\s+surface\s+action\s+target\s+outcome$/);
     expect(lines.slice(1).map((l) => l.replace(/^\S+ \S+\s+/, "").replace(/\s+/g, " "))).toEqual([
-      expect.stringMatching(/ \(CLI\) cli maintenance 2h prod-alertmanager done$/),
-      expect.stringMatching(/ \(CLI\) cli maintenance off prod-alertmanager done$/),
-      expect.stringMatching(/ \(CLI\) cli maintenance 1h nope failed: There is no integration called "nope"/),
+      expect.stringMatching(/ \(CLI\) \(\S+\) cli maintenance 2h prod-alertmanager done$/),
+      expect.stringMatching(/ \(CLI\) \(\S+\) cli maintenance off prod-alertmanager done$/),
+      expect.stringMatching(/ \(CLI\) \(\S+\) cli maintenance 1h nope failed: There is no integration called "nope"/),
       "ops-oliver (CLI) (ops-oliver) cli maintenance 30d prod-alertmanager refused: Maintenance can last at most 7d (`access.max_maintenance` in calpage.yaml).",
     ]);
     const json = await calpage(["audit", "--actor", "ops-oliver", "--format", "json"], env);
