@@ -297,7 +297,12 @@ describe("characters no store keeps: lone surrogates and NUL become U+FFFD, the 
     const walk = (v: unknown): void => {
       if (typeof v === "string") strings.push(v);
       else if (Array.isArray(v)) v.forEach(walk);
-      else if (typeof v === "object" && v !== null) for (const [k, item] of Object.entries(v)) (strings.push(k), walk(item));
+      else if (typeof v === "object" && v !== null) {
+        for (const [k, item] of Object.entries(v)) {
+          strings.push(k);
+          walk(item);
+        }
+      }
     };
     walk(groups);
     expect(strings.length).toBeGreaterThan(30);
