@@ -253,3 +253,59 @@ describe("__proto__ and constructor keys", () => {
     expect(group?.labels.toString).toBeUndefined();
   });
 });
+
+describe("characters no store keeps: lone surrogates and NUL become U+FFFD, the same in every parser", () => {
+  // As JSON.parse reads `"\ud800"` and `"\u0000"` from a body.
+  const odd = JSON.parse(`{"lone": "db\\ud800-1", "low": "\\udc00x", "nul": "Disk\\u0000full", "pair": "ok \\ud83d\\ude00"}`) as Record<string, string>;
+
+  it("Alertmanager: labels, label names, annotations, title and groupKey", () => {
+    const [group] = value(
+      parseAlertmanager(
+        amBody(
+          { labels: { alertname: odd.nul!, instance: odd.lone!, [odd.low!]: "v" }, annotations: { summary: odd.nul!, smile: odd.pair! } },
+          { groupKey: `{}:{alertname="${odd.nul}"}`, groupLabels: { alertname: odd.nul! } },
+        ),
+      ),
+    );
+    expect(group?.title).toBe("Disk\uFFFDfull");
+    expect(group?.groupingKey).toBe('{}:{alertname="Disk\uFFFDfull"}');
+    expect({ ...group?.alerts[0]?.labels }).toEqual({ alertname: "Disk\uFFFDfull", instance: "db\uFFFD-1", "\uFFFDx": "v" });
+    expect({ ...group?.alerts[0]?.annotations }).toEqual({ summary: "Disk\uFFFDfull", smile: "ok 😀" });
+    expect(group?.message).toContain("Disk\uFFFDfull");
+  });
+
+  it("Grafana: labels and title", () => {
+    const [group] = value(parseGrafana(grafanaBody({ labels: { alertname: odd.nul!, host: odd.lone! }, fingerprint: odd.lone! })));
+    expect(group?.title).toContain("Disk\uFFFDfull");
+    expect(group?.labels.host).toBe("db\uFFFD-1");
+    expect(group?.alerts[0]?.fingerprint).toBe("db\uFFFD-1");
+  });
+
+  it("webhook: title, message, severity, labels and alert_uid", () => {
+    const [group] = value(parseWebhook({ title: odd.nul, message: odd.lone, severity: odd.low, alert_uid: odd.lone, labels: { [odd.nul!]: odd.lone } }));
+    expect(group).toMatchObject({ title: "Disk\uFFFDfull", message: "db\uFFFD-1", severity: "\uFFFDx", groupingKey: "db\uFFFD-1" });
+    expect(group?.labels["Disk\uFFFDfull"]).toBe("db\uFFFD-1");
+  });
+
+  it("every string of every parsed group is well formed and NUL-free", () => {
+    const groups = [
+      ...value(parseAlertmanager(amBody({ labels: { alertname: odd.lone!, x: odd.nul! } }, { groupKey: odd.nul }))),
+      ...value(parseGrafana(grafanaBody({ labels: { alertname: odd.lone! }, annotations: { description: odd.nul! } }))),
+      ...value(parseWebhook({ title: odd.lone, message: odd.nul, extra: odd.low })),
+    ];
+    const strings: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === "string") strings.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (typeof v === "object" && v !== null) {
+        for (const [k, item] of Object.entries(v)) {
+          strings.push(k);
+          walk(item);
+        }
+      }
+    };
+    walk(groups);
+    expect(strings.length).toBeGreaterThan(30);
+    expect(strings.filter((s) => !s.isWellFormed() || s.includes("\0"))).toEqual([]);
+  });
+});

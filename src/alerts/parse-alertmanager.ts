@@ -3,6 +3,7 @@
  * Alertmanager group, so it becomes exactly one {@link IncomingGroup} keyed by
  * `groupKey`.
  */
+import { storableGroup } from "./storable-text.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import {
   MAX_ALERTS_PER_PAYLOAD,
@@ -80,7 +81,7 @@ export function parseAlertmanager(body: unknown): Result<IncomingGroup[], FieldE
   const labels = mergeRecords(common, groupLabels);
 
   return ok([
-    {
+    storableGroup({
       groupingKey: boundKey(groupKey),
       status,
       title: alertmanagerTitle(groupLabels, common, alerts),
@@ -90,7 +91,7 @@ export function parseAlertmanager(body: unknown): Result<IncomingGroup[], FieldE
       links: alertmanagerLinks(alerts, commonAnnotations, externalUrl, Object.keys(groupLabels).length > 0 ? groupLabels : common),
       alerts,
       truncatedAlerts,
-    },
+    }),
   ]);
 }
 

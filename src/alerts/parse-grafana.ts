@@ -4,6 +4,7 @@
  * instance fires and resolves on its own, so every alert becomes its own
  * {@link IncomingGroup} keyed by its fingerprint.
  */
+import { storableGroup } from "./storable-text.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import {
   MAX_ALERTS_PER_PAYLOAD,
@@ -59,7 +60,7 @@ export function parseGrafana(body: unknown): Result<IncomingGroup[], FieldError>
       if (group !== null) groups.push(group);
     });
   }
-  return errors.empty ? ok(groups) : fail(...errors.list);
+  return errors.empty ? ok(groups.map(storableGroup)) : fail(...errors.list);
 }
 
 function grafanaGroup(

@@ -5,6 +5,7 @@
  * configured for it carry over; a {@link WebhookMapping} points at other fields
  * for tools that send their own shape.
  */
+import { storableGroup } from "./storable-text.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import {
   MAX_KEY_CHARS,
@@ -75,7 +76,7 @@ export function parseWebhook(body: unknown, mapping?: WebhookMapping): Result<In
   const labels = webhookLabels(body);
   const groupingKey = boundKey(explicitKey ?? title);
   return ok([
-    {
+    storableGroup({
       groupingKey,
       status,
       title: truncate(title, MAX_TITLE_CHARS),
@@ -94,7 +95,7 @@ export function parseWebhook(body: unknown, mapping?: WebhookMapping): Result<In
           fingerprint: explicitKey === null ? null : groupingKey,
         },
       ],
-    },
+    }),
   ]);
 }
 

@@ -4,6 +4,13 @@ import { INTEGRATION_PATH } from "./integration-routes.js";
 import { sendJson, sendText } from "./send.js";
 import { errorText } from "../shared/error-text.js";
 
+/** A client has this long to send its request line and headers (Node's default is 60 s). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** …and this long to send the whole request, body included (Node's default is 5 minutes). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for connections over those limits (its default, 30 s, would let a slow client stay 30 s longer). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 export interface HttpDeps {
   metrics: Metrics;
   integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat: boolean) => Promise<void>;
@@ -14,12 +21,21 @@ export interface HttpDeps {
   slackUnavailableReason: string;
   ready: () => Promise<boolean>;
   log: (line: string) => void;
+  /** Override {@link HEADERS_TIMEOUT_MS} / {@link REQUEST_TIMEOUT_MS}. */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
 export function createHttpServer(deps: HttpDeps): Server {
   const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.");
-  return createServer((req, res) => {
+  // A client that trickles its headers or body is answered 408 and disconnected once over these limits.
+  const requestMs = deps.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
+  const options = {
+    headersTimeout: Math.min(deps.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS, requestMs),
+    requestTimeout: requestMs,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  };
+  return createServer(options, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeName(path);
     res.on("finish", () => requests({ route, code: String(res.statusCode) }));

@@ -33,6 +33,15 @@ function findIntegration(config: Config, type: string, token: string): Integrati
   return found;
 }
 
+/** The token as written in the URL, percent-decoded; null when the URL holds a broken escape such as `%ZZ`. */
+function decodeToken(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
 export interface IntegrationRouteDeps {
   config: Config;
   ingest: IngestService;
@@ -52,7 +61,12 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
   const limitedSince = new Map<string, number>();
 
   return async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat = false): Promise<void> {
-    const integration = findIntegration(config, type, decodeURIComponent(token));
+    const decoded = decodeToken(token);
+    if (decoded === null) {
+      rejected({ reason: "token" });
+      return sendJson(res, 400, { error: "token: the URL's token part is not valid percent-encoding (a % must be followed by two hex digits)" });
+    }
+    const integration = findIntegration(config, type, decoded);
     if (!integration) {
       rejected({ reason: "token" });
       return sendJson(res, 403, { error: "unknown integration token" });

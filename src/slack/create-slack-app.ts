@@ -1,14 +1,15 @@
-import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { App, HTTPReceiver, LogLevel, type Authorize } from "@slack/bolt";
 import type { Feature } from "../app/feature.js";
 import type { Config } from "../config/config-types.js";
 import { registerActions } from "./listeners/register-actions.js";
 import { registerCommands, type CommandDeps } from "./listeners/register-commands.js";
 import { registerEvents } from "./listeners/register-events.js";
+import { guardSlackRequests } from "./slack-request-guard.js";
 
 export interface SlackApp {
-  /** Listener for POST /slack/events in HTTP mode; null in Socket Mode. */
-  requestListener: RequestListener | null;
+  /** Listener for POST /slack/events in HTTP mode (behind {@link guardSlackRequests}); null in Socket Mode. */
+  requestListener: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -23,9 +24,9 @@ export function missingSlackSettings(config: Config): string[] {
 }
 
 /**
- * The Bolt app: HTTP mode at /slack/events (signatures verified by Bolt), or
- * Socket Mode when SLACK_APP_TOKEN is set. Listeners are registered from one
- * file per kind.
+ * The Bolt app: HTTP mode at /slack/events (headers, size and signature checked by
+ * {@link guardSlackRequests}, then by Bolt), or Socket Mode when SLACK_APP_TOKEN is set.
+ * Listeners are registered from one file per kind.
  */
 export async function createSlackApp(
   config: Config,
@@ -43,15 +44,19 @@ export async function createSlackApp(
     getLevel: () => LogLevel.WARN,
     setName: () => undefined,
   };
+  // Given only a token, Bolt calls auth.test before every request it dispatches (and, by default, at
+  // start): a slow or down Slack would then delay every ack past Slack's 3 seconds and lose the
+  // click. The bot token is all the listeners need; calpage listens to no message events, so Bolt's
+  // ignoreSelf needs no bot user id. A bad token shows up in the first Slack call's error.
+  const botToken = s.botToken!;
+  const authorize: Authorize<boolean> = async () => ({ botToken });
   let app: App;
   let receiver: HTTPReceiver | null = null;
   if (s.appToken) {
-    app = new App({ token: s.botToken!, appToken: s.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, tokenVerificationEnabled: false });
+    app = new App({ authorize, appToken: s.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
   } else {
     receiver = new HTTPReceiver({ signingSecret: s.signingSecret!, endpoints: "/slack/events", logger });
-    // No auth.test at start (tokenVerificationEnabled: false): calpage must start, take alerts and
-    // page by phone while Slack is down; a bad token shows up in the first Slack call's error.
-    app = new App({ token: s.botToken!, receiver, clientOptions, logger, deferInitialization: true, tokenVerificationEnabled: false });
+    app = new App({ authorize, receiver, clientOptions, logger, deferInitialization: true });
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, { guarded: deps.guarded, principals: deps.principals, ...(deps.now ? { now: deps.now } : {}) });
@@ -74,7 +79,7 @@ export async function createSlackApp(
     );
   };
   return {
-    requestListener: receiver ? receiver.requestListener : null,
+    requestListener: receiver ? guardSlackRequests(receiver.requestListener, { signingSecret: s.signingSecret! }) : null,
     async start() {
       // In the background: a Slack outage at start must not keep calpage from taking alerts and paging by phone.
       if (s.appToken) connect();

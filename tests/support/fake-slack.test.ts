@@ -138,6 +138,20 @@ describe("fake Slack Web API", () => {
     await expect(slack.waitFor((call) => call.method === "views.open", 100)).rejects.toThrow(/chat\.postMessage channel=C0ALERTS/);
   });
 
+  it("answers every Web API call after the delay it was given, like a slow Slack", async () => {
+    slack.setDelay(600);
+    const started = Date.now();
+    const [a, b] = await Promise.all([client.auth.test(), client.chat.postMessage({ channel: "C0ALERTS", text: "slow" })]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    // Both waited at the same time, not one after the other.
+    expect(Date.now() - started).toBeLessThan(1_150);
+    slack.setDelay(0);
+    const quick = Date.now();
+    await client.auth.test();
+    expect(Date.now() - quick).toBeLessThan(590);
+  });
+
   it("records posts to response URLs", async () => {
     const url = slack.responseUrl("click-1");
     await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ replace_original: true, text: "Acknowledged" }) });

@@ -148,6 +148,8 @@ export interface FakeSlack {
   setFailure(method: string, failure: FakeSlackFailure): void;
   /** Drop injected failures not used up yet: those of `method` (or `*`), or all of them when none is given. */
   clearFailures(method?: string): void;
+  /** Answer every Web API call `ms` after it arrived (0: at once), like a slow Slack. Calls are recorded when answered. */
+  setDelay(ms: number): void;
   /** Set or remove (`undefined`) a rate limit at run time. */
   setRateLimit(method: string, rule: FakeSlackRateLimit | undefined): void;
   /** Override (or observe, by returning undefined) a method, including ones the fake does not implement. */
@@ -331,6 +333,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const rateLimits = new Map<string, FakeSlackRateLimit>(Object.entries(opts.rateLimits ?? {}));
   const rateWindows = new Map<string, number[]>();
   const handlers = new Map<string, FakeSlackHandler>();
+  let delayMs = 0;
+  const pendingDelays = new Set<NodeJS.Timeout>();
+  const delay = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        pendingDelays.delete(timer);
+        resolve();
+      }, delayMs);
+      pendingDelays.add(timer);
+    });
 
   const nextId = (letter: string) => `${letter}0FAKE${String(++idCounter).padStart(4, "0")}`;
   let lastClockMicros = 0;
@@ -820,6 +832,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         return;
       }
       const method = apiMatch[1] ?? "";
+      if (delayMs > 0) await delay();
+      if (res.destroyed) return;
       if (parsed instanceof SlackError) {
         const response = { ok: false, error: parsed.error };
         record({ method, args: { raw }, token: auth?.[1], contentType, at: Date.now(), status: 200, response }, true);
@@ -904,6 +918,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (method === undefined) failures.clear();
       else failures.delete(method);
     },
+    setDelay: (ms) => {
+      delayMs = Math.max(0, ms);
+    },
     setRateLimit: (method, rule) => {
       if (rule) rateLimits.set(method, rule);
       else rateLimits.delete(method);
@@ -935,6 +952,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     close: async () => {
       events.removeAllListeners();
+      for (const timer of pendingDelays) clearTimeout(timer);
+      pendingDelays.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
