@@ -25,8 +25,5 @@ export function parsePhoneNumber(text: string): PhoneParse {
   return { ok: true, phone: s };
 }
 
-/** Shows only the last four digits: `+4915112345678` -> `…5678`. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, "");
-  return `…${digits.slice(-4)}`;
-}
+// Shows only the last four digits: `+4915112345678` -> `…5678` (one format everywhere).
+export { maskPhone } from "../../shared/redact.js";
