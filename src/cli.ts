@@ -10,11 +10,13 @@ import { shiftsCommand } from "./cli/shifts-command.js";
 import { explainCommand } from "./cli/explain-command.js";
 import { logCommand } from "./cli/log-command.js";
 import { maintenanceCommand } from "./cli/maintenance-command.js";
+import { urlsCommand } from "./cli/urls-command.js";
 
 const COMMANDS: Record<string, CliCommand> = {
   start: startCommand,
   migrate: migrateCommand,
   validate: validateCommand,
+  urls: urlsCommand,
   who: whoCommand,
   shifts: shiftsCommand,
   explain: explainCommand,
@@ -55,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(ctx);
   } catch (error) {
     if (error instanceof CliExit) return error.code;
-    throw error;
+    // Through ctx.err, so the message and stack are redacted like every other error line.
+    ctx.err(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
   }
 }
 
