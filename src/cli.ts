@@ -48,6 +48,13 @@ async function main(argv: string[]): Promise<number> {
     ctx.out(usage());
     return 0;
   }
+  // A crash prints its error through ctx.err too (redacted), then exits 1 as Node would.
+  const crash = (error: unknown) => {
+    ctx.err(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   const command = COMMANDS[name];
   if (!command) {
     ctx.err(`calpage: unknown command "${name}"\n\n${usage()}`);
