@@ -49,9 +49,10 @@ describe("calpage CLI", () => {
   });
 
   it("validate accepts the shipped example", async () => {
-    const r = await calpage(["validate", "calpage.yaml"]);
+    const r = await calpage(["validate", "calpage.yaml"], { AM_TOKEN: "" });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("OK — 2 users, 1 schedules");
+    expect(r.stdout).toContain("no token set for prod-alertmanager: calpage generates one at start and keeps it; `calpage urls` prints the URL");
   });
 
   it("validate reports every problem with file, line and path, and exits 2", async () => {
