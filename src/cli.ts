@@ -11,11 +11,13 @@ import { explainCommand } from "./cli/explain-command.js";
 import { logCommand } from "./cli/log-command.js";
 import { maintenanceCommand } from "./cli/maintenance-command.js";
 import { auditCommand } from "./cli/audit-command.js";
+import { urlsCommand } from "./cli/urls-command.js";
 
 const COMMANDS: Record<string, CliCommand> = {
   start: startCommand,
   migrate: migrateCommand,
   validate: validateCommand,
+  urls: urlsCommand,
   who: whoCommand,
   shifts: shiftsCommand,
   explain: explainCommand,
@@ -48,6 +50,13 @@ async function main(argv: string[]): Promise<number> {
     ctx.out(usage());
     return 0;
   }
+  // A crash prints its error through ctx.err too (redacted), then exits 1 as Node would.
+  const crash = (error: unknown) => {
+    ctx.err(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   const command = COMMANDS[name];
   if (!command) {
     ctx.err(`calpage: unknown command "${name}"\n\n${usage()}`);
@@ -57,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(ctx);
   } catch (error) {
     if (error instanceof CliExit) return error.code;
-    throw error;
+    // Through ctx.err, so the message and stack are redacted like every other error line.
+    ctx.err(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
   }
 }
 

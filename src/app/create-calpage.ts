@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAccessService } from "../access/access-service.js";
 import { createGuardedGroupActions } from "../access/guarded-group-actions.js";
@@ -15,6 +16,10 @@ import { makeEscalationWebhookHandler } from "../escalation/webhook-handler.js";
 import { createHttpServer } from "../http/http-server.js";
 import { createIntegrationRoutes } from "../http/integration-routes.js";
 import { createMetrics } from "../http/metrics.js";
+import { createMetricsServer } from "../http/metrics-route.js";
+import { configSecrets } from "../config/config-secrets.js";
+import { createRedactor } from "../shared/redact.js";
+import { integrationUrlLogLine, resolveIntegrationTokens } from "./resolve-integration-tokens.js";
 import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
 import type { JobRunner, TaskHandlers } from "../jobs/job-queue.js";
 import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
@@ -55,12 +60,20 @@ export interface CalpageOptions {
  * The composition root: picks the SQLite or Postgres store + job-runner pair,
  * wires services, Slack and HTTP, and returns something to start and stop.
  */
-export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
-  const log = opts.log ?? ((line: string) => console.log(line));
+export async function createCalpage(parsedConfig: Config, opts: CalpageOptions = {}) {
+  // Every line calpage logs goes through the redactor: no token, Slack or Twilio secret, or full phone number.
+  const redactor = createRedactor(configSecrets(parsedConfig));
+  const sink = opts.log ?? ((line: string) => console.log(line));
+  const log = (line: string) => sink(redactor.redact(line));
   const clock = opts.clock ?? systemClock;
   const now = () => clock.now().getTime();
-  const store = createStore(config);
+  const store = createStore(parsedConfig);
   await store.migrate();
+  // Integrations without a token in calpage.yaml get their generated one before any route is served.
+  const tokens = await resolveIntegrationTokens(parsedConfig, store.read.generatedSecrets, now());
+  redactor.add(tokens.generated);
+  const config = tokens.config;
+  for (const u of tokens.urls) log(integrationUrlLogLine(u, config.env.publicUrl));
 
   const metrics = createMetrics();
   const jobFailures = metrics.counter("calpage_job_failures_total", "Job attempts that threw, by task.");
@@ -144,7 +157,10 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     },
     log,
     features: features.flatMap((f) => (f.http ? [f.http] : [])),
+    metricsToken: config.env.metricsToken,
+    serveMetrics: config.env.metricsPort === null,
   });
+  const metricsServer = config.env.metricsPort === null ? null : createMetricsServer(metrics, config.env.metricsToken);
 
   const handlers: TaskHandlers = {
     ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
@@ -188,8 +204,10 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
     access,
     maintenance,
     page,
+    /** Each integration's URL (a secret) and whether its token is generated: what `calpage urls` prints. */
+    integrationUrls: tokens.urls,
     /** Loads schedules, starts the job runner, Slack and the HTTP server; resolves with the bound port. */
-    async start(port = config.env.port, host?: string): Promise<number> {
+    async start(port = config.env.port, host: string | undefined = config.env.host ?? undefined): Promise<number> {
       await schedules.start();
       await runner.start(handlers);
       await heartbeats.start(now());
@@ -203,19 +221,19 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
           .catch((e) => onError("sweep", e));
       }, sweepEvery);
       sweepTimer.unref();
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => resolve());
-      });
+      if (metricsServer) await listen(metricsServer, config.env.metricsPort!, config.env.metricsHost);
+      await listen(server, port, host);
       return (server.address() as AddressInfo).port;
     },
     async stop(): Promise<void> {
       if (sweepTimer) clearInterval(sweepTimer);
       schedules.stop();
       for (const f of features) await f.stop?.();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      for (const s of metricsServer ? [server, metricsServer] : [server]) {
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        await closed;
+      }
       await slackApp?.stop();
       await runner.stop();
       await store.close();
@@ -224,3 +242,13 @@ export async function createCalpage(config: Config, opts: CalpageOptions = {}) {
 }
 
 export type Calpage = Awaited<ReturnType<typeof createCalpage>>;
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

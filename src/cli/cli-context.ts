@@ -1,5 +1,7 @@
 import { formatProblems, loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/config-types.js";
+import { configSecrets } from "../config/config-secrets.js";
+import { createRedactor, envSecrets } from "../shared/redact.js";
 
 /** What every CLI command gets: its arguments, the environment, and a config loader that exits 2 with every problem. */
 export interface CliContext {
@@ -7,6 +9,7 @@ export interface CliContext {
   configPath: string;
   env: Record<string, string | undefined>;
   out: (line: string) => void;
+  /** Error output: redacted (secrets from the environment and the loaded config, phone numbers). */
   err: (line: string) => void;
   /** Loads and validates the configuration; on problems prints `file:line: path: message` lines and throws CliExit(2). */
   config(path?: string): Config;
@@ -22,12 +25,13 @@ export class CliExit extends Error {
 
 export function makeCliContext(argv: string[], env: Record<string, string | undefined>, defaultConfig: string): CliContext {
   const args = [...argv];
+  const redactor = createRedactor(envSecrets(env));
   const ctx: CliContext = {
     args,
     configPath: defaultConfig,
     env,
     out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${redactor.redact(line)}\n`),
     option(name) {
       const i = args.indexOf(name);
       if (i === -1) return undefined;
@@ -42,6 +46,7 @@ export function makeCliContext(argv: string[], env: Record<string, string | unde
         ctx.err(`calpage: ${result.errors.length} problem(s) in ${path}`);
         throw new CliExit(2);
       }
+      redactor.add(configSecrets(result.value));
       return result.value;
     },
   };

@@ -1,4 +1,5 @@
 import { createStore } from "../app/create-store.js";
+import { maskPhoneNumbers } from "../shared/redact.js";
 import type { CliCommand } from "./cli-command.js";
 
 /** `calpage log <group>`: the group's history — every step and notification — as the Slack thread shows it. */
@@ -21,9 +22,9 @@ export const logCommand: CliCommand = {
         return 2;
       }
       ctx.out(`#${group.number} ${group.title} — ${group.state}, ${group.alertCount} alert${group.alertCount === 1 ? "" : "s"} (${group.integration})`);
-      for (const e of await store.read.log.list(group.id)) ctx.out(`${new Date(e.at).toISOString()}  ${e.kind.padEnd(14)} ${e.text}`);
+      for (const e of await store.read.log.list(group.id)) ctx.out(`${new Date(e.at).toISOString()}  ${e.kind.padEnd(14)} ${maskPhoneNumbers(e.text)}`);
       for (const p of await store.read.pages.listForGroup(group.id)) {
-        ctx.out(`page ${p.channel.padEnd(8)} ${p.userEmail} ${p.state}${p.error ? ` (${p.error})` : ""}`);
+        ctx.out(`page ${p.channel.padEnd(8)} ${p.userEmail} ${p.state}${p.error ? ` (${maskPhoneNumbers(p.error)})` : ""}`);
       }
       return 0;
     } finally {

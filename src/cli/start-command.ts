@@ -9,7 +9,10 @@ export const startCommand: CliCommand = {
     const app = await createCalpage(config);
     const port = await app.start();
     const backend = config.env.databaseUrl ? "Postgres" : `SQLite (${config.env.sqlitePath})`;
-    ctx.out(`calpage listening on :${port} with ${backend}; config ${config.path}`);
+    const env = config.env;
+    ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}`);
+    if (env.metricsPort !== null) ctx.out(`/metrics on ${env.metricsHost}:${env.metricsPort} only${env.metricsToken ? ", with METRICS_TOKEN" : ""}`);
+    else if (env.metricsToken) ctx.out("/metrics needs Authorization: Bearer <METRICS_TOKEN>");
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;

@@ -10,6 +10,8 @@ export const validateCommand: CliCommand = {
     ctx.out(
       `${path}: OK — ${config.users.length} users, ${config.schedules.length} schedules, ${config.escalationChains.length} escalation chains, ${config.integrations.length} integrations`,
     );
+    const generated = config.integrations.filter((i) => i.token === null).map((i) => i.name);
+    if (generated.length > 0) ctx.out(`no token set for ${generated.join(", ")}: calpage generates one at start and keeps it; \`calpage urls\` prints the URL`);
     return 0;
   },
 };

@@ -223,6 +223,10 @@ export class Checker {
       this.report(p, `the token is ${s.length} characters long; use at least ${TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 16)`);
       return null;
     }
+    if (s.toLowerCase().startsWith(EXAMPLE_TOKEN_PREFIX) || OLD_EXAMPLE_TOKENS.has(s)) {
+      this.report(p, `the token is a published example value (it starts with "${EXAMPLE_TOKEN_PREFIX}"), so anyone could use ${where}; set your own (e.g. openssl rand -hex 16)`);
+      return null;
+    }
     return s;
   }
 }
@@ -252,6 +256,9 @@ const CHANNEL_RE = /^(?:[CG][A-Z0-9]{2,}|#[^\s#,A-Z]{1,80})$/;
 const CHANNEL_EXPECTATION = 'a Slack channel like "#oncall" (quoted; lower-case) or a channel id like C0123ABCD';
 const TOKEN_RE = /^[A-Za-z0-9_-]+$/;
 const TOKEN_MIN_LENGTH = 16;
+/** Tokens of published examples (the old calpage.yaml and docker-compose.yml defaults) work for nobody. */
+const EXAMPLE_TOKEN_PREFIX = "change-me";
+const OLD_EXAMPLE_TOKENS = new Set(["a-long-random-token-for-alertmanager"]);
 
 // ---------------------------------------------------------------------------------------------
 // Messages

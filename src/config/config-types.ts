@@ -131,7 +131,8 @@ export type IntegrationType = "alertmanager" | "grafana_alerting" | "webhook";
 export interface IntegrationConfig {
   name: string;
   type: IntegrationType;
-  token: string;
+  /** The secret in the URL; null in a freshly parsed config when calpage.yaml leaves it out (generated at start, see resolve-integration-tokens.ts). */
+  token: string | null;
   /** Checked in order; first match wins. The integration's own chain/channel is the default route, always last. */
   routes: RouteConfig[];
   chain: string | null;
@@ -186,6 +187,14 @@ export interface Config {
     /** SQLite file used when databaseUrl is null. */
     sqlitePath: string;
     port: number;
+    /** Address the HTTP server binds to (HOST); null = every interface. */
+    host: string | null;
+    /** METRICS_TOKEN: when set, /metrics needs `Authorization: Bearer <it>`. */
+    metricsToken: string | null;
+    /** METRICS_PORT: when set, /metrics is served only there (bound to metricsHost), not on `port`. */
+    metricsPort: number | null;
+    /** METRICS_HOST: bind address of the metrics port (default 127.0.0.1). */
+    metricsHost: string;
     publicUrl: string;
     slack: SlackEnv;
     twilio: TwilioEnv;

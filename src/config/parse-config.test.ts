@@ -220,6 +220,10 @@ integrations:
         databaseUrl: null,
         sqlitePath: "./data/calpage.db",
         port: 8080,
+        host: null,
+        metricsToken: null,
+        metricsPort: null,
+        metricsHost: "127.0.0.1",
         publicUrl: "http://localhost:8080",
         slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
         twilio: NO_TWILIO,
@@ -473,12 +477,19 @@ describe("parseConfig: problems, each with its path and line", () => {
 
     // --- integrations
     [
-      "an integration without type and token",
+      "an integration without type (a missing token is fine: calpage generates one)",
       `${USERS}integrations:\n  - name: am\n`,
-      [
-        [8, "integrations[0].type", "missing; expected one of alertmanager, grafana_alerting, webhook"],
-        [8, "integrations[0].token", /^missing; expected a secret like \$\{AM_TOKEN\}/],
-      ],
+      [[8, "integrations[0].type", "missing; expected one of alertmanager, grafana_alerting, webhook"]],
+    ],
+    [
+      "a published example token",
+      `${USERS}integrations:\n  - name: am\n    type: webhook\n    token: change-me-alertmanager-token\n`,
+      [[10, "integrations[0].token", 'the token is a published example value (it starts with "change-me"), so anyone could use the webhook URL; set your own (e.g. openssl rand -hex 16)']],
+    ],
+    [
+      "a published example token from a ${VAR:-default}",
+      `${USERS}integrations:\n  - name: am\n    type: webhook\n    token: \${AM_TOKEN:-Change-Me-please-0123456}\n`,
+      [[10, "integrations[0].token", /^the token is a published example value/]],
     ],
     [
       "a misspelled type",
@@ -597,6 +608,31 @@ integrations:
   });
 });
 
+describe("parseConfig: integration tokens left to calpage", () => {
+  const yaml = (token: string) => `users: []\nintegrations:\n  - name: am\n    type: webhook\n${token}`;
+
+  it.each([
+    ["left out", "", {}],
+    ["empty after ${AM_TOKEN:-}", "    token: ${AM_TOKEN:-}\n", {}],
+    ["${AM_TOKEN:-} with AM_TOKEN empty", "    token: ${AM_TOKEN:-}\n", { AM_TOKEN: "" }],
+    ["an empty string", '    token: ""\n', {}],
+    ["null", "    token: null\n", {}],
+  ])("a token %s is null in the parsed config (generated at start)", (_what, token, env) => {
+    const config = valid(yaml(token), env);
+    expect(config.integrations).toHaveLength(1);
+    expect(config.integrations[0]!.token).toBeNull();
+  });
+
+  it("a set ${AM_TOKEN:-} is used as given", () => {
+    expect(valid(yaml("    token: ${AM_TOKEN:-}\n"), { AM_TOKEN: TOKEN }).integrations[0]!.token).toBe(TOKEN);
+  });
+
+  it("an export token that is a published example is refused too", () => {
+    const text = `users:\n  - email: alice@example.com\n    name: Alice\n    export_token: change-me-alice-calendar\n`;
+    expectProblems(problems(text), [[4, "users[0].export_token", /^the token is a published example value .*the calendar export URL/]]);
+  });
+});
+
 describe("parseConfig: ${VAR} substitution", () => {
   const yaml = (token: string) => `users: []\nintegrations:\n  - name: am\n    type: webhook\n    token: ${token}\n`;
 
@@ -630,10 +666,14 @@ describe("parseConfig: environment", () => {
   const yaml = "users: []\n";
 
   it("uses defaults when nothing is set (empty counts as unset)", () => {
-    expect(valid(yaml, { DATABASE_URL: "", PORT: "", SLACK_BOT_TOKEN: "" }).env).toEqual({
+    expect(valid(yaml, { DATABASE_URL: "", PORT: "", SLACK_BOT_TOKEN: "", HOST: "", METRICS_TOKEN: "", METRICS_PORT: "" }).env).toEqual({
       databaseUrl: null,
       sqlitePath: "./data/calpage.db",
       port: 8080,
+      host: null,
+      metricsToken: null,
+      metricsPort: null,
+      metricsHost: "127.0.0.1",
       publicUrl: "http://localhost:8080",
       slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
       twilio: NO_TWILIO,
@@ -645,6 +685,10 @@ describe("parseConfig: environment", () => {
       DATABASE_URL: "postgresql://calpage:pw@db:5432/calpage",
       CALPAGE_DATA_DIR: "/var/lib/calpage/",
       PORT: "3000",
+      HOST: "0.0.0.0",
+      METRICS_TOKEN: "metrics-token-0123456789",
+      METRICS_PORT: "9464",
+      METRICS_HOST: "::",
       PUBLIC_URL: "https://oncall.example.com/",
       SLACK_BOT_TOKEN: "xoxb-1",
       SLACK_SIGNING_SECRET: "secret",
@@ -655,6 +699,10 @@ describe("parseConfig: environment", () => {
       databaseUrl: "postgresql://calpage:pw@db:5432/calpage",
       sqlitePath: "/var/lib/calpage/calpage.db",
       port: 3000,
+      host: "0.0.0.0",
+      metricsToken: "metrics-token-0123456789",
+      metricsPort: 9464,
+      metricsHost: "::",
       publicUrl: "https://oncall.example.com",
       slack: { botToken: "xoxb-1", signingSecret: "secret", appToken: "xapp-1", apiUrl: "http://127.0.0.1:4000/api" },
       twilio: NO_TWILIO,
@@ -675,6 +723,11 @@ describe("parseConfig: environment", () => {
     [{ PORT: "80.5" }, [[null, "env.PORT", /from 1 to 65535/]]],
     [{ PUBLIC_URL: "oncall.example.com" }, [[null, "env.PUBLIC_URL", /^expected an http:\/\/ or https:\/\/ URL/]]],
     [{ SLACK_API_URL: "ftp://x" }, [[null, "env.SLACK_API_URL", /^expected an http:\/\/ or https:\/\/ URL/]]],
+    [{ HOST: "http://0.0.0.0" }, [[null, "env.HOST", 'expected an address to listen on like 0.0.0.0, :: or 127.0.0.1, found "http://0.0.0.0"']]],
+    [{ METRICS_HOST: "local host" }, [[null, "env.METRICS_HOST", /^expected an address to listen on/]]],
+    [{ METRICS_PORT: "metrics" }, [[null, "env.METRICS_PORT", 'expected a port number from 1 to 65535, found "metrics"']]],
+    [{ PORT: "9000", METRICS_PORT: "9000" }, [[null, "env.METRICS_PORT", /^is the same as PORT \(9000\); use another port/]]],
+    [{ METRICS_TOKEN: "short-secret" }, [[null, "env.METRICS_TOKEN", "is 12 characters long; use at least 16 (e.g. openssl rand -hex 16)"]]],
     [
       { DATABASE_URL: "sqlite", PORT: "x" },
       [

@@ -451,6 +451,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     const name = c.name(obj.name, `${p}.name`, "integration", seen);
     const type = validateIntegrationType(c, obj.type, `${p}.type`);
     const token = validateToken(c, obj.token, `${p}.token`, i, tokens);
+    const tokenOk = token !== null || isEmpty(obj.token) || (typeof obj.token === "string" && obj.token.trim() === "");
     const chain = chainRef(obj.chain, `${p}.chain`);
     const channel = c.channel(obj.channel, `${p}.channel`);
     const postToSlack = c.bool(obj.post_to_slack, `${p}.post_to_slack`, true);
@@ -480,7 +481,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", MIN_HEARTBEAT_SECONDS);
     const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: 1, example: DEFAULT_RATE_LIMIT_PER_MINUTE, what: "alerts per minute" }, DEFAULT_RATE_LIMIT_PER_MINUTE);
 
-    if (name === null || type === null || token === null || rateLimitPerMinute === null) return;
+    if (name === null || type === null || !tokenOk || rateLimitPerMinute === null) return;
     list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders });
   });
   return list;
@@ -499,9 +500,13 @@ function validateIntegrationType(c: Checker, v: unknown, p: string): Integration
   return type;
 }
 
+/**
+ * An integration's token, or null when it is left out or empty (then calpage generates one at
+ * start, see resolve-integration-tokens.ts); an invalid one is reported and also gives null.
+ */
 function validateToken(c: Checker, v: unknown, p: string, index: number, tokens: Map<string, number>): string | null {
   // Token values are secrets: messages never repeat them.
-  const s = c.secret(v, p, true, "${AM_TOKEN}", "the webhook URL");
+  const s = c.secret(v, p, false, "${AM_TOKEN}", "the webhook URL");
   if (s === null) return null;
   const other = tokens.get(s);
   if (other !== undefined) {

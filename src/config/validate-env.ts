@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Checker, describe, isHttpUrl } from "./config-checker.js";
 import type { Config, TwilioEnv } from "./config-types.js";
 
@@ -24,13 +25,25 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
   const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
   const sqlitePath = `${dataDir.replace(/\/+$/, "")}/calpage.db`;
 
-  let port = 8080;
-  const portText = get("PORT");
-  if (portText !== null) {
-    const n = /^\d+$/.test(portText) ? Number(portText) : NaN;
-    if (Number.isInteger(n) && n >= 1 && n <= 65535) port = n;
-    else c.report("env.PORT", `expected a port number from 1 to 65535, found ${describe(portText)}`);
+  const portNumber = (name: string): number | null => {
+    const text = get(name);
+    if (text === null) return null;
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) return n;
+    c.report(`env.${name}`, `expected a port number from 1 to 65535, found ${describe(text)}`);
+    return null;
+  };
+  const port = portNumber("PORT") ?? 8080;
+  const host = bindAddress(c, get, "HOST");
+  const metricsHost = bindAddress(c, get, "METRICS_HOST") ?? "127.0.0.1";
+  let metricsPort = portNumber("METRICS_PORT");
+  if (metricsPort !== null && metricsPort === port) {
+    c.report("env.METRICS_PORT", `is the same as PORT (${port}); use another port, or leave METRICS_PORT unset to serve /metrics on PORT`);
+    metricsPort = null;
   }
+  // A secret: never repeated in a message.
+  const metricsToken = get("METRICS_TOKEN");
+  if (metricsToken !== null && metricsToken.length < 16) c.report("env.METRICS_TOKEN", `is ${metricsToken.length} characters long; use at least 16 (e.g. openssl rand -hex 16)`);
 
   const httpUrl = (name: string, example: string): string | null => {
     const value = get(name);
@@ -48,6 +61,10 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     databaseUrl,
     sqlitePath,
     port,
+    host,
+    metricsToken,
+    metricsPort,
+    metricsHost,
     publicUrl,
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),
@@ -57,6 +74,15 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     },
     twilio: validateTwilio(c, get, () => httpUrl("TWILIO_API_URL", "https://api.twilio.com")),
   };
+}
+
+/** A bind address: an IP address (0.0.0.0, ::, 127.0.0.1) or a host name like localhost. */
+function bindAddress(c: Checker, get: (name: string) => string | null, name: string): string | null {
+  const value = get(name);
+  if (value === null) return null;
+  if (isIP(value) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value)) return value;
+  c.report(`env.${name}`, `expected an address to listen on like 0.0.0.0, :: or 127.0.0.1, found ${describe(value)}`);
+  return null;
 }
 
 /** Twilio is all or nothing: SMS and calls need the account SID, the auth token and the sending number together. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Metrics } from "./metrics.js";
 import { INTEGRATION_PATH } from "./integration-routes.js";
+import { serveMetrics } from "./metrics-route.js";
 import { sendJson, sendText } from "./send.js";
 import { errorText } from "../shared/error-text.js";
 
@@ -23,6 +24,10 @@ export interface HttpDeps {
   log: (line: string) => void;
   /** Override {@link HEADERS_TIMEOUT_MS} / {@link REQUEST_TIMEOUT_MS}. */
   timeouts?: { headersMs?: number; requestMs?: number };
+  /** METRICS_TOKEN: /metrics answers 401 without `Authorization: Bearer <it>`. */
+  metricsToken?: string | null;
+  /** False when /metrics is served on its own port (METRICS_PORT) instead: here it is 404. */
+  serveMetrics?: boolean;
 }
 
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
@@ -49,7 +54,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
       if (path === "/health/live") return sendText(res, 200, "ok\n");
       if (path === "/health/ready") return (await deps.ready()) ? sendText(res, 200, "ready\n") : sendText(res, 503, "not ready\n");
-      if (path === "/metrics") return sendText(res, 200, deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+      if (path === "/metrics" && deps.serveMetrics !== false) return serveMetrics(req, res, deps.metrics, deps.metricsToken ?? null);
       if (path === "/") return sendText(res, 200, "calpage is running. See /health/ready and /metrics.\n");
       for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });

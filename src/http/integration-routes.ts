@@ -28,7 +28,8 @@ const PARSERS: Record<IntegrationType, (body: unknown, i: IntegrationConfig) => 
 function findIntegration(config: Config, type: string, token: string): IntegrationConfig | null {
   let found: IntegrationConfig | null = null;
   for (const i of config.integrations) {
-    if (safeEqual(i.token, token) && i.type === type) found = i;
+    // A token still null (not resolved at start) matches nothing.
+    if (i.token !== null && safeEqual(i.token, token) && i.type === type) found = i;
   }
   return found;
 }

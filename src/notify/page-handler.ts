@@ -11,6 +11,7 @@ import type { StoredAlert } from "../store/repositories/alerts-repository.js";
 import type { Store, Tx } from "../store/store.js";
 import { pageSmsText } from "./twilio/sms-reply.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
+import { maskPhoneNumbers } from "../shared/redact.js";
 
 /** Where Twilio calls calpage back about one page. */
 export interface TwilioCallbackUrls {
@@ -139,7 +140,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
       if (error instanceof TwilioApiError && error.notSent && error.retryAfterMs !== null) throw new NothingSent(error, error.retryAfterMs);
       const what = page.channel === "sms" ? "SMS" : "call";
       const ambiguous = error instanceof TwilioApiError && !error.notSent;
-      const message = error instanceof Error ? error.message : String(error);
+      // Twilio's errors may name the number ("The 'To' number +1… is not valid"): thread text shows only its last digits.
+      const message = maskPhoneNumbers(error instanceof Error ? error.message : String(error));
       return {
         state: "failed",
         error: message,

@@ -6,6 +6,7 @@ import { bundleSmsText } from "../notify/twilio/sms-reply.js";
 import type { TwilioApi } from "../notify/twilio/twilio-api.js";
 import type { Store } from "../store/store.js";
 import { num } from "../store/db.js";
+import { maskPhone, maskPhoneNumbers } from "../shared/redact.js";
 
 /**
  * Job `paging.bundle`: once a number's SMS window has room again, every text that
@@ -48,7 +49,7 @@ export function makeBundleHandler(store: Store, twilio: TwilioApi | null, config
       const t = now();
       await tx.pages.update(claimed.carrier.id, { state: outcome.state, externalRef: outcome.ref, error: outcome.error, updatedAt: t });
       for (const g of claimed.groups.slice(0, 50)) {
-        await tx.log.add(g, t, "notify", outcome.state === "sent" ? `Bundled ${claimed.count} held-back texts to ${phone} into one SMS.` : `The bundled SMS to ${phone} failed: ${outcome.error}.`);
+        await tx.log.add(g, t, "notify", outcome.state === "sent" ? `Bundled ${claimed.count} held-back texts to ${maskPhone(phone)} into one SMS.` : `The bundled SMS to ${maskPhone(phone)} failed: ${maskPhoneNumbers(outcome.error ?? "")}.`);
         await requestSlackSync(tx, g, t);
       }
     });

@@ -24,6 +24,13 @@ describe("parsePhoneNumber", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(message);
   });
+
+  it("does not repeat a refused number in full (the answer is Slack text)", () => {
+    const local = parsePhoneNumber("0151 12345678");
+    expect(local).toEqual({ ok: false, message: "…5678 has no country code: write it in international form starting with +, like `+4915112345678`." });
+    const long = parsePhoneNumber("+49 151 1234567890123");
+    expect(long.ok === false && long.message).toBe("…0123 is not a phone number in international form: a + and 8 to 15 digits, like `+4915112345678`.");
+  });
 });
 
 describe("maskPhone", () => {

@@ -1,3 +1,4 @@
+import { maskPhone } from "../../shared/redact.js";
 /** E.164: a `+`, a country code that does not start with 0, 8 to 15 digits in all (as calpage.yaml accepts). */
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -17,16 +18,14 @@ export function parsePhoneNumber(text: string): PhoneParse {
   if (s.startsWith("00")) s = `+${s.slice(2)}`;
   if (s === "") return { ok: false, message: `Give the number in international form, like \`${PHONE_EXAMPLE}\`.` };
   if (!s.startsWith("+")) {
-    return { ok: false, message: `"${text.trim().slice(0, 40)}" has no country code: write it in international form starting with +, like \`${PHONE_EXAMPLE}\`.` };
+    return { ok: false, message: `${maskPhone(text)} has no country code: write it in international form starting with +, like \`${PHONE_EXAMPLE}\`.` };
   }
   if (!E164.test(s)) {
-    return { ok: false, message: `"${text.trim().slice(0, 40)}" is not a phone number in international form: a + and 8 to 15 digits, like \`${PHONE_EXAMPLE}\`.` };
+    return { ok: false, message: `${maskPhone(text)} is not a phone number in international form: a + and 8 to 15 digits, like \`${PHONE_EXAMPLE}\`.` };
   }
   return { ok: true, phone: s };
 }
 
-/** Shows only the last four digits: `+4915112345678` -> `…5678`. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, "");
-  return `…${digits.slice(-4)}`;
-}
+// Shows only the last four digits: `+4915112345678` -> `…5678` (one format everywhere, also
+// when answering with a number that was typed: Slack answers never repeat a full number).
+export { maskPhone };

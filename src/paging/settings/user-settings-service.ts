@@ -170,7 +170,7 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
           e?.code === 21610
             ? `${maskPhone(phone)} has replied STOP to calpage's number, so Twilio will not text it. Text START${config.env.twilio.fromNumber ? ` to ${config.env.twilio.fromNumber}` : ""} from that phone, then try again.`
             : e?.code === 21211 || e?.code === 21614
-              ? `Twilio says ${phone} is not a number it can text. Check the number and try again.`
+              ? `Twilio says ${maskPhone(phone)} is not a number it can text. Check the number and try again.`
               : "The code could not be sent by SMS (Twilio did not accept it). Try again in a minute.";
         return { ok: false, reason: "send_failed", message };
       }

@@ -29,4 +29,9 @@ describe("escalationLogReply", () => {
     expect(reply.text).toMatch(/(<@U12345678> )+…$/);
     expect(blockKitProblems(reply.blocks ?? [])).toEqual([]);
   });
+
+  it("shows phone numbers only by their last four digits, whoever wrote the entry", () => {
+    const reply = escalationLogReply({ at, kind: "notify_failed", text: "Could not send a SMS to Alice: The 'To' number +15550000001 is not a valid phone number." }, { timezone: "UTC" });
+    expect(reply.text).toBe("13:05 UTC · Could not send a SMS to Alice: The 'To' number …0001 is not a valid phone number.");
+  });
 });

@@ -1,4 +1,5 @@
 import type { KnownBlock } from "@slack/types";
+import { maskPhoneNumbers } from "../../shared/redact.js";
 import { formatClock } from "./format-time.js";
 import { SLACK_LIMITS, truncateMrkdwn } from "./truncate.js";
 
@@ -35,7 +36,8 @@ export function escalationLogReply(
   opts: { timezone: string },
 ): { text: string; blocks?: KnownBlock[] } {
   const emoji = Object.hasOwn(ESCALATION_LOG_KIND_EMOJI, entry.kind) ? ESCALATION_LOG_KIND_EMOJI[entry.kind] : undefined;
-  const line = `${emoji ? `${emoji} ` : ""}${formatClock(entry.at, opts.timezone)} · ${entry.text.trim()}`;
+  // Phone numbers never reach a channel in full, whoever wrote the log entry.
+  const line = `${emoji ? `${emoji} ` : ""}${formatClock(entry.at, opts.timezone)} · ${maskPhoneNumbers(entry.text.trim())}`;
   const text = truncateMrkdwn(line, SLACK_LIMITS.contextText);
   return {
     text,

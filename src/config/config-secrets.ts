@@ -1,0 +1,26 @@
+import type { Config } from "./config-types.js";
+
+/** Every secret value the configuration holds, for the redactor: tokens in URLs, the Slack and Twilio credentials, the database password. */
+export function configSecrets(config: Config): (string | null)[] {
+  const { slack, twilio } = config.env;
+  return [
+    ...config.integrations.map((i) => i.token),
+    ...config.users.map((u) => u.exportToken),
+    ...config.schedules.map((s) => s.exportToken),
+    slack.botToken,
+    slack.signingSecret,
+    slack.appToken,
+    twilio.authToken,
+    config.env.metricsToken,
+    databasePassword(config.env.databaseUrl),
+  ];
+}
+
+function databasePassword(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    return decodeURIComponent(new URL(url).password) || null;
+  } catch {
+    return null;
+  }
+}
