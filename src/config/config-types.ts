@@ -153,6 +153,11 @@ export interface Config {
   /** Team-wide ladders for users without their own. */
   notificationRules: NotificationRules;
   paging: PagingLimits;
+  /**
+   * Problems that do not stop calpage (printed by `calpage validate` and at start), e.g. a ladder
+   * the paging limits would cut. Left out = none.
+   */
+  warnings?: ConfigProblem[];
   /** Environment-derived settings. */
   env: {
     databaseUrl: string | null;

@@ -1,4 +1,5 @@
 import type { Config, LadderStep, NotificationRules } from "../../config/config-types.js";
+import { ladderOverLimits, ladderOverLimitText } from "../../notify/ladder/ladder-limits.js";
 import { TwilioApiError, type TwilioApi } from "../../notify/twilio/twilio-api.js";
 import type { UserSettingsRecord } from "../../store/repositories/user-settings-repository.js";
 import type { Store, Tx } from "../../store/store.js";
@@ -248,7 +249,8 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       });
       const saved = await get(email);
       const changed = (["default", "important"] as const).filter((k) => texts[k] !== undefined);
-      return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved)))] };
+      const limitWarnings = changed.flatMap((k) => ladderOverLimits(saved.rules[k], config.paging).map((o) => `Your ${k} ladder: ${ladderOverLimitText(o)}.`));
+      return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved))), ...limitWarnings] };
     },
 
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */
