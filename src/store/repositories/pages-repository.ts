@@ -83,10 +83,15 @@ export function pagesRepository(db: Db) {
       const guard = opts.unlessState ? sql` and state <> ${opts.unlessState}` : sql``;
       await db.write(sql`update pages set ${setClause(patch, [])} where id = ${id}${guard}`);
     },
-    /** Send times of this number's pages over one channel since `since` (for per-number throttles). */
+    /**
+     * Send times of this number's pages over one channel since `since` (for per-number throttles).
+     * A call or text Twilio took counts whatever became of it: an unanswered call (`failed` with its
+     * Twilio sid) still rang the phone.
+     */
     async sentToPhoneSince(phone: string, channel: PageRecord["channel"], since: number): Promise<number[]> {
       const rows = await db.all<{ sent_at: unknown }>(
-        sql`select sent_at from pages where phone = ${phone} and channel = ${channel} and sent_at > ${since} and state in ('sending', 'sent', 'delivered', 'answered') order by sent_at`,
+        sql`select sent_at from pages where phone = ${phone} and channel = ${channel} and sent_at > ${since}
+            and (state in ('sending', 'sent', 'delivered', 'answered') or (state = 'failed' and external_ref is not null)) order by sent_at`,
       );
       return rows.map((r) => num(r.sent_at));
     },
