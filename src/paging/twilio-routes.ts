@@ -105,7 +105,8 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
       if (!end.answered) {
         await tx.pages.update(page.id, { state: "failed", error: end.reason === "no_keypress" ? "call completed without a keypress" : `call ${status}`, updatedAt: t });
       }
-      const line = callEndLogText(nameOf(page.userEmail), end);
+      const groupState = !end.answered && end.reason === "no_keypress" ? (await tx.groups.get(page.groupId))?.state : undefined;
+      const line = callEndLogText(nameOf(page.userEmail), end, groupState);
       if (line) {
         await tx.log.add(page.groupId, t, "notify_failed", line);
         await requestSlackSync(tx, page.groupId, t);

@@ -29,6 +29,10 @@ describe("when a paging call counts as answered", () => {
       "The call to Alice ended without a keypress (voicemail or hang-up); not counted as answered.",
     );
     expect(callEndLogText("Alice", { answered: false, reason: "not_picked_up", status: "busy" })).toBe("Alice did not answer the call (busy).");
+    // Picked up after someone else acknowledged: calpage said so and hung up; no voicemail involved.
+    expect(callEndLogText("Alice", { answered: false, reason: "no_keypress" }, "acknowledged")).toBe(
+      "The call to Alice ended without a keypress; the alert was already acknowledged.",
+    );
     // The keypress line already said it.
     expect(callEndLogText("Alice", { answered: true })).toBeNull();
   });

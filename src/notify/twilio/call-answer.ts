@@ -39,9 +39,16 @@ export function keypressLogText(who: string, digits: string): string {
   return `${who} answered the call and pressed ${digits.trim()}.`;
 }
 
-/** The thread line for a call's end; null when the keypress already said it all. */
-export function callEndLogText(who: string, end: CallEnd): string | null {
+/**
+ * The thread line for a call's end; null when the keypress already said it all. `groupState` is
+ * the group's state now: a call picked up after the alert was acknowledged elsewhere only heard
+ * that and was hung up by calpage, which is no voicemail.
+ */
+export function callEndLogText(who: string, end: CallEnd, groupState = "firing"): string | null {
   if (end.answered) return null;
-  if (end.reason === "no_keypress") return `The call to ${who} ended without a keypress (voicemail or hang-up); not counted as answered.`;
+  if (end.reason === "no_keypress") {
+    if (groupState !== "firing") return `The call to ${who} ended without a keypress; the alert was already ${groupState}.`;
+    return `The call to ${who} ended without a keypress (voicemail or hang-up); not counted as answered.`;
+  }
   return `${who} did not answer the call (${end.status}).`;
 }
