@@ -194,6 +194,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
         twimlUrl: deps.callbacks.callAnswer(page.id),
         statusCallback: deps.callbacks.callStatus(page.id),
         timeoutSeconds: 30,
+        // A voicemail box gets a short message instead of the menu (see answerTwiml).
+        machineDetection: "DetectMessageEnd",
       });
       return { state: "sent", externalRef: call.sid, log: `Calling ${who}.` };
     } catch (error) {

@@ -8,7 +8,7 @@ import { sendText } from "../http/send.js";
 import { callEnd, callEndLogText, FINAL_CALL_STATUSES, isMenuKey, keypressLogText } from "../notify/twilio/call-answer.js";
 import { parseSmsReply, smsReplyText, type SmsAction, type SmsReplyOutcome } from "../notify/twilio/sms-reply.js";
 import { parseTwilioForm, verifyTwilioSignature } from "../notify/twilio/verify-signature.js";
-import { escapeXml, gatherResultTwiml, hangupTwiml, pageCallTwiml, voiceDigit, type GatherOutcome, type PageCallInput } from "../notify/twilio/voice-twiml.js";
+import { answerTwiml, escapeXml, gatherResultTwiml, hangupTwiml, voiceDigit, type GatherOutcome, type PageCallInput } from "../notify/twilio/voice-twiml.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Store } from "../store/store.js";
@@ -229,7 +229,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     switch (path) {
       case "/twilio/voice/answer": {
         const found = await pageAndGroup(pageId);
-        sendText(res, 200, found && found.group.state === "firing" ? pageCallTwiml(callInput(found.group, found.page.id)) : hangupTwiml(), TWIML);
+        sendText(res, 200, found && found.group.state === "firing" ? answerTwiml(callInput(found.group, found.page.id), field("AnsweredBy")) : hangupTwiml(), TWIML);
         return true;
       }
       case "/twilio/voice/gather":

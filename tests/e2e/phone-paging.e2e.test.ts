@@ -137,15 +137,20 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
   });
 
   it("a call that ends `completed` without a keypress (voicemail, hang-up) is not an answer: called again, then the ladder goes on", async () => {
-    twilio.setCallOutcome(people.carol.phone, ["no-answer", "answered", "answered"]);
+    twilio.setCallOutcome(people.carol.phone, ["no-answer", "answered", "machine"]);
     const n = await alert("carol", "carol-1");
     await twilio.waitForCall((c) => c.to === people.carol.phone, 10_000);
-    // Carol (or her voicemail) picks up the second call, listens, and hangs up without pressing a key.
+    // Carol picks up the second call, listens, and hangs up without pressing a key.
     const second = await twilio.waitForCall((c) => c.to === people.carol.phone && c.twiml.length > 0, 15_000);
     await twilio.hangUp(second.sid);
-    // ... so she is called a third time; that one too ends without a key.
-    const third = await twilio.waitForCall((c) => c.to === people.carol.phone && c.sid !== second.sid && c.twiml.length > 0, 15_000);
-    await twilio.hangUp(third.sid);
+    expect(second.twiml[0]).toMatch(/press 4/i);
+    // ... so she is called a third time. Her voicemail picks up: answering-machine detection tells
+    // calpage, which leaves a short message instead of the menu and hangs up.
+    const third = await twilio.waitForCall((c) => c.to === people.carol.phone && c.sid !== second.sid && c.status === "completed" && c.twiml.length > 0, 15_000);
+    expect(third.machineDetection).toBe("DetectMessageEnd");
+    expect(third.twiml).toHaveLength(1);
+    expect(third.twiml[0]).toContain("Please check Slack to acknowledge it. Goodbye.");
+    expect(third.twiml[0]).not.toMatch(/press 4/i);
     // Three calls were the rung's limit: the ladder goes on to its SMS.
     const sms = await twilio.waitForMessage((m) => m.to === people.carol.phone, 10_000);
     expect(sms.body).toContain(`#${n}`);
