@@ -4,6 +4,7 @@ import type { Config } from "../config/config-types.js";
 import { decideThrottle } from "../notify/ladder/throttle.js";
 import { bundleSmsText } from "../notify/twilio/sms-reply.js";
 import type { TwilioApi } from "../notify/twilio/twilio-api.js";
+import { maskPhone } from "./settings/phone-number.js";
 import type { Store } from "../store/store.js";
 import { num } from "../store/db.js";
 
@@ -48,7 +49,8 @@ export function makeBundleHandler(store: Store, twilio: TwilioApi | null, config
       const t = now();
       await tx.pages.update(claimed.carrier.id, { state: outcome.state, externalRef: outcome.ref, error: outcome.error, updatedAt: t });
       for (const g of claimed.groups.slice(0, 50)) {
-        await tx.log.add(g, t, "notify", outcome.state === "sent" ? `Bundled ${claimed.count} held-back texts to ${phone} into one SMS.` : `The bundled SMS to ${phone} failed: ${outcome.error}.`);
+        const masked = maskPhone(phone);
+        await tx.log.add(g, t, "notify", outcome.state === "sent" ? `Bundled ${claimed.count} held-back texts to ${masked} into one SMS.` : `The bundled SMS to ${masked} failed: ${outcome.error}.`);
         await requestSlackSync(tx, g, t);
       }
     });

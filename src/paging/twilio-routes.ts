@@ -14,6 +14,7 @@ import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Store } from "../store/store.js";
 import type { createLadderPager } from "./ladder-pager.js";
 import { parseLadderKey } from "./ladder-key.js";
+import { maskPhone } from "./settings/phone-number.js";
 
 /** At most this many passive answers (help, unknown text) per number per hour: no reply loops with auto-responders. */
 const PASSIVE_ANSWERS_PER_HOUR = 3;
@@ -127,7 +128,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
       const t = now();
       if (status === "delivered") return tx.pages.update(page.id, { state: "delivered", updatedAt: t });
       await tx.pages.update(page.id, { state: "failed", error: `SMS ${status}`, updatedAt: t });
-      await tx.log.add(page.groupId, t, "notify_failed", `The SMS to ${page.phone} was ${status}.`);
+      await tx.log.add(page.groupId, t, "notify_failed", `The SMS to ${maskPhone(page.phone ?? "")} was ${status}.`);
     });
   }
 
