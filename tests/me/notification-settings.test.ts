@@ -154,6 +154,7 @@ describe.each(BACKENDS)("your notification rules in Slack (%s)", (backend) => {
         ":warning: Your important ladder: this ladder places 5 calls within 15m but paging.calls_per_window is 3: calls 4 and 5 would be held back (not placed); space the calls out or raise the limit.",
       ].join("\n"),
     );
+    expect(await oncall(w, "dave", "me")).toContain(":warning: Your important ladder: this ladder places 5 calls within 15m but paging.calls_per_window is 3");
     expect(await oncall(w, "carol", "me rules default dm, sms")).toMatch(/Step 2 "sms": texts need a phone number/);
     expect(await settingsOf("carol")).toMatchObject({ rules: null });
 
