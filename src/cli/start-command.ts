@@ -1,4 +1,5 @@
 import { createCalpage } from "../app/create-calpage.js";
+import { formatWarnings } from "../config/load-config.js";
 import type { CliCommand } from "./cli-command.js";
 
 export const startCommand: CliCommand = {
@@ -6,6 +7,7 @@ export const startCommand: CliCommand = {
   summary: "run the server (HTTP on PORT, default 8080)",
   async run(ctx) {
     const config = ctx.config();
+    if (config.warnings?.length) ctx.err(formatWarnings(config.path, config.warnings));
     const app = await createCalpage(config);
     const port = await app.start();
     const backend = config.env.databaseUrl ? "Postgres" : `SQLite (${config.env.sqlitePath})`;

@@ -24,6 +24,8 @@ export const isEmpty = (v: unknown): v is null | undefined => v === null || v ==
 
 export class Checker {
   readonly problems: ConfigProblem[] = [];
+  /** Things that work but likely not as meant; they do not stop calpage (see {@link warn}). */
+  readonly warnings: ConfigProblem[] = [];
 
   constructor(
     private readonly lines: ReadonlyMap<string, number>,
@@ -43,6 +45,11 @@ export class Checker {
   report(p: string, message: string, always = false): void {
     if (this.unsubstituted.has(p) && !always) return;
     this.problems.push({ path: p, message, line: p.startsWith("env.") ? null : this.lineOf(p) });
+  }
+
+  /** A warning: the value is valid and used, but it will not do all it says (e.g. a ladder the paging limits cut). */
+  warn(p: string, message: string): void {
+    this.warnings.push({ path: p, message, line: this.lineOf(p) });
   }
 
   /** Reports a missing (or empty) required value; notices a value YAML swallowed as a comment. */

@@ -181,6 +181,11 @@ export interface Config {
   notificationRules: NotificationRules;
   paging: PagingLimits;
   access: AccessConfig;
+  /**
+   * Problems that do not stop calpage (printed by `calpage validate` and at start), e.g. a ladder
+   * the paging limits would cut. Left out = none.
+   */
+  warnings?: ConfigProblem[];
   /** Environment-derived settings. */
   env: {
     databaseUrl: string | null;

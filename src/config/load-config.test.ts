@@ -138,7 +138,9 @@ describe("the shipped example calpage.yaml", () => {
     const config = result.value;
     expect(config.notificationRules.important.map((s) => s.type)).toEqual(["slack_dm", "wait", "sms", "wait", "call"]);
     expect(config.paging).toEqual({ smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 });
-    expect(config.users[0]!.notificationRules?.important).toEqual([{ type: "call_until_answered", everySeconds: 120, times: 5 }]);
+    // Spaced to fit calls_per_window (3 in 15m), so the example validates without warnings.
+    expect(config.users[0]!.notificationRules?.important).toEqual([{ type: "call_until_answered", everySeconds: 300, times: 3 }]);
+    expect(config.warnings).toBeUndefined();
     expect(config.schedules[0]).toMatchObject({ announce: true, userGroup: null, exportToken: null });
     expect(config.escalationChains.find((c) => c.name === "business-hours")?.steps.map((s) => s.type)).toEqual([
       "if_time",

@@ -36,6 +36,13 @@ export function formatProblems(configPath: string, problems: ConfigProblem[]): s
     .join("\n");
 }
 
+/** Like {@link formatProblems}, marked as warnings: `calpage.yaml:12: warning: notification_rules.important: …`. */
+export function formatWarnings(configPath: string, warnings: readonly ConfigProblem[]): string {
+  return warnings
+    .map((p) => `${configPath}${p.line === null ? "" : `:${p.line}`}: warning: ${p.path === "" ? "" : `${p.path}: `}${p.message}`)
+    .join("\n");
+}
+
 function isFile(absPath: string): boolean {
   try {
     return statSync(absPath).isFile();

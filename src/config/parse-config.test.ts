@@ -955,6 +955,54 @@ integrations:
   });
 });
 
+describe("parseConfig: ladders the paging limits would cut are warnings", () => {
+  it("reports the team-wide and each user's own ladder on its line, once, and still accepts the file", () => {
+    const config = valid(`notification_rules:
+  default: [slack_dm]
+  important: [sms, sms, sms]
+paging: {sms_per_window: 2, calls_per_window: 3, window: 15m}
+users:
+  - email: alice@example.com
+    name: Alice Example
+    phone: "+4915112345678"
+    notification_rules:
+      important:
+        - call_until_answered: {every: 2m, times: 5}
+  - email: bob@example.com
+    name: Bob Example
+    phone: "+4915112345679"
+`);
+    expectProblems(config.warnings ?? [], [
+      [3, "notification_rules.important", "this ladder sends 3 texts within 15m but paging.sms_per_window is 2: text 3 would be held back (sent later, bundled into one SMS); use fewer sms steps or raise the limit"],
+      [10, "users[0].notification_rules.important", /^this ladder places 5 calls within 15m but paging\.calls_per_window is 3: calls 4 and 5 would be held back/],
+    ]);
+    // Bob inherits the team-wide ladder: not reported again for him.
+    expect(config.users[1]!.notificationRules).toBeNull();
+    expect(config.users[0]!.notificationRules?.important).toEqual([{ type: "call_until_answered", everySeconds: 120, times: 5 }]);
+  });
+
+  it("a ladder that fits the limits gives no warnings", () => {
+    const config = valid(`paging: {calls_per_window: 3, window: 15m}
+users:
+  - email: alice@example.com
+    name: Alice Example
+    phone: "+4915112345678"
+    notification_rules:
+      important: [call, {wait: 5m}, {call_until_answered: {every: 5m, times: 2}}]
+`);
+    expect(config.warnings).toBeUndefined();
+  });
+
+  it("the defaults count too: a bare call_until_answered (every 2m, 5 calls) with 3 calls per 15m", () => {
+    const config = valid(`notification_rules:\n  important: [call_until_answered]\nusers: []\n`);
+    expectProblems(config.warnings ?? [], [[2, "notification_rules.important", /places 5 calls within 15m but paging\.calls_per_window is 3/]]);
+  });
+
+  it("an invalid file reports its errors (warnings come once it is valid)", () => {
+    expectProblems(problems(`notification_rules:\n  important: [call_until_answered]\nusers: 3\n`), [[3, "users", /^expected a list of users/]]);
+  });
+});
+
 // A user with a phone and one without (6 lines).
 const PHONES = `users:
   - email: alice@example.com

@@ -11,6 +11,7 @@ import type {
   IntegrationType,
   Matcher,
   NotificationRules,
+  PagingLimits,
   RouteConfig,
   ScheduleConfig,
   UserConfig,
@@ -76,7 +77,7 @@ export function parseConfig(
   const config = validateRoot(c, root ?? {}, absPath, options);
   const envConfig = validateEnv(c, env);
   if (c.problems.length > 0 || config === null) return fail(...sortProblems(c.problems));
-  return ok({ ...config, env: envConfig });
+  return ok({ ...config, env: envConfig, ...(c.warnings.length > 0 ? { warnings: sortProblems(c.warnings) } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,11 +200,11 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   if (obj === null) return null;
 
   const timezone = c.zone(obj.timezone, "timezone") ?? "UTC";
-  const notificationRules = validateTeamRules(c, obj.notification_rules);
   const paging = validatePaging(c, obj.paging);
+  const notificationRules = validateTeamRules(c, obj.notification_rules, paging);
   // Export tokens -> where they were first used; personal and schedule exports share one URL space.
   const exportTokens = new Map<string, string>();
-  const users = validateUsers(c, obj.users, notificationRules, exportTokens);
+  const users = validateUsers(c, obj.users, notificationRules, paging, exportTokens);
   const schedules = validateSchedules(c, obj.schedules, timezone, path.dirname(absPath), options, exportTokens);
   const chains = validateChains(c, obj.escalation_chains, { scheduleNames: schedules.names, users: users.lookup, timezone });
   const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup);
@@ -238,6 +239,7 @@ function validateUsers(
   c: Checker,
   v: unknown,
   teamRules: NotificationRules,
+  paging: PagingLimits,
   exportTokens: Map<string, string>,
 ): { list: UserConfig[]; lookup: UserLookup } {
   const lookup: UserLookup = { byIdentifier: new Map(), identifiers: [] };
@@ -277,7 +279,7 @@ function validateUsers(
     }
     // Only a phone left out makes sms/call steps a problem; a bad one is already reported.
     const who = email ?? (typeof obj.email === "string" && obj.email.trim() !== "" ? obj.email.trim() : p);
-    const notificationRules = validateUserRules(c, obj.notification_rules, `${p}.notification_rules`, teamRules, isEmpty(obj.phone) ? who : null);
+    const notificationRules = validateUserRules(c, obj.notification_rules, `${p}.notification_rules`, teamRules, isEmpty(obj.phone) ? who : null, paging);
     const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
     // Registered even when the name is bad, so references to this user don't add follow-up problems.
     const identifiers: [string, string][] = aliases.map((a, j): [string, string] => [a, `${p}.aliases[${j}]`]);

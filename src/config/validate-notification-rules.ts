@@ -1,3 +1,4 @@
+import { ladderOverLimits, ladderOverLimitText } from "../notify/ladder/ladder-limits.js";
 import { Checker, describe, isEmpty, isObj, joinKey, suggest } from "./config-checker.js";
 import type { LadderStep, NotificationRules, PagingLimits } from "./config-types.js";
 
@@ -21,15 +22,30 @@ const MIN_CALL_EVERY_SECONDS = 5;
 const DEFAULT_CALL_TIMES = 5;
 const MAX_CALL_TIMES = 20;
 
-/** The top-level `notification_rules`; each ladder left out is a Slack DM. */
-export function validateTeamRules(c: Checker, v: unknown): NotificationRules {
+/**
+ * The top-level `notification_rules`; each ladder left out is a Slack DM. A ladder the per-number
+ * `paging` limits would cut is a warning (see {@link warnOverLimits}).
+ */
+export function validateTeamRules(c: Checker, v: unknown, paging: PagingLimits): NotificationRules {
   if (isEmpty(v)) return DEFAULT_NOTIFICATION_RULES;
   const obj = c.object(v, "notification_rules", RULES_KEYS, `notification rules like {default: ${LADDER_EXAMPLE}, important: [call]}`);
   if (obj === null) return DEFAULT_NOTIFICATION_RULES;
-  return {
-    default: validateLadder(c, obj.default, "notification_rules.default", null) ?? DEFAULT_NOTIFICATION_RULES.default,
-    important: validateLadder(c, obj.important, "notification_rules.important", null) ?? DEFAULT_NOTIFICATION_RULES.important,
+  const ladder = (key: "default" | "important") => {
+    const p = `notification_rules.${key}`;
+    const steps = validateLadder(c, obj[key], p, null);
+    if (steps) warnOverLimits(c, p, steps, paging);
+    return steps ?? DEFAULT_NOTIFICATION_RULES[key];
   };
+  return { default: ladder("default"), important: ladder("important") };
+}
+
+/**
+ * A valid ladder that the per-number limits would cut (calls not placed, texts only bundled) is a
+ * warning, not an error: calpage still runs it, and the first calls and texts go out. Every
+ * channel it runs into is reported on the ladder's line.
+ */
+function warnOverLimits(c: Checker, p: string, steps: readonly LadderStep[], paging: PagingLimits): void {
+  for (const over of ladderOverLimits(steps, paging)) c.warn(p, ladderOverLimitText(over));
 }
 
 /**
@@ -37,11 +53,23 @@ export function validateTeamRules(c: Checker, v: unknown): NotificationRules {
  * A ladder the user leaves out is the team-wide one. `phoneless` names the user when they have
  * no phone: their own sms/call steps are then problems (team-wide ones are skipped at send time).
  */
-export function validateUserRules(c: Checker, v: unknown, p: string, team: NotificationRules, phoneless: string | null): NotificationRules | null {
+export function validateUserRules(
+  c: Checker,
+  v: unknown,
+  p: string,
+  team: NotificationRules,
+  phoneless: string | null,
+  paging: PagingLimits,
+): NotificationRules | null {
   if (isEmpty(v)) return null;
   const obj = c.object(v, p, RULES_KEYS, `notification rules like {default: ${LADDER_EXAMPLE}, important: [call]}`);
   if (obj === null) return null;
-  const own = (key: "default" | "important") => validateLadder(c, obj[key], joinKey(p, key), phoneless);
+  const own = (key: "default" | "important") => {
+    const steps = validateLadder(c, obj[key], joinKey(p, key), phoneless);
+    // Only the person's own ladders: an inherited team-wide one is reported once, on its own line.
+    if (steps) warnOverLimits(c, joinKey(p, key), steps, paging);
+    return steps;
+  };
   const rules = { default: own("default"), important: own("important") };
   return {
     default: isEmpty(obj.default) ? team.default : rules.default ?? team.default,

@@ -1,6 +1,9 @@
 import type { Config } from "../config/config-types.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
-import { decideThrottle } from "./ladder/throttle.js";
+import { maskPhone } from "../paging/settings/phone-number.js";
+import { formatDuration } from "../shared/duration.js";
+import { newId } from "../shared/ids.js";
+import { decideThrottle, heldBackLogText } from "./ladder/throttle.js";
 import { directPageMessage } from "../slack/blocks/direct-page-message.js";
 import { SlackApiError, type SlackApi } from "../slack/slack-api.js";
 import type { SlackUserCache } from "../slack/slack-user-cache.js";
@@ -9,7 +12,7 @@ import type { AlertGroupRecord } from "../store/repositories/alert-group-record.
 import type { PageRecord, PageState } from "../store/repositories/pages-repository.js";
 import type { StoredAlert } from "../store/repositories/alerts-repository.js";
 import type { Store, Tx } from "../store/store.js";
-import { pageSmsText } from "./twilio/sms-reply.js";
+import { heldBackSmsText, pageSmsText } from "./twilio/sms-reply.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 
@@ -53,7 +56,9 @@ type Outcome = { state: PageState; externalRef?: string; error?: string; log: st
  * page is sent or failed. A page found in `sending` (a crash mid-call) is never
  * sent again: a duplicate SMS at 3 am is worse than a logged failure. Only a call
  * the provider certainly did not act on (rate limited) goes back to pending and retries.
- * SMS and calls are throttled per number; held-back texts are bundled into one message.
+ * SMS and calls are throttled per number; held-back texts are bundled into one message, every
+ * held-back page is a line in the group's thread, and a held-back IMPORTANT page also gets the
+ * person one text saying so (once per window).
  */
 export function makePageHandler(deps: PageHandlerDeps) {
   const { store, config } = deps;
@@ -82,19 +87,75 @@ export function makePageHandler(deps: PageHandlerDeps) {
         if (!decision.allow) {
           await tx.pages.update(page.id, { state: "throttled", updatedAt: t });
           const who = names.get(page.userEmail) ?? page.userEmail;
-          if (page.channel === "sms") {
+          const channel = page.channel;
+          await tx.log.add(group.id, t, "notify", heldBackLogText({ who, channel, maskedPhone: maskPhone(page.phone), inWindow: decision.inWindow, windowSeconds: limits.windowSeconds }));
+          if (channel === "sms") {
             await tx.jobs.add({ task: "paging.bundle", payload: { phone: page.phone }, jobKey: `bundle:${page.phone}`, jobKeyMode: "preserve_run_at", runAt: new Date(decision.bundleAt), maxAttempts: 3 });
-            await tx.log.add(group.id, t, "notify", `${who}: SMS held back (limit of ${limits.smsPerWindow} per ${limits.windowSeconds / 60} min); it will be bundled into one message.`);
           } else {
-            await tx.log.add(group.id, t, "notify", `${who}: call skipped (limit of ${limits.callsPerWindow} calls per ${limits.windowSeconds / 60} min).`);
             await deps.onCallFailed?.(tx, page, t);
           }
+          const notice = page.important ? await heldBackNotice(tx, page, group, channel, decision.inWindow, who, t) : null;
           await requestSlackSync(tx, group.id, t);
-          return null;
+          return notice ? { type: "notice" as const, ...notice } : null;
         }
       }
       await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
-      return { page, group, recent };
+      return { type: "page" as const, page, group, recent };
+    });
+  }
+
+  /**
+   * An important page was held back: the person gets ONE text saying so per window (whatever
+   * else is held back in it), even when the SMS limit is full, so the cut is never silent. The
+   * text is a stored page in `sending` before it goes out (at most once, and it counts against
+   * the SMS limit). Null when they were already told in this window, or cannot get texts.
+   */
+  async function heldBackNotice(tx: Tx, page: PageRecord, group: AlertGroupRecord, channel: "sms" | "call", inWindow: number, who: string, t: number) {
+    const phone = page.phone;
+    if (!deps.twilio || !phone) return null;
+    if ((await tx.userSettings.get(page.userEmail))?.smsOptOut) {
+      await tx.log.add(group.id, t, "notify", `${who} texted STOP, so no SMS tells them it was held back.`);
+      return null;
+    }
+    if ((await tx.rateSlots.claimAfter(`held-notice:${phone}`, t, limits.windowSeconds * 1000)) > 0) return null;
+    const notice: PageRecord = {
+      id: newId(),
+      groupId: group.id,
+      dedupeKey: `${page.id}:held-back-notice`,
+      userEmail: page.userEmail,
+      channel: "sms",
+      important: true,
+      state: "sending",
+      attempts: 1,
+      error: null,
+      externalRef: null,
+      phone,
+      sentAt: t,
+      ladderKey: null,
+      createdAt: t,
+      updatedAt: t,
+    };
+    if (!(await tx.pages.insertIfNew(notice))) return null;
+    const text = heldBackSmsText({ number: group.number, title: group.title, channel, inWindow, window: formatDuration(limits.windowSeconds) });
+    return { notice, text, who };
+  }
+
+  /** Sends the held-back notice claimed by {@link heldBackNotice}; its outcome is logged either way. */
+  async function sendNotice(notice: PageRecord, text: string, who: string): Promise<void> {
+    let outcome: { state: PageState; ref?: string; error?: string; log: string; kind: string };
+    const masked = maskPhone(notice.phone ?? "");
+    try {
+      const sent = await deps.twilio!.sendSms(notice.phone!, text, { statusCallback: deps.callbacks.smsStatus(notice.id) });
+      outcome = { state: "sent", ref: sent.sid, log: `Texted ${who} (${masked}) that a page was held back by the limit.`, kind: "notified" };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = { state: "failed", error: message, log: `Could not text ${who} (${masked}) that a page was held back: ${message}.`, kind: "notify_failed" };
+    }
+    await store.transaction(async (tx) => {
+      const t = now();
+      await tx.pages.update(notice.id, { state: outcome.state, error: outcome.error, externalRef: outcome.ref, updatedAt: t });
+      await tx.log.add(notice.groupId, t, outcome.kind, outcome.log);
+      await requestSlackSync(tx, notice.groupId, t);
     });
   }
 
@@ -134,6 +195,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
         twimlUrl: deps.callbacks.callAnswer(page.id),
         statusCallback: deps.callbacks.callStatus(page.id),
         timeoutSeconds: 30,
+        // A voicemail box gets a short message instead of the menu (see answerTwiml).
+        machineDetection: "DetectMessageEnd",
       });
       return { state: "sent", externalRef: call.sid, log: `Calling ${who}.` };
     } catch (error) {
@@ -154,6 +217,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
   return async (payload: Record<string, unknown>): Promise<void> => {
     const claimed = await claim(String(payload.pageId));
     if (!claimed) return;
+    if (claimed.type === "notice") return sendNotice(claimed.notice, claimed.text, claimed.who);
     const { page, group, recent } = claimed;
     const who = names.get(page.userEmail) ?? page.userEmail;
     let outcome: Outcome;
@@ -176,7 +240,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
     }
     await store.transaction(async (tx) => {
       const t = now();
-      await tx.pages.update(page.id, { state: outcome.state, error: outcome.error, externalRef: outcome.externalRef, updatedAt: t });
+      // A key pressed on the call before this commit (Twilio was fast) already marked it answered: keep that.
+      await tx.pages.update(page.id, { state: outcome.state, error: outcome.error, externalRef: outcome.externalRef, updatedAt: t }, { unlessState: "answered" });
       if (outcome.state === "failed" && page.channel === "call") await deps.onCallFailed?.(tx, page, t);
       if (outcome.log) {
         await tx.log.add(group.id, t, outcome.kind ?? "notified", outcome.log);

@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GuardedGroupActions } from "../access/guarded-group-actions.js";
 import { phonePrincipal, type Principal } from "../access/principal.js";
 import type { GroupAction } from "../alerts/group-actions.js";
+import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Config } from "../config/config-types.js";
 import type { Metrics } from "../http/metrics.js";
 import { BodyTooLargeError, readBody } from "../http/read-body.js";
 import { sendText } from "../http/send.js";
+import { callEnd, callEndLogText, FINAL_CALL_STATUSES, isMenuKey, keypressLogText } from "../notify/twilio/call-answer.js";
 import { parseSmsReply, smsReplyText, type SmsAction, type SmsReplyOutcome } from "../notify/twilio/sms-reply.js";
 import { parseTwilioForm, verifyTwilioSignature } from "../notify/twilio/verify-signature.js";
-import { escapeXml, gatherResultTwiml, hangupTwiml, pageCallTwiml, voiceDigit, type GatherOutcome, type PageCallInput } from "../notify/twilio/voice-twiml.js";
+import { answerTwiml, escapeXml, gatherResultTwiml, hangupTwiml, voiceDigit, type GatherOutcome, type PageCallInput } from "../notify/twilio/voice-twiml.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Store } from "../store/store.js";
@@ -18,7 +20,6 @@ import { maskPhone } from "../shared/redact.js";
 
 /** At most this many passive answers (help, unknown text) per number per hour: no reply loops with auto-responders. */
 const PASSIVE_ANSWERS_PER_HOUR = 3;
-const FINAL_CALL_STATUSES = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
 const SMS_ACTIONS: Record<SmsAction, GroupAction> = { ack: "acknowledge", resolve: "resolve", escalate: "escalate" };
 const TWIML = "text/xml; charset=utf-8";
 
@@ -47,6 +48,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
   const refused = deps.metrics.counter("calpage_twilio_callbacks_refused_total", "Twilio callbacks refused for a bad signature.");
   const usersByPhone = () => new Map(config.users.filter((u) => u.phone).map((u) => [u.phone!, u]));
 
+  const nameOf = (email: string) => config.users.find((u) => u.email === email)?.name ?? email;
   const ownerOf = async (email: string): Promise<Principal> => {
     const u = config.users.find((x) => x.email === email);
     const groups = await deps.userGroupsOf(email).catch(() => new Set<string>());
@@ -74,6 +76,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     const call = callInput(group, page.id);
     if (digits === "") return gatherResultTwiml({ type: "no_input", call });
     const action = voiceDigit(digits);
+    if (isMenuKey(digits)) await markAnswered(page.id, digits);
     if (action === "repeat") return gatherResultTwiml({ type: "repeat", call });
     if (action === "invalid") return gatherResultTwiml({ type: "invalid", call });
     const groupAction: GroupAction = action === "ack" ? "acknowledge" : action;
@@ -85,20 +88,40 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     return gatherResultTwiml(outcome);
   }
 
+  /** A menu key was pressed: a human is on the line, so the call counts as answered when it ends. */
+  async function markAnswered(pageId: string, digits: string): Promise<void> {
+    await store.transaction(async (tx) => {
+      const page = await tx.pages.get(pageId, { lock: true });
+      if (!page || page.channel !== "call" || page.state === "answered") return;
+      const t = now();
+      await tx.pages.update(page.id, { state: "answered", error: null, updatedAt: t });
+      await tx.log.add(page.groupId, t, "notified", keypressLogText(nameOf(page.userEmail), digits));
+      await requestSlackSync(tx, page.groupId, t);
+    });
+  }
+
   async function callStatus(pageId: string | null, status: string): Promise<void> {
     if (!pageId || !FINAL_CALL_STATUSES.has(status)) return;
     await store.transaction(async (tx) => {
       const page = await tx.pages.get(pageId, { lock: true });
       if (!page || page.channel !== "call") return;
+      // Only a menu key answers a call: `completed` alone may be voicemail or a hang-up.
+      const end = callEnd(status, page.state === "answered");
+      if (!end) return;
       const t = now();
-      const answered = status === "completed";
-      await tx.pages.update(page.id, { state: answered ? "delivered" : "failed", error: answered ? null : `call ${status}`, updatedAt: t });
-      const who = config.users.find((u) => u.email === page.userEmail)?.name ?? page.userEmail;
-      await tx.log.add(page.groupId, t, answered ? "notified" : "notify_failed", answered ? `${who} answered the call.` : `${who} did not answer the call (${status}).`);
+      if (!end.answered) {
+        await tx.pages.update(page.id, { state: "failed", error: end.reason === "no_keypress" ? "call completed without a keypress" : `call ${status}`, updatedAt: t });
+      }
+      const groupState = !end.answered && end.reason === "no_keypress" ? (await tx.groups.get(page.groupId))?.state : undefined;
+      const line = callEndLogText(nameOf(page.userEmail), end, groupState);
+      if (line) {
+        await tx.log.add(page.groupId, t, "notify_failed", line);
+        await requestSlackSync(tx, page.groupId, t);
+      }
       const run = await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true });
       const key = parseLadderKey(page.ladderKey);
       if (run && key && key.run === run.state.run) {
-        await deps.pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered }, t);
+        await deps.pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: end.answered }, t);
       }
     });
   }
@@ -213,7 +236,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     switch (path) {
       case "/twilio/voice/answer": {
         const found = await pageAndGroup(pageId);
-        sendText(res, 200, found && found.group.state === "firing" ? pageCallTwiml(callInput(found.group, found.page.id)) : hangupTwiml(), TWIML);
+        sendText(res, 200, found && found.group.state === "firing" ? answerTwiml(callInput(found.group, found.page.id), field("AnsweredBy")) : hangupTwiml(), TWIML);
         return true;
       }
       case "/twilio/voice/gather":

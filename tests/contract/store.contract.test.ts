@@ -352,6 +352,40 @@ describe.each(backends)("store contract: $name", (backend) => {
       await store.transaction((tx) => tx.pages.update(p2.id, { state: "failed", error: "channel_not_found", updatedAt: T0 + 10 }));
       expect(await store.read.pages.get(p2.id)).toMatchObject({ state: "failed", error: "channel_not_found", updatedAt: T0 + 10 });
     });
+
+    it("sentToPhoneSince counts every call Twilio took, answered or not, and nothing that never went out", async () => {
+      const g = bareGroup({ integration: integration("throttle") });
+      const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+      const call = (n: number, over: Partial<PageRecord>) =>
+        page(g.id, { dedupeKey: `${g.id}:call:${n}`, channel: "call", phone, sentAt: T0 + n, ...over });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        await tx.pages.insertIfNew(call(1, { state: "answered", externalRef: "CA1" }));
+        await tx.pages.insertIfNew(call(2, { state: "failed", externalRef: "CA2", error: "call completed without a keypress" }));
+        await tx.pages.insertIfNew(call(3, { state: "sending" }));
+        await tx.pages.insertIfNew(call(4, { state: "sent", externalRef: "CA4" }));
+        // Twilio refused it: nothing rang.
+        await tx.pages.insertIfNew(call(5, { state: "failed", error: "HTTP 400" }));
+        await tx.pages.insertIfNew(call(6, { state: "throttled", sentAt: null }));
+        await tx.pages.insertIfNew(call(7, { state: "delivered", externalRef: "CA7", sentAt: T0 - 1000 }));
+        await tx.pages.insertIfNew(page(g.id, { dedupeKey: `${g.id}:sms:1`, channel: "sms", phone, state: "sent", externalRef: "SM1", sentAt: T0 + 8 }));
+      });
+      expect(await store.read.pages.sentToPhoneSince(phone, "call", T0 - 10)).toEqual([T0 + 1, T0 + 2, T0 + 3, T0 + 4]);
+      expect(await store.read.pages.sentToPhoneSince(phone, "sms", T0 - 10)).toEqual([T0 + 8]);
+    });
+
+    it("update with unlessState leaves a page in that state as it is", async () => {
+      const g = bareGroup({ integration: integration("answered") });
+      const p = page(g.id, { channel: "call", state: "answered" });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        await tx.pages.insertIfNew(p);
+        await tx.pages.update(p.id, { state: "sent", updatedAt: T0 + 5 }, { unlessState: "answered" });
+      });
+      expect(await store.read.pages.get(p.id)).toStrictEqual(p);
+      await store.transaction((tx) => tx.pages.update(p.id, { state: "failed", updatedAt: T0 + 6 }, { unlessState: "sending" }));
+      expect(await store.read.pages.get(p.id)).toMatchObject({ state: "failed", updatedAt: T0 + 6 });
+    });
   });
 
   describe("log", () => {

@@ -12,12 +12,14 @@ const HOOK_TOKEN = "e2e-webhook-token-000001";
 
 const people = {
   alice: { phone: "+15550000001", rules: "[sms, {wait: 2s}, call]" },
-  bob: { phone: "+15550000002", rules: "[call]" },
-  carol: { phone: "+15550000003", rules: "[{call_until_answered: {every: 5s, times: 3}}]" },
+  bob: { phone: "+15550000002", rules: "[{call_until_answered: {every: 5s, times: 3}}]" },
+  carol: { phone: "+15550000003", rules: "[{call_until_answered: {every: 5s, times: 3}}, sms]" },
   dave: { phone: "+15550000004", rules: "[sms]" },
   erin: { phone: "+15550000005", rules: "[sms]" },
   frank: { phone: null, rules: "[slack_dm]" },
   grace: { phone: null, rules: "[slack_dm]" },
+  // Paged by an important step: her important ladder is one call.
+  ivy: { phone: "+15550000009", rules: "[slack_dm]", important: "[call]" },
 } as const;
 type Person = keyof typeof people;
 const email = (p: Person) => `${p}@example.com`;
@@ -27,12 +29,15 @@ function configYaml(): string {
   const users = (Object.keys(people) as Person[])
     .map((p) => {
       const phone = people[p].phone ? `\n    phone: "${people[p].phone}"` : "";
-      return `  - email: ${email(p)}\n    name: ${p[0]!.toUpperCase()}${p.slice(1)}${phone}\n    notification_rules:\n      default: ${people[p].rules}`;
+      const person: { rules: string; important?: string } = people[p];
+      const important = person.important ? `\n      important: ${person.important}` : "";
+      return `  - email: ${email(p)}\n    name: ${p[0]!.toUpperCase()}${p.slice(1)}${phone}\n    notification_rules:\n      default: ${person.rules}${important}`;
     })
     .join("\n");
   const chains = (Object.keys(people) as Person[])
     .map((p) => {
       if (p === "frank") return `  - name: frank\n    steps:\n      - notify_users: [${email(p)}]\n      - wait: 1s\n      - repeat: 2`;
+      if (p === "ivy") return `  - name: ivy\n    steps:\n      - notify_users: [${email(p)}]\n        important: true`;
       if (p === "grace") return `  - name: grace\n    steps:\n      - notify_users: [${email(p)}]\n      - wait: 2s\n      - notify_users: [${email(p)}]`;
       return `  - name: ${p}\n    steps:\n      - notify_users: [${email(p)}]`;
     })
@@ -113,7 +118,9 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     expect(smsTo("alice")).toHaveLength(1);
   });
 
-  it("keypress 4 on the call acknowledges", async () => {
+  const logOf = async (n: number) => (await app.store.read.log.list((await group(n)).id)).map((e) => e.text);
+
+  it("keypress 4 on the call acknowledges the group and stops further calls", async () => {
     twilio.setCallOutcome(people.bob.phone, "answered");
     const n = await alert("bob", "bob-1", "Bob database down");
     const call = await twilio.waitForCall((c) => c.to === people.bob.phone && c.twiml.length > 0, 10_000);
@@ -122,22 +129,65 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     const pressed = await twilio.pressDigits(call.sid, "4");
     expect(pressed.twiml).toMatch(/acknowledged/i);
     expect((await group(n)).state).toBe("acknowledged");
+    // `call until answered` every 5s: no second call comes.
+    await sleep(6500);
+    expect(callsTo("bob")).toHaveLength(1);
+    expect(await logOf(n)).toContain("Bob answered the call and pressed 4.");
+    expect((await app.store.read.pages.listForGroup((await group(n)).id)).map((p) => [p.channel, p.state])).toEqual([["call", "answered"]]);
   });
 
-  it("`call until answered` calls again after a no-answer and stops once answered", async () => {
-    twilio.setCallOutcome(people.carol.phone, ["no-answer", "answered"]);
+  it("a call that ends `completed` without a keypress (voicemail, hang-up) is not an answer: called again, then the ladder goes on", async () => {
+    twilio.setCallOutcome(people.carol.phone, ["no-answer", "answered", "machine"]);
     const n = await alert("carol", "carol-1");
     await twilio.waitForCall((c) => c.to === people.carol.phone, 10_000);
-    for (let i = 0; i < 100 && callsTo("carol").length < 2; i++) await sleep(200);
-    expect(callsTo("carol")).toHaveLength(2);
     // Carol picks up the second call, listens, and hangs up without pressing a key.
-    const second = await twilio.waitForCall((c) => c.to === people.carol.phone && c.twiml.length > 0, 10_000);
+    const second = await twilio.waitForCall((c) => c.to === people.carol.phone && c.twiml.length > 0, 15_000);
     await twilio.hangUp(second.sid);
-    await sleep(7000);
-    expect(callsTo("carol")).toHaveLength(2);
-    const log = (await app.store.read.log.list((await group(n)).id)).map((e) => e.text);
-    expect(log.some((t) => /did not answer the call \(no-answer\)/.test(t))).toBe(true);
-    expect(log.some((t) => /answered the call/.test(t))).toBe(true);
+    expect(second.twiml[0]).toMatch(/press 4/i);
+    // ... so she is called a third time. Her voicemail picks up: answering-machine detection tells
+    // calpage, which leaves a short message instead of the menu and hangs up.
+    const third = await twilio.waitForCall((c) => c.to === people.carol.phone && c.sid !== second.sid && c.status === "completed" && c.twiml.length > 0, 15_000);
+    expect(third.machineDetection).toBe("DetectMessageEnd");
+    expect(third.twiml).toHaveLength(1);
+    expect(third.twiml[0]).toContain("Please check Slack to acknowledge it. Goodbye.");
+    expect(third.twiml[0]).not.toMatch(/press 4/i);
+    // Three calls were the rung's limit: the ladder goes on to its SMS.
+    const sms = await twilio.waitForMessage((m) => m.to === people.carol.phone, 10_000);
+    expect(sms.body).toContain(`#${n}`);
+    expect(callsTo("carol")).toHaveLength(3);
+    expect(third.status).toBe("completed");
+    const log = await logOf(n);
+    expect(log).toContain("Carol did not answer the call (no-answer).");
+    expect(log.filter((t) => t === "The call to Carol ended without a keypress (voicemail or hang-up); not counted as answered.")).toHaveLength(2);
+    expect(log.some((t) => /answered the call and pressed/.test(t))).toBe(false);
+    expect(log).toContain("Carol: Rung 1: no answer after 3 calls; going on.");
+    expect((await group(n)).state).toBe("firing");
+    await app.actions((await group(n)).id, "resolve", "test", Date.now());
+  });
+
+  it("important calls held back by the per-number limit are said in the thread, and the person gets exactly one SMS about it", async () => {
+    twilio.setCallOutcome(people.ivy.phone, "no-answer");
+    // Five important pages at once; calls_per_window is 3 (window 20s).
+    const numbers = await Promise.all([1, 2, 3, 4, 5].map((i) => alert("ivy", `ivy-${i}`, `ivy outage ${i}`)));
+    const notice = await twilio.waitForMessage((m) => m.to === people.ivy.phone, 15_000);
+    expect(notice.body).toMatch(/^calpage #\d+ IMPORTANT: ivy outage \d\. A call to you was held back \(3 calls to this number in 20s\)\. Reply \d+a to ack, or see Slack\.$/);
+    for (let i = 0; i < 50 && callsTo("ivy").length < 3; i++) await sleep(200);
+    await sleep(3000);
+    expect(callsTo("ivy")).toHaveLength(3);
+    // One text per window, not one per held-back call.
+    expect(smsTo("ivy")).toHaveLength(1);
+    const logs = await Promise.all(numbers.map(logOf));
+    const heldLines = logs.flat().filter((t) => t.includes("held back"));
+    expect(heldLines.filter((t) => t === "The call to Ivy was held back: 3 calls to …0009 in 20s.")).toHaveLength(2);
+    expect(logs.flat().filter((t) => t === "Texted Ivy (…0009) that a page was held back by the limit.")).toHaveLength(1);
+    // The whole number never shows in the thread.
+    expect(logs.flat().filter((t) => t.includes("15550000009"))).toEqual([]);
+    // The SMS is tied to one of the groups, so a reply acknowledges it.
+    const noticed = Number(/^calpage #(\d+)/.exec(notice.body)![1]);
+    const reply = await twilio.sendInboundSms({ from: people.ivy.phone, to: FROM, body: `${noticed}a`, url: `${url}/twilio/sms/inbound` });
+    expect(reply.replies.join(" ")).toMatch(/acknowledged/i);
+    expect((await group(noticed)).state).toBe("acknowledged");
+    for (const n of numbers) await app.actions((await group(n)).id, "resolve", "test", Date.now());
   });
 
   it("STOP stops texts; the next page skips SMS and says why", async () => {
@@ -215,7 +265,7 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     expect(twilio.unexpected).toEqual([]);
     expect(slack.unexpected).toEqual([]);
     // Every text went to someone whose ladder has SMS, and no call went to anyone without a call rung.
-    expect(new Set(twilio.messages.map((m) => m.to))).toEqual(new Set([people.alice.phone, people.erin.phone]));
-    expect(new Set(twilio.calls.map((c) => c.to))).toEqual(new Set([people.bob.phone, people.carol.phone]));
+    expect(new Set(twilio.messages.map((m) => m.to))).toEqual(new Set([people.alice.phone, people.carol.phone, people.erin.phone, people.ivy.phone]));
+    expect(new Set(twilio.calls.map((c) => c.to))).toEqual(new Set([people.bob.phone, people.carol.phone, people.ivy.phone]));
   });
 });

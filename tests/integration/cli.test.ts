@@ -108,6 +108,31 @@ integrations:
     expect(again.stdout).toBe(first.stdout);
   });
 
+  it("validate warns, with file and line, about a ladder the paging limits would cut, and still exits 0", async () => {
+    const file = join(dir, "limits.yaml");
+    writeFileSync(
+      file,
+      `paging:
+  calls_per_window: 3
+  window: 15m
+users:
+  - email: alice@example.com
+    name: Alice Example
+    phone: "+15550000001"
+    notification_rules:
+      important:
+        - call_until_answered: {every: 2m, times: 5}
+`,
+    );
+    const r = await calpage(["validate", file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `limits.yaml:9: warning: users[0].notification_rules.important: this ladder places 5 calls within 15m but paging.calls_per_window is 3: calls 4 and 5 would be held back`,
+    );
+    expect(r.stdout).toContain("OK — 1 users, 0 schedules");
+    expect(r.stdout).toContain("1 warning(s)");
+  });
+
   it("who answers from the network, then from the stored copy when the feed is down", async () => {
     const config = join(dir, "calpage.yaml");
     writeFileSync(

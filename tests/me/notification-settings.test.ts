@@ -145,6 +145,16 @@ describe.each(BACKENDS)("your notification rules in Slack (%s)", (backend) => {
         '• Step 3 "call until answered every 2s": every must be at least 5s, found 2s.',
       ].join("\n"),
     );
+    // Saved, but the person is told the per-number call limit (3 per 15m) would hold calls back.
+    const tooMany = await oncall(w, "dave", "me rules important call until answered every 2m x5");
+    expect(tooMany).toBe(
+      [
+        ":white_check_mark: Saved. From the next page on:",
+        "*Important:* call until answered (every 2m, at most 5 calls) _(set in Slack)_",
+        ":warning: Your important ladder: this ladder places 5 calls within 15m but paging.calls_per_window is 3: calls 4 and 5 would be held back (not placed); space the calls out or raise the limit.",
+      ].join("\n"),
+    );
+    expect(await oncall(w, "dave", "me")).toContain(":warning: Your important ladder: this ladder places 5 calls within 15m but paging.calls_per_window is 3");
     expect(await oncall(w, "carol", "me rules default dm, sms")).toMatch(/Step 2 "sms": texts need a phone number/);
     expect(await settingsOf("carol")).toMatchObject({ rules: null });
 

@@ -212,6 +212,34 @@ describe("fake Twilio", () => {
     expect(calpage.received.at(-1)?.params).toMatchObject({ CallStatus: "completed" });
   });
 
+  it("answering-machine detection: AnsweredBy comes with the TwiML fetch; a machine presses nothing and the call completes", async () => {
+    tw.setCallOutcome(ADA, ["machine", "answered", "machine"]);
+    const twimlUrl = `${calpage.base}/twilio/voice/answer?group=5`;
+    const cb = `${calpage.base}/twilio/voice/status`;
+    const machine = await api.startCall(ADA, { twimlUrl, statusCallback: cb, machineDetection: "DetectMessageEnd" });
+    const ended = await tw.waitForCall((c) => c.sid === machine.sid && c.status === "completed");
+    expect(ended).toMatchObject({ machineDetection: "DetectMessageEnd", digits: [], gather: null });
+    await tw.settled();
+    const fetches = () => calpage.received.filter((r) => r.path === "/twilio/voice/answer");
+    expect(fetches()[0]?.params).toMatchObject({ CallSid: machine.sid, AnsweredBy: "machine_end_beep" });
+    expect(calpage.received.at(-1)?.params).toMatchObject({ CallSid: machine.sid, CallStatus: "completed" });
+
+    const human = await api.startCall(ADA, { twimlUrl, machineDetection: "Enable" });
+    await tw.waitForCall((c) => c.sid === human.sid && c.gather !== null);
+    expect(fetches()[1]?.params).toMatchObject({ CallSid: human.sid, AnsweredBy: "human" });
+    await tw.hangUp(human.sid);
+
+    // Without detection a machine is not announced: it simply never presses a key.
+    const plain = await api.startCall(ADA, { twimlUrl });
+    await tw.waitForCall((c) => c.sid === plain.sid && c.status === "completed");
+    await tw.settled();
+    expect(fetches()[2]?.params.AnsweredBy).toBeUndefined();
+
+    await expect(api.startCall(ADA, { twimlUrl, machineDetection: "Sometimes" as "Enable" })).rejects.toMatchObject({ status: 400, code: 21207, notSent: true });
+    expect(tw.unexpected.map((r) => r.reason)).toEqual(["invalid request: MachineDetection must be Enable or DetectMessageEnd, found Sometimes"]);
+    tw.unexpected.length = 0;
+  });
+
   it("no-answer, busy and failed calls report only their status, in the order set", async () => {
     tw.setCallOutcome(ADA, ["no-answer", "busy", "failed", "answered"]);
     const cb = `${calpage.base}/twilio/voice/status`;

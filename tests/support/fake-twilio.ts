@@ -17,7 +17,14 @@ import twilio from "twilio";
  * code), so the fake also checks calpage's signature verification.
  */
 
-export type FakeCallOutcome = "answered" | "no-answer" | "busy" | "failed";
+/**
+ * `answered`: a person picks up (and presses keys with {@link FakeTwilio.pressDigits}, or hangs up).
+ * `machine`: voicemail or an answering machine picks up: it plays what calpage says, never presses
+ * a key, and the call ends `completed`. With `MachineDetection` on the call, the TwiML fetch carries
+ * `AnsweredBy` (`human` for `answered`; `machine_end_beep` with DetectMessageEnd, `machine_start`
+ * with Enable), as Twilio's synchronous answering-machine detection does.
+ */
+export type FakeCallOutcome = "answered" | "machine" | "no-answer" | "busy" | "failed";
 export type FakeSmsOutcome = "delivered" | "undelivered" | "failed";
 
 export type FakeCallStatus = "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "no-answer" | "busy" | "failed";
@@ -89,6 +96,8 @@ export interface FakeTwilioCall {
   statusCallback: string | null;
   statusCallbackEvents: string[];
   timeoutSeconds: number;
+  /** `MachineDetection` as asked (`Enable`, `DetectMessageEnd`), null when not. */
+  machineDetection: string | null;
   outcome: FakeCallOutcome;
   status: FakeCallStatus;
   /** Every TwiML document played, in order (the first from `Url`, then Gather answers). */
@@ -479,7 +488,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwil
       await statusCallback(call, "ringing", "ringing");
     }
     if (closed) return;
-    if (outcome !== "answered") {
+    if (outcome !== "answered" && outcome !== "machine") {
       setStatus(call, outcome);
       await statusCallback(call, "completed", outcome, { CallDuration: "0" });
       return;
@@ -488,13 +497,19 @@ export async function startFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwil
     answeredAt.set(call.sid, Date.now());
     let twiml = inlineTwiml;
     const documentUrl = call.url ?? "";
+    // Synchronous answering-machine detection: its verdict comes with the TwiML fetch.
+    const answeredBy: Record<string, string> = call.machineDetection
+      ? { AnsweredBy: outcome === "answered" ? "human" : call.machineDetection === "DetectMessageEnd" ? "machine_end_beep" : "machine_start" }
+      : {};
     if (twiml === null && call.url !== null) {
-      const fetched = await postToCalpage("call_twiml", call.sid, call.url, callParams(call, "in-progress"));
+      const fetched = await postToCalpage("call_twiml", call.sid, call.url, { ...callParams(call, "in-progress"), ...answeredBy });
       // Twilio says "an application error has occurred" and hangs up when the TwiML fetch fails.
       twiml = fetched.status !== null && fetched.status >= 200 && fetched.status < 300 ? fetched.body : "";
     }
     await statusCallback(call, "answered", "in-progress");
     await play(call, twiml ?? "", documentUrl);
+    // A machine records whatever is played and presses nothing: every Gather times out, the call ends.
+    if (outcome === "machine") await complete(call);
   };
 
   const createCall = (params: Record<string, string | string[]>): { call: FakeTwilioCall; inline: string | null } => {
@@ -509,6 +524,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwil
     if (url === null && inline === null) throw new Refusal(400, 21205, "Url or Twiml parameter is required.");
     if (url !== null && !isHttpUrl(url)) throw new Refusal(400, 21205, "Url is not a valid URL.");
     if (statusCallbackUrl !== null && !isHttpUrl(statusCallbackUrl)) throw new Refusal(400, 21609, "The StatusCallback URL is not a valid URL.");
+    const machineDetection = first(params, "MachineDetection") ?? null;
+    // 21207 is Twilio's "Invalid IfMachine", the older name of the same option.
+    if (machineDetection !== null && machineDetection !== "Enable" && machineDetection !== "DetectMessageEnd") {
+      throw new Refusal(400, 21207, `MachineDetection must be Enable or DetectMessageEnd, found ${machineDetection}`);
+    }
     const timeoutText = first(params, "Timeout");
     const timeoutSeconds = timeoutText === undefined ? 60 : Number(timeoutText);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new Refusal(400, 21210, "Timeout must be a positive integer.");
@@ -523,6 +543,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions): Promise<FakeTwil
       statusCallback: statusCallbackUrl,
       statusCallbackEvents: all(params, "StatusCallbackEvent"),
       timeoutSeconds: Math.min(600, timeoutSeconds),
+      machineDetection,
       outcome,
       status: "queued",
       twiml: [],

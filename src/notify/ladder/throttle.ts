@@ -4,8 +4,11 @@
  * A sliding window: a send at time `s` occupies a slot while `now - s < window`, i.e. during
  * `[s, s + window)`. When every slot is taken, nothing is sent now; the caller sends one
  * "N more alerts" message at `bundleAt`, the moment the oldest occupying send leaves the window.
+ * `inWindow` is how many sends occupy the window now (what the held-back notices quote).
  */
-export type ThrottleDecision = { allow: true } | { allow: false; bundleAt: number };
+import { formatDuration } from "../../shared/duration.js";
+
+export type ThrottleDecision = { allow: true } | { allow: false; bundleAt: number; inWindow: number };
 
 /**
  * @param sentAt this phone number's earlier sends on this channel (epoch ms, any order; sends
@@ -20,5 +23,28 @@ export function decideThrottle(sentAt: readonly number[], limit: number, windowS
   if (inWindow.length < slots) return { allow: true };
   // A slot is free once all but (slots - 1) of the occupying sends have left the window.
   const blocker = inWindow[inWindow.length - slots] ?? now;
-  return { allow: false, bundleAt: Math.max(now, blocker + windowMs) };
+  return { allow: false, bundleAt: Math.max(now, blocker + windowMs), inWindow: inWindow.length };
+}
+
+/** What {@link heldBackLogText} says about one page the limit held back. */
+export interface HeldBack {
+  /** The person's name. */
+  who: string;
+  channel: "sms" | "call";
+  /** `…0001`: only the last 4 digits of the number are ever shown. */
+  maskedPhone: string;
+  /** Sends of this kind to the number in the window now. */
+  inWindow: number;
+  windowSeconds: number;
+}
+
+/**
+ * The thread line for a page the per-number limit held back:
+ * `The call to Alice was held back: 3 calls to …0001 in 15m.` Held-back texts add that they go out
+ * in one bundled SMS once the window has room.
+ */
+export function heldBackLogText(h: HeldBack): string {
+  const window = formatDuration(h.windowSeconds);
+  if (h.channel === "call") return `The call to ${h.who} was held back: ${h.inWindow} call${h.inWindow === 1 ? "" : "s"} to ${h.maskedPhone} in ${window}.`;
+  return `The SMS to ${h.who} was held back: ${h.inWindow} text${h.inWindow === 1 ? "" : "s"} to ${h.maskedPhone} in ${window}; it goes out in one bundled SMS once the limit allows.`;
 }

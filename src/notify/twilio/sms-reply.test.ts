@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gsmLength, smsLength, toGsmWhereSafe, truncateSms } from "./gsm.js";
-import { bundleSmsText, pageSmsText, parseSmsReply, smsReplyText, type SmsReply, type SmsReplyOutcome } from "./sms-reply.js";
+import { bundleSmsText, heldBackSmsText, pageSmsText, parseSmsReply, smsReplyText, type SmsReply, type SmsReplyOutcome } from "./sms-reply.js";
 
 describe("parseSmsReply", () => {
   const cases: Array<[string, number | null, SmsReply]> = [
@@ -202,5 +202,21 @@ describe("GSM-7 helpers", () => {
     expect(truncateSms("{{{{{{", 8, "gsm7")).toBe("{{...");
     expect(truncateSms("{{{{{{", 6, "gsm7")).toBe("{...");
     expect(truncateSms("🔥🔥🔥🔥", 7, "ucs2")).toBe("🔥🔥...");
+  });
+});
+
+describe("heldBackSmsText", () => {
+  it("tells the person which important page was held back and how to ack it", () => {
+    expect(heldBackSmsText({ number: 12, title: "DB down.", channel: "call", inWindow: 3, window: "15m" })).toBe(
+      "calpage #12 IMPORTANT: DB down. A call to you was held back (3 calls to this number in 15m). Reply 12a to ack, or see Slack.",
+    );
+    expect(heldBackSmsText({ number: 7, title: "Disk", channel: "sms", inWindow: 1, window: "20s" })).toBe(
+      "calpage #7 IMPORTANT: Disk. A text to you was held back (1 text to this number in 20s). Reply 7a to ack, or see Slack.",
+    );
+  });
+  it("cuts a long title so the whole fits one SMS", () => {
+    const text = heldBackSmsText({ number: 123456, title: "x".repeat(400), channel: "call", inWindow: 3, window: "15m" });
+    expect(text.length).toBeLessThanOrEqual(160);
+    expect(text).toMatch(/^calpage #123456 IMPORTANT: x+\.\.\. A call to you was held back/);
   });
 });

@@ -185,6 +185,30 @@ export function bundleSmsText(count: number, newestNumbers: readonly number[]): 
   return head + listed + tail;
 }
 
+/** What {@link heldBackSmsText} tells the person about. */
+export interface HeldBackSmsInput {
+  /** The group's short number (`#42`). */
+  number: number;
+  title: string;
+  /** The kind of page the per-number limit held back. */
+  channel: "sms" | "call";
+  /** Sends of that kind to this number in the window now. */
+  inWindow: number;
+  /** The limit's window, e.g. `15m`. */
+  window: string;
+}
+
+/**
+ * The one text a person gets when the per-number limit held back an important call or SMS to
+ * them (at most one per window, sent even when the SMS limit is reached), so a held-back page is
+ * never silent: `calpage #12 IMPORTANT: DB down. A call to you was held back (3 calls to this
+ * number in 15m). Reply 12a to ack, or see Slack.`
+ */
+export function heldBackSmsText({ number, title, channel, inWindow, window }: HeldBackSmsInput): string {
+  const what = channel === "call" ? `A call to you was held back (${inWindow} call${inWindow === 1 ? "" : "s"}` : `A text to you was held back (${inWindow} text${inWindow === 1 ? "" : "s"}`;
+  return fitTitle(`calpage #${number} IMPORTANT: `, cleanTitle(title), `. ${what} to this number in ${window}). Reply ${number}a to ack, or see Slack.`);
+}
+
 function cleanTitle(title: string): string {
   return toGsmWhereSafe(title.replace(/\s+/g, " ").trim()).replace(/[.\s]+$/, "") || "(no title)";
 }

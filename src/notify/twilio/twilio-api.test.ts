@@ -117,6 +117,14 @@ describe("createTwilioApi", () => {
     ]);
   });
 
+  it("asks for answering-machine detection when told to", async () => {
+    const tw = await twilioStandIn();
+    await api(tw.url).startCall(TO, { twimlUrl: "https://calpage.example.com/twilio/voice/answer?page=3", machineDetection: "DetectMessageEnd" });
+    expect(tw.seen[0]?.form).toContainEqual(["MachineDetection", "DetectMessageEnd"]);
+    await api(tw.url).startCall(TO, { twimlUrl: "https://calpage.example.com/twilio/voice/answer?page=4" });
+    expect(tw.seen[1]?.form.map(([k]) => k)).not.toContain("MachineDetection");
+  });
+
   const classified: Array<[number, boolean]> = [
     [400, true],
     [401, true],

@@ -20,6 +20,13 @@ export interface StartCallOptions {
   statusCallback?: string | null;
   /** Seconds to let the phone ring before giving up with `no-answer` (Twilio default 60, range 5..600). */
   timeoutSeconds?: number;
+  /**
+   * Twilio's answering-machine detection (`MachineDetection`), synchronous: the TwiML fetch then
+   * carries `AnsweredBy` (`human`, `machine_start`, `machine_end_beep`, `machine_end_silence`,
+   * `machine_end_other`, `fax`, `unknown`). `DetectMessageEnd` waits for the voicemail greeting to
+   * end, so what calpage says is recorded. Left out: no detection.
+   */
+  machineDetection?: "Enable" | "DetectMessageEnd";
 }
 
 /** The port: what the notify jobs need from Twilio. */
@@ -123,6 +130,7 @@ export function createTwilioApi(config: TwilioApiConfig): TwilioApi {
         for (const event of CALL_STATUS_EVENTS) form.append("StatusCallbackEvent", event);
       }
       if (options.timeoutSeconds !== undefined) form.set("Timeout", String(Math.min(600, Math.max(5, Math.round(options.timeoutSeconds)))));
+      if (options.machineDetection) form.set("MachineDetection", options.machineDetection);
       return post("Calls.json", form);
     },
   };

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { escapeXml, gatherResultTwiml, hangupTwiml, pageCallTwiml, voiceDigit, type GatherOutcome, type PageCallInput, type VoiceAction } from "./voice-twiml.js";
+import { answeredByMachine, answerTwiml, escapeXml, gatherResultTwiml, hangupTwiml, pageCallTwiml, voiceDigit, type GatherOutcome, type PageCallInput, type VoiceAction } from "./voice-twiml.js";
 
 const GATHER_URL = "https://calpage.example.com/twilio/voice/gather?page=p1&group=42";
 const PROMPT = "Press 4 to acknowledge, 5 to escalate, 6 to resolve, or star to repeat.";
@@ -62,6 +62,23 @@ describe("pageCallTwiml", () => {
     const said = /<Say>(.*?)<\/Say>/.exec(xml)?.[1] ?? "";
     expect(said.length).toBeLessThan(260);
     expect(said).toMatch(/, and so on\.$/);
+  });
+});
+
+describe("answerTwiml (answering-machine detection)", () => {
+  it.each(["machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"])("%s is a machine: a short message, no menu, hang up", (answeredBy) => {
+    expect(answeredByMachine(answeredBy)).toBe(true);
+    expect(answerTwiml({ ...page, title: "DiskFull", severity: "critical" }, answeredBy)).toBe(
+      expectedWith((r) => {
+        r.say("This is calpage. Alert 42, critical: DiskFull. Please check Slack to acknowledge it. Goodbye.");
+        r.hangup();
+      }),
+    );
+  });
+
+  it.each(["human", "unknown", ""])("%j gets the alert and the menu", (answeredBy) => {
+    expect(answeredByMachine(answeredBy)).toBe(false);
+    expect(answerTwiml(page, answeredBy)).toBe(pageCallTwiml(page));
   });
 });
 

@@ -40,6 +40,25 @@ export function pageCallTwiml(call: PageCallInput): string {
   return response([say(`This is calpage. ${describe(call)}`), ...prompts(call)]);
 }
 
+/**
+ * Twilio's `AnsweredBy` (answering-machine detection) says a machine picked up: voicemail, an
+ * answering machine or a fax. `human`, `unknown` and no value (detection off) get the menu.
+ */
+export function answeredByMachine(answeredBy: string): boolean {
+  const v = answeredBy.trim().toLowerCase();
+  return v.startsWith("machine_") || v === "fax";
+}
+
+/**
+ * The TwiML for an answered paging call: the alert and the menu; to a machine, only a short
+ * message to find on the voicemail, then calpage hangs up (a machine cannot press a key, so the
+ * call does not count as answered and `call_until_answered` calls again).
+ */
+export function answerTwiml(call: PageCallInput, answeredBy: string): string {
+  if (!answeredByMachine(answeredBy)) return pageCallTwiml(call);
+  return response([say(`This is calpage. ${describe(call)} Please check Slack to acknowledge it. Goodbye.`), "<Hangup/>"]);
+}
+
 /** What became of the key press, as the shell determined it; {@link gatherResultTwiml} speaks it. */
 export type GatherOutcome =
   /** The action was applied. */

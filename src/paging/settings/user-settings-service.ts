@@ -1,4 +1,5 @@
 import type { Config, LadderStep, NotificationRules } from "../../config/config-types.js";
+import { ladderOverLimits, ladderOverLimitText } from "../../notify/ladder/ladder-limits.js";
 import { TwilioApiError, type TwilioApi } from "../../notify/twilio/twilio-api.js";
 import type { UserSettingsRecord } from "../../store/repositories/user-settings-repository.js";
 import type { Store, Tx } from "../../store/store.js";
@@ -37,6 +38,8 @@ export interface MySettings {
   phoneEnabled: boolean;
   /** Twilio's sender number (to text START to). */
   smsFrom: string | null;
+  /** What the per-number paging limits would hold back of each ladder, in words; left out = nothing. */
+  limitNotes?: string[];
 }
 
 export type PhoneChangeResult =
@@ -90,7 +93,13 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       smsOptOut: s?.smsOptOut ?? false,
       phoneEnabled: twilio !== null,
       smsFrom: config.env.twilio.fromNumber,
+      limitNotes: limitNotes(rules, ["default", "important"]),
     };
+  }
+
+  /** The per-number limits (`paging` in calpage.yaml) against the given ladders: what they would hold back. */
+  function limitNotes(rules: NotificationRules, ladders: readonly Ladder[]): string[] {
+    return ladders.flatMap((k) => ladderOverLimits(rules[k], config.paging).map((o) => `Your ${k} ladder: ${ladderOverLimitText(o)}.`));
   }
 
   const clearPending = { pendingPhone: null, codeHash: null, codeExpiresAt: null, codeAttempts: 0 } as const;
@@ -248,7 +257,7 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       });
       const saved = await get(email);
       const changed = (["default", "important"] as const).filter((k) => texts[k] !== undefined);
-      return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved)))] };
+      return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved))), ...limitNotes(saved.rules, changed)] };
     },
 
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */

@@ -45,6 +45,13 @@ describe("the Home tab", () => {
     expect(actionIds(view.blocks as never)).toContain(ACTION_ME_ENTER_CODE);
   });
 
+  it("says under the ladders what the per-number paging limits would hold back, also in /oncall me", () => {
+    const note = "Your important ladder: this ladder places 5 calls within 15m but paging.calls_per_window is 3: calls 4 and 5 would be held back (not placed); space the calls out or raise the limit.";
+    expect(texts(homeView([], me({ limitNotes: [note] }), NOW))).toContain(`:warning: ${note}`);
+    expect(meSummaryText(me({ limitNotes: [note] }), NOW)).toContain(`*Important:* call _(set in Slack)_\n:warning: ${note}`);
+    expect(texts(homeView([], me(), NOW))).not.toContain(":warning:");
+  });
+
   it("tells someone who is not a calpage user how to become one, without buttons", () => {
     const view = homeView([], null, NOW);
     expect(texts(view)).toContain("You are not a calpage user");

@@ -34,6 +34,11 @@ export function ladderLine(me: MySettings, k: Ladder): string {
   return `*${LADDER_TITLE[k]}:* ${escapeMrkdwn(describeLadder(me.rules[k]))} _(${source})_`;
 }
 
+/** Lines about what the per-number paging limits would hold back of the ladders. */
+export function ladderNotes(me: MySettings): string[] {
+  return (me.limitNotes ?? []).map((n) => `:warning: ${escapeMrkdwn(n)}`);
+}
+
 /** The answer to `/oncall me`. */
 export function meSummaryText(me: MySettings, now: number): string {
   return [
@@ -42,6 +47,7 @@ export function meSummaryText(me: MySettings, now: number): string {
     ...phoneNotes(me, now),
     ladderLine(me, "default"),
     ladderLine(me, "important"),
+    ...ladderNotes(me),
     "",
     "Change them:",
     "• `/oncall me phone +4915112345678` — a new number, checked with a code sent by SMS · `/oncall me phone remove`",

@@ -3,7 +3,11 @@ import type { Db } from "../db.js";
 import { num, numOrNull } from "../db.js";
 import { setClause } from "./columns.js";
 
-export type PageState = "pending" | "sending" | "sent" | "delivered" | "failed" | "cancelled" | "throttled";
+/**
+ * `answered`: a call during which the callee pressed a key of the menu (only that counts as an
+ * answer; see src/notify/twilio/call-answer.ts). It stays `answered` when the call ends.
+ */
+export type PageState = "pending" | "sending" | "sent" | "delivered" | "answered" | "failed" | "cancelled" | "throttled";
 
 /** One delivery attempt to one person over one channel for one alert group; sent at most once. */
 export interface PageRecord {
@@ -70,13 +74,24 @@ export function pagesRepository(db: Db) {
       const rows = await db.all<Row>(sql`select * from pages where id = ${id}${opts.lock ? lock : sql``}`);
       return rows[0] ? toPage(rows[0]) : null;
     },
-    async update(id: string, patch: Partial<Pick<PageRecord, "state" | "attempts" | "error" | "externalRef" | "sentAt" | "updatedAt">>): Promise<void> {
-      await db.write(sql`update pages set ${setClause(patch, [])} where id = ${id}`);
+    /** Updates the page; with `unlessState`, leaves a page in that state as it is. */
+    async update(
+      id: string,
+      patch: Partial<Pick<PageRecord, "state" | "attempts" | "error" | "externalRef" | "sentAt" | "updatedAt">>,
+      opts: { unlessState?: PageState } = {},
+    ): Promise<void> {
+      const guard = opts.unlessState ? sql` and state <> ${opts.unlessState}` : sql``;
+      await db.write(sql`update pages set ${setClause(patch, [])} where id = ${id}${guard}`);
     },
-    /** Send times of this number's pages over one channel since `since` (for per-number throttles). */
+    /**
+     * Send times of this number's pages over one channel since `since` (for per-number throttles).
+     * A call or text Twilio took counts whatever became of it: an unanswered call (`failed` with its
+     * Twilio sid) still rang the phone.
+     */
     async sentToPhoneSince(phone: string, channel: PageRecord["channel"], since: number): Promise<number[]> {
       const rows = await db.all<{ sent_at: unknown }>(
-        sql`select sent_at from pages where phone = ${phone} and channel = ${channel} and sent_at > ${since} and state in ('sending', 'sent', 'delivered') order by sent_at`,
+        sql`select sent_at from pages where phone = ${phone} and channel = ${channel} and sent_at > ${since}
+            and (state in ('sending', 'sent', 'delivered', 'answered') or (state = 'failed' and external_ref is not null)) order by sent_at`,
       );
       return rows.map((r) => num(r.sent_at));
     },
