@@ -34,3 +34,8 @@ export function cliPrincipal(osUser: string | undefined): Principal {
 export function phonePrincipal(email: string, name: string, actor: string, userGroups: ReadonlySet<string> = new Set()): Principal {
   return { kind: "phone", id: email, actor, name, email, guest: false, deactivated: false, userGroups, operator: false };
 }
+
+/** calpage itself (loading its configuration, jobs acting on their own). */
+export function systemPrincipal(what = "calpage"): Principal {
+  return { kind: "system", id: what, actor: what, name: what, email: null, guest: false, deactivated: false, userGroups: new Set(), operator: true };
+}

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { createAccessService } from "../access/access-service.js";
 import { createGuardedGroupActions } from "../access/guarded-group-actions.js";
 import { ensureAuditPrune, makeAuditPruneHandler } from "../access/audit-prune.js";
+import { systemPrincipal } from "../access/principal.js";
+import { recordAudit } from "../access/record-audit.js";
 import { createGroupActions } from "../alerts/group-actions.js";
 import { createDirectPageService } from "../alerts/direct-page-service.js";
 import { createHeartbeatService } from "../alerts/heartbeat-service.js";
@@ -101,6 +103,9 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const maintenance = createMaintenanceService(store, config);
   const page = createDirectPageService(store, config, deps);
   const access = createAccessService(config, store, schedules);
+  if (config.access.admins.emails.length === 0 && config.access.admins.userGroups.length === 0) {
+    log("access: no admins (access.admins in calpage.yaml): nobody can reopen resolved groups, silence forever, start maintenance, page as important, override other people's shifts or read the audit trail in Slack");
+  }
   const guarded = createGuardedGroupActions(store, actions, access);
   const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
 
@@ -212,6 +217,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       await runner.start(handlers);
       await heartbeats.start(now());
       await ensureAuditPrune(store, now());
+      await recordAudit(store, systemPrincipal(), "config", "config loaded", config.path, "done", configSummary(config), now());
       for (const f of features) await f.start?.(now());
       await slackApp?.start();
       const sweepEvery = opts.sweepEveryMs ?? 15_000;
@@ -251,4 +257,11 @@ function listen(server: Server, port: number, host: string | undefined): Promise
       resolve();
     });
   });
+}
+
+/** What a loaded configuration holds, for the audit trail (no secrets). */
+function configSummary(config: Config): string {
+  const a = config.access;
+  const admins = [...a.admins.emails, ...a.admins.userGroups.map((g) => `@${g}`)].join(", ") || "none";
+  return `${config.users.length} users, ${config.schedules.length} schedules, ${config.escalationChains.length} chains, ${config.integrations.length} integrations; admins: ${admins}`;
 }

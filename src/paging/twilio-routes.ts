@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GuardedGroupActions } from "../access/guarded-group-actions.js";
 import { phonePrincipal, type Principal } from "../access/principal.js";
+import { recordAudit } from "../access/record-audit.js";
 import type { GroupAction } from "../alerts/group-actions.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Config } from "../config/config-types.js";
@@ -174,12 +175,14 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
         await store.transaction(async (tx) => {
           for (const email of emails) await tx.userSettings.upsert(email, { smsOptOut: true }, t);
         });
+        for (const email of emails) await recordAudit(store, await ownerOf(email), "sms", "settings: SMS opt-out (STOP)", "own settings", "done", null, t);
         outcome = { type: "stopped" };
         break;
       case "start":
         await store.transaction(async (tx) => {
           for (const email of emails) await tx.userSettings.upsert(email, { smsOptOut: false }, t);
         });
+        for (const email of emails) await recordAudit(store, await ownerOf(email), "sms", "settings: SMS opt-in (START)", "own settings", "done", null, t);
         outcome = { type: "started" };
         break;
       case "help":

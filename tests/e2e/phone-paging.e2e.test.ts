@@ -113,6 +113,8 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     expect(reply.status).toBe(200);
     expect(reply.replies.join(" ")).toMatch(/acknowledged/i);
     expect((await group(n)).state).toBe("acknowledged");
+    // The reply acts as the owner of the number: audited as Alice, from SMS.
+    expect((await app.store.read.audit.list({ actor: email("alice") })).find((e) => e.target === `#${n}`)).toMatchObject({ actorKind: "phone", surface: "sms", action: "acknowledge", outcome: "done" });
     await sleep(3000);
     expect(callsTo("alice")).toHaveLength(0);
     expect(smsTo("alice")).toHaveLength(1);
@@ -129,6 +131,7 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     const pressed = await twilio.pressDigits(call.sid, "4");
     expect(pressed.twiml).toMatch(/acknowledged/i);
     expect((await group(n)).state).toBe("acknowledged");
+    expect((await app.store.read.audit.list({ actor: email("bob") })).find((e) => e.target === `#${n}`)).toMatchObject({ actorKind: "phone", surface: "voice", action: "acknowledge", outcome: "done" });
     // `call until answered` every 5s: no second call comes.
     await sleep(6500);
     expect(callsTo("bob")).toHaveLength(1);
@@ -193,6 +196,7 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
   it("STOP stops texts; the next page skips SMS and says why", async () => {
     const stop = await twilio.sendInboundSms({ from: people.dave.phone, to: FROM, body: "STOP", url: `${url}/twilio/sms/inbound` });
     expect(stop.status).toBe(200);
+    expect((await app.store.read.audit.list({ actor: email("dave") }))[0]).toMatchObject({ surface: "sms", action: "settings: SMS opt-out (STOP)", outcome: "done" });
     const n = await alert("dave", "dave-1");
     await sleep(1500);
     expect(smsTo("dave")).toHaveLength(0);
