@@ -50,6 +50,8 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     title: g.title,
     severity: g.severity,
     alertCount: g.alertCount,
+    firingCount: g.firingCount,
+    truncatedAlerts: g.truncatedAlerts,
     gatherUrl: `${base}/twilio/voice/gather?page=${encodeURIComponent(pageId)}`,
   });
 

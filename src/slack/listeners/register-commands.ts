@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { alertCountsText } from "../../alerts/alert-counts-text.js";
 import type { DirectPageService } from "../../alerts/direct-page-service.js";
 import type { GroupAction, GroupActions } from "../../alerts/group-actions.js";
 import type { MaintenanceService } from "../../alerts/maintenance-service.js";
@@ -79,7 +80,7 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       case "alerts": {
         const open = await store.read.groups.listOpen(30);
         if (open.length === 0) return reply("No open alert groups. :tada:");
-        const lines = open.map((g) => `${STATE_EMOJI[g.state]} *#${g.number}* ${g.title.slice(0, 120)} — ${g.state}, ${g.alertCount} alert${g.alertCount === 1 ? "" : "s"}`);
+        const lines = open.map((g) => `${STATE_EMOJI[g.state]} *#${g.number}* ${g.title.slice(0, 120)} — ${g.state}, ${alertCountsText(g)}`);
         return reply(lines.join("\n"));
       }
       case "ack":
