@@ -79,9 +79,8 @@ describe("many alerts", () => {
   });
 
   it("Alertmanager: never refuses a big group; reads 10,000 alerts and counts the rest as not sent", () => {
-    const alerts = Array.from({ length: 12_000 }, (_, i) => ({ status: i % 2 === 0 ? "firing" : "nope", labels: { alertname: "A", i: String(i) } }));
     // Alerts past the cap are not even read: their bad status is not reported.
-    alerts.fill({ status: "firing", labels: { alertname: "A" } }, 0, 10_000);
+    const alerts = Array.from({ length: 12_000 }, (_, i) => ({ status: i < 10_000 ? "firing" : "nope", labels: { alertname: "A", i: String(i) } }));
     const result = parseAlertmanager({ groupKey: "k", status: "firing", truncatedAlerts: 5, alerts });
     expect(result.ok).toBe(true);
     const group = (result as { ok: true; value: IncomingGroup[] }).value[0]!;
