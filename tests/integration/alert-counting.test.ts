@@ -3,7 +3,8 @@ import type { Calpage } from "../../src/app/create-calpage.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import type { FakeTwilio } from "../support/fake-twilio.js";
 import { waitFor } from "../support/wait-for.js";
-import { BACKENDS, prepareEnvWithTwilio, startInProcess, writeConfigText, type Env } from "../e2e/harness.js";
+import { slashCommandBody } from "../support/slack-signing.js";
+import { BACKENDS, postSignedSlack, prepareEnvWithTwilio, startInProcess, writeConfigText, type Env } from "../e2e/harness.js";
 
 /**
  * Issue 13: a group counts the alerts really in it. Alertmanager re-sends a still-firing group
@@ -168,6 +169,9 @@ describe.each(BACKENDS)("alert groups count the alerts really in them (%s)", (ba
     expect(await slackSays(n, "3 firing, 2 resolved")).toContain("— firing, critical, 3 firing, 2 resolved");
     const sms = await twilio.waitForMessage((m) => m.to === ALICE_PHONE && m.body.includes(`#${n} `), 15_000);
     expect(sms.body).toBe(`calpage #${n} CRITICAL: HalfResolved - 3 firing, 2 resolved. Reply ${n}a to ack, ${n}r to resolve, ${n}e to escalate.`);
+    // `/oncall alerts` says the same.
+    const list = await postSignedSlack(url, slashCommandBody({ command: "/oncall", text: "alerts", userId: "U0ALICE1", channelId: "C0ALERTS1" }));
+    expect(((await list.json()) as { text: string }).text).toContain(`*#${n}* HalfResolved — firing, 3 firing, 2 resolved`);
   });
 
   it("alerts Alertmanager stops sending (after they resolved) count as resolved; truncated payloads resolve nothing", async () => {
