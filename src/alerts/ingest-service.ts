@@ -51,8 +51,12 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
   const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
 
   async function find(tx: Tx, integration: IntegrationConfig, groupingKey: string): Promise<Found> {
-    const open = await tx.groups.findOpen(integration.name, groupingKey, { lock: true });
-    return { open, known: open ? await tx.alerts.statuses(open.id) : new Map() };
+    // One round trip: the group (locked first, on Postgres) and its alerts' statuses.
+    const [open, known] = await pipelined(
+      tx.groups.findOpen(integration.name, groupingKey, { lock: true }),
+      tx.alerts.statusesOfOpen(integration.name, groupingKey),
+    );
+    return { open, known: open ? known : new Map() };
   }
 
   async function upsert(tx: Tx, integration: IntegrationConfig, g: IncomingGroup, found: Found, now: number) {

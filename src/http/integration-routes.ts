@@ -97,7 +97,9 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     // The rate limit counts what is new: alerts a group did not have and alerts that changed
     // between firing and resolved. Re-sent alerts cost nothing, so a source repeating a big
     // group every repeat_interval is never refused for it.
-    const result = await ingest.ingest(integration, parsed.value, t, (changes) => buckets.take(integration.name, changes, integration.rateLimitPerMinute, t));
+    // Decided once per request: a transaction retried after a write conflict does not take tokens twice.
+    let decision: ReturnType<typeof buckets.take> | undefined;
+    const result = await ingest.ingest(integration, parsed.value, t, (changes) => (decision ??= buckets.take(integration.name, changes, integration.rateLimitPerMinute, t)));
     if (result.refused) {
       const { retryAfterSeconds } = result.refused;
       rejected({ reason: "rate_limited" });

@@ -458,6 +458,18 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.alerts.receivedTimesSince(groupId, T0)).toEqual([]);
     });
 
+    it("statusesOfOpen reads the alerts of the open group with a key, and nothing once it is resolved", async () => {
+      const g = bareGroup({ integration: integration("statuses") });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        await tx.alerts.upsertMany(g.id, distinctAlerts([diskAlert(1, "firing"), diskAlert(2, "resolved")]), T0);
+      });
+      expect(await store.read.alerts.statusesOfOpen(g.integration, g.groupingKey)).toEqual(new Map([["fp1", "firing"], ["fp2", "resolved"]]));
+      expect(await store.read.alerts.statusesOfOpen(g.integration, "another key")).toEqual(new Map());
+      await store.transaction((tx) => tx.groups.update(g.id, { state: "resolved" }));
+      expect(await store.read.alerts.statusesOfOpen(g.integration, g.groupingKey)).toEqual(new Map());
+    });
+
     it("resolveKeys resolves only the named alerts that still fire, in chunks", async () => {
       const groupId = `grp-resolve-${randomUUID()}`;
       const alerts = Array.from({ length: 450 }, (_, i) => diskAlert(i, "firing"));

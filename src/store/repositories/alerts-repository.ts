@@ -58,6 +58,13 @@ export function alertsRepository(db: Db) {
       const rows = await db.all<{ alert_key: unknown; status: unknown }>(sql`select alert_key, status from alerts where group_id = ${groupId}`);
       return new Map(rows.map((r) => [String(r.alert_key), r.status === "firing" ? "firing" : "resolved"]));
     },
+    /** {@link statuses} of the open group with this key (empty when there is none), readable in the same round trip as the group. */
+    async statusesOfOpen(integration: string, groupingKey: string): Promise<Map<string, IncomingAlert["status"]>> {
+      const rows = await db.all<{ alert_key: unknown; status: unknown }>(
+        sql`select a.alert_key, a.status from alerts a join alert_groups g on g.id = a.group_id where g.integration = ${integration} and g.grouping_key = ${groupingKey} and g.state <> 'resolved'`,
+      );
+      return new Map(rows.map((r) => [String(r.alert_key), r.status === "firing" ? "firing" : "resolved"]));
+    },
     /** The group's most recently arrived or changed alerts, newest first. */
     async recent(groupId: string, limit: number): Promise<StoredAlert[]> {
       const rows = await db.all<Row>(
