@@ -13,8 +13,8 @@ import { requestSlackSync } from "./request-slack-sync.js";
 import { selectRoute } from "./select-route.js";
 
 export interface IngestResult {
-  /** Group numbers touched, in payload order (empty when refused). */
-  groups: { number: number; state: AlertGroupRecord["state"]; opened: boolean }[];
+  /** Groups touched, in payload order (empty when refused), with the alerts really in them after this payload. */
+  groups: { number: number; state: AlertGroupRecord["state"]; opened: boolean; alerts: number; firing: number }[];
   /** Alerts the payload added to their groups or moved between firing and resolved; re-sent alerts do not count. */
   changes: number;
   /** Set when `admit` refused the payload: nothing was stored. */
@@ -83,7 +83,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       );
       await escalate(tx, open, { type: "stop", reason: "resolved" }, now, deps);
       await requestSlackSync(tx, open.id, now);
-      return { number: open.number, state: "resolved" as const, opened: false };
+      return { number: open.number, state: "resolved" as const, opened: false, alerts: merged.alertCount, firing: merged.firingCount };
     }
     if (open) {
       const merged = mergeAlertStatuses(known, alerts, { complete: g.complete === true });
@@ -107,7 +107,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       );
       // An `if_alerts` step holding the chain re-checks its count now that new alerts arrived.
       if (merged.added > 0 && open.state === "firing" && open.escalation.holding === "alerts") await escalate(tx, open, { type: "alerts_arrived" }, now, deps);
-      return { number: open.number, state: open.state, opened: false };
+      return { number: open.number, state: open.state, opened: false, alerts: merged.alertCount, firing: merged.firingCount };
     }
     const route = selectRoute(integration, g.labels);
     const chain = route.chain ? chains.get(route.chain) : undefined;
@@ -141,7 +141,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       await tx.log.add(group.id, now, "maintenance", `${integration.name} is in maintenance until ${new Date(maintenance.until).toISOString()} (started by ${mention(maintenance.startedBy)}): not escalated.`);
     } else if (chain) await escalate(tx, group, { type: "start" }, now, deps);
     await requestSlackSync(tx, group.id, now);
-    return { number: group.number, state: group.state, opened: true };
+    return { number: group.number, state: group.state, opened: true, alerts: group.alertCount, firing: group.firingCount };
   }
 
   /**
