@@ -10,11 +10,11 @@ import { safeEqual } from "../shared/ids.js";
 import type { HeartbeatService } from "../alerts/heartbeat-service.js";
 import { createTokenBuckets } from "../alerts/token-bucket.js";
 import type { Metrics } from "./metrics.js";
-import { BodyTooLargeError, readBody } from "./read-body.js";
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
 import { sendJson, sendText } from "./send.js";
 
-/** Alert payloads may be larger than other bodies: an Alertmanager group of 10,000 alerts is about 8 MB. */
-export const MAX_ALERT_BODY_BYTES = 10 * 1024 * 1024;
+/** Alertmanager bodies may be larger than other bodies: one group of 10,000 alerts is about 8 MB, and refusing it would page nobody. */
+export const MAX_ALERTMANAGER_BODY_BYTES = 10 * 1024 * 1024;
 
 export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_alerting|webhook)\/([^/]+)(\/heartbeat)?\/?$/;
 
@@ -70,7 +70,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
 
     let raw: Buffer;
     try {
-      raw = await readBody(req, MAX_ALERT_BODY_BYTES);
+      raw = await readBody(req, integration.type === "alertmanager" ? MAX_ALERTMANAGER_BODY_BYTES : MAX_BODY_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         rejected({ reason: "too_large" });
@@ -128,5 +128,5 @@ function usage(i: IntegrationConfig, publicUrl: string, path: string): string {
     grafana_alerting: "Grafana Alerting webhook contact point payloads.",
     webhook: "any JSON object; title, message, severity, link/url, alert_uid or group_key are understood, and status: resolved or state: OK resolves.",
   };
-  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to 10 MiB. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token,\n429 with Retry-After above ${i.rateLimitPerMinute} new or changed alerts a minute (re-sent alerts are not counted).\n${i.heartbeatSeconds ? `Heartbeats: GET or POST ${url.replace(/\/?$/, "/")}heartbeat/ at least every ${i.heartbeatSeconds}s.\n` : ""}\nExample:\n${example[i.type]}\n`;
+  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to ${i.type === "alertmanager" ? "10 MiB" : "1 MiB"}. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token,\n429 with Retry-After above ${i.rateLimitPerMinute} new or changed alerts a minute (re-sent alerts are not counted).\n${i.heartbeatSeconds ? `Heartbeats: GET or POST ${url.replace(/\/?$/, "/")}heartbeat/ at least every ${i.heartbeatSeconds}s.\n` : ""}\nExample:\n${example[i.type]}\n`;
 }
