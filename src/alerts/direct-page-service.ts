@@ -5,6 +5,7 @@ import { newId } from "../shared/ids.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
 import { mention } from "./mention.js";
+import { distinctAlerts } from "./alert-identity.js";
 import { newGroupRecord } from "./new-group-record.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
@@ -61,7 +62,7 @@ export function createDirectPageService(store: Store, config: Config, deps: Esca
         now,
       );
       await tx.groups.insert(g);
-      await tx.alerts.insertMany(g.id, [{ status: "firing", labels: { alertname: "DirectPage" }, annotations: { summary: input.message }, startsAt: new Date(now).toISOString(), endsAt: null, generatorUrl: null, fingerprint: null }], now);
+      await tx.alerts.upsertMany(g.id, distinctAlerts([{ status: "firing", labels: { alertname: "DirectPage" }, annotations: { summary: input.message }, startsAt: new Date(now).toISOString(), endsAt: null, generatorUrl: null, fingerprint: null }]), now);
       await tx.log.add(g.id, now, "opened", `Direct page #${g.number} to ${whom} by ${mention(input.requestedBy)}${input.important ? " (important)" : ""}.`);
       if (warning) await tx.log.add(g.id, now, "warning", warning);
       await escalate(tx, g, { type: "start" }, now, deps);

@@ -72,14 +72,25 @@ describe.each(parsers)("%s parser with hostile bodies", (_name, parse) => {
 
 });
 
-describe.each(parsers.slice(0, 2))("%s parser with many alerts", (_name, parse) => {
-  it("rejects more than 1,000 alerts per request", () => {
+describe("many alerts", () => {
+  it("Grafana: rejects more than 1,000 alerts per request (each would be its own group)", () => {
     const alerts = Array.from({ length: 10_000 }, () => ({ status: "firing", labels: {} }));
-    expect(errors(parse({ groupKey: "k", status: "firing", alerts }))).toEqual([
-      { field: "alerts", message: "at most 1000 alerts per request" },
-    ]);
+    expect(errors(parseGrafana({ status: "firing", alerts }))).toEqual([{ field: "alerts", message: "at most 1000 alerts per request" }]);
   });
 
+  it("Alertmanager: never refuses a big group; reads 10,000 alerts and counts the rest as not sent", () => {
+    // Alerts past the cap are not even read: their bad status is not reported.
+    const alerts = Array.from({ length: 12_000 }, (_, i) => ({ status: i < 10_000 ? "firing" : "nope", labels: { alertname: "A", i: String(i) } }));
+    const result = parseAlertmanager({ groupKey: "k", status: "firing", truncatedAlerts: 5, alerts });
+    expect(result.ok).toBe(true);
+    const group = (result as { ok: true; value: IncomingGroup[] }).value[0]!;
+    expect(group.alerts).toHaveLength(10_000);
+    expect(group.truncatedAlerts).toBe(2_005);
+    expect(group.complete).toBe(false);
+  });
+});
+
+describe.each(parsers.slice(0, 2))("%s parser with many alerts", (_name, parse) => {
   it("accepts exactly 1,000", () => {
     const alerts = Array.from({ length: 1000 }, (_, i) => ({ status: "firing", labels: { alertname: "A", i: String(i) } }));
     expect(parse({ groupKey: "k", status: "firing", alerts }).ok).toBe(true);

@@ -43,6 +43,11 @@ export interface IncomingGroup {
   alerts: IncomingAlert[];
   /** Alerts the sender left out of this payload (Alertmanager `truncatedAlerts`); absent when the source has no such notion. */
   truncatedAlerts?: number;
+  /**
+   * True when `alerts` is the whole group as the source sees it (Alertmanager without truncation):
+   * firing alerts of the stored group that it no longer lists have resolved.
+   */
+  complete?: boolean;
 }
 
 /** A problem with one field of a payload; the HTTP layer answers 400 with `${field}: ${message}`. */
@@ -52,8 +57,13 @@ export interface FieldError {
   message: string;
 }
 
-/** Payloads with more alerts are rejected as a whole. */
+/** Grafana payloads with more alerts are rejected as a whole (each alert is its own group). */
 export const MAX_ALERTS_PER_PAYLOAD = 1000;
+/**
+ * Alerts read from one Alertmanager payload (one group). Those after it are not read or
+ * stored but counted, like the ones Alertmanager itself left out (`truncatedAlerts`).
+ */
+export const MAX_ALERTS_PER_GROUP_PAYLOAD = 10_000;
 /** Label and annotation values (and messages) longer than this are truncated with "…". */
 export const MAX_VALUE_CHARS = 16 * 1024;
 /** Titles (and severities) longer than this are truncated with "…". */

@@ -6,14 +6,23 @@ import { mention } from "./mention.js";
 import { newGroupRecord } from "./new-group-record.js";
 import { pipelined } from "../store/pipelined.js";
 import type { Store, Tx } from "../store/store.js";
+import { distinctAlerts } from "./alert-identity.js";
+import { mergeAlertStatuses, type AlertStatuses } from "./merge-alert-statuses.js";
 import type { IncomingGroup } from "./incoming-group.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 import { selectRoute } from "./select-route.js";
 
 export interface IngestResult {
-  /** Group numbers touched, in payload order. */
-  groups: { number: number; state: AlertGroupRecord["state"]; opened: boolean }[];
+  /** Groups touched, in payload order (empty when refused), with the alerts really in them after this payload. */
+  groups: { number: number; state: AlertGroupRecord["state"]; opened: boolean; alerts: number; firing: number }[];
+  /** Alerts the payload added to their groups or moved between firing and resolved; re-sent alerts do not count. */
+  changes: number;
+  /** Set when `admit` refused the payload: nothing was stored. */
+  refused?: { retryAfterSeconds: number };
 }
+
+/** Asked once per payload, before anything is written, whether `changes` new or changed alerts may be taken (the rate limit). */
+export type Admit = (changes: number) => { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** Who resolved a group when its source said so, as shown in Slack. */
 const SOURCE_NAMES: Record<IntegrationConfig["type"], string> = {
@@ -25,42 +34,68 @@ const SOURCE_NAMES: Record<IntegrationConfig["type"], string> = {
 /** How long an update caused only by more alerts may wait, so bursts coalesce into few Slack edits. */
 const UPDATE_COALESCE_MS = 1000;
 
+/** What one incoming group meets in the store: its open group (if any) and the statuses of that group's alerts. */
+interface Found {
+  open: AlertGroupRecord | null;
+  known: AlertStatuses;
+}
+
 /**
- * Stores one payload's alerts in ONE transaction: alert rows, group upsert by
- * grouping key, log entries and the jobs they imply (Slack sync, escalation
- * start or stop). The caller answers 2xx only after this resolves, so a crash
- * before commit loses nothing: the source retries.
+ * Stores one payload's alerts in ONE transaction: alert rows (one per alert
+ * identity: a re-sent alert updates its row), group upsert by grouping key, log
+ * entries and the jobs they imply (Slack sync, escalation start or stop). The
+ * caller answers 2xx only after this resolves, so a crash before commit loses
+ * nothing: the source retries.
  */
 export function createIngestService(store: Store, config: Config, deps: EscalationDeps) {
   const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
 
-  async function upsert(tx: Tx, integration: IntegrationConfig, g: IncomingGroup, now: number) {
-    const open = await tx.groups.findOpen(integration.name, g.groupingKey, { lock: true });
+  async function find(tx: Tx, integration: IntegrationConfig, groupingKey: string): Promise<Found> {
+    // One round trip: the group (locked first, on Postgres) and its alerts' statuses.
+    const [open, known] = await pipelined(
+      tx.groups.findOpen(integration.name, groupingKey, { lock: true }),
+      tx.alerts.statusesOfOpen(integration.name, groupingKey),
+    );
+    return { open, known: open ? known : new Map() };
+  }
+
+  async function upsert(tx: Tx, integration: IntegrationConfig, g: IncomingGroup, found: Found, now: number) {
+    const { open, known } = found;
+    const alerts = distinctAlerts(g.alerts);
     if (g.status === "resolved") {
       if (!open) return null;
+      // The source resolved the whole group: alerts it no longer lists are resolved too.
+      const merged = mergeAlertStatuses(known, alerts, { complete: true });
       await pipelined(
-        tx.alerts.insertMany(open.id, g.alerts, now),
+        tx.alerts.upsertMany(open.id, alerts, now),
+        tx.alerts.resolveKeys(open.id, merged.resolvedAbsent, now),
         tx.groups.update(open.id, {
           state: "resolved",
           resolvedBy: SOURCE_NAMES[integration.type],
           resolvedAt: now,
-          alertCount: open.alertCount + g.alerts.length,
-          lastAlertAt: now,
+          alertCount: merged.alertCount,
+          firingCount: merged.firingCount,
+          truncatedAlerts: g.truncatedAlerts ?? 0,
+          lastAlertAt: merged.changes > 0 ? now : open.lastAlertAt,
           updatedAt: now,
         }),
         tx.log.add(open.id, now, "resolved", `Resolved by ${SOURCE_NAMES[integration.type]}.`),
       );
       await escalate(tx, open, { type: "stop", reason: "resolved" }, now, deps);
       await requestSlackSync(tx, open.id, now);
-      return { number: open.number, state: "resolved" as const, opened: false };
+      return { number: open.number, state: "resolved" as const, opened: false, alerts: merged.alertCount, firing: merged.firingCount };
     }
     if (open) {
-      // The common case in a storm (more alerts for an open group): three statements, one round trip.
+      const merged = mergeAlertStatuses(known, alerts, { complete: g.complete === true });
+      // The common case in a storm (more alerts for an open group): one round trip.
       await pipelined(
-        tx.alerts.insertMany(open.id, g.alerts, now),
+        tx.alerts.upsertMany(open.id, alerts, now),
+        tx.alerts.resolveKeys(open.id, merged.resolvedAbsent, now),
         tx.groups.update(open.id, {
-          alertCount: open.alertCount + g.alerts.length,
-          lastAlertAt: now,
+          alertCount: merged.alertCount,
+          firingCount: merged.firingCount,
+          truncatedAlerts: g.truncatedAlerts ?? 0,
+          lastAlertAt: merged.changes > 0 ? now : open.lastAlertAt,
           title: g.title,
           labels: g.labels,
           links: g.links,
@@ -70,9 +105,9 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
         }),
         requestSlackSync(tx, open.id, now, UPDATE_COALESCE_MS),
       );
-      // An `if_alerts` step holding the chain re-checks its count now that more arrived.
-      if (open.state === "firing" && open.escalation.holding === "alerts") await escalate(tx, open, { type: "alerts_arrived" }, now, deps);
-      return { number: open.number, state: open.state, opened: false };
+      // An `if_alerts` step holding the chain re-checks its count now that new alerts arrived.
+      if (merged.added > 0 && open.state === "firing" && open.escalation.holding === "alerts") await escalate(tx, open, { type: "alerts_arrived" }, now, deps);
+      return { number: open.number, state: open.state, opened: false, alerts: merged.alertCount, firing: merged.firingCount };
     }
     const route = selectRoute(integration, g.labels);
     const chain = route.chain ? chains.get(route.chain) : undefined;
@@ -93,7 +128,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
     // The group row first (the others refer to it), then the rest in one round trip.
     await tx.groups.insert(group);
     const [, , maintenance] = await pipelined(
-      tx.alerts.insertMany(group.id, g.alerts, now),
+      tx.alerts.upsertMany(group.id, alerts, now),
       tx.log.add(
         group.id,
         now,
@@ -106,18 +141,52 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       await tx.log.add(group.id, now, "maintenance", `${integration.name} is in maintenance until ${new Date(maintenance.until).toISOString()} (started by ${mention(maintenance.startedBy)}): not escalated.`);
     } else if (chain) await escalate(tx, group, { type: "start" }, now, deps);
     await requestSlackSync(tx, group.id, now);
-    return { number: group.number, state: group.state, opened: true };
+    return { number: group.number, state: group.state, opened: true, alerts: group.alertCount, firing: group.firingCount };
+  }
+
+  /**
+   * Counts the payload's new and changed alerts without writing: each group is
+   * looked up once (and locked), later groups with the same key see the earlier
+   * ones' effect. Returns the count and, per group, what the store held for it.
+   */
+  async function plan(tx: Tx, integration: IntegrationConfig, groups: readonly IncomingGroup[]) {
+    const seen = new Map<string, { open: boolean; known: AlertStatuses }>();
+    const found: (Found | null)[] = [];
+    let changes = 0;
+    for (const g of groups) {
+      let state = seen.get(g.groupingKey);
+      if (state === undefined) {
+        const f = await find(tx, integration, g.groupingKey);
+        found.push(f);
+        state = { open: f.open !== null, known: f.known };
+      } else found.push(null); // looked up again when written, after the earlier group's writes
+      if (g.status === "resolved" && !state.open) {
+        seen.set(g.groupingKey, state);
+        continue;
+      }
+      const merged = mergeAlertStatuses(state.known, distinctAlerts(g.alerts), { complete: g.status === "resolved" || g.complete === true });
+      changes += merged.changes;
+      seen.set(g.groupingKey, g.status === "resolved" ? { open: false, known: new Map() } : { open: true, known: merged.statuses });
+    }
+    return { changes, found };
   }
 
   return {
-    async ingest(integration: IntegrationConfig, groups: readonly IncomingGroup[], now: number): Promise<IngestResult> {
+    /**
+     * Ingests one payload. With `admit`, the payload's new and changed alerts are
+     * counted first and `admit` decides: refused, nothing is written.
+     */
+    async ingest(integration: IntegrationConfig, groups: readonly IncomingGroup[], now: number, admit?: Admit): Promise<IngestResult> {
       return store.transaction(async (tx) => {
+        const { changes, found } = await plan(tx, integration, groups);
+        const allowed = admit ? admit(changes) : ({ ok: true } as const);
+        if (!allowed.ok) return { groups: [], changes, refused: { retryAfterSeconds: allowed.retryAfterSeconds } };
         const touched: IngestResult["groups"] = [];
-        for (const g of groups) {
-          const r = await upsert(tx, integration, g, now);
+        for (const [i, g] of groups.entries()) {
+          const r = await upsert(tx, integration, g, found[i] ?? (await find(tx, integration, g.groupingKey)), now);
           if (r) touched.push(r);
         }
-        return { groups: touched };
+        return { groups: touched, changes };
       });
     },
   };

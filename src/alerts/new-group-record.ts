@@ -3,15 +3,17 @@ import { initialEscalation } from "../escalation/escalation-state.js";
 import { newId } from "../shared/ids.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Tx } from "../store/store.js";
+import { distinctAlerts } from "./alert-identity.js";
 import type { IncomingGroup } from "./incoming-group.js";
 
 /** A fresh firing group for `g`, numbered from the shared counter; the caller inserts it. */
 export async function newGroupRecord(
   tx: Tx,
-  g: Pick<IncomingGroup, "groupingKey" | "title" | "message" | "severity" | "labels" | "links" | "alerts">,
+  g: Pick<IncomingGroup, "groupingKey" | "title" | "message" | "severity" | "labels" | "links" | "alerts" | "truncatedAlerts">,
   where: { integration: string; chain: string | null; chainSteps: EscalationStep[]; channel: string | null; silenceUrl?: string | null },
   now: number,
 ): Promise<AlertGroupRecord> {
+  const alerts = [...distinctAlerts(g.alerts).values()];
   return {
     id: newId(),
     number: await tx.groups.nextNumber(),
@@ -27,7 +29,9 @@ export async function newGroupRecord(
     chain: where.chain,
     chainSteps: where.chainSteps,
     channel: where.channel,
-    alertCount: g.alerts.length,
+    alertCount: alerts.length,
+    firingCount: alerts.filter((a) => a.status === "firing").length,
+    truncatedAlerts: g.truncatedAlerts ?? 0,
     firstAlertAt: now,
     lastAlertAt: now,
     acknowledgedBy: null,

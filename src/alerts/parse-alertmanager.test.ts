@@ -36,6 +36,8 @@ describe("parseAlertmanager: real payloads", () => {
       team: "platform",
     });
     expect(group.truncatedAlerts).toBe(0);
+    // The whole group: alerts it no longer lists have resolved.
+    expect(group.complete).toBe(true);
     expect(group.alerts).toHaveLength(3);
     expect(group.alerts[0]).toMatchObject({
       status: "firing",
@@ -73,6 +75,7 @@ describe("parseAlertmanager: real payloads", () => {
   it("reports truncatedAlerts and titles a group by alertname only when that is the only group label", () => {
     const group = parseOne(fixture("alertmanager-truncated.json"));
     expect(group.truncatedAlerts).toBe(3);
+    expect(group.complete).toBe(false);
     expect(group.alerts).toHaveLength(2);
     expect(group.title).toBe("KubePodCrashLooping");
     expect(group.severity).toBe("warning");

@@ -6,7 +6,7 @@
 import { storableGroup } from "./storable-text.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import {
-  MAX_ALERTS_PER_PAYLOAD,
+  MAX_ALERTS_PER_GROUP_PAYLOAD,
   MAX_TITLE_CHARS,
   MAX_VALUE_CHARS,
   type AlertLink,
@@ -63,10 +63,13 @@ export function parseAlertmanager(body: unknown): Result<IncomingGroup[], FieldE
   readOptionalString(body, "receiver", "receiver", errors);
   const truncatedAlerts = readCount(body.truncatedAlerts, "truncatedAlerts", errors);
 
-  const rawAlerts = readAlertArray(body.alerts, errors, MAX_ALERTS_PER_PAYLOAD);
+  // A big group is never refused (that would page nobody in the largest outages): the alerts
+  // past the cap are not read, only counted with those Alertmanager itself left out.
+  const rawAlerts = readAlertArray(body.alerts, errors, Number.POSITIVE_INFINITY);
+  const overCap = rawAlerts === null ? 0 : Math.max(0, rawAlerts.length - MAX_ALERTS_PER_GROUP_PAYLOAD);
   const alerts: IncomingAlert[] = [];
   if (rawAlerts !== null) {
-    rawAlerts.forEach((raw, i) => {
+    rawAlerts.slice(0, MAX_ALERTS_PER_GROUP_PAYLOAD).forEach((raw, i) => {
       const read = readAlert(raw, `alerts[${i}]`, errors);
       if (read !== null) alerts.push(read.alert);
     });
@@ -90,7 +93,8 @@ export function parseAlertmanager(body: unknown): Result<IncomingGroup[], FieldE
       labels,
       links: alertmanagerLinks(alerts, commonAnnotations, externalUrl, Object.keys(groupLabels).length > 0 ? groupLabels : common),
       alerts,
-      truncatedAlerts,
+      truncatedAlerts: truncatedAlerts + overCap,
+      complete: truncatedAlerts + overCap === 0,
     }),
   ]);
 }

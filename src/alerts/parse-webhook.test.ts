@@ -40,7 +40,9 @@ describe("parseWebhook: defaults", () => {
     });
     expect({ ...group.labels }).toEqual({ title: "Disk almost full on db-1" });
     expect(group.alerts).toHaveLength(1);
-    expect(group.alerts[0]).toMatchObject({ status: "firing", startsAt: null, endsAt: null, generatorUrl: null, fingerprint: null });
+    expect(group.alerts[0]).toMatchObject({ status: "firing", startsAt: null, endsAt: null, generatorUrl: null });
+    // The group's one alert is named by the group's key, so a re-send updates it instead of adding one.
+    expect(group.alerts[0]!.fingerprint).toBe(group.groupingKey);
   });
 
   it("understands Grafana OnCall's formatted webhook", () => {

@@ -92,7 +92,8 @@ export function parseWebhook(body: unknown, mapping?: WebhookMapping): Result<In
           startsAt: null,
           endsAt: null,
           generatorUrl: link === null ? null : truncate(link, MAX_VALUE_CHARS),
-          fingerprint: explicitKey === null ? null : groupingKey,
+          // A webhook group holds one alert, named by the group's key: a re-send updates it.
+          fingerprint: groupingKey,
         },
       ],
     }),

@@ -1,3 +1,4 @@
+import { alertCountsText } from "../alerts/alert-counts-text.js";
 import { createStore } from "../app/create-store.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import type { CliCommand } from "./cli-command.js";
@@ -21,7 +22,7 @@ export const logCommand: CliCommand = {
         ctx.err(`calpage: there is no alert group #${n}`);
         return 2;
       }
-      ctx.out(`#${group.number} ${group.title} — ${group.state}, ${group.alertCount} alert${group.alertCount === 1 ? "" : "s"} (${group.integration})`);
+      ctx.out(`#${group.number} ${group.title} — ${group.state}, ${alertCountsText(group)} (${group.integration})`);
       for (const e of await store.read.log.list(group.id)) ctx.out(`${new Date(e.at).toISOString()}  ${e.kind.padEnd(14)} ${maskPhoneNumbers(e.text)}`);
       for (const p of await store.read.pages.listForGroup(group.id)) {
         ctx.out(`page ${p.channel.padEnd(8)} ${p.userEmail} ${p.state}${p.error ? ` (${maskPhoneNumbers(p.error)})` : ""}`);

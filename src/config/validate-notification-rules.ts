@@ -17,10 +17,15 @@ const PHONE_TYPES: readonly LadderType[] = ["sms", "call", "call_until_answered"
 const BARE_TYPES = ["slack_dm", "sms", "call", "call_until_answered"] as const;
 const LADDER_EXAMPLE = "[slack_dm, {wait: 2m}, call]";
 const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_answered or {wait: 2m}";
-const DEFAULT_CALL_EVERY_SECONDS = 120;
-const MIN_CALL_EVERY_SECONDS = 5;
-const DEFAULT_CALL_TIMES = 5;
-const MAX_CALL_TIMES = 20;
+/**
+ * `call_until_answered` bounds, shared with `/oncall me rules` (src/paging/settings/ladder-text.ts).
+ * `every` is the pause after a call ended unanswered (or its result timed out) before the next call,
+ * so even the minimum never overlaps two calls.
+ */
+export const DEFAULT_CALL_EVERY_SECONDS = 120;
+export const MIN_CALL_EVERY_SECONDS = 5;
+export const DEFAULT_CALL_TIMES = 5;
+export const MAX_CALL_TIMES = 20;
 
 /**
  * The top-level `notification_rules`; each ladder left out is a Slack DM. A ladder the per-number

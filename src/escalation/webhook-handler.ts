@@ -28,6 +28,8 @@ export function makeEscalationWebhookHandler(store: Store, publicUrl: string, no
         labels: group.labels,
         links: group.links,
         alert_count: group.alertCount,
+        firing_count: group.firingCount,
+        truncated_alerts: group.truncatedAlerts,
         first_alert_at: new Date(group.firstAlertAt).toISOString(),
         last_alert_at: new Date(group.lastAlertAt).toISOString(),
       },

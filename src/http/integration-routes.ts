@@ -10,8 +10,11 @@ import { safeEqual } from "../shared/ids.js";
 import type { HeartbeatService } from "../alerts/heartbeat-service.js";
 import { createTokenBuckets } from "../alerts/token-bucket.js";
 import type { Metrics } from "./metrics.js";
-import { BodyTooLargeError, readBody } from "./read-body.js";
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
 import { sendJson, sendText } from "./send.js";
+
+/** Alertmanager bodies may be larger than other bodies: one group of 10,000 alerts is about 8 MB, and refusing it would page nobody. */
+export const MAX_ALERTMANAGER_BODY_BYTES = 10 * 1024 * 1024;
 
 export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_alerting|webhook)\/([^/]+)(\/heartbeat)?\/?$/;
 
@@ -82,7 +85,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
 
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, integration.type === "alertmanager" ? MAX_ALERTMANAGER_BODY_BYTES : MAX_BODY_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         rejected({ reason: "too_large" });
@@ -105,20 +108,26 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
       const errors = parsed.errors.slice(0, 20).map((e) => `${e.field}: ${e.message}`);
       return sendJson(res, 400, { error: errors[0], errors });
     }
-    const count = Math.max(1, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
     const t = now();
-    const allowed = buckets.take(integration.name, count, integration.rateLimitPerMinute, t);
-    if (!allowed.ok) {
+    // The rate limit counts what is new: alerts a group did not have and alerts that changed
+    // between firing and resolved. Re-sent alerts cost nothing, so a source repeating a big
+    // group every repeat_interval is never refused for it.
+    // Decided once per request: a transaction retried after a write conflict does not take tokens twice.
+    let decision: ReturnType<typeof buckets.take> | undefined;
+    const result = await ingest.ingest(integration, parsed.value, t, (changes) => (decision ??= buckets.take(integration.name, changes, integration.rateLimitPerMinute, t)));
+    if (result.refused) {
+      const { retryAfterSeconds } = result.refused;
       rejected({ reason: "rate_limited" });
       const since = limitedSince.get(integration.name);
       if (since === undefined || t - since > 60_000) deps.onRateLimited(integration, t);
       limitedSince.set(integration.name, t);
-      res.setHeader("retry-after", String(allowed.retryAfterSeconds));
-      return sendJson(res, 429, { error: `rate limited: ${integration.name} accepts ${integration.rateLimitPerMinute} alerts a minute; retry in ${allowed.retryAfterSeconds}s` });
+      res.setHeader("retry-after", String(retryAfterSeconds));
+      return sendJson(res, 429, {
+        error: `rate limited: ${integration.name} accepts ${integration.rateLimitPerMinute} new or changed alerts a minute and this request has ${result.changes}; retry in ${retryAfterSeconds}s`,
+      });
     }
-    const result = await ingest.ingest(integration, parsed.value, t);
-    received({ integration: integration.name }, count);
-    sendJson(res, 200, { status: "ok", groups: result.groups });
+    received({ integration: integration.name }, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
+    sendJson(res, 200, { status: "ok", groups: result.groups, changes: result.changes });
   };
 }
 
@@ -134,5 +143,5 @@ function usage(i: IntegrationConfig, publicUrl: string, path: string): string {
     grafana_alerting: "Grafana Alerting webhook contact point payloads.",
     webhook: "any JSON object; title, message, severity, link/url, alert_uid or group_key are understood, and status: resolved or state: OK resolves.",
   };
-  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to 1 MiB. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token,\n429 with Retry-After above ${i.rateLimitPerMinute} alerts a minute.\n${i.heartbeatSeconds ? `Heartbeats: GET or POST ${url.replace(/\/?$/, "/")}heartbeat/ at least every ${i.heartbeatSeconds}s.\n` : ""}\nExample:\n${example[i.type]}\n`;
+  return `calpage integration "${i.name}" (${i.type})\n\nPOST ${what[i.type]}\nBodies up to ${i.type === "alertmanager" ? "10 MiB" : "1 MiB"}. Answers 200 once the alert is stored, 400 naming the bad field, 403 for an unknown token,\n429 with Retry-After above ${i.rateLimitPerMinute} new or changed alerts a minute (re-sent alerts are not counted).\n${i.heartbeatSeconds ? `Heartbeats: GET or POST ${url.replace(/\/?$/, "/")}heartbeat/ at least every ${i.heartbeatSeconds}s.\n` : ""}\nExample:\n${example[i.type]}\n`;
 }

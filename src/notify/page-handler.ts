@@ -187,7 +187,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     if (!deps.twilio || !page.phone) return { state: "failed", error: "no phone channel", log: `Could not reach ${who} by ${page.channel}: no phone number or Twilio.`, kind: "notify_failed" };
     try {
       if (page.channel === "sms") {
-        const body = pageSmsText({ number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, important: page.important });
+        const body = pageSmsText({ number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, firingCount: group.firingCount, truncatedAlerts: group.truncatedAlerts, important: page.important });
         const sent = await deps.twilio.sendSms(page.phone, body, { statusCallback: deps.callbacks.smsStatus(page.id) });
         return { state: "sent", externalRef: sent.sid, log: `Sent an SMS to ${who}.` };
       }

@@ -60,6 +60,8 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     title: g.title,
     severity: g.severity,
     alertCount: g.alertCount,
+    firingCount: g.firingCount,
+    truncatedAlerts: g.truncatedAlerts,
     gatherUrl: `${base}/twilio/voice/gather?page=${encodeURIComponent(pageId)}`,
   });
 

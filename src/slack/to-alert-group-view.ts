@@ -20,6 +20,8 @@ export function toAlertGroupView(
     severity: g.severity,
     state: g.state,
     alertCount: g.alertCount,
+    firingCount: g.firingCount,
+    truncatedAlerts: g.truncatedAlerts,
     firstAlertAt: new Date(g.firstAlertAt),
     lastAlertAt: new Date(g.lastAlertAt),
     labels: g.labels,

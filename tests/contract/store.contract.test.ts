@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { distinctAlerts } from "../../src/alerts/alert-identity.js";
+import type { IncomingAlert } from "../../src/alerts/incoming-group.js";
 import { isUniqueViolation } from "../../src/store/db.js";
 import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-record.js";
 import type { FeedRecord } from "../../src/store/repositories/feeds-repository.js";
@@ -41,6 +43,8 @@ function fullGroup(over: Partial<AlertGroupRecord> = {}): AlertGroupRecord {
     ],
     channel: "#db-alerts",
     alertCount: 7,
+    firingCount: 5,
+    truncatedAlerts: 2,
     firstAlertAt: T0,
     lastAlertAt: T0 + 61_000,
     acknowledgedBy: "U0ADA",
@@ -449,25 +453,67 @@ describe.each(backends)("store contract: $name", (backend) => {
   });
 
   describe("alerts", () => {
-    it("insertMany stores every alert; recent returns them newest first", async () => {
+    const diskAlert = (i: number, status: "firing" | "resolved", summary = `disk ${i}`): IncomingAlert => ({
+      status,
+      labels: { alertname: "DiskFull", i: String(i) },
+      annotations: { summary },
+      startsAt: "2026-01-01T00:00:00Z",
+      endsAt: status === "firing" ? null : "2026-01-01T01:00:00Z",
+      generatorUrl: i === 0 ? "http://prometheus.example/graph" : null,
+      fingerprint: `fp${i}`,
+    });
+
+    it("upsertMany stores every alert once; recent returns them newest first", async () => {
       const groupId = `grp-alerts-${randomUUID()}`;
-      const alerts = Array.from({ length: 250 }, (_, i) => ({
-        status: (i % 2 === 0 ? "firing" : "resolved") as "firing" | "resolved",
-        labels: { alertname: "DiskFull", i: String(i) },
-        annotations: { summary: `disk ${i}` },
-        startsAt: "2026-01-01T00:00:00Z",
-        endsAt: i % 2 === 0 ? null : "2026-01-01T01:00:00Z",
-        generatorUrl: i === 0 ? "http://prometheus.example/graph" : null,
-        fingerprint: `fp${i}`,
-      }));
+      const alerts = Array.from({ length: 250 }, (_, i) => diskAlert(i, i % 2 === 0 ? "firing" : "resolved"));
       await store.transaction(async (tx) => {
-        await tx.alerts.insertMany(groupId, alerts.slice(0, 249), T0);
-        await tx.alerts.insertMany(groupId, alerts.slice(249), T0 + 1);
+        await tx.alerts.upsertMany(groupId, distinctAlerts(alerts.slice(0, 249)), T0);
+        await tx.alerts.upsertMany(groupId, distinctAlerts(alerts.slice(249)), T0 + 1);
       });
       expect(await store.read.alerts.countForGroup(groupId)).toBe(250);
       const recent = await store.read.alerts.recent(groupId, 2);
-      expect(recent[0]).toStrictEqual({ ...alerts[249], id: expect.any(String), groupId, receivedAt: T0 + 1 });
+      expect(recent[0]).toStrictEqual({ ...alerts[249], id: expect.any(String), groupId, key: "fp249", receivedAt: T0 + 1, changedAt: T0 + 1 });
       expect(recent[1]?.receivedAt).toBe(T0);
+    });
+
+    it("a re-sent alert updates its row: first arrival kept, change time moves only with its status", async () => {
+      const groupId = `grp-resend-${randomUUID()}`;
+      await store.transaction((tx) => tx.alerts.upsertMany(groupId, distinctAlerts([diskAlert(1, "firing"), diskAlert(2, "firing")]), T0));
+      // Re-sent twice unchanged but with a fresher annotation, then alert 2 resolves.
+      await store.transaction((tx) => tx.alerts.upsertMany(groupId, distinctAlerts([diskAlert(1, "firing", "disk 1 at 99%"), diskAlert(2, "firing")]), T0 + 60_000));
+      await store.transaction((tx) => tx.alerts.upsertMany(groupId, distinctAlerts([diskAlert(1, "firing"), diskAlert(2, "resolved")]), T0 + 120_000));
+      expect(await store.read.alerts.countForGroup(groupId)).toBe(2);
+      expect(await store.read.alerts.statuses(groupId)).toEqual(new Map([["fp1", "firing"], ["fp2", "resolved"]]));
+      const [two, one] = await store.read.alerts.recent(groupId, 5);
+      expect(two).toMatchObject({ key: "fp2", status: "resolved", endsAt: "2026-01-01T01:00:00Z", receivedAt: T0, changedAt: T0 + 120_000 });
+      expect(one).toMatchObject({ key: "fp1", status: "firing", annotations: { summary: "disk 1" }, receivedAt: T0, changedAt: T0 });
+      // Both first arrived at T0: the re-sends are not arrivals (what `if_alerts` counts).
+      expect(await store.read.alerts.receivedTimesSince(groupId, T0 - 1)).toEqual([T0, T0]);
+      expect(await store.read.alerts.receivedTimesSince(groupId, T0)).toEqual([]);
+    });
+
+    it("statusesOfOpen reads the alerts of the open group with a key, and nothing once it is resolved", async () => {
+      const g = bareGroup({ integration: integration("statuses") });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        await tx.alerts.upsertMany(g.id, distinctAlerts([diskAlert(1, "firing"), diskAlert(2, "resolved")]), T0);
+      });
+      expect(await store.read.alerts.statusesOfOpen(g.integration, g.groupingKey)).toEqual(new Map([["fp1", "firing"], ["fp2", "resolved"]]));
+      expect(await store.read.alerts.statusesOfOpen(g.integration, "another key")).toEqual(new Map());
+      await store.transaction((tx) => tx.groups.update(g.id, { state: "resolved" }));
+      expect(await store.read.alerts.statusesOfOpen(g.integration, g.groupingKey)).toEqual(new Map());
+    });
+
+    it("resolveKeys resolves only the named alerts that still fire, in chunks", async () => {
+      const groupId = `grp-resolve-${randomUUID()}`;
+      const alerts = Array.from({ length: 450 }, (_, i) => diskAlert(i, "firing"));
+      await store.transaction((tx) => tx.alerts.upsertMany(groupId, distinctAlerts(alerts), T0));
+      await store.transaction((tx) => tx.alerts.resolveKeys(groupId, alerts.slice(0, 430).map((a) => a.fingerprint!), T0 + 5));
+      const statuses = await store.read.alerts.statuses(groupId);
+      expect([...statuses.values()].filter((s) => s === "firing")).toHaveLength(20);
+      expect(statuses.get("fp429")).toBe("resolved");
+      expect(statuses.get("fp430")).toBe("firing");
+      expect((await store.read.alerts.recent(groupId, 1))[0]?.changedAt).toBe(T0 + 5);
     });
   });
 

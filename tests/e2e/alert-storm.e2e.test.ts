@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alertCountsText } from "../../src/alerts/alert-counts-text.js";
 import type { Calpage } from "../../src/app/create-calpage.js";
 import { alertmanagerBinary, startAlertmanager, type RunningAlertmanager } from "../support/alertmanager.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
@@ -132,7 +133,7 @@ describe.skipIf(!binary).each([
         if (!rec.slackTs || !rec.slackChannelId) return false;
         const msg = slack.message(rec.slackChannelId, rec.slackTs);
         const text = JSON.stringify(msg?.blocks ?? "");
-        if (!text.includes(`${rec.alertCount} alerts`)) return false;
+        if (!text.includes(alertCountsText(rec))) return false;
         if (rec.state === "resolved" && !text.includes("alert_unresolve")) return false;
       }
       return true;

@@ -219,13 +219,18 @@ schedules:
     const app = await createCalpage(loaded.value, { log: () => undefined });
     const { readFileSync } = await import("node:fs");
     const { parseAlertmanager } = await import("../../src/alerts/parse-alertmanager.js");
-    const parsed = parseAlertmanager(JSON.parse(readFileSync(join(root, "tests/fixtures/payloads/alertmanager-firing.json"), "utf8")));
+    const body = JSON.parse(readFileSync(join(root, "tests/fixtures/payloads/alertmanager-firing.json"), "utf8")) as { alerts: { status: string }[] };
+    const parsed = parseAlertmanager(body);
     if (!parsed.ok) throw new Error("fixture invalid");
     const r = await app.ingest.ingest(loaded.value.integrations[0]!, parsed.value, Date.now());
+    // The re-send says the first alert resolved: three alerts, not six.
+    const again = parseAlertmanager({ ...body, alerts: body.alerts.map((a, i) => (i === 0 ? { ...a, status: "resolved" } : a)) });
+    if (!again.ok) throw new Error("fixture invalid");
+    await app.ingest.ingest(loaded.value.integrations[0]!, again.value, Date.now());
     await app.store.close();
     const log = await calpage(["log", String(r.groups[0]!.number)], env);
     expect(log.code).toBe(0);
-    expect(log.stdout).toMatch(/^#1 .* — firing, \d+ alerts \(prod-alertmanager\)/);
+    expect(log.stdout).toMatch(/^#1 .* — firing, 2 firing, 1 resolved \(prod-alertmanager\)/);
     expect(log.stdout).toContain("opened");
   });
 });

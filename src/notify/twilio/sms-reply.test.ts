@@ -107,6 +107,15 @@ describe("pageSmsText", () => {
     expect(smsLength(text)).toEqual({ encoding: "gsm7", length: text.length });
   });
 
+  it("counts firing and resolved alerts apart, and what the source left out", () => {
+    expect(pageSmsText({ number: 42, title: "HighLatency", severity: "critical", alertCount: 5, firingCount: 3, important: false })).toBe(
+      "calpage #42 CRITICAL: HighLatency - 3 firing, 2 resolved. Reply 42a to ack, 42r to resolve, 42e to escalate.",
+    );
+    const big = pageSmsText({ number: 42, title: "KubePodCrashLooping (cluster=prod)", severity: "warning", alertCount: 1000, firingCount: 1000, truncatedAlerts: 500, important: false });
+    expect(big).toBe("calpage #42 WARNING: KubePodCrashLooping (cluster=prod) - 1000 alerts and 500 more not sent. Reply 42a to ack, 42r to resolve, 42e to escalate.");
+    expect(gsmLength(big)).toBeLessThanOrEqual(160);
+  });
+
   it("leaves out severity and the count of a single alert; marks important pages", () => {
     expect(pageSmsText({ number: 7, title: "DiskFull.", severity: null, alertCount: 1, important: true })).toBe(
       "calpage #7 IMPORTANT: DiskFull. Reply 7a to ack, 7r to resolve, 7e to escalate.",

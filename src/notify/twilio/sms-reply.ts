@@ -1,3 +1,4 @@
+import { alertCountsPhrase } from "../../alerts/alert-counts-text.js";
 import { smsLength, toGsmWhereSafe, truncateSms } from "./gsm.js";
 
 /**
@@ -143,6 +144,10 @@ export interface PageSmsInput {
   severity: string | null;
   /** Alerts in the group; shown when more than one. */
   alertCount: number;
+  /** Of those, still firing (default: all); resolved ones are counted apart. */
+  firingCount?: number;
+  /** Alerts the source left out of its payload; shown as "and N more not sent". */
+  truncatedAlerts?: number;
   /** Paged by an important escalation step / the important ladder. */
   important: boolean;
 }
@@ -155,10 +160,11 @@ const UCS2_BUDGET = 134;
  * ack, 42r to resolve, 42e to escalate.` The title is made GSM-7 where it has look-alikes and cut
  * so the whole text fits one 160-septet segment; a title that needs UCS-2 is kept to two segments.
  */
-export function pageSmsText({ number, title, severity, alertCount, important }: PageSmsInput): string {
+export function pageSmsText({ number, title, severity, alertCount, firingCount, truncatedAlerts, important }: PageSmsInput): string {
   const sev = severity ? truncateSms(toGsmWhereSafe(severity.trim()).toUpperCase(), 12, "gsm7") : "";
   const head = `calpage #${number}${important ? " IMPORTANT" : ""}${sev ? ` ${sev}` : ""}: `;
-  const count = alertCount > 1 ? ` - ${alertCount} alerts` : "";
+  const phrase = alertCountsPhrase({ alertCount, firingCount: firingCount ?? alertCount, truncatedAlerts: truncatedAlerts ?? 0 });
+  const count = phrase === null ? "" : ` - ${phrase}`;
   // Even with a 9-digit number, a 12-letter severity and a huge count this leaves the title 20+ characters.
   const tail = `${count}. Reply ${number}a to ack, ${number}r to resolve, ${number}e to escalate.`;
   return fitTitle(head, cleanTitle(title), tail);

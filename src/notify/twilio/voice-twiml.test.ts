@@ -50,6 +50,12 @@ describe("pageCallTwiml", () => {
     );
   });
 
+  it("speaks firing and resolved alerts apart", () => {
+    expect(pageCallTwiml({ ...page, title: "DiskFull.", severity: "critical", alertCount: 5, firingCount: 3 })).toContain(
+      "<Say>This is calpage. Alert 42, critical: DiskFull. 3 firing, 2 resolved.</Say>",
+    );
+  });
+
   it("escapes everything that comes from alerts, in text and attributes", () => {
     const xml = pageCallTwiml({ number: 1, title: `a"b'c<d>&e\u0000\u0007`, gatherUrl: `https://x.example/g?a=1&b="2"` });
     expect(xml).toContain("<Say>This is calpage. Alert 1: a&quot;b&apos;c&lt;d&gt;&amp;e.</Say>");

@@ -6,6 +6,7 @@
  * prompt is played once more and the call ends: the no-input path never goes back to calpage,
  * so a voicemail box cannot keep a call looping.
  */
+import { alertCountsPhrase } from "../../alerts/alert-counts-text.js";
 
 export type VoiceAction = "ack" | "escalate" | "resolve" | "repeat" | "invalid";
 
@@ -27,6 +28,10 @@ export interface PageCallInput {
   severity?: string | null;
   /** Alerts in the group; spoken when more than one. */
   alertCount?: number;
+  /** Of those, still firing (default: all). */
+  firingCount?: number;
+  /** Alerts the source left out of its payload. */
+  truncatedAlerts?: number;
 }
 
 /** How many seconds Gather waits for a key. */
@@ -112,7 +117,9 @@ function describe(call: PageCallInput): string {
   const title = call.title.replace(/\s+/g, " ").trim() || "no title";
   const spoken = title.length > MAX_SPOKEN_TITLE ? `${title.slice(0, MAX_SPOKEN_TITLE).trimEnd()}, and so on` : title;
   const severity = call.severity ? `, ${call.severity.trim()}` : "";
-  const count = (call.alertCount ?? 1) > 1 ? ` ${call.alertCount} alerts.` : "";
+  const alertCount = call.alertCount ?? 1;
+  const phrase = alertCountsPhrase({ alertCount, firingCount: call.firingCount ?? alertCount, truncatedAlerts: call.truncatedAlerts ?? 0 });
+  const count = phrase === null ? "" : ` ${phrase}.`;
   return `Alert ${call.number}${severity}: ${spoken.replace(/[.\s]+$/, "")}.${count}`;
 }
 

@@ -2,14 +2,9 @@ import { suggest } from "../../config/config-checker.js";
 import type { LadderStep } from "../../config/config-types.js";
 import { formatDuration, parseDuration } from "../../shared/duration.js";
 
-/*
- * The bounds calpage.yaml's validation applies (src/config/validate-notification-rules.ts);
- * ladder-text.test.ts checks both accept and refuse the same ladders.
- */
-const DEFAULT_CALL_EVERY_SECONDS = 120;
-const MIN_CALL_EVERY_SECONDS = 5;
-const DEFAULT_CALL_TIMES = 5;
-const MAX_CALL_TIMES = 20;
+// The bounds calpage.yaml's validation applies, from the same constants; ladder-text.test.ts
+// checks both accept and refuse the same ladders.
+import { DEFAULT_CALL_EVERY_SECONDS, DEFAULT_CALL_TIMES, MAX_CALL_TIMES, MIN_CALL_EVERY_SECONDS } from "../../config/validate-notification-rules.js";
 
 /** Longest ladder text accepted (also the modal inputs' `max_length`). */
 export const LADDER_TEXT_MAX = 1000;

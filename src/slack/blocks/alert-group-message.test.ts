@@ -88,7 +88,7 @@ describe("alertGroupMessage content", () => {
     expect(blocks.map((b) => b.type)).toEqual(["header", "section", "section", "section", "section", "section", "context", "actions"]);
     expect(blockById<HeaderBlock>(blocks, ALERT_GROUP_BLOCK_IDS.header)?.text).toEqual({ type: "plain_text", text: "🔴 #42 HighLatency", emoji: true });
     expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.summary)?.text?.text).toBe(
-      "*Firing* · severity *critical* · 3 alerts · via *prod-alertmanager*",
+      "*Firing* · severity *critical* · 2 firing, 1 resolved · via *prod-alertmanager*",
     );
     expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.message)?.text?.text).toBe("p99 latency above 2s for 10 minutes");
     expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.labels)?.text?.text).toBe(
@@ -103,6 +103,36 @@ describe("alertGroupMessage content", () => {
         "<http://alertmanager:9093/#/silences/new?filter=%7Balertname%3D%22HighLatency%22%7D|Silence in Alertmanager>",
     );
     expect(statusText(blocks)).toBe("Started Tue 4 Mar, 14:03 CET · last alert 14:20 CET");
+  });
+
+  it("names every link once for an Alertmanager group (no second Source or Silence)", () => {
+    const source = "http://prometheus:9090/graph?g0.expr=latency&g0.tab=1";
+    const silence = "http://alertmanager:9093/#/silences/new?filter=%7Balertname%3D%22HighLatency%22%7D";
+    // The links as the Alertmanager parser stores them, and alerts that all name the same source.
+    const view = sampleView({
+      links: [
+        { title: "Source", url: source },
+        { title: "Silence", url: silence },
+        { title: "Alertmanager", url: "http://alertmanager:9093" },
+      ],
+      silenceUrl: silence,
+    });
+    const linksOf = (v: typeof view) => blockById<SectionBlock>(alertGroupMessage(v, TZ).blocks, ALERT_GROUP_BLOCK_IDS.links)?.text?.text;
+    expect(linksOf(view)).toBe(`<${source}|Source> · <http://alertmanager:9093|Alertmanager> · <${silence}|Silence in Alertmanager>`);
+    // A resolved group offers no silence at all.
+    expect(linksOf({ ...view, state: "resolved" })).toBe(`<${source}|Source> · <http://alertmanager:9093|Alertmanager>`);
+  });
+
+  it("counts firing and resolved alerts apart, and what the source left out", () => {
+    const view = sampleView({ alertCount: 5, firingCount: 3 });
+    const { text, blocks } = alertGroupMessage(view, TZ);
+    expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.summary)?.text?.text).toBe(
+      "*Firing* · severity *critical* · 3 firing, 2 resolved · via *prod-alertmanager*",
+    );
+    expect(text).toBe("🔴 #42 HighLatency (cluster=prod) — firing, critical, 3 firing, 2 resolved");
+    const big = alertGroupMessage(sampleView({ alertCount: 1000, firingCount: 1000, truncatedAlerts: 500 }), TZ);
+    expect(blockById<SectionBlock>(big.blocks, ALERT_GROUP_BLOCK_IDS.summary)?.text?.text).toContain("· 1000 alerts and 500 more not sent ·");
+    expect(blockById<SectionBlock>(big.blocks, ALERT_GROUP_BLOCK_IDS.alerts)?.text?.text).toMatch(/^\*Latest 2 of 1000 alerts\*/);
   });
 
   it("gives each alert its own source link when they differ", () => {
@@ -218,7 +248,7 @@ describe("hostile text", () => {
     );
     expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.labels)?.text?.text).toBe("`a&lt;b=&lt;!everyone&gt;` `cluster=xˋy`");
     expect(blockById<SectionBlock>(blocks, ALERT_GROUP_BLOCK_IDS.summary)?.text?.text).toBe(
-      "*Firing* · severity *&lt;!here&gt;* · 3 alerts · via *&lt;@U2&gt;*",
+      "*Firing* · severity *&lt;!here&gt;* · 2 firing, 1 resolved · via *&lt;@U2&gt;*",
     );
     expect(text.startsWith("🔴 #42 &lt;!channel&gt; ping &lt;@U1&gt; &amp; &lt;https://evil.example.com|click&gt;")).toBe(true);
   });
@@ -285,13 +315,13 @@ describe("Slack limits", () => {
 
 describe("fallback text", () => {
   it("names state, labels, severity and count", () => {
-    expect(alertGroupMessage(sampleView({ severity: null }), TZ).text).toBe("🔴 #42 HighLatency (cluster=prod, severity=critical) — firing, 3 alerts");
-    expect(alertGroupMessage(sampleView(), TZ).text).toBe("🔴 #42 HighLatency (cluster=prod) — firing, critical, 3 alerts");
+    expect(alertGroupMessage(sampleView({ severity: null }), TZ).text).toBe("🔴 #42 HighLatency (cluster=prod, severity=critical) — firing, 2 firing, 1 resolved");
+    expect(alertGroupMessage(sampleView(), TZ).text).toBe("🔴 #42 HighLatency (cluster=prod) — firing, critical, 2 firing, 1 resolved");
   });
   it.each([
-    ["acknowledged", "🟡 #42 HighLatency (cluster=prod) — acknowledged, critical, 3 alerts"],
-    ["silenced", "🔕 #42 HighLatency (cluster=prod) — silenced, critical, 3 alerts"],
-    ["resolved", "✅ #42 HighLatency (cluster=prod) — resolved, critical, 3 alerts"],
+    ["acknowledged", "🟡 #42 HighLatency (cluster=prod) — acknowledged, critical, 2 firing, 1 resolved"],
+    ["silenced", "🔕 #42 HighLatency (cluster=prod) — silenced, critical, 2 firing, 1 resolved"],
+    ["resolved", "✅ #42 HighLatency (cluster=prod) — resolved, critical, 2 firing, 1 resolved"],
   ] as const)("%s", (state, expected) => {
     expect(alertGroupMessage(sampleView({ state }), TZ).text).toBe(expected);
   });

@@ -3,7 +3,7 @@ import { alertGroupActions } from "./alert-group-actions.js";
 import { STATE_EMOJI, actorFacts, summaryLine, timingFacts } from "./alert-group-status.js";
 import type { AlertGroupView, AlertView } from "./alert-group-view.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
-import { alertCountText, escapeMrkdwnInline, labelSpan, mrkdwnLink, oneLine, safeUrl } from "./mrkdwn-parts.js";
+import { alertCountText, escapeMrkdwnInline, groupCountText, labelSpan, mrkdwnLink, oneLine, safeUrl } from "./mrkdwn-parts.js";
 import { SLACK_LIMITS, escapeTruncated, truncateMrkdwn, truncatePlain } from "./truncate.js";
 
 /** `block_id`s of the channel message; the actions block uses {@link actionsBlockId}. */
@@ -50,7 +50,7 @@ export function alertGroupMessage(view: AlertGroupView, opts: { timezone: string
 
 /**
  * One line for notifications and clients without blocks:
- * `🔴 #42 HighLatency (cluster=prod) — firing, critical, 3 alerts`.
+ * `🔴 #42 HighLatency (cluster=prod) — firing, critical, 3 firing, 2 resolved`.
  * Labels that only repeat the title (alertname) or the severity are left out.
  */
 export function alertGroupFallbackText(view: AlertGroupView, opts: { stateEmoji?: boolean } = {}): string {
@@ -62,7 +62,7 @@ export function alertGroupFallbackText(view: AlertGroupView, opts: { stateEmoji?
   if (labels.length > shown.length) shown.push("…");
   const facts = [view.state as string];
   if (view.severity !== null && view.severity.trim() !== "") facts.push(truncatePlain(oneLine(view.severity), 50));
-  facts.push(alertCountText(view.alertCount));
+  facts.push(groupCountText(view));
   const head = `#${view.number} ${truncatePlain(title, SLACK_LIMITS.headerText)}${shown.length > 0 ? ` (${shown.join(", ")})` : ""}`;
   const emoji = opts.stateEmoji === false ? "" : `${STATE_EMOJI[view.state]} `;
   return `${emoji}${escapeMrkdwn(head)} — ${escapeMrkdwn(facts.join(", "))}`;
@@ -163,11 +163,27 @@ const SILENCE_LINK_TITLE: Record<AlertGroupView["integrationType"], string> = {
   direct: "Create a silence",
 };
 
+/**
+ * Each URL once: the source's own links (the parser already names the alerts' source
+ * and the silence page), the alerts' one source when the links lack it, and the silence
+ * link — under its clearer title, and only while the group is not resolved.
+ */
 function linksText(view: AlertGroupView, source: string | null): string | null {
-  const links = view.links.map((l) => mrkdwnLink(l.url, l.title));
-  if (source !== null) links.push(mrkdwnLink(source, "Source"));
-  if (view.silenceUrl !== null && view.state !== "resolved" && safeUrl(view.silenceUrl) !== null) {
-    links.push(mrkdwnLink(view.silenceUrl, SILENCE_LINK_TITLE[view.integrationType]));
+  const silence = view.silenceUrl !== null && safeUrl(view.silenceUrl) !== null ? view.silenceUrl : null;
+  const seen = new Set<string>();
+  const links: string[] = [];
+  const add = (url: string, title: string) => {
+    const key = safeUrl(url) ?? url;
+    if (seen.has(key)) return;
+    seen.add(key);
+    links.push(mrkdwnLink(url, title));
+  };
+  if (silence !== null) seen.add(safeUrl(silence) ?? silence);
+  for (const l of view.links) add(l.url, l.title);
+  if (source !== null) add(source, "Source");
+  if (silence !== null && view.state !== "resolved") {
+    seen.delete(safeUrl(silence) ?? silence);
+    add(silence, SILENCE_LINK_TITLE[view.integrationType]);
   }
   if (links.length === 0) return null;
   const reserve = " · +100000 more".length;

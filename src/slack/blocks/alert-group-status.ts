@@ -1,6 +1,6 @@
 import type { AlertGroupState, AlertGroupView } from "./alert-group-view.js";
 import { formatDateTime, formatTimeNear } from "./format-time.js";
-import { actorMrkdwn, alertCountText, escapeMrkdwnInline } from "./mrkdwn-parts.js";
+import { actorMrkdwn, escapeMrkdwnInline, groupCountText } from "./mrkdwn-parts.js";
 
 /** State cue used in headers and notification text. */
 export const STATE_EMOJI: Record<AlertGroupState, string> = {
@@ -52,11 +52,11 @@ export function timingFacts(view: AlertGroupView, timezone: string): string[] {
   return facts;
 }
 
-/** `*Firing* · severity *critical* · 3 alerts · via *prod-am*` */
+/** `*Firing* · severity *critical* · 3 firing, 2 resolved · via *prod-am*` */
 export function summaryLine(view: AlertGroupView): string {
   const parts = [`*${STATE_LABEL[view.state]}*`];
   if (view.severity !== null && view.severity.trim() !== "") parts.push(`severity *${escapeMrkdwnInline(view.severity, 50)}*`);
-  parts.push(alertCountText(view.alertCount));
+  parts.push(groupCountText(view));
   if (view.integrationName.trim() !== "") parts.push(`via *${escapeMrkdwnInline(view.integrationName, 100)}*`);
   return parts.join(" · ");
 }

@@ -27,7 +27,12 @@ export interface AlertGroupView {
   message: string | null;
   severity: string | null;
   state: AlertGroupState;
+  /** Distinct alerts in the group, firing or resolved. */
   alertCount: number;
+  /** Of those, still firing. */
+  firingCount: number;
+  /** Alerts the source left out of its latest delivery. */
+  truncatedAlerts: number;
   firstAlertAt: Date;
   lastAlertAt: Date;
   /** Group/common labels. */

@@ -15,12 +15,12 @@ function byId<T extends KnownBlock>(blocks: KnownBlock[], id: string): T | undef
 describe("directPageMessage", () => {
   it("tells the person they are paged, with title, severity, count and the channel link", () => {
     const { text, blocks } = directPageMessage(sampleView(), OPTS);
-    expect(text).toBe("📟 You are being paged: #42 HighLatency (cluster=prod) — firing, critical, 3 alerts");
+    expect(text).toBe("📟 You are being paged: #42 HighLatency (cluster=prod) — firing, critical, 2 firing, 1 resolved");
     expect(byId<HeaderBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.header)?.text.text).toBe("📟 You are being paged");
     expect(byId<SectionBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.alert)?.text?.text).toBe(
       [
         "*🔴 #42 HighLatency*",
-        "*Firing* · severity *critical* · 3 alerts · via *prod-alertmanager*",
+        "*Firing* · severity *critical* · 2 firing, 1 resolved · via *prod-alertmanager*",
         "<https://acme.slack.com/archives/C1/p1741093380000100|View the alert in the channel>",
       ].join("\n"),
     );

@@ -1,4 +1,5 @@
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
+import { alertCountsText } from "../../alerts/alert-counts-text.js";
 import { truncatePlain } from "./truncate.js";
 
 /**
@@ -51,7 +52,12 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** `1 alert`, `3 alerts`. */
+/** `1 alert`, `3 alerts` (see {@link alertCountsText} for what a group holds). */
 export function alertCountText(count: number): string {
   return `${count} ${count === 1 ? "alert" : "alerts"}`;
+}
+
+/** What the group holds: `3 alerts`, `3 firing, 2 resolved`, `… and 500 more not sent`. */
+export function groupCountText(view: { alertCount: number; firingCount: number; truncatedAlerts: number }): string {
+  return alertCountsText(view);
 }

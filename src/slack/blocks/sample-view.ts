@@ -12,6 +12,8 @@ export function sampleView(overrides: Partial<AlertGroupView> = {}): AlertGroupV
     severity: "critical",
     state: "firing",
     alertCount: 3,
+    firingCount: 2,
+    truncatedAlerts: 0,
     firstAlertAt: new Date("2025-03-04T13:03:00Z"), // Tue 4 Mar, 14:03 CET
     lastAlertAt: new Date("2025-03-04T13:20:00Z"),
     labels: { alertname: "HighLatency", cluster: "prod", severity: "critical" },

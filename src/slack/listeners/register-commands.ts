@@ -3,6 +3,7 @@ import type { AccessService } from "../../access/access-service.js";
 import { formatAuditTable } from "../../access/format-audit.js";
 import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
 import type { Principal } from "../../access/principal.js";
+import { alertCountsText } from "../../alerts/alert-counts-text.js";
 import type { DirectPageService } from "../../alerts/direct-page-service.js";
 import type { GroupAction } from "../../alerts/group-actions.js";
 import type { MaintenanceService } from "../../alerts/maintenance-service.js";
@@ -180,7 +181,7 @@ export function registerCommands(app: App, deps: CommandDeps): void {
     if (visible.length === 0) return open.length === 0 ? "No open alert groups. :tada:" : "No open alert groups in the channels you are in. :tada:";
     const lines = visible.slice(0, MAX_LISTED).map((g) => {
       const title = escapeMrkdwn(g.title.length > 120 ? `${g.title.slice(0, 119)}…` : g.title);
-      return `${STATE_EMOJI[g.state]} *#${g.number}* ${title} — ${g.state}, ${g.alertCount} alert${g.alertCount === 1 ? "" : "s"}`;
+      return `${STATE_EMOJI[g.state]} *#${g.number}* ${title} — ${g.state}, ${alertCountsText(g)}`;
     });
     if (visible.length > MAX_LISTED) lines.push(`…and ${visible.length - MAX_LISTED} more`);
     if (!all.allowed && visible.length < open.length) lines.push(`_Only groups in channels you are in, or that paged you, are listed._`);

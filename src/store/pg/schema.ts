@@ -22,7 +22,12 @@ export const alertGroups = pgTable(
     chain: text("chain"),
     chainSteps: text("chain_steps").notNull(),
     channel: text("channel"),
+    /** Distinct alerts in the group (by identity, see src/alerts/alert-identity.ts), firing or resolved. */
     alertCount: integer("alert_count").notNull(),
+    /** Of those, how many are firing. */
+    firingCount: integer("firing_count").notNull().default(0),
+    /** Alerts the source said it left out of its latest delivery (Alertmanager truncatedAlerts) plus any over calpage's own cap. */
+    truncatedAlerts: integer("truncated_alerts").notNull().default(0),
     firstAlertAt: ms("first_alert_at").notNull(),
     lastAlertAt: ms("last_alert_at").notNull(),
     acknowledgedBy: text("acknowledged_by"),
@@ -59,9 +64,14 @@ export const alerts = pgTable(
     endsAt: text("ends_at"),
     generatorUrl: text("generator_url"),
     fingerprint: text("fingerprint"),
+    /** The alert's identity inside its group: one row per alert however often the source re-sends it. */
+    alertKey: text("alert_key").notNull().default(""),
+    /** When the alert first arrived in the group (what `if_alerts` counts). */
     receivedAt: ms("received_at").notNull(),
+    /** When it arrived or last changed between firing and resolved (newest first in Slack). */
+    changedAt: ms("changed_at").notNull().default(0),
   },
-  (t) => [index("alerts_group").on(t.groupId, t.receivedAt)],
+  (t) => [index("alerts_group").on(t.groupId, t.receivedAt), uniqueIndex("alerts_group_key").on(t.groupId, t.alertKey)],
 );
 
 export const logEntries = pgTable(

@@ -21,7 +21,12 @@ export interface AlertGroupRecord {
   chain: string | null;
   chainSteps: EscalationStep[];
   channel: string | null;
+  /** Distinct alerts in the group (one per identity, however often re-sent), firing or resolved. */
   alertCount: number;
+  /** Of `alertCount`, the alerts whose source says they still fire. */
+  firingCount: number;
+  /** Alerts the source left out of its latest delivery (Alertmanager `truncatedAlerts`, plus any over calpage's cap). */
+  truncatedAlerts: number;
   firstAlertAt: number;
   lastAlertAt: number;
   acknowledgedBy: string | null;

@@ -27,6 +27,8 @@ function toRecord(r: Row): AlertGroupRecord {
     chainSteps: parseJson(r.chain_steps, []),
     channel: (r.channel as string | null) ?? null,
     alertCount: num(r.alert_count),
+    firingCount: num(r.firing_count ?? 0),
+    truncatedAlerts: num(r.truncated_alerts ?? 0),
     firstAlertAt: num(r.first_alert_at),
     lastAlertAt: num(r.last_alert_at),
     acknowledgedBy: (r.acknowledged_by as string | null) ?? null,

@@ -21,7 +21,12 @@ export const alertGroups = sqliteTable(
     chain: text("chain"),
     chainSteps: text("chain_steps").notNull(),
     channel: text("channel"),
+    /** Distinct alerts in the group (by identity, see src/alerts/alert-identity.ts), firing or resolved. */
     alertCount: integer("alert_count").notNull(),
+    /** Of those, how many are firing. */
+    firingCount: integer("firing_count").notNull().default(0),
+    /** Alerts the source said it left out of its latest delivery (Alertmanager truncatedAlerts) plus any over calpage's own cap. */
+    truncatedAlerts: integer("truncated_alerts").notNull().default(0),
     firstAlertAt: integer("first_alert_at").notNull(),
     lastAlertAt: integer("last_alert_at").notNull(),
     acknowledgedBy: text("acknowledged_by"),
@@ -58,9 +63,14 @@ export const alerts = sqliteTable(
     endsAt: text("ends_at"),
     generatorUrl: text("generator_url"),
     fingerprint: text("fingerprint"),
+    /** The alert's identity inside its group: one row per alert however often the source re-sends it. */
+    alertKey: text("alert_key").notNull().default(""),
+    /** When the alert first arrived in the group (what `if_alerts` counts). */
     receivedAt: integer("received_at").notNull(),
+    /** When it arrived or last changed between firing and resolved (newest first in Slack). */
+    changedAt: integer("changed_at").notNull().default(0),
   },
-  (t) => [index("alerts_group").on(t.groupId, t.receivedAt)],
+  (t) => [index("alerts_group").on(t.groupId, t.receivedAt), uniqueIndex("alerts_group_key").on(t.groupId, t.alertKey)],
 );
 
 export const logEntries = sqliteTable(
