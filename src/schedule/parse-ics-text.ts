@@ -84,9 +84,20 @@ export function parseContentLine(line: string): IcsProperty | null {
     for (;;) {
       if (line[i] === '"') {
         const close = line.indexOf('"', i + 1);
-        if (close < 0) return null;
-        values.push(line.slice(i + 1, close));
+        if (close < 0) {
+          // A quote never closed (Outlook: `TZID="W. Europe Standard Time:20260301T090000`):
+          // the value runs to the colon before the property value.
+          const colon = valueColon(line, i + 1);
+          if (colon < 0) return null;
+          values.push(line.slice(i + 1, colon));
+          i = colon;
+          break;
+        }
+        let value = line.slice(i + 1, close);
         i = close + 1;
+        // Stray text after the closing quote (`TZID="Europe/Berlin"x` or `""Europe/Berlin""`) stays part of the value.
+        while (i < line.length && line[i] !== ";" && line[i] !== "," && line[i] !== ":") value += line[i++];
+        values.push(value.replace(/"/g, ""));
       } else {
         let j = i;
         // Exchange writes `TZID=tzone://Microsoft/Custom` unquoted: a ':' followed by '//' is part of the value.
@@ -104,6 +115,17 @@ export function parseContentLine(line: string): IcsProperty | null {
   }
   if (line[i] !== ":") return null;
   return { name, params, value: line.slice(i + 1) };
+}
+
+/**
+ * Where the property value starts in a line whose parameter quote at `from` is never closed: the
+ * last colon when what follows it looks like a date, time, period or duration list (the value of a
+ * DTSTART, EXDATE, RECURRENCE-ID...), else the first colon.
+ */
+function valueColon(line: string, from: number): number {
+  const last = line.lastIndexOf(":");
+  if (last >= from && /^[0-9TZ,/+\-PWDHMS]+$/i.test(line.slice(last + 1).trim())) return last;
+  return line.indexOf(":", from);
 }
 
 /** Unescapes a TEXT value (RFC 5545 §3.3.11). */
