@@ -29,7 +29,7 @@ describe("parseRrule", () => {
 
   it("reads a doubled RRULE: prefix and keeps COUNT together with UNTIL", () => {
     const r = parseRrule("RRULE:RRULE:FREQ=DAILY;COUNT=2;UNTIL=20260101");
-    expect([r.freq, r.count, r.until?.kind, r.ignored]).toEqual([3, 2, "date", []]);
+    expect([r.freq, r.count, r.until?.kind, r.ignored]).toEqual([3, 2, "date", ["RRULE:RRULE:"]]);
   });
 
   it("accepts lower case, a leading RRULE: and ignores X- and RFC 7529 parts", () => {

@@ -101,6 +101,8 @@ export function parseRrule(value: string): ParsedRrule {
   let count: number | null = null;
   let until: RruleUntil | null = null;
   const body = value.trim().replace(/^(?:RRULE\s*:\s*)+/i, "");
+  // The property name already ended at its colon: `RRULE:RRULE:FREQ=...` repeats it.
+  if (body !== value.trim()) ignored.push(value.trim().slice(0, value.trim().length - body.length).trim());
   for (const part of body.split(";")) {
     if (part.trim() === "") continue;
     const eq = part.indexOf("=");
