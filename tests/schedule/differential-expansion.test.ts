@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandCalendar } from "../../src/schedule/expand-calendar.js";
@@ -90,5 +90,47 @@ describe.skipIf(missing !== null)("calpage expands random calendars like python3
     }
     expect(occurrences, "the generator produces occurrences to compare").toBeGreaterThan(CASES);
     expect(failures.length, `${failures.length} of ${CASES} cases disagree; first ones:\n${failures.slice(0, 3).join("\n\n")}`).toBe(0);
+  });
+});
+
+/**
+ * The hand-checked fixtures (tests/fixtures/ics) through the same reference: each one agrees,
+ * or is listed here with the reason calpage reads it differently (docs/calendars.md).
+ */
+const FIXTURE_DECISIONS: Record<string, string> = {
+  "exdate-and-override-same-instance": "an EXDATE beats an override of the same instance; the library still shows the override",
+  "rrule-until-before-dtstart": "UNTIL before DTSTART gives no instances; the library keeps DTSTART",
+  "dst-repeated-and-skipped-hour": "a repeated local hour means its first occurrence (RFC 5545); pytz picks the second",
+  "outlook-windows-display-name": "Windows display names as TZID; the library reads them as floating times",
+  "thunderbird-mozilla-tzid": "the /mozilla.org/... TZID prefix; the library reads it as floating times",
+  "bad-events-fail-alone": "the library cannot read the file (an event without DTSTART)",
+  "exchange-custom-zone-no-iana-match": "the library cannot read the file (a custom VTIMEZONE)",
+  "exchange-customized-time-zone": "the library cannot read the file (a custom VTIMEZONE)",
+  "malformed-rrules-lenient": "the library cannot read the file (malformed RRULEs)",
+  "outlook-tzid-stray-quotes": "the library cannot read the file (unclosed TZID quotes)",
+  "override-ends-before-start": "the library cannot read the file (an instance ending before it starts)",
+  "rdate-forms": "the library cannot read the file (RDATE;VALUE=PERIOD)",
+  "truncated-download": "the library cannot read the file (truncated)",
+  "unparseable-html-login-page": "the library cannot read the file (an HTML page)",
+};
+
+describe.skipIf(missing !== null)("the hand-checked fixtures and python3-recurring-ical-events", () => {
+  it("agree except where calpage decided otherwise", () => {
+    const dir = fileURLToPath(new URL("../fixtures/ics/", import.meta.url));
+    const cases: RandomCase[] = readdirSync(dir)
+      .filter((f) => f.endsWith(".expected.json"))
+      .map((f) => {
+        const name = f.replace(/\.expected\.json$/, "");
+        const exp = JSON.parse(readFileSync(`${dir}${f}`, "utf8")) as { window: { from: string; to: string }; defaultZone: string };
+        return { id: name, ics: readFileSync(`${dir}${name}.ics`, "utf8"), from: exp.window.from, to: exp.window.to, zone: exp.defaultZone };
+      });
+    const expected = reference(cases);
+    const differing: string[] = [];
+    for (const c of cases) {
+      const want = expected[c.id];
+      const got = calpage(c).occurrences;
+      if (!Array.isArray(want) || JSON.stringify(got) !== JSON.stringify(want)) differing.push(c.id);
+    }
+    expect(differing.sort()).toEqual(Object.keys(FIXTURE_DECISIONS).sort());
   });
 });
