@@ -59,12 +59,33 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exits once everything written to stdout and stderr has reached them. Writes to a pipe are
+ * asynchronous in Node: `process.exit` right after a big write cut `calpage shifts --format json
+ * | wc -c` off at 128 KiB. A write's callback runs after every earlier write was flushed.
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+// A reader that goes away early (`calpage shifts … | head`) is not an error of ours.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) exitAfterFlush(code);
   },
   (error: unknown) => {
     process.stderr.write(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

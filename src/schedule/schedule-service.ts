@@ -242,7 +242,11 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
         }
       }
     });
-    for (const f of failures) log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); serving the last good copy`);
+    for (const f of failures) {
+      const copy = st[f.kind];
+      const serving = !copy ? "no copy of it was ever read" : `serving the last good copy${copy.fetchedAt !== null ? ` from ${new Date(copy.fetchedAt).toISOString()}` : ""}`;
+      log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); ${serving}`);
+    }
 
     if (result && changed) adopt(st, result.req, result.r, t);
     else if (changed || !st.computed || t - st.computed.at > WINDOW_STALE_MS) await recompute(st).catch((e) => log(`schedule ${name}: ${String(e)}`));

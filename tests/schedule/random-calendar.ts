@@ -206,7 +206,7 @@ export function randomCalendar(seed: number): RandomCase {
       let rangeUsed = false;
       for (let i = r.chance(0.4) ? r.int(1, 2) : 0; i > 0 && pool.length > 0; i--) {
         const rid = take();
-        const thisAndFuture = !rangeUsed && r.chance(0.3);
+        const thisAndFuture: boolean = !rangeUsed && r.chance(0.3);
         rangeUsed ||= thisAndFuture;
         const newStart = allDay
           ? rid + r.int(-2, 2) * DAY
