@@ -97,6 +97,15 @@ interface Ctx {
 
 class BadEvent extends Error {}
 
+/** What the first pass reads: VTIMEZONE blocks, X-WR-TIMEZONE, and events' DTSTART (for their years). */
+const ZONE_PROPERTIES = new Set(["DTSTART", "TZID", "TZOFFSETFROM", "TZOFFSETTO", "RRULE", "RDATE", "X-LIC-LOCATION", "X-WR-TIMEZONE"]);
+
+/** What the second pass reads from events; the lexer skips the rest (DESCRIPTION, VALARM contents...) unread. */
+const EVENT_PROPERTIES = new Set([
+  "ATTENDEE", "DTEND", "DTSTAMP", "DTSTART", "DURATION", "EXDATE", "LAST-MODIFIED", "RDATE", "RECURRENCE-ID", "RRULE", "SEQUENCE", "STATUS", "SUMMARY",
+  "UID", "X-MICROSOFT-CDO-ALLDAYEVENT",
+]);
+
 /**
  * Parses an iCalendar feed. Never throws; see the module comment for every decision.
  * @param icsText the feed body as fetched
@@ -111,7 +120,22 @@ export function parseCalendar(icsText: string, opts: ParseCalendarOptions): Pars
 }
 
 function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalendar {
-  const doc = parseIcsText(icsText);
+  // Pass 1: the calendar's zones (VTIMEZONE, X-WR-TIMEZONE), which events may name before they
+  // are defined, and the years events start in; events are dropped as soon as they are seen.
+  let minYear = Infinity;
+  let maxYear = -Infinity;
+  const doc = parseIcsText(icsText, {
+    keep: (name) => ZONE_PROPERTIES.has(name),
+    onComponent: (c) => {
+      if (c.name !== "VEVENT") return c.name !== "VTIMEZONE";
+      const m = /^(\d{4})/.exec(firstValue(c, "DTSTART") ?? "");
+      if (m) {
+        minYear = Math.min(minYear, Number(m[1]));
+        maxYear = Math.max(maxYear, Number(m[1]));
+      }
+      return true;
+    },
+  });
   if (doc.calendars.length === 0) {
     const hint = /<html|<!doctype/i.test(icsText.slice(0, 500)) ? " (got an HTML page)" : "";
     return { events: [], problems: [{ kind: "unparseable", message: `No BEGIN:VCALENDAR found${hint}` }], calendarZone: null };
@@ -127,22 +151,19 @@ function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalend
     fallbackZone = "UTC";
   }
 
-  const vevents: IcsComponent[] = [];
   const vtimezones: VTimezoneBlock[] = [];
   let wrTimezone: string | null = null;
   for (const cal of doc.calendars) {
     wrTimezone ??= firstValue(cal, "X-WR-TIMEZONE");
     for (const c of cal.components) {
-      if (c.name === "VEVENT") vevents.push(c);
-      else if (c.name === "VTIMEZONE") {
-        const block = readVTimezone(c);
-        if (block) vtimezones.push(block);
-      }
+      if (c.name !== "VTIMEZONE") continue;
+      const block = readVTimezone(c);
+      if (block) vtimezones.push(block);
     }
   }
 
   const customZones: Record<string, CustomZoneDefinition> = {};
-  const resolver = createZoneResolver({ vtimezones, fallbackZone, years: eventYears(vevents), problems, customZones });
+  const resolver = createZoneResolver({ vtimezones, fallbackZone, years: eventYears(minYear, maxYear), problems, customZones });
 
   let calendarZone: string | null = null;
   let floating: ResolvedZone = { name: fallbackZone, rules: ianaRules(fallbackZone)! };
@@ -158,14 +179,23 @@ function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalend
 
   const ctx: Ctx = { resolver, floating, problems };
   const raws: RawEvent[] = [];
-  vevents.forEach((comp, index) => {
-    const uid = firstValue(comp, "UID")?.trim() || `calpage-no-uid-${index}`;
-    try {
-      raws.push(readEvent(comp, uid, index, ctx));
-    } catch (err) {
-      if (!(err instanceof BadEvent)) throw err;
-      problems.push({ kind: "bad_event", uid, message: err.message });
-    }
+  // Pass 2: each event is read as soon as its END:VEVENT is seen, and its text let go: a 20 MB
+  // feed never exists as a whole tree of properties.
+  let index = 0;
+  parseIcsText(icsText, {
+    keep: (name) => EVENT_PROPERTIES.has(name),
+    onComponent: (comp) => {
+      if (comp.name !== "VEVENT") return true;
+      const uid = firstValue(comp, "UID")?.trim() || `calpage-no-uid-${index}`;
+      try {
+        raws.push(readEvent(comp, uid, index, ctx));
+      } catch (err) {
+        if (!(err instanceof BadEvent)) throw err;
+        problems.push({ kind: "bad_event", uid, message: err.message });
+      }
+      index++;
+      return true;
+    },
   });
 
   const events = assemble(raws, ctx);
@@ -186,16 +216,7 @@ function allProps(comp: IcsComponent, name: string): IcsProperty[] {
   return comp.properties.filter((p) => p.name === name);
 }
 
-function eventYears(vevents: IcsComponent[]): { from: number; to: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const e of vevents) {
-    const m = /^(\d{4})/.exec(firstValue(e, "DTSTART") ?? "");
-    if (!m) continue;
-    const y = Number(m[1]);
-    min = Math.min(min, y);
-    max = Math.max(max, y);
-  }
+function eventYears(min: number, max: number): { from: number; to: number } {
   if (!Number.isFinite(min)) return { from: 2000, to: 2040 };
   const from = Math.max(1970, min);
   return { from, to: Math.max(from, max) + 10 };

@@ -173,12 +173,13 @@ def expand(case):
     unfolded = recurring_ical_events.UnfoldableCalendar(out_cal)
     # The library compares a naive span with each series in that series' own terms: ask wide, filter exactly below.
     found = unfolded.between(naive(span_from) - MARGIN, naive(span_to) + MARGIN)
-    seen = set()
-    result = []
+    # Per rule variant, how often each occurrence appears; the union keeps the most of any variant
+    # (two identical occurrences of one series stay two, as calpage and the library show them).
+    counts = {}
     for occ in found:
         if str(occ.get("STATUS", "")).upper() == "CANCELLED":
             continue
-        uid = str(occ["UID"]).split("\u0000")[0]
+        uid, variant = str(occ["UID"]).split("\u0000")
         start = occ["DTSTART"].dt
         stop = occ["DTEND"].dt
         length = naive(stop) - naive(start)
@@ -206,10 +207,11 @@ def expand(case):
         if not (start_utc < span_to and end_utc > span_from):
             continue
         key = (uid, summary, iso(start_utc), iso(end_utc))
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append({"uid": uid, "summary": summary, "start": key[2], "end": key[3]})
+        per_variant = counts.setdefault(key, {})
+        per_variant[variant] = per_variant.get(variant, 0) + 1
+    result = []
+    for (uid, summary, start, end), per_variant in counts.items():
+        result.extend({"uid": uid, "summary": summary, "start": start, "end": end} for _ in range(max(per_variant.values())))
     result.sort(key=lambda o: (o["start"], o["end"], o["uid"], o["summary"]))
     return result
 
