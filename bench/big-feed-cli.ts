@@ -39,7 +39,8 @@ function wall(ms: number): string {
 
 /**
  * About 70,000 Google-shaped events around now (two years back, one ahead: a calendar that has
- * been in use for a while), overlapping 8-hour shifts on three levels with an attendee each,
+ * been in use for a while): back-to-back shifts of about 23 minutes, one person each on one of
+ * three levels, with an attendee each,
  * padded with descriptions to just under 20 MiB.
  */
 export function bigFeed(now: number): string {
@@ -51,7 +52,7 @@ export function bigFeed(now: number): string {
     lines.push(
       "BEGIN:VEVENT",
       `DTSTART;TZID=Europe/Berlin:${wall(start)}`,
-      `DTEND;TZID=Europe/Berlin:${wall(start + 8 * 3_600_000)}`,
+      `DTEND;TZID=Europe/Berlin:${wall(from + Math.round((i + 1) * step))}`,
       "DTSTAMP:20260101T000000Z",
       `UID:big-${i}-${start.toString(36)}@google.com`,
       `SUMMARY:[L${i % 3}] On call: User ${i % USERS}`,

@@ -2,29 +2,26 @@
 import { resolve } from "node:path";
 import type { CliCommand } from "./cli/cli-command.js";
 import { CliExit, makeCliContext } from "./cli/cli-context.js";
-import { migrateCommand } from "./cli/migrate-command.js";
-import { startCommand } from "./cli/start-command.js";
-import { validateCommand } from "./cli/validate-command.js";
-import { whoCommand } from "./cli/who-command.js";
-import { shiftsCommand } from "./cli/shifts-command.js";
-import { explainCommand } from "./cli/explain-command.js";
-import { logCommand } from "./cli/log-command.js";
-import { maintenanceCommand } from "./cli/maintenance-command.js";
 
-const COMMANDS: Record<string, CliCommand> = {
-  start: startCommand,
-  migrate: migrateCommand,
-  validate: validateCommand,
-  who: whoCommand,
-  shifts: shiftsCommand,
-  explain: explainCommand,
-  log: logCommand,
-  maintenance: maintenanceCommand,
+/**
+ * Each command's module is loaded only when it runs: `calpage who` does not pay for loading the
+ * server (Slack, HTTP, paging) before it can answer.
+ */
+const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  start: async () => (await import("./cli/start-command.js")).startCommand,
+  migrate: async () => (await import("./cli/migrate-command.js")).migrateCommand,
+  validate: async () => (await import("./cli/validate-command.js")).validateCommand,
+  who: async () => (await import("./cli/who-command.js")).whoCommand,
+  shifts: async () => (await import("./cli/shifts-command.js")).shiftsCommand,
+  explain: async () => (await import("./cli/explain-command.js")).explainCommand,
+  log: async () => (await import("./cli/log-command.js")).logCommand,
+  maintenance: async () => (await import("./cli/maintenance-command.js")).maintenanceCommand,
 };
 
-function usage(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...commands.map((c) => c.usage.length));
+  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
   return `calpage — on-call from your calendar, alerts into Slack
 
 Usage: calpage <command> [options]
@@ -43,14 +40,15 @@ async function main(argv: string[]): Promise<number> {
   if (config) ctx.configPath = resolve(config);
   const name = ctx.args.shift() ?? "help";
   if (name === "help" || name === "--help" || name === "-h") {
-    ctx.out(usage());
+    ctx.out(await usage());
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    ctx.err(`calpage: unknown command "${name}"\n\n${usage()}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    ctx.err(`calpage: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(ctx);
   } catch (error) {

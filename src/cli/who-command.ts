@@ -2,6 +2,8 @@ import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
 import { parseTimeOption } from "./parse-time-option.js";
 
+const DAY = 86_400_000;
+
 export const whoCommand: CliCommand = {
   usage: "who [schedule] [--at ISO-time]",
   summary: "print who is on call now (from the stored copy when a feed is unreachable; exit 1 when there is none)",
@@ -19,7 +21,8 @@ export const whoCommand: CliCommand = {
       ctx.err(`calpage: ${when.errors[0]}`);
       return 2;
     }
-    const { store, schedules } = await openSchedules(config, ctx.err);
+    // Only the day around now is computed; another --at is computed on its own when asked.
+    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY } });
     try {
       const names = new Map(config.users.map((u) => [u.email, u.name]));
       let unknown = 0;
