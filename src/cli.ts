@@ -2,33 +2,28 @@
 import { resolve } from "node:path";
 import type { CliCommand } from "./cli/cli-command.js";
 import { CliExit, makeCliContext } from "./cli/cli-context.js";
-import { migrateCommand } from "./cli/migrate-command.js";
-import { startCommand } from "./cli/start-command.js";
-import { validateCommand } from "./cli/validate-command.js";
-import { whoCommand } from "./cli/who-command.js";
-import { shiftsCommand } from "./cli/shifts-command.js";
-import { explainCommand } from "./cli/explain-command.js";
-import { logCommand } from "./cli/log-command.js";
-import { maintenanceCommand } from "./cli/maintenance-command.js";
-import { auditCommand } from "./cli/audit-command.js";
-import { urlsCommand } from "./cli/urls-command.js";
 
-const COMMANDS: Record<string, CliCommand> = {
-  start: startCommand,
-  migrate: migrateCommand,
-  validate: validateCommand,
-  urls: urlsCommand,
-  who: whoCommand,
-  shifts: shiftsCommand,
-  explain: explainCommand,
-  log: logCommand,
-  maintenance: maintenanceCommand,
-  audit: auditCommand,
+/**
+ * Each command's module is loaded only when it runs: `calpage who` does not pay for loading the
+ * server (Slack, HTTP, paging) before it can answer.
+ */
+const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  start: async () => (await import("./cli/start-command.js")).startCommand,
+  migrate: async () => (await import("./cli/migrate-command.js")).migrateCommand,
+  validate: async () => (await import("./cli/validate-command.js")).validateCommand,
+  who: async () => (await import("./cli/who-command.js")).whoCommand,
+  shifts: async () => (await import("./cli/shifts-command.js")).shiftsCommand,
+  explain: async () => (await import("./cli/explain-command.js")).explainCommand,
+  log: async () => (await import("./cli/log-command.js")).logCommand,
+  maintenance: async () => (await import("./cli/maintenance-command.js")).maintenanceCommand,
+  audit: async () => (await import("./cli/audit-command.js")).auditCommand,
+  urls: async () => (await import("./cli/urls-command.js")).urlsCommand,
 };
 
-function usage(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...commands.map((c) => c.usage.length));
+  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
   return `calpage — on-call from your calendar, alerts into Slack
 
 Usage: calpage <command> [options]
@@ -47,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (config) ctx.configPath = resolve(config);
   const name = ctx.args.shift() ?? "help";
   if (name === "help" || name === "--help" || name === "-h") {
-    ctx.out(usage());
+    ctx.out(await usage());
     return 0;
   }
   // A crash prints its error through ctx.err too (redacted), then exits 1 as Node would.
@@ -57,11 +52,12 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
-  const command = COMMANDS[name];
-  if (!command) {
-    ctx.err(`calpage: unknown command "${name}"\n\n${usage()}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    ctx.err(`calpage: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(ctx);
   } catch (error) {
@@ -72,12 +68,33 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exits once everything written to stdout and stderr has reached them. Writes to a pipe are
+ * asynchronous in Node: `process.exit` right after a big write cut `calpage shifts --format json
+ * | wc -c` off at 128 KiB. A write's callback runs after every earlier write was flushed.
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+// A reader that goes away early (`calpage shifts … | head`) is not an error of ours.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) exitAfterFlush(code);
   },
   (error: unknown) => {
     process.stderr.write(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

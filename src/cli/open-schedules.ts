@@ -1,16 +1,23 @@
 import { createStore } from "../app/create-store.js";
 import type { Config } from "../config/config-types.js";
-import { createScheduleService, type ScheduleService } from "../schedule/schedule-service.js";
+import { createInlineCompute } from "../schedule/compute-client.js";
+import { createScheduleService, type ScheduleService, type ScheduleServiceOptions } from "../schedule/schedule-service.js";
 import type { Store } from "../store/store.js";
 
 /**
  * For offline CLI commands: the store and every schedule loaded once — from the
- * network when it answers, else from the stored last good copy.
+ * network when it answers, else from the stored last good copy. Computed on this thread (a CLI
+ * has nothing else to do; a worker thread costs its start-up and a second heap), over `window`
+ * (default the server's).
  */
-export async function openSchedules(config: Config, err: (line: string) => void): Promise<{ store: Store; schedules: ScheduleService }> {
+export async function openSchedules(
+  config: Config,
+  err: (line: string) => void,
+  opts: { window?: ScheduleServiceOptions["window"] } = {},
+): Promise<{ store: Store; schedules: ScheduleService }> {
   const store = createStore(config);
   await store.migrate();
-  const schedules = createScheduleService(store, config, { log: err });
+  const schedules = createScheduleService(store, config, { log: err, compute: createInlineCompute(), ...(opts.window ? { window: opts.window } : {}) });
   await schedules.start({ refresh: false });
   return { store, schedules };
 }

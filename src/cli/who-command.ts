@@ -2,9 +2,11 @@ import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
 import { parseTimeOption } from "./parse-time-option.js";
 
+const DAY = 86_400_000;
+
 export const whoCommand: CliCommand = {
   usage: "who [schedule] [--at ISO-time]",
-  summary: "print who is on call now (from the stored copy when a feed is unreachable)",
+  summary: "print who is on call now (from the stored copy when a feed is unreachable; exit 1 when there is none)",
   async run(ctx) {
     const at = ctx.option("--at");
     const config = ctx.config();
@@ -19,13 +21,25 @@ export const whoCommand: CliCommand = {
       ctx.err(`calpage: ${when.errors[0]}`);
       return 2;
     }
-    const { store, schedules } = await openSchedules(config, ctx.err);
-    const names = new Map(config.users.map((u) => [u.email, u.name]));
-    for (const s of list) {
-      const who = schedules.whoIsOnCall(s.name, when.value);
-      ctx.out(`${s.name}: ${who.length ? who.map((e) => `${names.get(e) ?? e} <${e}>`).join(", ") : "nobody is on call"}`);
+    // Only the day around now is computed; another --at is computed on its own when asked.
+    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY } });
+    try {
+      const names = new Map(config.users.map((u) => [u.email, u.name]));
+      let unknown = 0;
+      for (const s of list) {
+        if (!schedules.isLoaded(s.name)) {
+          // Not "nobody": without any copy of the calendar calpage does not know.
+          ctx.err(`calpage: ${s.name}: unknown — its feed could not be fetched and no copy of it was ever stored`);
+          unknown++;
+          continue;
+        }
+        const who = schedules.whoIsOnCall(s.name, when.value);
+        ctx.out(`${s.name}: ${who.length ? who.map((e) => `${names.get(e) ?? e} <${e}>`).join(", ") : "nobody is on call"}`);
+      }
+      return unknown > 0 ? 1 : 0;
+    } finally {
+      await schedules.stop();
+      await store.close();
     }
-    await store.close();
-    return 0;
   },
 };

@@ -104,7 +104,7 @@ export function createZoneResolver(opts: ZoneResolverOptions): ZoneResolver {
   }
 
   function tryResolve(raw: string): ResolvedZone | null {
-    const tzid = raw.trim().replace(/^"(.*)"$/, "$1").trim();
+    const tzid = raw.replace(/"/g, "").trim();
     if (cache.has(tzid)) return cache.get(tzid)!;
     let result: ResolvedZone | null = null;
     const block = findBlock(tzid);

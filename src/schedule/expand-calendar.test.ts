@@ -142,7 +142,7 @@ END:VEVENT`;
       end: new Date("2026-03-02T09:00:00Z"),
       allDay: false,
       zone: "Nowhere/Special",
-      rrule: "FREQ=DAILY;COUNT=2",
+      rrules: ["FREQ=DAILY;COUNT=2"],
       exdates: [],
       rdates: [],
       overrides: new Map(),

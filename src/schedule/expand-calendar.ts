@@ -1,6 +1,6 @@
 import { customZone } from "./custom-zone-rules.js";
-import { FIXED_PERIOD_MS, iterateRruleWalls, parseRrule } from "./rrule-walls.js";
-import type { CalendarEvent, Occurrence, ParsedCalendar, ScheduleProblem } from "./schedule-types.js";
+import { FIXED_PERIOD_MS, iterateRruleWalls, parseRrule, type ParsedRrule } from "./rrule-walls.js";
+import type { CalendarEvent, FutureOverride, Occurrence, ParsedCalendar, ScheduleProblem } from "./schedule-types.js";
 import { ianaRules, instantToWall, wallToInstant, type TimeZoneRules } from "./zone-time.js";
 
 /** Options for {@link expandCalendar}. */
@@ -24,9 +24,12 @@ export function zoneRulesFor(zone: string, cal: Pick<ParsedCalendar, "customZone
 }
 
 /**
- * Calls `visit` with the start of every occurrence the series generates (DTSTART, RRULE, RDATE;
- * before EXDATEs and overrides, possibly repeated) that could overlap [fromMs, toMs). Iterates at
- * most `budget` RRULE occurrences, counting those before the window.
+ * Calls `visit` with the start of every occurrence the series generates (DTSTART, RRULEs, RDATE;
+ * before EXDATEs and overrides, possibly repeated, not in order across rules) that could overlap
+ * [fromMs, toMs). Iterates at most `budget` RRULE occurrences in all, counting those before the window.
+ *
+ * DTSTART is the first occurrence (RFC 5545) unless every RRULE ends (UNTIL) before it: then the
+ * series has no occurrences but its RDATEs, as calendar apps show it.
  *
  * Rules without COUNT and with a fixed-length FREQ (weekly or finer) are fast-forwarded to just
  * before the window by whole multiples of INTERVAL periods, which generates exactly the same
@@ -43,41 +46,57 @@ export function recurrenceStarts(
   const startMs = ev.start.getTime();
   const startWall = instantToWall(startMs, rules);
   const durWall = Math.max(0, instantToWall(ev.end.getTime(), rules) - startWall);
-  visit(startMs);
-  for (const d of ev.rdates) visit(d.getTime());
-  if (ev.rrule === null) return { capped: false };
-  let rule;
-  try {
-    rule = parseRrule(ev.rrule);
-  } catch {
-    return { capped: false };
+  const parsed: Array<{ rule: ParsedRrule; untilWall: number | null }> = [];
+  for (const text of ev.rrules) {
+    let rule: ParsedRrule;
+    try {
+      rule = parseRrule(text);
+    } catch {
+      continue;
+    }
+    let untilWall: number | null = null;
+    if (rule.until?.kind === "utc") untilWall = instantToWall(rule.until.epochMs, rules);
+    else if (rule.until?.kind === "local") untilWall = rule.until.wall;
+    else if (rule.until?.kind === "date") untilWall = ev.allDay ? rule.until.wall : rule.until.wall + DAY - 1000;
+    parsed.push({ rule, untilWall });
   }
-  let untilWall: number | null = null;
-  if (rule.until?.kind === "utc") untilWall = instantToWall(rule.until.epochMs, rules);
-  else if (rule.until?.kind === "local") untilWall = rule.until.wall;
-  else if (rule.until?.kind === "date") untilWall = ev.allDay ? rule.until.wall : rule.until.wall + DAY - 1000;
-  if (untilWall !== null && untilWall < startWall) return { capped: false };
+  const live = parsed.filter((p) => p.untilWall === null || p.untilWall >= startWall);
+  if (parsed.length === 0 || live.length > 0) visit(startMs);
+  for (const d of ev.rdates) visit(d.getTime());
 
   const lowWall = fromMs - durWall - 2 * DAY;
   const highWall = toMs + 2 * DAY;
-  let anchor = startWall;
-  const unit = FIXED_PERIOD_MS[rule.freq];
-  if (rule.count === null && unit !== undefined && anchor < lowWall) {
-    const period = unit * rule.interval;
-    anchor += Math.floor((lowWall - anchor) / period) * period;
-  }
   let used = 0;
   let capped = false;
-  iterateRruleWalls(rule, anchor, untilWall, (wall) => {
-    if (wall > highWall) return false;
-    if (++used > budget) {
-      capped = true;
-      return false;
+  for (const { rule, untilWall } of live) {
+    if (capped) break;
+    let anchor = startWall;
+    const unit = FIXED_PERIOD_MS[rule.freq];
+    if (rule.count === null && unit !== undefined && anchor < lowWall) {
+      const period = unit * rule.interval;
+      anchor += Math.floor((lowWall - anchor) / period) * period;
     }
-    if (wall >= lowWall) visit(wallToInstant(wall, rules));
-    return true;
-  });
+    iterateRruleWalls(rule, anchor, untilWall, (wall) => {
+      if (wall > highWall) return false;
+      if (++used > budget) {
+        capped = true;
+        return false;
+      }
+      if (wall >= lowWall) visit(wallToInstant(wall, rules));
+      return true;
+    });
+  }
   return { capped };
+}
+
+/** The `RANGE=THISANDFUTURE` instance that governs an occurrence originally at `ms`: the latest one at or before it. */
+function futureOverrideAt(ev: CalendarEvent, ms: number): FutureOverride | null {
+  let found: FutureOverride | null = null;
+  for (const f of ev.futureOverrides ?? []) {
+    if (f.from.getTime() <= ms) found = f;
+    else break;
+  }
+  return found;
 }
 
 /**
@@ -111,13 +130,31 @@ export function expandCalendar(cal: ParsedCalendar, from: Date, to: Date, opts: 
     const startWall = instantToWall(ev.start.getTime(), zoneRules);
     const durWall = Math.max(0, instantToWall(ev.end.getTime(), zoneRules) - startWall);
 
-    const { capped } = recurrenceStarts(ev, zoneRules, fromMs, toMs, max, (ms) => {
+    // A THISANDFUTURE instance moves later occurrences: look that much further for their originals.
+    let reach = 0;
+    for (const f of ev.futureOverrides ?? []) {
+      if (f.event === "cancelled") continue;
+      const shift = instantToWall(f.event.start.getTime(), zoneRules) - instantToWall(f.from.getTime(), zoneRules);
+      const length = instantToWall(f.event.end.getTime(), zoneRules) - instantToWall(f.event.start.getTime(), zoneRules);
+      reach = Math.max(reach, Math.abs(shift) + Math.max(0, length));
+    }
+
+    const { capped } = recurrenceStarts(ev, zoneRules, fromMs - reach, toMs + reach, max, (ms) => {
       if (seen.has(ms)) return;
       seen.add(ms);
       if (excluded.has(ms) || ev.overrides.has(new Date(ms).toISOString())) return;
-      const end = wallToInstant(instantToWall(ms, zoneRules) + durWall, zoneRules);
-      if (ms < toMs && end > fromMs) {
-        out.push({ uid: ev.uid, summary: ev.summary, attendees: ev.attendees, start: new Date(ms), end: new Date(end), source });
+      const future = futureOverrideAt(ev, ms);
+      if (future?.event === "cancelled") return;
+      let occ = { summary: ev.summary, attendees: ev.attendees, start: ms, end: wallToInstant(instantToWall(ms, zoneRules) + durWall, zoneRules) };
+      if (future) {
+        const f = future.event;
+        const fStartWall = instantToWall(f.start.getTime(), zoneRules);
+        const startWallMoved = instantToWall(ms, zoneRules) + (fStartWall - instantToWall(future.from.getTime(), zoneRules));
+        const length = Math.max(0, instantToWall(f.end.getTime(), zoneRules) - fStartWall);
+        occ = { summary: f.summary, attendees: f.attendees, start: wallToInstant(startWallMoved, zoneRules), end: wallToInstant(startWallMoved + length, zoneRules) };
+      }
+      if (occ.start < toMs && occ.end > fromMs) {
+        out.push({ uid: ev.uid, summary: occ.summary, attendees: occ.attendees, start: new Date(occ.start), end: new Date(occ.end), source });
       }
     });
     if (capped) {

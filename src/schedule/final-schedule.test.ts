@@ -28,7 +28,7 @@ function cal(...events: [string, Date, Date][]): ParsedCalendar {
         end,
         allDay: false,
         zone: "UTC",
-        rrule: null,
+        rrules: [],
         exdates: [],
         rdates: [],
         overrides: new Map(),

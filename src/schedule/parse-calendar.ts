@@ -78,6 +78,10 @@ interface RawEvent {
   index: number;
   uid: string;
   recurrenceId: DateValue | null;
+  /** `RECURRENCE-ID;RANGE=THISANDFUTURE`: also changes every later occurrence. */
+  thisAndFuture: boolean;
+  /** An instance whose end was before its start: it takes the series' length. */
+  inheritsLength: boolean;
   sequence: number;
   stamp: number;
   event: CalendarEvent;
@@ -93,6 +97,15 @@ interface Ctx {
 
 class BadEvent extends Error {}
 
+/** What the first pass reads: VTIMEZONE blocks, X-WR-TIMEZONE, and events' DTSTART (for their years). */
+const ZONE_PROPERTIES = new Set(["DTSTART", "TZID", "TZOFFSETFROM", "TZOFFSETTO", "RRULE", "RDATE", "X-LIC-LOCATION", "X-WR-TIMEZONE"]);
+
+/** What the second pass reads from events; the lexer skips the rest (DESCRIPTION, VALARM contents...) unread. */
+const EVENT_PROPERTIES = new Set([
+  "ATTENDEE", "DTEND", "DTSTAMP", "DTSTART", "DURATION", "EXDATE", "LAST-MODIFIED", "RDATE", "RECURRENCE-ID", "RRULE", "SEQUENCE", "STATUS", "SUMMARY",
+  "UID", "X-MICROSOFT-CDO-ALLDAYEVENT",
+]);
+
 /**
  * Parses an iCalendar feed. Never throws; see the module comment for every decision.
  * @param icsText the feed body as fetched
@@ -107,7 +120,22 @@ export function parseCalendar(icsText: string, opts: ParseCalendarOptions): Pars
 }
 
 function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalendar {
-  const doc = parseIcsText(icsText);
+  // Pass 1: the calendar's zones (VTIMEZONE, X-WR-TIMEZONE), which events may name before they
+  // are defined, and the years events start in; events are dropped as soon as they are seen.
+  let minYear = Infinity;
+  let maxYear = -Infinity;
+  const doc = parseIcsText(icsText, {
+    keep: (name) => ZONE_PROPERTIES.has(name),
+    onComponent: (c) => {
+      if (c.name !== "VEVENT") return c.name !== "VTIMEZONE";
+      const m = /^(\d{4})/.exec(firstValue(c, "DTSTART") ?? "");
+      if (m) {
+        minYear = Math.min(minYear, Number(m[1]));
+        maxYear = Math.max(maxYear, Number(m[1]));
+      }
+      return true;
+    },
+  });
   if (doc.calendars.length === 0) {
     const hint = /<html|<!doctype/i.test(icsText.slice(0, 500)) ? " (got an HTML page)" : "";
     return { events: [], problems: [{ kind: "unparseable", message: `No BEGIN:VCALENDAR found${hint}` }], calendarZone: null };
@@ -123,22 +151,19 @@ function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalend
     fallbackZone = "UTC";
   }
 
-  const vevents: IcsComponent[] = [];
   const vtimezones: VTimezoneBlock[] = [];
   let wrTimezone: string | null = null;
   for (const cal of doc.calendars) {
     wrTimezone ??= firstValue(cal, "X-WR-TIMEZONE");
     for (const c of cal.components) {
-      if (c.name === "VEVENT") vevents.push(c);
-      else if (c.name === "VTIMEZONE") {
-        const block = readVTimezone(c);
-        if (block) vtimezones.push(block);
-      }
+      if (c.name !== "VTIMEZONE") continue;
+      const block = readVTimezone(c);
+      if (block) vtimezones.push(block);
     }
   }
 
   const customZones: Record<string, CustomZoneDefinition> = {};
-  const resolver = createZoneResolver({ vtimezones, fallbackZone, years: eventYears(vevents), problems, customZones });
+  const resolver = createZoneResolver({ vtimezones, fallbackZone, years: eventYears(minYear, maxYear), problems, customZones });
 
   let calendarZone: string | null = null;
   let floating: ResolvedZone = { name: fallbackZone, rules: ianaRules(fallbackZone)! };
@@ -154,14 +179,23 @@ function parseOrThrow(icsText: string, opts: ParseCalendarOptions): ParsedCalend
 
   const ctx: Ctx = { resolver, floating, problems };
   const raws: RawEvent[] = [];
-  vevents.forEach((comp, index) => {
-    const uid = firstValue(comp, "UID")?.trim() || `calpage-no-uid-${index}`;
-    try {
-      raws.push(readEvent(comp, uid, index, ctx));
-    } catch (err) {
-      if (!(err instanceof BadEvent)) throw err;
-      problems.push({ kind: "bad_event", uid, message: err.message });
-    }
+  // Pass 2: each event is read as soon as its END:VEVENT is seen, and its text let go: a 20 MB
+  // feed never exists as a whole tree of properties.
+  let index = 0;
+  parseIcsText(icsText, {
+    keep: (name) => EVENT_PROPERTIES.has(name),
+    onComponent: (comp) => {
+      if (comp.name !== "VEVENT") return true;
+      const uid = firstValue(comp, "UID")?.trim() || `calpage-no-uid-${index}`;
+      try {
+        raws.push(readEvent(comp, uid, index, ctx));
+      } catch (err) {
+        if (!(err instanceof BadEvent)) throw err;
+        problems.push({ kind: "bad_event", uid, message: err.message });
+      }
+      index++;
+      return true;
+    },
   });
 
   const events = assemble(raws, ctx);
@@ -182,16 +216,7 @@ function allProps(comp: IcsComponent, name: string): IcsProperty[] {
   return comp.properties.filter((p) => p.name === name);
 }
 
-function eventYears(vevents: IcsComponent[]): { from: number; to: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const e of vevents) {
-    const m = /^(\d{4})/.exec(firstValue(e, "DTSTART") ?? "");
-    if (!m) continue;
-    const y = Number(m[1]);
-    min = Math.min(min, y);
-    max = Math.max(max, y);
-  }
+function eventYears(min: number, max: number): { from: number; to: number } {
   if (!Number.isFinite(min)) return { from: 2000, to: 2040 };
   const from = Math.max(1970, min);
   return { from, to: Math.max(from, max) + 10 };
@@ -205,7 +230,7 @@ function parseOffset(value: string | null): number | null {
 }
 
 function readVTimezone(comp: IcsComponent): VTimezoneBlock | null {
-  const tzid = firstValue(comp, "TZID")?.trim().replace(/^"(.*)"$/, "$1");
+  const tzid = firstValue(comp, "TZID")?.replace(/"/g, "").trim();
   if (!tzid) return null;
   const observances: CustomZoneObservance[] = [];
   for (const sub of comp.components) {
@@ -303,16 +328,35 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
   // Keep the wall time as the zone shows it (a 02:30 start on a spring-forward night shows as 03:30).
   frame.startWall = instantToWall(start, rules);
 
-  const end = readEnd(comp, frame, start, rules, ctx, uid);
+  const ridProp = firstProp(comp, "RECURRENCE-ID");
+  let recurrenceId: DateValue | null = null;
+  if (ridProp) {
+    recurrenceId = parseDateValue(ridProp.value, ridProp.params);
+    if (!recurrenceId) throw new BadEvent(`Unreadable RECURRENCE-ID "${ridProp.value}"`);
+  }
 
-  let rrule: string | null = null;
-  const rruleProp = firstProp(comp, "RRULE");
-  if (rruleProp) {
+  let end = readEnd(comp, frame, start, rules, ctx, uid);
+  let inheritsLength = false;
+  if (end === null) {
+    // An instance of a series that ends before it starts is still moved (its RECURRENCE-ID says the
+    // original time is gone) and keeps the series' length; a single event cannot be read.
+    if (!recurrenceId) throw new BadEvent("Event ends before it starts");
+    ctx.problems.push({ kind: "bad_event", uid, message: `Instance ${ridProp!.value.trim()} ends before it starts; it keeps the series' length` });
+    inheritsLength = true;
+    end = start;
+  }
+
+  const rrules: string[] = [];
+  for (const p of allProps(comp, "RRULE")) {
+    const text = p.value.trim();
     try {
-      parseRrule(rruleProp.value);
-      rrule = rruleProp.value.trim();
+      const parsed = parseRrule(text);
+      if (parsed.ignored.length > 0) {
+        ctx.problems.push({ kind: "bad_event", uid, message: `RRULE "${text}": ignored ${parsed.ignored.map((x) => `"${x}"`).join(", ")}; the rest of the rule is used` });
+      }
+      if (!rrules.includes(text)) rrules.push(text);
     } catch (err) {
-      ctx.problems.push({ kind: "bad_event", uid, message: `Invalid RRULE "${rruleProp.value}" (${(err as Error).message}); read as a single event` });
+      ctx.problems.push({ kind: "bad_event", uid, message: `Invalid RRULE "${text}" (${(err as Error).message}); ignored` });
     }
   }
 
@@ -334,7 +378,7 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
     end: new Date(end),
     allDay: frame.allDay || msAllDay,
     zone: frame.zone.name,
-    rrule,
+    rrules,
     exdates,
     rdates: [],
     overrides: new Map(),
@@ -354,17 +398,10 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
       if (second !== undefined) {
         const periodEnd = readPeriodEnd(second, dv, at, frame, ctx, uid);
         if (periodEnd !== null && periodEnd >= at) {
-          event.overrides.set(new Date(at).toISOString(), { ...event, start: new Date(at), end: new Date(periodEnd), rrule: null, exdates: [], rdates: [], overrides: new Map() });
+          event.overrides.set(new Date(at).toISOString(), { ...event, start: new Date(at), end: new Date(periodEnd), rrules: [], exdates: [], rdates: [], overrides: new Map() });
         }
       }
     }
-  }
-
-  const ridProp = firstProp(comp, "RECURRENCE-ID");
-  let recurrenceId: DateValue | null = null;
-  if (ridProp) {
-    recurrenceId = parseDateValue(ridProp.value, ridProp.params);
-    if (!recurrenceId) throw new BadEvent(`Unreadable RECURRENCE-ID "${ridProp.value}"`);
   }
 
   const seq = Number(firstValue(comp, "SEQUENCE") ?? 0);
@@ -374,6 +411,8 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
     index,
     uid,
     recurrenceId,
+    thisAndFuture: ridProp?.params.RANGE?.trim().toUpperCase() === "THISANDFUTURE",
+    inheritsLength,
     sequence: Number.isFinite(seq) ? seq : 0,
     stamp: stampValue?.wall ?? 0,
     event,
@@ -382,7 +421,8 @@ function readEvent(comp: IcsComponent, uid: string, index: number, ctx: Ctx): Ra
   };
 }
 
-function readEnd(comp: IcsComponent, frame: Frame, start: number, rules: TimeZoneRules, ctx: Ctx, uid: string): number {
+/** The end instant, or null when it is before the start. */
+function readEnd(comp: IcsComponent, frame: Frame, start: number, rules: TimeZoneRules, ctx: Ctx, uid: string): number | null {
   const dtend = firstProp(comp, "DTEND");
   const durationProp = firstProp(comp, "DURATION");
   let end: number;
@@ -398,7 +438,7 @@ function readEnd(comp: IcsComponent, frame: Frame, start: number, rules: TimeZon
   } else {
     end = frame.allDay ? wallToInstant(frame.startWall + DAY, rules) : start;
   }
-  if (end < start) throw new BadEvent("Event ends before it starts");
+  if (end < start) return null;
   if (frame.allDay && end === start) end = wallToInstant(frame.startWall + DAY, rules);
   return end;
 }
@@ -436,7 +476,9 @@ function assemble(raws: RawEvent[], ctx: Ctx): CalendarEvent[] {
   for (const inst of instances) {
     const master = masters.get(inst.uid);
     if (!master) {
-      if (!inst.event.cancelled) {
+      if (inst.inheritsLength) {
+        ctx.problems.push({ kind: "bad_event", uid: inst.uid, message: `Moved/changed instance "${inst.event.summary}" ends before it starts and has no recurring event in the feed; ignored` });
+      } else if (!inst.event.cancelled) {
         ctx.problems.push({ kind: "orphan_override", uid: inst.uid, message: `Moved/changed instance "${inst.event.summary}" has no recurring event in the feed; shown as a single event` });
         standalone.push(inst);
       }
@@ -451,6 +493,17 @@ function assemble(raws: RawEvent[], ctx: Ctx): CalendarEvent[] {
   for (const { raw: inst, key } of chosen.values()) {
     const masterRaw = masters.get(inst.uid)!;
     const master = masterRaw.event;
+    if (inst.inheritsLength) {
+      const rules = masterRaw.frame.zone.rules;
+      const length = instantToWall(master.end.getTime(), rules) - instantToWall(master.start.getTime(), rules);
+      inst.event.end = new Date(wallToInstant(instantToWall(inst.event.start.getTime(), rules) + length, rules));
+    }
+    const override: CalendarEvent | "cancelled" = inst.event.cancelled
+      ? "cancelled"
+      : { ...inst.event, rrules: [], exdates: [], rdates: [], overrides: new Map(), ...(inst.summaryGiven ? {} : { summary: master.summary }) };
+    if (inst.thisAndFuture) {
+      master.futureOverrides = [...(master.futureOverrides ?? []), { from: new Date(key), event: override }].sort((a, b) => a.from.getTime() - b.from.getTime());
+    }
     const excluded = master.exdates.some((d) => d.getTime() === Date.parse(key));
     if (excluded) {
       if (!inst.event.cancelled) {
@@ -458,28 +511,20 @@ function assemble(raws: RawEvent[], ctx: Ctx): CalendarEvent[] {
       }
       continue;
     }
-    if (inst.event.cancelled) {
-      master.overrides.set(key, "cancelled");
-      continue;
-    }
-    const override: CalendarEvent = { ...inst.event, rrule: null, exdates: [], rdates: [], overrides: new Map() };
-    if (!inst.summaryGiven) override.summary = master.summary;
     master.overrides.set(key, override);
+    if (override === "cancelled") continue;
     if (!generates(master, masterRaw.frame.zone.rules, Date.parse(key))) {
       ctx.problems.push({ kind: "orphan_override", uid: inst.uid, message: `RECURRENCE-ID ${key} is not an occurrence of the series; the instance is shown at its own time` });
     }
   }
 
   const events = [...masters.values()].sort((a, b) => a.index - b.index).map((r) => r.event);
-  for (const s of standalone) events.push({ ...s.event, rrule: null, exdates: [], rdates: [], overrides: new Map() });
+  for (const s of standalone) events.push({ ...s.event, rrules: [], exdates: [], rdates: [], overrides: new Map() });
   return events;
 }
 
 /** Whether the series produces an occurrence starting exactly at `at` (ignoring EXDATEs). */
 function generates(master: CalendarEvent, rules: TimeZoneRules, at: number): boolean {
-  if (master.start.getTime() === at) return true;
-  if (master.rdates.some((d) => d.getTime() === at)) return true;
-  if (master.rrule === null) return false;
   let found = false;
   recurrenceStarts(master, rules, at, at + 1, 50_000, (ms) => {
     if (ms === at) found = true;

@@ -20,18 +20,33 @@ export interface IcsDocument {
   complete: boolean;
 }
 
+/** Options for {@link parseIcsText}. */
+export interface ParseIcsTextOptions {
+  /**
+   * Which properties (upper-case names) to keep; others are skipped without being parsed or
+   * unfolded (a 20 MB feed is mostly DESCRIPTIONs nobody reads). Default: all.
+   */
+  keep?: (name: string) => boolean;
+  /**
+   * Called when a component directly inside a VCALENDAR (a VEVENT, a VTIMEZONE...) is complete;
+   * returning true leaves it out of the document, so a big feed can be read one event at a time.
+   */
+  onComponent?: (component: IcsComponent) => boolean;
+}
+
 /**
  * Splits iCalendar text into components and properties (RFC 5545 §3.1): unfolds lines,
  * parses parameters (quoted values may hold `;`, `:` and `,`), keeps component nesting, so
- * a VALARM's SUMMARY or ATTENDEE never leaks into its VEVENT. No semantics here.
+ * a VALARM's SUMMARY or ATTENDEE never leaks into its VEVENT. No semantics here. One pass over
+ * the text, without an array of its lines.
  */
-export function parseIcsText(text: string): IcsDocument {
-  const lines = unfold(text.replace(/^\uFEFF/, ""));
+export function parseIcsText(text: string, opts: ParseIcsTextOptions = {}): IcsDocument {
+  const keep = opts.keep;
   const root: IcsComponent = { name: "ROOT", properties: [], components: [] };
   const stack: IcsComponent[] = [root];
-  for (const line of lines) {
+  forEachLine(text.replace(/^\uFEFF/, ""), keep, (line) => {
     const prop = parseContentLine(line);
-    if (!prop) continue;
+    if (!prop) return;
     const top = stack[stack.length - 1]!;
     if (prop.name === "BEGIN") {
       const child: IcsComponent = { name: prop.value.trim().toUpperCase(), properties: [], components: [] };
@@ -40,11 +55,19 @@ export function parseIcsText(text: string): IcsDocument {
     } else if (prop.name === "END") {
       const name = prop.value.trim().toUpperCase();
       const at = findLastIndex(stack, (c) => c.name === name);
-      if (at > 0) stack.length = at;
+      if (at > 0) {
+        const closed = stack[at]!;
+        const parent = stack[at - 1]!;
+        stack.length = at;
+        if (opts.onComponent && parent.name === "VCALENDAR" && at === 2 && opts.onComponent(closed)) {
+          const i = parent.components.lastIndexOf(closed);
+          if (i !== -1) parent.components.splice(i, 1);
+        }
+      }
     } else if (stack.length > 1) {
       top.properties.push(prop);
     }
-  }
+  });
   const calendars = root.components.filter((c) => c.name === "VCALENDAR");
   const complete = stack.length === 1;
   return { calendars, complete };
@@ -55,16 +78,52 @@ function findLastIndex<T>(items: T[], pred: (item: T) => boolean): number {
   return -1;
 }
 
-function unfold(text: string): string[] {
-  const out: string[] = [];
-  for (const raw of text.split(/\r\n|\n|\r/)) {
-    if ((raw.startsWith(" ") || raw.startsWith("\t")) && out.length > 0) {
-      out[out.length - 1] += raw.slice(1);
-    } else if (raw.trim() !== "") {
-      out.push(raw);
-    }
+/** The property name a physical line starts with, upper-cased; null when it has no `;`/`:` after a name (keep it whole). */
+function lineName(text: string, from: number, to: number): string | null {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    // A-Z a-z 0-9 -
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) i++;
+    else break;
   }
-  return out;
+  if (i === from || i >= to || (text[i] !== ";" && text[i] !== ":")) return null;
+  return text.slice(from, i).toUpperCase();
+}
+
+/**
+ * Calls `visit` with every unfolded, non-blank content line (CRLF, LF or CR line ends; a line
+ * starting with a space or tab continues the previous one). Lines whose name `keep` refuses
+ * are passed over without being joined.
+ */
+function forEachLine(text: string, keep: ((name: string) => boolean) | undefined, visit: (line: string) => void): void {
+  const len = text.length;
+  let nextLf = text.indexOf("\n");
+  let nextCr = text.indexOf("\r");
+  /** End of the physical line starting at `from`. */
+  const eolFrom = (from: number): number => {
+    if (nextLf !== -1 && nextLf < from) nextLf = text.indexOf("\n", from);
+    if (nextCr !== -1 && nextCr < from) nextCr = text.indexOf("\r", from);
+    const lf = nextLf === -1 ? len : nextLf;
+    const cr = nextCr === -1 ? len : nextCr;
+    return Math.min(lf, cr);
+  };
+  const after = (eol: number): number => (eol >= len ? len : text[eol] === "\r" && text[eol + 1] === "\n" ? eol + 2 : eol + 1);
+  let pos = 0;
+  while (pos < len) {
+    const eol = eolFrom(pos);
+    const name = keep ? lineName(text, pos, eol) : null;
+    const wanted = name === null || name === "BEGIN" || name === "END" || keep!(name);
+    let line = wanted ? text.slice(pos, eol) : "";
+    let next = after(eol);
+    while (next < len && (text[next] === " " || text[next] === "\t")) {
+      const e2 = eolFrom(next);
+      if (wanted) line += text.slice(next + 1, e2);
+      next = after(e2);
+    }
+    pos = next;
+    if (wanted && line.trim() !== "") visit(line);
+  }
 }
 
 /** Parses `NAME *(;param) : value`; returns null for lines that are not content lines. */
@@ -84,9 +143,20 @@ export function parseContentLine(line: string): IcsProperty | null {
     for (;;) {
       if (line[i] === '"') {
         const close = line.indexOf('"', i + 1);
-        if (close < 0) return null;
-        values.push(line.slice(i + 1, close));
+        if (close < 0) {
+          // A quote never closed (Outlook: `TZID="W. Europe Standard Time:20260301T090000`):
+          // the value runs to the colon before the property value.
+          const colon = valueColon(line, i + 1);
+          if (colon < 0) return null;
+          values.push(line.slice(i + 1, colon));
+          i = colon;
+          break;
+        }
+        let value = line.slice(i + 1, close);
         i = close + 1;
+        // Stray text after the closing quote (`TZID="Europe/Berlin"x` or `""Europe/Berlin""`) stays part of the value.
+        while (i < line.length && line[i] !== ";" && line[i] !== "," && line[i] !== ":") value += line[i++];
+        values.push(value.replace(/"/g, ""));
       } else {
         let j = i;
         // Exchange writes `TZID=tzone://Microsoft/Custom` unquoted: a ':' followed by '//' is part of the value.
@@ -104,6 +174,17 @@ export function parseContentLine(line: string): IcsProperty | null {
   }
   if (line[i] !== ":") return null;
   return { name, params, value: line.slice(i + 1) };
+}
+
+/**
+ * Where the property value starts in a line whose parameter quote at `from` is never closed: the
+ * last colon when what follows it looks like a date, time, period or duration list (the value of a
+ * DTSTART, EXDATE, RECURRENCE-ID...), else the first colon.
+ */
+function valueColon(line: string, from: number): number {
+  const last = line.lastIndexOf(":");
+  if (last >= from && /^[0-9TZ,/+\-PWDHMS]+$/i.test(line.slice(last + 1).trim())) return last;
+  return line.indexOf(":", from);
 }
 
 /** Unescapes a TEXT value (RFC 5545 §3.3.11). */

@@ -11,10 +11,26 @@ const walls = (rule: string, dtstart: string, n = 10) => {
 };
 
 describe("parseRrule", () => {
-  it.each(["FREQ=FORTNIGHTLY", "INTERVAL=2", "FREQ=WEEKLY;BYDAY=XX", "FREQ=WEEKLY;BYDAY=0MO", "FREQ=MONTHLY;BYMONTHDAY=32", "FREQ=DAILY;COUNT=0", "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=DAILY;UNTIL=2026", "FREQ"])(
-    "rejects %j",
-    (rule) => expect(() => parseRrule(rule)).toThrow(),
-  );
+  it.each(["FREQ=FORTNIGHTLY", "INTERVAL=2", "FREQ", "RRULE:", "BYDAY=MO;FREQ=WEKLY"])("rejects %j: no frequency is left", (rule) => expect(() => parseRrule(rule)).toThrow());
+
+  it.each([
+    ["FREQ=WEEKLY;BYDAY=XX", ["BYDAY=XX"], undefined],
+    ["FREQ=WEEKLY;BYDAY=0MO,TU", ["BYDAY=0MO"], "byweekday"],
+    ["FREQ=MONTHLY;BYMONTHDAY=32", ["BYMONTHDAY=32"], undefined],
+    ["FREQ=DAILY;COUNT=0", ["COUNT=0"], undefined],
+    ["FREQ=DAILY;UNTIL=2026", ["UNTIL=2026"], undefined],
+    ["FREQ=WEEKLY;BYDAYS=MO", ["BYDAYS=MO"], undefined],
+    ["FREQ=WEEKLY;COUNT=3;;BYDAY=MO;WEEKLY", ["WEEKLY"], "byweekday"],
+  ])("keeps the rule %j and lists what it ignored", (rule, ignored, kept) => {
+    const r = parseRrule(rule);
+    expect(r.ignored).toEqual(ignored);
+    if (kept) expect(r.options).toHaveProperty(kept);
+  });
+
+  it("reads a doubled RRULE: prefix and keeps COUNT together with UNTIL", () => {
+    const r = parseRrule("RRULE:RRULE:FREQ=DAILY;COUNT=2;UNTIL=20260101");
+    expect([r.freq, r.count, r.until?.kind, r.ignored]).toEqual([3, 2, "date", ["RRULE:RRULE:"]]);
+  });
 
   it("accepts lower case, a leading RRULE: and ignores X- and RFC 7529 parts", () => {
     const r = parseRrule("RRULE:freq=weekly;byday=mo,-1fr;X-EVOLUTION-ENDDATE=20260101T000000Z;RSCALE=GREGORIAN;SKIP=OMIT");

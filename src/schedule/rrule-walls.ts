@@ -10,7 +10,7 @@ const rruleModule: RRuleModule = (rruleNs as unknown as { default?: RRuleModule 
 const { RRule } = rruleModule;
 
 /**
- * An RRULE value validated and turned into rrule.js options. UNTIL is kept apart because its
+ * An RRULE value read leniently and turned into rrule.js options. UNTIL is kept apart because its
  * meaning depends on the event's zone (UTC, local or DATE), which rrule.js gets wrong under TZID.
  */
 export interface ParsedRrule {
@@ -19,6 +19,8 @@ export interface ParsedRrule {
   interval: number;
   count: number | null;
   until: RruleUntil | null;
+  /** Parts (or list entries) that were not understood and ignored, as written; empty for a clean rule. */
+  ignored: string[];
 }
 
 /** UNTIL as written: an instant (`Z`), a local wall time, or a date. */
@@ -30,115 +32,161 @@ const DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 /** Milliseconds of one FREQ period for frequencies of fixed length (weekly and finer). */
 export const FIXED_PERIOD_MS: Record<number, number> = { 2: 7 * 86_400_000, 3: 86_400_000, 4: 3_600_000, 5: 60_000, 6: 1000 };
 
-function intList(value: string, min: number, max: number, allowNegative: boolean): number[] {
-  const out: number[] = [];
+/** Reads a comma list item by item; items `read` rejects (returns null) are reported and dropped. */
+function list<T>(key: string, value: string, read: (item: string) => T | null, ignored: string[]): T[] {
+  const out: T[] = [];
   for (const part of value.split(",")) {
     const t = part.trim();
-    if (!/^[+-]?\d+$/.test(t)) throw new Error(`not a number: ${t}`);
-    const n = Number(t);
-    const abs = Math.abs(n);
-    if ((n < 0 && !allowNegative) || abs < min || abs > max) throw new Error(`out of range: ${t}`);
-    out.push(n);
+    if (t === "") continue;
+    const v = read(t);
+    if (v === null) ignored.push(`${key}=${t}`);
+    else out.push(v);
   }
   return out;
 }
 
-function weekday(code: string): Weekday {
-  const idx = DAYS.indexOf(code);
-  if (idx < 0) throw new Error(`not a weekday: ${code}`);
-  const day = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU][idx]!;
-  return day;
+function intReader(min: number, max: number, allowNegative: boolean): (t: string) => number | null {
+  return (t) => {
+    if (!/^[+-]?\d+$/.test(t)) return null;
+    const n = Number(t);
+    const abs = Math.abs(n);
+    if ((n < 0 && !allowNegative) || abs < min || abs > max) return null;
+    return n;
+  };
 }
 
-/** Parses `YYYYMMDD` / `YYYYMMDDTHHMMSS[Z]` UNTIL values. */
-function parseUntil(value: string): RruleUntil {
-  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z)?)?$/.exec(value.trim());
-  if (!m) throw new Error(`bad UNTIL: ${value}`);
+function weekday(code: string): Weekday | null {
+  const idx = DAYS.indexOf(code);
+  if (idx < 0) return null;
+  return [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU][idx]!;
+}
+
+function byday(t: string): Weekday | null {
+  const m = /^([+-]?\d{1,2})?([A-Z]{2})$/.exec(t);
+  if (!m) return null;
+  const day = weekday(m[2]!);
+  if (day === null || m[1] === undefined) return day;
+  const n = Number(m[1]);
+  if (n === 0 || Math.abs(n) > 53) return null;
+  return day.nth(n);
+}
+
+/** Parses `YYYYMMDD` / `YYYYMMDDTHHMMSS[Z]` UNTIL values (also with `-`/`:` separators); null when unreadable. */
+function parseUntil(value: string): RruleUntil | null {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?(Z)?)?$/.exec(value.trim());
+  if (!m) return null;
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== Number(m[3])) return null;
   if (m[4] === undefined) return { kind: "date", wall };
   if (m[7] === "Z") return { kind: "utc", epochMs: wall };
   return { kind: "local", wall };
 }
 
+const SILENTLY_IGNORED = new Set(["RSCALE", "SKIP"]);
+
 /**
- * Validates an RRULE value (`FREQ=WEEKLY;BYDAY=MO`). Throws with a readable message on
- * anything a calendar app would reject; unknown `X-` parts and RSCALE/SKIP are ignored.
+ * Reads an RRULE value (`FREQ=WEEKLY;BYDAY=MO`) the way calendar apps do: leniently. A doubled
+ * `RRULE:` prefix is dropped; an unknown or misspelled part, a part with an unreadable value, or
+ * one bad entry of a list (`BYDAY=MO,XX`) is ignored and listed in `ignored`, and the rest of the
+ * rule is kept. `X-` parts and RFC 7529's RSCALE/SKIP are ignored without a word. COUNT together
+ * with UNTIL (forbidden by RFC 5545) keeps both: the series ends at whichever comes first.
+ * Throws only when no rule is left: FREQ missing or not a frequency.
  */
 export function parseRrule(value: string): ParsedRrule {
   const options: Partial<Options> = {};
+  const ignored: string[] = [];
   let freq: number | undefined;
+  let badFreq: string | null = null;
   let interval = 1;
   let count: number | null = null;
   let until: RruleUntil | null = null;
-  for (const part of value.trim().replace(/^RRULE:/i, "").split(";")) {
+  const body = value.trim().replace(/^(?:RRULE\s*:\s*)+/i, "");
+  // The property name already ended at its colon: `RRULE:RRULE:FREQ=...` repeats it.
+  if (body !== value.trim()) ignored.push(value.trim().slice(0, value.trim().length - body.length).trim());
+  for (const part of body.split(";")) {
     if (part.trim() === "") continue;
     const eq = part.indexOf("=");
-    if (eq < 0) throw new Error(`bad RRULE part: ${part}`);
+    if (eq < 0) {
+      ignored.push(part.trim());
+      continue;
+    }
     const key = part.slice(0, eq).trim().toUpperCase();
     const val = part.slice(eq + 1).trim().toUpperCase();
+    const single = <T>(read: (t: string) => T | null): T | null => {
+      const v = read(val);
+      if (v === null) ignored.push(`${key}=${val}`);
+      return v;
+    };
+    const many = <T>(read: (t: string) => T | null): T[] | undefined => {
+      const items = list(key, val, read, ignored);
+      return items.length > 0 ? items : undefined;
+    };
     switch (key) {
-      case "FREQ":
-        freq = FREQS[val];
-        if (freq === undefined) throw new Error(`bad FREQ: ${val}`);
+      case "FREQ": {
+        const f = FREQS[val];
+        if (f === undefined) badFreq = val;
+        else freq = f;
         break;
+      }
       case "INTERVAL":
-        interval = intList(val, 1, 100000, false)[0]!;
+        interval = single(intReader(1, 100000, false)) ?? interval;
         break;
       case "COUNT":
-        count = intList(val, 1, 10_000_000, false)[0]!;
+        count = single(intReader(1, 10_000_000, false)) ?? count;
         break;
       case "UNTIL":
-        until = parseUntil(val);
+        until = single(parseUntil) ?? until;
         break;
       case "BYSECOND":
-        options.bysecond = intList(val, 0, 60, false);
+        setList(options, "bysecond", many(intReader(0, 60, false)));
         break;
       case "BYMINUTE":
-        options.byminute = intList(val, 0, 59, false);
+        setList(options, "byminute", many(intReader(0, 59, false)));
         break;
       case "BYHOUR":
-        options.byhour = intList(val, 0, 23, false);
+        setList(options, "byhour", many(intReader(0, 23, false)));
         break;
       case "BYMONTHDAY":
-        options.bymonthday = intList(val, 1, 31, true);
+        setList(options, "bymonthday", many(intReader(1, 31, true)));
         break;
       case "BYYEARDAY":
-        options.byyearday = intList(val, 1, 366, true);
+        setList(options, "byyearday", many(intReader(1, 366, true)));
         break;
       case "BYWEEKNO":
-        options.byweekno = intList(val, 1, 53, true);
+        setList(options, "byweekno", many(intReader(1, 53, true)));
         break;
       case "BYMONTH":
-        options.bymonth = intList(val, 1, 12, false);
+        setList(options, "bymonth", many(intReader(1, 12, false)));
         break;
       case "BYSETPOS":
-        options.bysetpos = intList(val, 1, 366, true);
+        setList(options, "bysetpos", many(intReader(1, 366, true)));
         break;
-      case "WKST":
-        options.wkst = weekday(val);
+      case "WKST": {
+        const d = single(weekday);
+        if (d !== null) options.wkst = d;
         break;
+      }
       case "BYDAY":
-        options.byweekday = val.split(",").map((d) => {
-          const m = /^([+-]?\d{1,2})?([A-Z]{2})$/.exec(d.trim());
-          if (!m) throw new Error(`bad BYDAY: ${d}`);
-          const day = weekday(m[2]!);
-          if (m[1] === undefined) return day;
-          const n = Number(m[1]);
-          if (n === 0 || Math.abs(n) > 53) throw new Error(`bad BYDAY: ${d}`);
-          return day.nth(n);
-        });
+        setList(options, "byweekday", many(byday));
         break;
       default:
-        // X-names, RSCALE, SKIP (RFC 7529): calendar apps without support ignore them too.
+        if (!key.startsWith("X-") && !SILENTLY_IGNORED.has(key)) ignored.push(part.trim());
         break;
     }
   }
-  if (freq === undefined) throw new Error("RRULE without FREQ");
-  if (count !== null && until !== null) throw new Error("RRULE with both COUNT and UNTIL");
+  if (freq === undefined) throw new Error(badFreq !== null ? `bad FREQ: ${badFreq}` : "RRULE without FREQ");
   options.freq = freq;
   options.interval = interval;
   if (count !== null) options.count = count;
-  return { options, freq, interval, count, until };
+  return { options, freq, interval, count, until, ignored };
+}
+
+function setList<K extends "bysecond" | "byminute" | "byhour" | "bymonthday" | "byyearday" | "byweekno" | "bymonth" | "bysetpos" | "byweekday">(
+  options: Partial<Options>,
+  key: K,
+  values: Options[K] | undefined,
+): void {
+  if (values !== undefined) options[key] = values;
 }
 
 /**

@@ -78,6 +78,11 @@ export interface ScheduleServiceOptions {
   syncEveryMs?: number;
   /** Timeout of one fetch (ms). */
   fetchTimeoutMs?: number;
+  /**
+   * The window kept computed around now (ms behind and ahead). Default 46 days back, 182 ahead
+   * (what the server needs); a CLI question about now needs a few days.
+   */
+  window?: { behindMs: number; aheadMs: number };
 }
 
 /**
@@ -100,6 +105,8 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     config.schedules.map((s) => [s.name, { config: s, primary: null, overrides: null, slackOverrides: [], overridesKey: "", computed: null, side: null }]),
   );
   let compute: ScheduleCompute | null = opts.compute ?? null;
+  const windowBehind = opts.window?.behindMs ?? WINDOW_BEHIND_MS;
+  const windowAhead = opts.window?.aheadMs ?? WINDOW_AHEAD_MS;
   const computer = () => (compute ??= createWorkerCompute({ log }));
   /** For rare synchronous questions outside the computed window; parses on this thread. */
   let inline: ReturnType<typeof createScheduleComputer> | null = null;
@@ -131,9 +138,9 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       overrides: bodies.overrides,
       slackOverrides: st.slackOverrides,
       users,
-      from: t - WINDOW_BEHIND_MS,
-      to: t + WINDOW_AHEAD_MS,
-      feedOnly: { from: t, to: t + FEED_ONLY_MS },
+      from: t - windowBehind,
+      to: t + windowAhead,
+      feedOnly: { from: t, to: t + Math.min(FEED_ONLY_MS, windowAhead) },
     };
   }
 
@@ -242,7 +249,11 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
         }
       }
     });
-    for (const f of failures) log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); serving the last good copy`);
+    for (const f of failures) {
+      const copy = st[f.kind];
+      const serving = !copy ? "no copy of it was ever read" : `serving the last good copy${copy.fetchedAt !== null ? ` from ${new Date(copy.fetchedAt).toISOString()}` : ""}`;
+      log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); ${serving}`);
+    }
 
     if (result && changed) adopt(st, result.req, result.r, t);
     else if (changed || !st.computed || t - st.computed.at > WINDOW_STALE_MS) await recompute(st).catch((e) => log(`schedule ${name}: ${String(e)}`));

@@ -29,8 +29,11 @@ export interface CalendarEvent {
    * Exchange VTIMEZONE that matches no IANA zone, a key into {@link ParsedCalendar.customZones}.
    */
   zone: string;
-  /** The RRULE value (without the `RRULE:` name), or null for a single event. */
-  rrule: string | null;
+  /**
+   * The RRULE values (without the `RRULE:` name); empty for a single event. Several rules
+   * (RFC 5545 allows one, calendar apps read more) generate the union of their occurrences.
+   */
+  rrules: string[];
   /** Excluded occurrence starts (for all-day series: midnight in `zone` of the excluded day). */
   exdates: Date[];
   /** Extra occurrence starts. */
@@ -40,8 +43,22 @@ export interface CalendarEvent {
    * occurrence start they replace; `"cancelled"` when that instance is cancelled.
    */
   overrides: Map<string, CalendarEvent | "cancelled">;
+  /**
+   * `RECURRENCE-ID;RANGE=THISANDFUTURE` instances, sorted by `from`: each changes the occurrence
+   * starting at `from` and every later one (not replaced by an instance of their own) — moved by
+   * the same wall-clock shift, with the instance's length, title and attendees, or cancelled.
+   */
+  futureOverrides?: FutureOverride[];
   /** `STATUS:CANCELLED`: the event (every occurrence) is off. */
   cancelled: boolean;
+}
+
+/** One `RANGE=THISANDFUTURE` instance of a series (see {@link CalendarEvent.futureOverrides}). */
+export interface FutureOverride {
+  /** Original start of the first occurrence it changes (its RECURRENCE-ID). */
+  from: Date;
+  /** The instance as written (its start and end give the shift and the length), or `"cancelled"`. */
+  event: CalendarEvent | "cancelled";
 }
 
 /**

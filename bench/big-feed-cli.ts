@@ -1,0 +1,180 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { round } from "./bench-env.js";
+
+/**
+ * A 20 MB feed (about 70,000 events) from the command line (JSON on stdout, progress on stderr):
+ * `npx tsx bench/big-feed-cli.ts`. Every figure is taken in a fresh process, as an operator
+ * running `calpage` gets it, with `/usr/bin/time` for the peak memory (max RSS).
+ *
+ * - `parseExpand`: parseCalendar + finalSchedule over the window the CLI computes (46 days back,
+ *   182 ahead), in one process. Target: under 3 s, peak RSS under 250 MB.
+ * - `cliWhoFetch`: `calpage who` with the feed readable (fetch, parse, compute, store the copy).
+ * - `cliWhoStored`: `calpage who` with the feed unreachable, from the stored copy. Target: under 100 ms.
+ * - `cliHelp`: `calpage help`, the cost of starting Node with tsx and loading calpage at all:
+ *   what any CLI answer pays before it does anything.
+ */
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const DAY = 86_400_000;
+const USERS = 10;
+const TARGET_EVENTS = 70_000;
+/** Just under calpage's 20 MiB fetch cap. */
+const TARGET_BYTES = 20 * 1024 * 1024 - 64 * 1024;
+
+function progress(line: string): void {
+  process.stderr.write(`[big-feed-cli] ${line}\n`);
+}
+
+function wall(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, "");
+}
+
+/**
+ * About 70,000 Google-shaped events around now (two years back, one ahead: a calendar that has
+ * been in use for a while): back-to-back shifts of about 23 minutes, one person each on one of
+ * three levels, with an attendee each,
+ * padded with descriptions to just under 20 MiB.
+ */
+export function bigFeed(now: number): string {
+  const from = now - 2 * 365 * DAY;
+  const step = (3 * 365 * DAY) / TARGET_EVENTS;
+  const lines = ["BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0", "CALSCALE:GREGORIAN", "X-WR-TIMEZONE:Europe/Berlin", "X-WR-CALNAME:Big rota"];
+  for (let i = 0; i < TARGET_EVENTS; i++) {
+    const start = from + Math.round(i * step);
+    lines.push(
+      "BEGIN:VEVENT",
+      `DTSTART;TZID=Europe/Berlin:${wall(start)}`,
+      `DTEND;TZID=Europe/Berlin:${wall(from + Math.round((i + 1) * step))}`,
+      "DTSTAMP:20260101T000000Z",
+      `UID:big-${i}-${start.toString(36)}@google.com`,
+      `SUMMARY:[L${i % 3}] On call: User ${i % USERS}`,
+      `ATTENDEE;CN=User ${(i + 1) % USERS};PARTSTAT=ACCEPTED:mailto:user${(i + 1) % USERS}@example.com`,
+      "END:VEVENT",
+    );
+  }
+  lines.push("END:VCALENDAR", "");
+  const bare = lines.join("\r\n").length;
+  // Spread what is missing to 20 MiB over DESCRIPTIONs (folded at 75 octets, as Google writes them).
+  const perEvent = Math.max(0, Math.floor((TARGET_BYTES - bare) / TARGET_EVENTS) - 20);
+  if (perEvent < 10) return lines.join("\r\n");
+  const words = "Handover notes: check the dashboards, read the open incidents and the runbook. ".repeat(Math.ceil(perEvent / 80) + 1).slice(0, perEvent);
+  const folded = `DESCRIPTION:${words}`.replace(/(.{74})(?=.)/g, "$1\r\n ");
+  const text = lines.join("\r\n").replace(/\r\nEND:VEVENT/g, `\r\n${folded}\r\nEND:VEVENT`);
+  if (text.length > TARGET_BYTES) throw new Error(`feed is ${text.length} bytes, more than ${TARGET_BYTES}`);
+  return text;
+}
+
+/** Runs a command under /usr/bin/time: wall time and peak RSS of the process. */
+async function measured(args: string[], env: Record<string, string> = {}): Promise<{ ms: number; maxRssMB: number; stdout: string; code: number }> {
+  const t0 = performance.now();
+  let stdout = "";
+  let stderr = "";
+  let code = 0;
+  try {
+    const r = await run("/usr/bin/time", ["-f", "MAXRSS_KB=%M", ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    stdout = r.stdout;
+    stderr = r.stderr;
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    code = e.code;
+    stdout = e.stdout;
+    stderr = e.stderr;
+  }
+  const ms = performance.now() - t0;
+  const kb = Number(/MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
+  return { ms: round(ms), maxRssMB: round(kb / 1024), stdout: stdout.trim(), code };
+}
+
+async function closedPort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const PARSE_EXPAND_CHILD = `
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { parseCalendar } from "./src/schedule/parse-calendar.ts";
+import { finalSchedule } from "./src/schedule/final-schedule.ts";
+const text = readFileSync(process.argv[1], "utf8");
+const now = Number(process.argv[2]);
+const users = Array.from({ length: ${USERS} }, (_, i) => ({ email: "user" + i + "@example.com", name: "User " + i, aliases: [], slackHandle: null }));
+const t0 = performance.now();
+const cal = parseCalendar(text, { defaultZone: "Europe/Berlin" });
+const t1 = performance.now();
+const { shifts } = finalSchedule({ primary: cal, overrides: null, slackOverrides: [], users, from: new Date(now - 46 * 86400000), to: new Date(now + 182 * 86400000) });
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ events: cal.events.length, shifts: shifts.length, parseMs: t1 - t0, finalScheduleMs: t2 - t1 }));
+`;
+
+export async function benchBigFeedCli() {
+  const dir = await mkdtemp(join(tmpdir(), "calpage-big-feed-"));
+  try {
+    const now = Date.now();
+    const text = bigFeed(now);
+    const feed = join(dir, "big.ics");
+    await writeFile(feed, text);
+    progress(`feed: ${TARGET_EVENTS} events, ${round(Buffer.byteLength(text) / 2 ** 20)} MiB`);
+    const node = [process.execPath, "--import", "tsx"];
+
+    const pe = await measured([...node, "--input-type=module", "-e", PARSE_EXPAND_CHILD, feed, String(now)]);
+    const peFigures = JSON.parse(pe.stdout) as { events: number; shifts: number; parseMs: number; finalScheduleMs: number };
+    progress(`parse+expand: ${JSON.stringify(peFigures)}, max RSS ${pe.maxRssMB} MB`);
+
+    const port = await closedPort();
+    const config = (source: string) => `users:\n${Array.from({ length: USERS }, (_, i) => `  - email: user${i}@example.com\n    name: User ${i}`).join("\n")}\nschedules:\n  - name: big\n    feed: ${source}\n    timezone: Europe/Berlin\n`;
+    await writeFile(join(dir, "fetch.yaml"), config(feed));
+    await writeFile(join(dir, "stored.yaml"), config(`http://127.0.0.1:${port}/big.ics`));
+    const env = { CALPAGE_DATA_DIR: join(dir, "data") };
+    const cli = [...node, "src/cli.ts"];
+
+    const help = await measured([...cli, "help"]);
+    const fetch = await measured([...cli, "who", "--config", join(dir, "fetch.yaml")], env);
+    progress(`who (fetch): ${fetch.ms} ms, ${fetch.maxRssMB} MB: ${fetch.stdout}`);
+    // The stored copy belongs to schedule "big" whatever its source: point the feed at a closed port.
+    const stored = await measured([...cli, "who", "--config", join(dir, "stored.yaml")], env);
+    progress(`who (stored copy): ${stored.ms} ms, ${stored.maxRssMB} MB: ${stored.stdout}`);
+
+    const parseExpandMs = peFigures.parseMs + peFigures.finalScheduleMs;
+    return {
+      feed: { events: TARGET_EVENTS, bytes: Buffer.byteLength(text) },
+      parseExpand: {
+        ...peFigures,
+        parseMs: round(peFigures.parseMs),
+        finalScheduleMs: round(peFigures.finalScheduleMs),
+        totalMs: round(parseExpandMs),
+        processMaxRssMB: pe.maxRssMB,
+        target: "< 3000 ms, < 250 MB",
+        meetsTarget: parseExpandMs < 3000 && pe.maxRssMB < 250,
+      },
+      cliHelp: { ms: help.ms, maxRssMB: help.maxRssMB },
+      cliWhoFetch: { ms: fetch.ms, maxRssMB: fetch.maxRssMB, exitCode: fetch.code, answer: fetch.stdout },
+      cliWhoStored: { ms: stored.ms, maxRssMB: stored.maxRssMB, exitCode: stored.code, answer: stored.stdout, target: "< 100 ms", meetsTarget: stored.ms < 100 && stored.code === 0 },
+      loadAverage: loadavg().map(round),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchBigFeedCli().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (e: unknown) => {
+      process.stderr.write(`${String(e instanceof Error ? e.stack : e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
