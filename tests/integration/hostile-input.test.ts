@@ -12,7 +12,7 @@ import type { Calpage } from "../../src/app/create-calpage.js";
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from "../../src/http/http-server.js";
 import { SLACK_MAX_BODY_BYTES } from "../../src/slack/slack-request-guard.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
-import { buttonClickBody, signSlackRequest, slashCommandBody } from "../support/slack-signing.js";
+import { buttonClickBody, signSlackRequest, slashCommandBody, viewSubmissionBody } from "../support/slack-signing.js";
 import { AM_TOKEN, BACKENDS, PEOPLE, SIGNING_SECRET, fakeSlackUsers, prepareEnv, sleep, startInProcess, weeklyRotaIcs, writeConfigText, type Env } from "../e2e/harness.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -223,7 +223,7 @@ describe.each(BACKENDS)("hostile and unlucky input (%s)", (backend) => {
     expect((await app.store.read.groups.get(group.id))!.state).toBe("acknowledged");
   });
 
-  it("answers a button click and /oncall ack within 3 s while Slack's API takes 5 s, and both acknowledge", async () => {
+  it("answers a button click, /oncall ack and a modal within 3 s while Slack's API takes 5 s, and all three take effect", async () => {
     const clicked = await openGroup(`SlowSlackClick-${backend}`);
     const commanded = await openGroup(`SlowSlackCommand-${backend}`);
     slack.setDelay(5_000);
@@ -234,12 +234,28 @@ describe.each(BACKENDS)("hostile and unlucky input (%s)", (backend) => {
       expect(clickRes.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(3_000);
 
-      const command = slashCommandBody({ text: `ack ${commanded.number}`, userId: PEOPLE.carol.id, channelId: "C0ALERTS1" });
+      const command = slashCommandBody({ text: `ack ${commanded.number}`, userId: PEOPLE.carol.id, channelId: "C0ALERTS1", responseUrl: slack.responseUrl("slow-ack") });
       started = Date.now();
       const commandRes = await fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(command), body: command, signal: AbortSignal.timeout(10_000) });
       expect(commandRes.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(3_000);
-      expect(((await commandRes.json()) as { text: string }).text).toBe(`#${commanded.number} is now acknowledged.`);
+      // Who asked is looked up in Slack (users.info, slow): the ack says so at once, the answer follows through response_url.
+      expect(((await commandRes.json()) as { text: string }).text).toBe(":hourglass_flowing_sand: Working on it…");
+      const answer = await slack.waitFor((c) => c.method === "response_url" && c.responseUrlId === "slow-ack", 15_000);
+      expect(answer.args).toMatchObject({ response_type: "ephemeral", replace_original: true, text: `#${commanded.number} is now acknowledged.` });
+
+      // A modal submitted while Slack is slow: closed within 3 s, saved all the same.
+      const rules = viewSubmissionBody({
+        callbackId: "me_rules",
+        userId: PEOPLE.alice.id,
+        values: { me_rules_default: { value: { type: "plain_text_input", value: "slack_dm, wait 1m, slack_dm" } }, me_rules_important: { value: { type: "plain_text_input", value: "slack_dm" } } },
+      });
+      started = Date.now();
+      const viewRes = await fetch(`${url}/slack/events`, { method: "POST", headers: signedHeaders(rules), body: rules, signal: AbortSignal.timeout(10_000) });
+      expect(viewRes.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      for (let i = 0; i < 100 && !(await app.store.read.userSettings.get(PEOPLE.alice.email))?.rules; i++) await sleep(100);
+      expect((await app.store.read.userSettings.get(PEOPLE.alice.email))?.rules?.default).toHaveLength(3);
 
       for (let i = 0; i < 50 && (await app.store.read.groups.get(clicked.id))!.state !== "acknowledged"; i++) await sleep(100);
       expect(await app.store.read.groups.get(clicked.id)).toMatchObject({ state: "acknowledged", acknowledgedBy: PEOPLE.bob.id });

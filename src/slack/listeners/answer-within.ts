@@ -30,3 +30,47 @@ export async function answerWithin(ack: Ack, respond: RespondFn, work: () => Pro
 }
 
 export type { SlashCommand };
+
+/** What a modal submission's ack may carry: nothing (close), inline errors, or a replacement view. */
+export type ViewAnswer = { response_action: "errors"; errors: Record<string, string> } | { response_action: "update"; view: unknown } | undefined;
+
+/**
+ * A modal submission must be acked within Slack's 3 seconds, but the answer may need Slack's API
+ * (who submitted it) or Twilio's (a code sent). When `work` is ready within `budgetMs` its answer
+ * goes in the ack (inline errors, the next view); otherwise the modal is closed at once, the work
+ * goes on, and `late` tells the person what happened (a DM) — the submission is never lost.
+ */
+export async function ackViewWithin(
+  ack: (answer?: never) => Promise<void>,
+  work: () => Promise<ViewAnswer>,
+  late: (answer: ViewAnswer | { failed: string }) => Promise<void>,
+  budgetMs = ANSWER_BUDGET_MS,
+): Promise<void> {
+  const slow = Symbol("slow");
+  let timer: NodeJS.Timeout | undefined;
+  const running = work().then(
+    (answer) => ({ answer }),
+    (error: unknown) => ({ answer: { failed: error instanceof Error ? error.message : String(error) } as const }),
+  );
+  const first = await Promise.race([running, new Promise<typeof slow>((resolve) => (timer = setTimeout(() => resolve(slow), budgetMs)))]);
+  clearTimeout(timer);
+  const send = ack as unknown as (answer?: ViewAnswer) => Promise<void>;
+  if (first !== slow) {
+    if (first.answer && "failed" in first.answer) {
+      await send();
+      return late(first.answer);
+    }
+    return send(first.answer);
+  }
+  await send();
+  const { answer } = await running;
+  await late(answer);
+}
+
+/** The problem a late modal answer reports, as text; null when it went through. */
+export function lateProblem(answer: ViewAnswer | { failed: string }): string | null {
+  if (!answer) return null;
+  if ("failed" in answer) return `something went wrong (${answer.failed}); please try again.`;
+  if (answer.response_action === "errors") return Object.values(answer.errors).join(" ");
+  return null;
+}

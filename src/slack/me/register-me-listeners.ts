@@ -17,7 +17,8 @@ import {
   verifyModal,
   type OnCallLine,
 } from "./me-blocks.js";
-import { NOT_A_USER_TEXT } from "./me-summary.js";
+import { codeSentText, NOT_A_USER_TEXT } from "./me-summary.js";
+import { ackViewWithin, lateProblem, type ViewAnswer } from "../listeners/answer-within.js";
 
 export interface MeListenerDeps {
   settings: UserSettingsService;
@@ -77,44 +78,75 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
   const valueOf = (view: { state: { values: Record<string, Record<string, { value?: string | null }>> } }, block: string) =>
     view.state.values[block]?.[ME_INPUT_ACTION]?.value ?? "";
 
+  /** Late answers (Slack or Twilio too slow for the form) reach the person as a DM. */
+  const tellLate = async (client: App["client"], userId: string, what: string, answer: ViewAnswer | { failed: string }) => {
+    const why = lateProblem(answer);
+    if (why) await client.chat.postMessage({ channel: userId, text: `${what}: ${why}` }).catch((e: unknown) => log(`me: could not DM ${userId}: ${e instanceof Error ? e.message : String(e)}`));
+  };
+
   app.view(VIEW_ME_RULES, async ({ ack, body, view, client }) => {
-    const email = await identify(client, body.user.id);
-    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.default]: inline([NOT_A_USER_TEXT]) } }));
-    const r = await settings.setRules(email, { default: valueOf(view, ME_INPUTS.default), important: valueOf(view, ME_INPUTS.important) });
-    await audit(body.user.id, "slack_form", "settings: rules", r.ok ? null : "invalid rules");
-    if (!r.ok) {
-      const errors: Record<string, string> = {};
-      if (r.errors.default) errors[ME_INPUTS.default] = inline(r.errors.default);
-      if (r.errors.important) errors[ME_INPUTS.important] = inline(r.errors.important);
-      return void (await ack({ response_action: "errors", errors }));
-    }
-    await ack();
-    await republish(client, body.user.id, email);
+    let saved: string | null = null;
+    await ackViewWithin(
+      ack,
+      async () => {
+        const email = await identify(client, body.user.id);
+        if (email === null) return { response_action: "errors", errors: { [ME_INPUTS.default]: inline([NOT_A_USER_TEXT]) } };
+        const r = await settings.setRules(email, { default: valueOf(view, ME_INPUTS.default), important: valueOf(view, ME_INPUTS.important) });
+        await audit(body.user.id, "slack_form", "settings: rules", r.ok ? null : "invalid rules");
+        if (!r.ok) {
+          const errors: Record<string, string> = {};
+          if (r.errors.default) errors[ME_INPUTS.default] = inline(r.errors.default);
+          if (r.errors.important) errors[ME_INPUTS.important] = inline(r.errors.important);
+          return { response_action: "errors", errors };
+        }
+        saved = email;
+        return undefined;
+      },
+      (answer) => tellLate(client, body.user.id, "Your notification rules were not saved", answer),
+    );
+    if (saved) await republish(client, body.user.id, saved);
   });
 
   app.view(VIEW_ME_PHONE, async ({ ack, body, view, client }) => {
-    const email = await identify(client, body.user.id);
-    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([NOT_A_USER_TEXT]) } }));
-    // Sending waits for Twilio's answer (usually well under Slack's 3 s), so a failure shows under the input.
-    const r = await settings.requestPhoneChange(email, valueOf(view, ME_INPUTS.phone));
-    await audit(body.user.id, "slack_form", "settings: new phone number", r.ok ? null : r.message);
-    if (!r.ok) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.phone]: inline([r.message]) } }));
-    await ack({ response_action: "update", view: verifyModal(r.phone) });
-    await republish(client, body.user.id, email);
+    let changed: string | null = null;
+    let pendingPhone = "";
+    await ackViewWithin(
+      ack,
+      async () => {
+        const email = await identify(client, body.user.id);
+        if (email === null) return { response_action: "errors", errors: { [ME_INPUTS.phone]: inline([NOT_A_USER_TEXT]) } };
+        // Sending waits for Twilio's answer (usually well under Slack's 3 s), so a failure shows under the input.
+        const r = await settings.requestPhoneChange(email, valueOf(view, ME_INPUTS.phone));
+        await audit(body.user.id, "slack_form", "settings: new phone number", r.ok ? null : r.message);
+        if (!r.ok) return { response_action: "errors", errors: { [ME_INPUTS.phone]: inline([r.message]) } };
+        changed = email;
+        pendingPhone = r.phone;
+        return { response_action: "update", view: verifyModal(r.phone) };
+      },
+      async (answer) => {
+        if (answer && "response_action" in answer && answer.response_action === "update") {
+          await client.chat.postMessage({ channel: body.user.id, text: codeSentText(pendingPhone) }).catch((e: unknown) => log(`me: could not DM ${body.user.id}: ${e instanceof Error ? e.message : String(e)}`));
+        } else await tellLate(client, body.user.id, "Your phone number was not changed", answer);
+      },
+    );
+    if (changed) await republish(client, body.user.id, changed);
   });
 
   app.view(VIEW_ME_VERIFY, async ({ ack, body, view, client }) => {
-    const email = await identify(client, body.user.id);
-    if (email === null) return void (await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([NOT_A_USER_TEXT]) } }));
-    const r = await settings.verify(email, valueOf(view, ME_INPUTS.code));
-    await audit(body.user.id, "slack_form", "settings: verify phone number", r.ok ? null : r.message);
-    if (!r.ok) {
-      await ack({ response_action: "errors", errors: { [ME_INPUTS.code]: inline([r.message]) } });
-      // A dropped or expired number is gone: the Home tab must stop showing it.
-      if (r.reason === "dropped" || r.reason === "expired") await republish(client, body.user.id, email);
-      return;
-    }
-    await ack();
-    await republish(client, body.user.id, email);
+    let refresh: string | null = null;
+    await ackViewWithin(
+      ack,
+      async () => {
+        const email = await identify(client, body.user.id);
+        if (email === null) return { response_action: "errors", errors: { [ME_INPUTS.code]: inline([NOT_A_USER_TEXT]) } };
+        const r = await settings.verify(email, valueOf(view, ME_INPUTS.code));
+        await audit(body.user.id, "slack_form", "settings: verify phone number", r.ok ? null : r.message);
+        // A dropped or expired number is gone: the Home tab must stop showing it.
+        if (r.ok || r.reason === "dropped" || r.reason === "expired") refresh = email;
+        return r.ok ? undefined : { response_action: "errors", errors: { [ME_INPUTS.code]: inline([r.message]) } };
+      },
+      (answer) => tellLate(client, body.user.id, "Your phone number was not verified", answer),
+    );
+    if (refresh) await republish(client, body.user.id, refresh);
   });
 }

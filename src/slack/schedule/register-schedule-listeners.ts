@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { AccessService } from "../../access/access-service.js";
 import type { CoverService } from "../../schedule/cover-service.js";
 import type { SlackPrincipals } from "../slack-principals.js";
+import { ackViewWithin, lateProblem, type ViewAnswer } from "../listeners/answer-within.js";
 import { ACTION_COVER_TAKE, ACTION_COVER_WITHDRAW, COVER_INPUT_ACTION, COVER_INPUTS, parseCoverShiftValue, VIEW_COVER } from "./cover-blocks.js";
 import type { SlackPeople } from "./slack-people.js";
 
@@ -85,7 +86,7 @@ export function registerScheduleListeners(
     if (!r.ok) return tell(r.errors[0]!);
   });
 
-  app.view(VIEW_COVER, async ({ ack, body, view }) => {
+  app.view(VIEW_COVER, async ({ ack, body, view, client }) => {
     const values = view.state.values as Record<string, Record<string, InputValue>>;
     const input = (block: string) => values[block]?.[COVER_INPUT_ACTION];
     const shift = parseCoverShiftValue(input(COVER_INPUTS.shift)?.selected_option?.value);
@@ -101,14 +102,25 @@ export function registerScheduleListeners(
     if (!errors[COVER_INPUTS.to] && end <= now()) errors[COVER_INPUTS.to] = "That time is already over.";
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
     const target = `${shift.schedule}: ${new Date(start).toISOString()} – ${new Date(end).toISOString()}`;
-    const refused = await refusal(body.user.id, "slack_form", "cover request", target);
-    if (refused) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: refused } }));
-    const me = await people.identify(body.user.id);
-    if (!me.email) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: "You are not a calpage user: add your Slack email to calpage.yaml." } }));
     const note = input(COVER_INPUTS.note)?.value ?? null;
-    const r = await cover.request({ schedule: shift.schedule, requesterEmail: me.email, start: Math.max(start, shift.start), end, note });
-    await audit(body.user.id, "slack_form", "cover request", target, r.ok ? null : r.errors[0]!);
-    if (!r.ok) return void (await ack({ response_action: "errors", errors: { [COVER_INPUTS.shift]: r.errors[0]! } }));
-    await ack();
+    const onShift = (message: string): ViewAnswer => ({ response_action: "errors", errors: { [COVER_INPUTS.shift]: message } });
+    await ackViewWithin(
+      ack,
+      async () => {
+        const refused = await refusal(body.user.id, "slack_form", "cover request", target);
+        if (refused) return onShift(refused);
+        const me = await people.identify(body.user.id);
+        if (!me.email) return onShift("You are not a calpage user: add your Slack email to calpage.yaml.");
+        const r = await cover.request({ schedule: shift.schedule, requesterEmail: me.email, start: Math.max(start, shift.start), end, note });
+        await audit(body.user.id, "slack_form", "cover request", target, r.ok ? null : r.errors[0]!);
+        return r.ok ? undefined : onShift(r.errors[0]!);
+      },
+      // Slack was too slow to answer in the form: the outcome comes as a DM.
+      async (answer) => {
+        const why = lateProblem(answer);
+        if (why) await client.chat.postMessage({ channel: body.user.id, text: `Your request for cover in *${shift.schedule}* was not posted: ${why}` });
+      },
+    );
   });
 }
+
