@@ -633,6 +633,54 @@ describe("parseConfig: integration tokens left to calpage", () => {
   });
 });
 
+describe("parseConfig: access", () => {
+  const users = `users:\n  - email: alice@example.com\n    name: Alice Example\n    aliases: [ali]\n  - email: bob@example.com\n    name: Bob Example\n`;
+  const integration = (extra: string) => `integrations:\n  - name: db\n    type: webhook\n    token: ${TOKEN}\n${extra}`;
+
+  it("reads admins and responders by email, name or alias and Slack user groups (@handle or id), and the bounds", () => {
+    const config = valid(
+      `${users}access:\n  admins: [ali, "@sre-leads", S0123ABCD]\n  responders: Bob Example\n  max_silence: 8h\n  max_maintenance: 2d\n  audit_retention: 90d\n` +
+        integration(`    responders: ["@db-team"]\n    routes:\n      - matchers: ['severity="critical"']\n        responders: [alice@example.com]\n      - matchers: ['severity="info"']\n`),
+    );
+    expect(config.access).toEqual({
+      admins: { emails: ["alice@example.com"], userGroups: ["sre-leads", "S0123ABCD"] },
+      responders: { emails: ["bob@example.com"], userGroups: [] },
+      maxSilenceSeconds: 8 * 3600,
+      maxMaintenanceSeconds: 2 * 86_400,
+      auditRetentionSeconds: 90 * 86_400,
+    });
+    expect(config.integrations[0]!.responders).toEqual({ emails: [], userGroups: ["db-team"] });
+    // A route without its own responders has the integration's.
+    expect(config.integrations[0]!.routes.map((r) => r.responders)).toEqual([
+      { emails: ["alice@example.com"], userGroups: [] },
+      { emails: [], userGroups: ["db-team"] },
+    ]);
+  });
+
+  it("defaults: no admins, every user responds, 24h silence, 7d maintenance, 400 days of audit trail", () => {
+    expect(valid(users).access).toEqual({ admins: { emails: [], userGroups: [] }, responders: null, maxSilenceSeconds: 86_400, maxMaintenanceSeconds: 604_800, auditRetentionSeconds: 400 * 86_400 });
+  });
+
+  it.each<[string, string, Expected[]]>([
+    ["an unknown person", "access:\n  admins: [carol@example.com]\n", [[8, "access.admins[0]", /^"carol@example.com" is not a user in calpage.yaml; name a user by email, name or alias, or a Slack user group as @handle$/]]],
+    ["a near miss", "access:\n  admins: [Alice Exampel]\n", [[8, "access.admins[0]", /is not a user in calpage.yaml \(did you mean "Alice Example"\?\)/]]],
+    ["an unknown key", "access:\n  admin: [ali]\n", [[8, "access.admin", /^unknown key "admin" \(did you mean "admins"\?\)/]]],
+    ["a silence bound too short", "access:\n  max_silence: 10s\n", [[8, "access.max_silence", "max_silence must be at least 1m, found 10s"]]],
+    ["not a duration", "access:\n  max_maintenance: forever\n", [[8, "access.max_maintenance", /^expected a duration like/]]],
+    ["a number as a person", "access:\n  responders: [42]\n", [[8, "access.responders[0]", /^expected a person/]]],
+  ])("%s is reported with its line", (_what, access, expected) => {
+    expectProblems(problems(users + access), expected);
+  });
+
+  it("an integration's or route's responders naming nobody known is reported on its line", () => {
+    const text = users + integration(`    responders: [zed]\n    routes:\n      - matchers: ['a="b"']\n        responders: ["@ok", nobody@example.com]\n`);
+    expectProblems(problems(text), [
+      [11, "integrations[0].responders[0]", /^"zed" is not a user in calpage.yaml/],
+      [14, "integrations[0].routes[0].responders[1]", /^"nobody@example.com" is not a user in calpage.yaml/],
+    ]);
+  });
+});
+
 describe("parseConfig: ${VAR} substitution", () => {
   const yaml = (token: string) => `users: []\nintegrations:\n  - name: am\n    type: webhook\n    token: ${token}\n`;
 
