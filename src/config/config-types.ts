@@ -158,6 +158,8 @@ export interface Config {
     databaseUrl: string | null;
     /** SQLite file used when databaseUrl is null. */
     sqlitePath: string;
+    /** SHUTDOWN_GRACE: how long SIGTERM waits for requests and jobs in progress (ms). */
+    shutdownGraceMs: number;
     port: number;
     publicUrl: string;
     slack: SlackEnv;

@@ -105,6 +105,7 @@ function makeContext(
           await runner.stop();
         },
         wake: (jobs) => runner.wake(jobs),
+        running: () => runner.running(),
       };
       runners.push(tracked);
       await tracked.start(handlers);
