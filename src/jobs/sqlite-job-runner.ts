@@ -175,12 +175,21 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
       await store.transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null where locked_at is not null`));
       void poll();
     },
-    async stop() {
+    async stop(graceMs = 10_000) {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await Promise.allSettled([...running]);
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timeout);
+      // A job still running after the grace period is released, so the next start runs it again.
+      if (running.size > 0) {
+        await store
+          .transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null where locked_by = ${me}`))
+          .catch((e: unknown) => opts.onError?.("stop", e));
+      }
     },
+    running: () => !stopped,
     wake(jobs: AddedJob[]) {
       const earliest = Math.min(...jobs.map((j) => j.runAt.getTime()));
       if (earliest <= now()) void poll();

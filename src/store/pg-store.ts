@@ -6,6 +6,8 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
 import postgres from "postgres";
 import { packageRoot } from "../shared/package-root.js";
+import { acquireDeadline } from "./acquire-deadline.js";
+import { DatabaseUnavailableError } from "./database-unavailable.js";
 import { isRetryableConflict, type Db } from "./db.js";
 import { makeRepositories } from "./repositories/make-repositories.js";
 import type { AddedJob } from "../jobs/job-queue.js";
@@ -13,6 +15,36 @@ import { makeTx, type JobQueueFactory, type Store, type Tx } from "./store.js";
 
 /** Any constant works; it only has to be the same in every calpage process. */
 const MIGRATION_LOCK = 4_711_2026;
+
+/** Seconds postgres.js waits for a new connection (the driver's default, 30 s, would hold jobs and shutdown long after an outage is clear). */
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * `work`, or DatabaseUnavailableError once the current request's bound (see withAcquireDeadline)
+ * is over. What `work` gets later is handed to `late` (a reserved connection goes back to the pool).
+ */
+function withinDeadline<T>(work: Promise<T>, what: string, late: (value: T) => void = () => undefined): Promise<T> {
+  const ms = acquireDeadline();
+  if (ms === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new DatabaseUnavailableError(`no database connection within ${ms} ms (${what})`));
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        if (settled) late(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!settled) reject(error);
+      },
+    );
+  });
+}
 
 /**
  * Repository statements straight to postgres.js: the pool, or a transaction's reserved
@@ -28,7 +60,8 @@ function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect, p
   };
   return {
     dialect: "pg",
-    all: async <T>(q: SQL) => (await send(q)) as unknown as T[],
+    // Reads outside a transaction may give up at the request's bound; writes are never abandoned (they might still land).
+    all: async <T>(q: SQL) => (pending ? await send(q) : await withinDeadline(send(q).execute(), "read")) as unknown as T[],
     run: async (q: SQL) => (await send(q)).count,
     write: pending
       ? (q: SQL) => {
@@ -45,7 +78,7 @@ function dbOver(conn: postgres.Sql | postgres.ReservedSql, dialect: PgDialect, p
 
 /** The production backend: postgres.js (drizzle for migrations and SQL building); timers live in Graphile Worker's schema of the same database. */
 export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: { max?: number } = {}): Store {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => undefined });
+  const client = postgres(url, { max: opts.max ?? 10, connect_timeout: CONNECT_TIMEOUT_S, onnotice: () => undefined });
   const orm = drizzle(client);
   const dialect = new PgDialect();
   const listeners: ((jobs: AddedJob[]) => void)[] = [];
@@ -95,7 +128,8 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
  * only say "current transaction is aborted").
  */
 async function inTransaction<T>(client: postgres.Sql, fn: (conn: postgres.ReservedSql, pending: Promise<unknown>[]) => Promise<T>): Promise<T> {
-  const conn = await client.reserve();
+  // Within an HTTP request's bound, or not at all: then nothing was sent, and a 503 is honest.
+  const conn = await withinDeadline(client.reserve(), "transaction", (late) => late.release());
   const pending: Promise<unknown>[] = [];
   try {
     const begun = conn.unsafe("begin").execute();
