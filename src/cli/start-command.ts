@@ -73,21 +73,30 @@ async function stopAndExit(ctx: CliContext, app: Calpage, signal: string, graceM
 /**
  * A server must not die of an error nobody awaited (Graphile Worker's job completion batches
  * reject unobserved while the database is away; the runner restarts its pools by itself).
- * Such errors are logged. An uncaught exception that is a lost database connection is logged
- * too; any other one leaves the process in an unknown state, so it exits (1) after saying why.
+ * Such errors are logged. An uncaught exception that is a lost database connection (or the
+ * driver tripping over one, see isClosedSocketWrite) is logged too; any other one leaves the process in an unknown state, so it exits (1) after saying why.
  */
 function keepRunningOnStrayErrors(ctx: CliContext) {
   process.on("unhandledRejection", (reason) => {
     ctx.err(`calpage: unhandled rejection (kept running): ${errorText(reason)}`);
   });
   process.on("uncaughtException", (error) => {
-    if (isDatabaseUnavailable(error)) {
+    if (isDatabaseUnavailable(error) || isClosedSocketWrite(error)) {
       ctx.err(`calpage: lost a database connection (kept running): ${errorText(error)}`);
       return;
     }
     ctx.err(`calpage: uncaught exception, exiting: ${error.stack ?? errorText(error)}`);
     process.exit(1);
   });
+}
+
+/**
+ * postgres.js 3.4.9 can write to a connection whose socket has just closed, from a timer, and
+ * throw (porsager/postgres#1208). The store stops using a transaction's connection after its
+ * first connection error, which avoids most of these; the connection is gone either way.
+ */
+function isClosedSocketWrite(error: Error): boolean {
+  return error instanceof TypeError && /reading 'write'/.test(error.message) && /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? "");
 }
 
 /** A start failure in words: what and where, and what to check; a stack only for what looks like a bug. */

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type Task, type WorkerEvents, type WorkerPool } from "graphile-worker";
 import pg from "pg";
-import { isDatabaseUnavailable } from "../store/database-unavailable.js";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../store/database-unavailable.js";
 import type { Store } from "../store/store.js";
 import { errorText } from "../shared/error-text.js";
 import { LANE_CONCURRENCY, laneOf, usesNamedQueues } from "./job-lanes.js";
@@ -20,6 +20,8 @@ const QUEUE_RECHECK_MS = [10, 60, 250];
 
 /** While paused, how often the database is asked whether it is back (ms). */
 const PAUSED_CHECK_MS = 500;
+/** A heartbeat (the database check) that takes longer than this counts as failed (ms). */
+const HEARTBEAT_BOUND_MS = 5_000;
 
 /** The pools whose tasks use named queues, fetched one job at a time. */
 type QueuedPool = "schedule" | "slack";
@@ -216,7 +218,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
     // locked until another process's dead-worker check frees them (~10 s). None of these pools
     // runs anything any more, so free whatever they still hold, now (or once the database is back).
     orphanedPools.push(...startedPools.splice(0));
-    await unlockOrphans().catch((e: unknown) => opts.onError?.("graphile-worker", e));
+    await within(2_000, unlockOrphans(), "releasing job locks").catch((e: unknown) => opts.onError?.("graphile-worker", e));
     workerPools.clear();
     rechecks.clear();
     workerIds.clear();
@@ -264,10 +266,12 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
     if (ticking || state === "stopped" || state === "resuming") return;
     ticking = true;
     try {
-      await beat();
+      // A connection attempt can hang (a partition, a full server): give up after a while and check again.
+      await within(HEARTBEAT_BOUND_MS, beat(), "heartbeat");
       if (state === "paused") await resume();
     } catch (error) {
-      opts.onError?.("heartbeat", error);
+      // While paused this is the expected answer, every 500 ms: onPause said it once.
+      if (state !== "paused") opts.onError?.("heartbeat", error);
       if (isDatabaseUnavailable(error)) await pause();
     } finally {
       ticking = false;
@@ -346,6 +350,16 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       }
     },
   };
+}
+
+/** `work`, or a DatabaseUnavailableError after `ms` (the work itself goes on; its outcome is ignored then). */
+function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(`${what}: no answer from the database within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 const sleep = (ms: number) =>
