@@ -77,6 +77,9 @@ async function stopAndExit(ctx: CliContext, app: Calpage, signal: string, graceM
  * driver tripping over one, see isClosedSocketWrite) is logged too; any other one leaves the process in an unknown state, so it exits (1) after saying why.
  */
 function keepRunningOnStrayErrors(ctx: CliContext) {
+  // Whoever read our output went away (EPIPE): without a listener, every later log line would be an
+  // uncaught exception, and logging that one another (a busy loop, seen with an orphaned process).
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   process.on("unhandledRejection", (reason) => {
     ctx.err(`calpage: unhandled rejection (kept running): ${errorText(reason)}`);
   });
