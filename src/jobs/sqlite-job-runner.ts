@@ -125,10 +125,24 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
       opts.onError?.(job.task, error);
       const message = error instanceof Error ? error.message : String(error);
       const runAt = now() + retryDelayMs(job.attempts);
-      await store.transaction((tx) =>
-        tx.db.run(sql`update jobs set locked_at = null, locked_by = null, run_at = ${runAt}, last_error = ${message} where id = ${job.id}`),
-      );
+      const release = () => store.transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null, run_at = ${runAt}, last_error = ${message} where id = ${job.id}`));
+      // A disk that refuses writes (read-only, full) fails this too: try again every 5 s for 10 minutes
+      // (a restart releases it anyway); the process goes on meanwhile.
+      await release().catch((e: unknown) => {
+        opts.onError?.(job.task, e);
+        retryRelease(release, 120);
+      });
     }
+  }
+
+  function retryRelease(release: () => Promise<unknown>, triesLeft: number) {
+    if (triesLeft <= 0 || stopped) return;
+    setTimeout(() => {
+      release().then(
+        () => void poll(),
+        () => retryRelease(release, triesLeft - 1),
+      );
+    }, 5_000).unref();
   }
 
   async function poll(): Promise<void> {

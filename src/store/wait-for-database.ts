@@ -54,6 +54,22 @@ export interface WaitForDatabaseOptions {
   probe?: (url: string) => Promise<void>;
   /** Default retryPauseMs. */
   pauseMs?: (attempt: number) => number;
+  /** Sleeps `ms` unless the signal aborts first (then resolves true); tests pass one that does not sleep. */
+  pause?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+}
+
+function pauseFor(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      { once: true },
+    );
+  });
 }
 
 async function selectOne(url: string): Promise<void> {
@@ -84,14 +100,7 @@ export async function waitForDatabase(url: string, opts: WaitForDatabaseOptions)
       const pause = pauseMs(attempt);
       const hint = connectionHint(error);
       opts.log(`calpage: waiting for Postgres at ${where}: ${errorText(error)}${hint ? ` — ${hint}` : ""} (next try in ${Math.round(pause / 1000)} s)`);
-      const aborted = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), pause);
-        opts.signal?.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve(true);
-        }, { once: true });
-      });
-      if (aborted) return false;
+      if (await (opts.pause ?? pauseFor)(pause, opts.signal)) return false;
     }
   }
   return false;
