@@ -95,7 +95,7 @@ function keepRunningOnStrayErrors(ctx: CliContext) {
 
 /**
  * postgres.js 3.4.9 can write to a connection whose socket has just closed, from a timer, and
- * throw (porsager/postgres#1208). The store stops using a transaction's connection after its
+ * throw (a known driver bug, open upstream). The store stops using a transaction's connection after its
  * first connection error, which avoids most of these; the connection is gone either way.
  */
 function isClosedSocketWrite(error: Error): boolean {

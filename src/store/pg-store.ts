@@ -61,7 +61,7 @@ type Send = (text: string, params?: unknown[]) => Promise<postgres.RowList<postg
  * connection error marks it broken and every later statement on it fails at once, without
  * reaching postgres.js: a statement written to a reserved connection whose socket has closed
  * throws an uncaught TypeError inside the driver that would end the process (postgres.js
- * 3.4.9, porsager/postgres#1208).
+ * 3.4.9, a known driver bug, open upstream).
  */
 function sender(conn: postgres.Sql | postgres.ReservedSql, link?: { broken: unknown }): Send {
   return (text, params = []) => {
