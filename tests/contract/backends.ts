@@ -100,9 +100,9 @@ function makeContext(
       });
       const tracked: JobRunner = {
         start: (h) => runner.start(h),
-        async stop() {
+        async stop(graceMs) {
           live = false;
-          await runner.stop();
+          await runner.stop(graceMs);
         },
         wake: (jobs) => runner.wake(jobs),
         running: () => runner.running(),
