@@ -10,7 +10,7 @@ import { isDatabaseUnavailable } from "../store/database-unavailable.js";
  * How long a request may wait for a database connection (ms): while the database is down a
  * webhook gets its 503 within a second instead of waiting for the driver's connect timeout.
  */
-export const REQUEST_DB_WAIT_MS = 750;
+const REQUEST_DB_WAIT_MS = 750;
 /** Retry-After (s) on 503s: the database is away or calpage is shutting down. */
 const RETRY_AFTER_S = "10";
 
@@ -30,7 +30,6 @@ export interface HttpDeps {
 
 /** calpage's HTTP server, which knows how many requests it is answering (shutdown waits for them). */
 export type CalpageServer = Server & { inFlight(): number };
-
 
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
 export function createHttpServer(deps: HttpDeps): CalpageServer {
