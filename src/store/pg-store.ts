@@ -31,7 +31,7 @@ const reconnectBackoff = (retries: number) => Math.min(0.1 * 2 ** retries, 1) * 
  * `work`, or DatabaseUnavailableError once the current request's bound (see withAcquireDeadline)
  * is over. What `work` gets later is handed to `late` (a reserved connection goes back to the pool).
  */
-function withinDeadline<T>(work: Promise<T>, what: string, late: (value: T) => void = () => undefined, ms = acquireDeadline()): Promise<T> {
+function withinDeadline<T>(work: Promise<T>, what: string, late: (value: T) => void, ms: number | undefined): Promise<T> {
   if (ms === undefined) return work;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
@@ -53,6 +53,18 @@ function withinDeadline<T>(work: Promise<T>, what: string, late: (value: T) => v
   });
 }
 
+/**
+ * Whether the database looks unwell: a connection closed, or a statement failed for want of a
+ * connection, and none has succeeded since. Only then do requests get the short bound of
+ * withAcquireDeadline — a pool that is merely busy (a storm of webhooks) is waited for as before.
+ */
+interface Health {
+  suspect: boolean;
+}
+
+/** The request's bound, while the database looks unwell; else none. */
+const boundFor = (health: Health) => (health.suspect ? acquireDeadline() : undefined);
+
 /** Sends one statement; resolves with postgres.js' rows (and `count`). */
 type Send = (text: string, params?: unknown[]) => Promise<postgres.RowList<postgres.Row[]>>;
 
@@ -63,15 +75,18 @@ type Send = (text: string, params?: unknown[]) => Promise<postgres.RowList<postg
  * throws an uncaught TypeError inside the driver that would end the process (postgres.js
  * 3.4.9, a known driver bug, open upstream).
  */
-function sender(conn: postgres.Sql | postgres.ReservedSql, link?: { broken: unknown }): Send {
+function sender(conn: postgres.Sql | postgres.ReservedSql, health: Health, link?: { broken: unknown }): Send {
   return (text, params = []) => {
     if (link?.broken) return Promise.reject(new DatabaseUnavailableError(`the transaction's database connection broke (${errorText(link.broken)})`, { cause: link.broken }));
     const query = conn.unsafe(text, params as postgres.ParameterOrJSON<never>[]).execute();
-    if (link) {
-      query.catch((error: unknown) => {
-        if (isDatabaseUnavailable(error)) link.broken ??= error;
-      });
-    }
+    query.then(
+      () => (health.suspect = false),
+      (error: unknown) => {
+        if (!isDatabaseUnavailable(error)) return;
+        health.suspect = true;
+        if (link) link.broken ??= error;
+      },
+    );
     return query;
   };
 }
@@ -83,7 +98,7 @@ function sender(conn: postgres.Sql | postgres.ReservedSql, link?: { broken: unkn
  * pipelines queries on one connection, and Postgres runs them in order); they are
  * collected in `pending`, which the transaction settles before COMMIT.
  */
-function dbOver(send: Send, dialect: PgDialect, pending?: Promise<unknown>[]): Db {
+function dbOver(send: Send, dialect: PgDialect, health: Health, pending?: Promise<unknown>[]): Db {
   const sendSql = (q: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(q);
     return send(text, params);
@@ -91,7 +106,7 @@ function dbOver(send: Send, dialect: PgDialect, pending?: Promise<unknown>[]): D
   return {
     dialect: "pg",
     // Reads outside a transaction may give up at the request's bound; writes are never abandoned (they might still land).
-    all: async <T>(q: SQL) => (pending ? await sendSql(q) : await withinDeadline(sendSql(q), "read")) as unknown as T[],
+    all: async <T>(q: SQL) => (pending ? await sendSql(q) : await withinDeadline(sendSql(q), "read", () => undefined, boundFor(health))) as unknown as T[],
     run: async (q: SQL) => (await sendSql(q)).count,
     write: pending
       ? (q: SQL) => {
@@ -108,19 +123,27 @@ function dbOver(send: Send, dialect: PgDialect, pending?: Promise<unknown>[]): D
 
 /** The production backend: postgres.js (drizzle for migrations and SQL building); timers live in Graphile Worker's schema of the same database. */
 export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: { max?: number } = {}): Store {
-  const client = postgres(url, { max: opts.max ?? 10, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff, onnotice: () => undefined });
+  const health: Health = { suspect: false };
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectBackoff,
+    onnotice: () => undefined,
+    // A closed connection (the server went away, or was restarted) makes the next requests careful.
+    onclose: () => (health.suspect = true),
+  });
   const orm = drizzle(client);
   const dialect = new PgDialect();
   const listeners: ((jobs: AddedJob[]) => void)[] = [];
 
   return {
     dialect: "pg",
-    read: makeRepositories(dbOver(sender(client), dialect)),
+    read: makeRepositories(dbOver(sender(client, health), dialect, health)),
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const added: AddedJob[] = [];
         try {
-          const value = await inTransaction(client, (send, pending) => fn(makeTx(dbOver(send, dialect, pending), jobQueueFor, added)));
+          const value = await inTransaction(client, health, (send, pending) => fn(makeTx(dbOver(send, dialect, health, pending), jobQueueFor, added)));
           if (added.length > 0) for (const l of listeners) l(added);
           return value;
         } catch (error) {
@@ -157,13 +180,13 @@ export function createPgStore(url: string, jobQueueFor: JobQueueFactory, opts: {
  * COMMIT; when one failed, its error is the one thrown (the statements after it
  * only say "current transaction is aborted").
  */
-async function inTransaction<T>(client: postgres.Sql, fn: (send: Send, pending: Promise<unknown>[]) => Promise<T>): Promise<T> {
-  const bound = acquireDeadline();
+async function inTransaction<T>(client: postgres.Sql, health: Health, fn: (send: Send, pending: Promise<unknown>[]) => Promise<T>): Promise<T> {
+  const bound = boundFor(health);
   const until = bound === undefined ? undefined : Date.now() + bound;
   // Within an HTTP request's bound, or not at all: then nothing was sent, and a 503 is honest.
   const conn = await withinDeadline(client.reserve(), "transaction", (late) => late.release(), bound);
   const link: { broken: unknown } = { broken: null };
-  const send = sender(conn, link);
+  const send = sender(conn, health, link);
   const pending: Promise<unknown>[] = [];
   let release = true;
   try {
@@ -172,7 +195,7 @@ async function inTransaction<T>(client: postgres.Sql, fn: (send: Send, pending: 
       // Under a bound, BEGIN must be answered within it too (after an outage a pooled connection
       // is handed out at once and hangs in its reconnect here), and nothing else is sent before.
       try {
-        await withinDeadline(begun, "begin", undefined, Math.max(1, until - Date.now()));
+        await withinDeadline(begun, "begin", () => undefined, Math.max(1, until - Date.now()));
       } catch (error) {
         link.broken ??= error;
         // A late BEGIN leaves the connection in a transaction: end it before the pool sees it again.
