@@ -50,8 +50,11 @@ async function main(argv: string[]): Promise<number> {
     ctx.err(`calpage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   };
-  process.on("uncaughtException", crash);
-  process.on("unhandledRejection", crash);
+  // The server (`start`) has its own rules: it keeps running on errors nobody awaited (see start-command).
+  if (name !== "start") {
+    process.on("uncaughtException", crash);
+    process.on("unhandledRejection", crash);
+  }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     ctx.err(`calpage: unknown command "${name}"\n\n${await usage()}`);

@@ -49,6 +49,9 @@ import type { FeatureContext } from "./feature-context.js";
 import { errorText } from "../shared/error-text.js";
 import { makeSweepHandler } from "./sweep-handler.js";
 
+/** /health/ready answers within this (ms) even while the database does not. */
+const READY_TIMEOUT_MS = 750;
+
 export interface CalpageOptions {
   /** Extra capabilities to plug in (tests use this too); built-in ones are always added. */
   features?: (ctx: FeatureContext) => Feature[];
@@ -84,7 +87,11 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     log(`job ${task} failed: ${errorText(error)}`);
   };
   const runner: JobRunner = config.env.databaseUrl
-    ? createGraphileJobRunner(store, config.env.databaseUrl, { onError })
+    ? createGraphileJobRunner(store, config.env.databaseUrl, {
+        onError,
+        onPause: () => log("database unreachable: jobs paused, /health/ready and webhooks answer 503 until it answers again"),
+        onResume: () => log("database answers again: jobs resumed (timers that fell due meanwhile run now)"),
+      })
     : createSqliteJobRunner(store, { onError, now });
   store.onJobsCommitted((jobs) => runner.wake(jobs));
 
@@ -108,6 +115,24 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   }
   const guarded = createGuardedGroupActions(store, actions, access);
   const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
+
+  /** Shutdown began: new requests get 503, readiness is red. */
+  let draining = false;
+  /** One readiness query at a time (probes during an outage must not pile up queries), answered within READY_TIMEOUT_MS. */
+  let readyProbe: Promise<boolean> | null = null;
+  const probeDatabase = async (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
+    const query = store.read.groups.count().then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
   const base = config.env.publicUrl.replace(/\/$/, "");
@@ -152,14 +177,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     }),
     slack: slackApp?.requestListener ?? null,
     slackUnavailableReason: `Slack is not configured: set ${missing.join(", ")}`,
-    ready: async () => {
-      try {
-        await store.read.groups.count();
-        return true;
-      } catch {
-        return false;
-      }
+    ready: () => {
+      if (draining || !runner.running()) return Promise.resolve(false);
+      readyProbe ??= probeDatabase().finally(() => (readyProbe = null));
+      return readyProbe;
     },
+    draining: () => draining,
     log,
     features: features.flatMap((f) => (f.http ? [f.http] : [])),
     metricsToken: config.env.metricsToken,
@@ -231,17 +254,29 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       await listen(server, port, host);
       return (server.address() as AddressInfo).port;
     },
-    async stop(): Promise<void> {
+    /**
+     * Graceful stop: new requests get 503 at once (senders retry); requests already started and
+     * running jobs get up to `graceMs` to finish; then connections close, job locks are released
+     * and the database is closed. What was answered 2xx is committed.
+     */
+    async stop(graceMs = config.env.shutdownGraceMs): Promise<void> {
+      draining = true;
+      const deadline = Date.now() + graceMs;
       if (sweepTimer) clearInterval(sweepTimer);
       schedules.stop();
       for (const f of features) await f.stop?.();
+      const requestsDone = (async () => {
+        // Bounded by the deadline; each round sleeps 20 ms.
+        while (server.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      })();
+      await Promise.all([requestsDone, runner.stop(graceMs)]);
+      if (server.inFlight() > 0) log(`shutdown: ${server.inFlight()} request(s) still unanswered after ${graceMs} ms; closing their connections (nothing of theirs was answered 2xx)`);
       for (const s of metricsServer ? [server, metricsServer] : [server]) {
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeAllConnections();
         await closed;
       }
       await slackApp?.stop();
-      await runner.stop();
       await store.close();
     },
   };

@@ -191,6 +191,8 @@ export interface Config {
     databaseUrl: string | null;
     /** SQLite file used when databaseUrl is null. */
     sqlitePath: string;
+    /** SHUTDOWN_GRACE: how long SIGTERM waits for requests and jobs in progress (ms). */
+    shutdownGraceMs: number;
     port: number;
     /** Address the HTTP server binds to (HOST); null = every interface. */
     host: string | null;

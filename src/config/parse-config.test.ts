@@ -219,6 +219,7 @@ integrations:
       env: {
         databaseUrl: null,
         sqlitePath: "./data/calpage.db",
+        shutdownGraceMs: 10_000,
         port: 8080,
         host: null,
         metricsToken: null,
@@ -717,6 +718,7 @@ describe("parseConfig: environment", () => {
     expect(valid(yaml, { DATABASE_URL: "", PORT: "", SLACK_BOT_TOKEN: "", HOST: "", METRICS_TOKEN: "", METRICS_PORT: "" }).env).toEqual({
       databaseUrl: null,
       sqlitePath: "./data/calpage.db",
+      shutdownGraceMs: 10_000,
       port: 8080,
       host: null,
       metricsToken: null,
@@ -742,10 +744,12 @@ describe("parseConfig: environment", () => {
       SLACK_SIGNING_SECRET: "secret",
       SLACK_APP_TOKEN: "xapp-1",
       SLACK_API_URL: "http://127.0.0.1:4000/api",
+      SHUTDOWN_GRACE: "30s",
     }).env;
     expect(env).toEqual({
       databaseUrl: "postgresql://calpage:pw@db:5432/calpage",
       sqlitePath: "/var/lib/calpage/calpage.db",
+      shutdownGraceMs: 30_000,
       port: 3000,
       host: "0.0.0.0",
       metricsToken: "metrics-token-0123456789",
@@ -760,11 +764,20 @@ describe("parseConfig: environment", () => {
   it("derives PUBLIC_URL from PORT", () => {
     expect(valid(yaml, { PORT: "9000" }).env.publicUrl).toBe("http://localhost:9000");
     expect(valid(yaml, { DATABASE_URL: "postgres://x@y/z" }).env.databaseUrl).toBe("postgres://x@y/z");
+    // An encoded @ in the password, and an @ after the host (in the query), are fine.
+    expect(valid(yaml, { DATABASE_URL: "postgres://calpage:p%40ss@db:5432/calpage" }).env.databaseUrl).toBe("postgres://calpage:p%40ss@db:5432/calpage");
+    expect(valid(yaml, { DATABASE_URL: "postgres://u:p@db/calpage?application_name=a@b" }).env.databaseUrl).toBe("postgres://u:p@db/calpage?application_name=a@b");
+    expect(valid(yaml, { SHUTDOWN_GRACE: "45" }).env.shutdownGraceMs).toBe(45_000);
   });
 
   it.each<[Record<string, string>, Expected[]]>([
     [{ DATABASE_URL: "mysql://db/calpage" }, [[null, "env.DATABASE_URL", /^expected a Postgres URL like postgres:\/\//]]],
     [{ DATABASE_URL: "./data/calpage.db" }, [[null, "env.DATABASE_URL", /leave it unset to use SQLite/]]],
+    [{ DATABASE_URL: "postgres://calpage:p@ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /host is ambiguous.*@ is %40/]]],
+    [{ DATABASE_URL: "postgres://calpage:pa/ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /cannot be read as a URL.*\/ is %2F/]]],
+    [{ DATABASE_URL: "postgres://calpage:pw@db:99999/calpage" }, [[null, "env.DATABASE_URL", /cannot be read as a URL/]]],
+    [{ SHUTDOWN_GRACE: "soon" }, [[null, "env.SHUTDOWN_GRACE", 'expected how long shutdown may wait for requests and jobs, like 10s or 1m (1 s to 1 h), found "soon"']]],
+    [{ SHUTDOWN_GRACE: "0" }, [[null, "env.SHUTDOWN_GRACE", /1 s to 1 h/]]],
     [{ PORT: "http" }, [[null, "env.PORT", 'expected a port number from 1 to 65535, found "http"']]],
     [{ PORT: "0" }, [[null, "env.PORT", /from 1 to 65535/]]],
     [{ PORT: "65536" }, [[null, "env.PORT", /from 1 to 65535/]]],

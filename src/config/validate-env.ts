@@ -1,6 +1,8 @@
 import { isIP } from "node:net";
 import { Checker, describe, isHttpUrl } from "./config-checker.js";
 import type { Config, TwilioEnv } from "./config-types.js";
+import { databaseUrlProblem } from "./database-url.js";
+import { parseDuration } from "../shared/duration.js";
 
 const PHONE_RE = /^\+\d{8,15}$/;
 const TWILIO_CREDENTIALS = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER"] as const;
@@ -16,10 +18,19 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
   };
 
   let databaseUrl = get("DATABASE_URL");
-  if (databaseUrl !== null && !/^postgres(?:ql)?:\/\//.test(databaseUrl)) {
+  const databaseProblem = databaseUrl === null ? null : databaseUrlProblem(databaseUrl);
+  if (databaseProblem !== null) {
     // The value may hold a password: not repeated in the message.
-    c.report("env.DATABASE_URL", "expected a Postgres URL like postgres://user:password@host:5432/calpage (leave it unset to use SQLite)");
+    c.report("env.DATABASE_URL", databaseProblem);
     databaseUrl = null;
+  }
+
+  let shutdownGraceMs = 10_000;
+  const graceText = get("SHUTDOWN_GRACE");
+  if (graceText !== null) {
+    const seconds = /^\d+$/.test(graceText) ? Number(graceText) : parseDuration(graceText);
+    if (seconds !== null && seconds >= 1 && seconds <= 3600) shutdownGraceMs = seconds * 1000;
+    else c.report("env.SHUTDOWN_GRACE", `expected how long shutdown may wait for requests and jobs, like 10s or 1m (1 s to 1 h), found ${describe(graceText)}`);
   }
 
   const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
@@ -60,6 +71,7 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
   return {
     databaseUrl,
     sqlitePath,
+    shutdownGraceMs,
     port,
     host,
     metricsToken,

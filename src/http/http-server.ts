@@ -4,6 +4,16 @@ import { INTEGRATION_PATH } from "./integration-routes.js";
 import { serveMetrics } from "./metrics-route.js";
 import { sendJson, sendText } from "./send.js";
 import { errorText } from "../shared/error-text.js";
+import { withAcquireDeadline } from "../store/acquire-deadline.js";
+import { isDatabaseUnavailable } from "../store/database-unavailable.js";
+
+/**
+ * How long a request may wait for a database connection (ms): while the database is down a
+ * webhook gets its 503 within a second instead of waiting for the driver's connect timeout.
+ */
+const REQUEST_DB_WAIT_MS = 750;
+/** Retry-After (s) on 503s: the database is away or calpage is shutting down. */
+const RETRY_AFTER_S = "10";
 
 /** A client has this long to send its request line and headers (Node's default is 60 s). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -21,6 +31,8 @@ export interface HttpDeps {
   slack: RequestListener | null;
   slackUnavailableReason: string;
   ready: () => Promise<boolean>;
+  /** True once shutdown began: every new request gets 503 (senders retry); requests already started finish. */
+  draining?: () => boolean;
   log: (line: string) => void;
   /** Override {@link HEADERS_TIMEOUT_MS} / {@link REQUEST_TIMEOUT_MS}. */
   timeouts?: { headersMs?: number; requestMs?: number };
@@ -30,8 +42,11 @@ export interface HttpDeps {
   serveMetrics?: boolean;
 }
 
+/** calpage's HTTP server, which knows how many requests it is answering (shutdown waits for them). */
+export type CalpageServer = Server & { inFlight(): number };
+
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
-export function createHttpServer(deps: HttpDeps): Server {
+export function createHttpServer(deps: HttpDeps): CalpageServer {
   const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.");
   // A client that trickles its headers or body is answered 408 and disconnected once over these limits.
   const requestMs = deps.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
@@ -40,11 +55,20 @@ export function createHttpServer(deps: HttpDeps): Server {
     requestTimeout: requestMs,
     connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
   };
-  return createServer(options, (req, res) => {
+  let inFlight = 0;
+  const server = createServer(options, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeName(path);
     res.on("finish", () => requests({ route, code: String(res.statusCode) }));
-    void (async () => {
+    if (deps.draining?.()) {
+      if (path === "/health/live") return sendText(res, 200, "ok\n");
+      res.setHeader("connection", "close");
+      res.setHeader("retry-after", RETRY_AFTER_S);
+      return path === "/health/ready" ? sendText(res, 503, "shutting down\n") : sendJson(res, 503, { error: "calpage is shutting down; nothing was accepted, please retry" });
+    }
+    inFlight++;
+    res.once("close", () => inFlight--);
+    void withAcquireDeadline(REQUEST_DB_WAIT_MS, async () => {
       const m = INTEGRATION_PATH.exec(path);
       if (m) return deps.integrations(req, res, m[1]!, m[2]!, m[3] !== undefined);
 
@@ -58,12 +82,19 @@ export function createHttpServer(deps: HttpDeps): Server {
       if (path === "/") return sendText(res, 200, "calpage is running. See /health/ready and /metrics.\n");
       for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
-    })().catch((error: unknown) => {
+    }).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) {
+        deps.log(`http: ${req.method} ${path}: database unavailable (${errorText(error)}); answered 503`);
+        if (!res.headersSent) sendJson(res, 503, { error: "the database is unavailable; nothing was accepted, please retry" }, { "retry-after": RETRY_AFTER_S });
+        else res.destroy();
+        return;
+      }
       deps.log(`http: ${req.method} ${path} failed: ${errorText(error)}${error instanceof Error && error.stack ? `\n${error.stack.split("\n").slice(1).join("\n")}` : ""}`);
       if (!res.headersSent) sendJson(res, 500, { error: "internal error; nothing was accepted, please retry" });
       else res.destroy();
     });
   });
+  return Object.assign(server, { inFlight: () => inFlight });
 }
 
 function routeName(path: string): string {

@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type Task, type WorkerEvents, type WorkerPool } from "graphile-worker";
 import pg from "pg";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../store/database-unavailable.js";
 import type { Store } from "../store/store.js";
+import { errorText } from "../shared/error-text.js";
 import { LANE_CONCURRENCY, laneOf, usesNamedQueues } from "./job-lanes.js";
 import type { AddedJob, JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
 
@@ -15,6 +17,11 @@ const NUDGE_BUCKET_MS = 5;
  * (see `recheck`), and would otherwise leave it for the next poll.
  */
 const QUEUE_RECHECK_MS = [10, 60, 250];
+
+/** While paused, how often the database is asked whether it is back (ms). */
+const PAUSED_CHECK_MS = 500;
+/** A heartbeat (the database check) that takes longer than this counts as failed (ms). */
+const HEARTBEAT_BOUND_MS = 5_000;
 
 /** The pools whose tasks use named queues, fetched one job at a time. */
 type QueuedPool = "schedule" | "slack";
@@ -35,6 +42,9 @@ export interface GraphileJobRunnerOptions {
   deadAfterMs?: number;
   heartbeatMs?: number;
   onError?: (task: string, error: unknown) => void;
+  /** Jobs stopped because the database went away (or a pool died); onResume: they run again. */
+  onPause?: () => void;
+  onResume?: () => void;
 }
 
 /**
@@ -45,6 +55,10 @@ export interface GraphileJobRunnerOptions {
  * - Crashes: Graphile Worker leaves a killed worker's job locked for 4 hours.
  *   Each process records heartbeats for its workers; jobs locked for a while by
  *   a worker without a fresh heartbeat are unlocked (`force_unlock_workers`).
+ * - Outages: when the heartbeat finds the database gone (or a pool stops by itself,
+ *   as Graphile Worker does when it cannot record a job's completion), the pools are
+ *   stopped; every 500 ms the database is asked again, and once it answers the old
+ *   pools' locks are released and new pools start. `running()` is false meanwhile.
  * Three worker pools share one connection pool: pages, ladders and escalation
  * steps fetch due jobs in batches and complete them in batches (one round trip
  * for many jobs, which is what keeps 1,000 groups escalating at once on time);
@@ -146,6 +160,151 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
     nudges.set(due, { timer, count: 1, recheck: new Set(pool ? [pool] : []) });
   }
 
+  /** Builds the pools' task lists once; (re)starting pools after an outage uses them again. */
+  let pools: { name: PoolName; tasks: Record<string, Task>; concurrency: number }[] = [];
+  /** running: pools are up; paused: the database went away (or a pool died), pools are stopped until it answers. */
+  let state: "stopped" | "running" | "paused" | "resuming" = "stopped";
+  /** Pools stopped while the database was away, whose job locks are still to be released. */
+  const orphanedPools: string[] = [];
+  /** `state` as it is now (it changes while we await; TypeScript would keep an earlier narrowing). */
+  const stateNow = () => state;
+  let ticking = false;
+
+  async function startPools(): Promise<void> {
+    const pgPoolHere = new pg.Pool({ connectionString: databaseUrl, max: 12, connectionTimeoutMillis: 5_000 });
+    pgPool = pgPoolHere;
+    // A connection that breaks while idle (or mid-LISTEN) must not crash the process: report it; the pool replaces it.
+    pgPoolHere.on("error", (e) => opts.onError?.("graphile-worker", e));
+    pgPoolHere.on("connect", (client) => client.on("error", (e) => opts.onError?.("graphile-worker", e)));
+    for (const pool of pools) {
+      const started = await run({
+        events: eventsFor(pool.name, pool.concurrency),
+        pgPool: pgPoolHere,
+        concurrency: pool.concurrency,
+        pollInterval: opts.pollInterval ?? 500,
+        noHandleSignals: true,
+        taskList: pool.tasks,
+        logger: new Logger(() => (level, message) => {
+          // Shutdown complaints of the local queue are handled in stopPools() (its jobs are freed there).
+          if (level === "error" && !(stopping && /local queue|deactivating queue|shutdown/i.test(message))) opts.onError?.("graphile-worker", new Error(message));
+        }),
+        ...(pool.name === "batch" ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
+      });
+      runners.push(started);
+      // A pool that gives up by itself (Graphile Worker stops a pool whose job completions failed,
+      // e.g. while the database is away) would leave its jobs locked and nothing running: pause,
+      // and start fresh pools when the database answers again.
+      started.promise.then(
+        () => poolEnded(started, null),
+        (error: unknown) => poolEnded(started, error),
+      );
+    }
+  }
+
+  function poolEnded(ended: Runner, error: unknown) {
+    if (!runners.includes(ended) || stopping || state !== "running") return;
+    opts.onError?.("graphile-worker", new Error(`a worker pool stopped by itself (${error ? errorText(error) : "no reason given"}); restarting the pools`));
+    void pause();
+  }
+
+  /** Stops every pool within `graceMs` (running jobs finish meanwhile) and releases what they locked, if the database lets us. */
+  async function stopPools(graceMs: number): Promise<void> {
+    stopping = true;
+    const stops = Promise.all(runners.map((r) => r.stop().catch((e: unknown) => opts.onError?.("graphile-worker", e))));
+    await Promise.race([stops, sleep(graceMs)]);
+    runners = [];
+    // Graphile Worker 0.17's local queue can fail to hand back the jobs it fetched but did not
+    // start ("Cannot background something when the queue is already released"); they would stay
+    // locked until another process's dead-worker check frees them (~10 s). None of these pools
+    // runs anything any more, so free whatever they still hold, now (or once the database is back).
+    orphanedPools.push(...startedPools.splice(0));
+    await within(2_000, unlockOrphans(), "releasing job locks").catch((e: unknown) => opts.onError?.("graphile-worker", e));
+    workerPools.clear();
+    rechecks.clear();
+    workerIds.clear();
+    stopping = false;
+    const ending = pgPool;
+    pgPool = null;
+    await Promise.race([ending?.end().catch(() => undefined), sleep(2_000)]);
+  }
+
+  async function unlockOrphans(): Promise<void> {
+    if (orphanedPools.length === 0) return;
+    const ids = [...orphanedPools];
+    await store.transaction((tx) => tx.db.run(forceUnlock(ids)));
+    orphanedPools.splice(0, ids.length);
+  }
+
+  /** The database went away: stop fetching (every fetch would fail) until it answers again. */
+  async function pause(): Promise<void> {
+    if (state !== "running") return;
+    state = "paused";
+    opts.onPause?.();
+    await stopPools(2_000);
+  }
+
+  /** The database answers again: release what the old pools held, and start new ones. */
+  async function resume(): Promise<void> {
+    if (state !== "paused") return;
+    state = "resuming";
+    try {
+      await unlockOrphans();
+      await startPools();
+      // stop() came meanwhile: it has already let go of the old pools; these go too.
+      if (stateNow() === "stopped") return await stopPools(1_000);
+      state = "running";
+      opts.onResume?.();
+    } catch (error) {
+      opts.onError?.("graphile-worker", error);
+      await stopPools(1_000);
+      state = "paused";
+    }
+  }
+
+  /** Heartbeat, and the database check that pauses and resumes the pools. One at a time. */
+  async function tick(): Promise<void> {
+    if (ticking || state === "stopped" || state === "resuming") return;
+    ticking = true;
+    try {
+      // A connection attempt can hang (a partition, a full server): give up after a while and check again.
+      await within(HEARTBEAT_BOUND_MS, beat(), "heartbeat");
+      if (state === "paused") await resume();
+    } catch (error) {
+      // While paused this is the expected answer, every 500 ms: onPause said it once.
+      if (state !== "paused") opts.onError?.("heartbeat", error);
+      if (isDatabaseUnavailable(error)) await pause();
+    } finally {
+      ticking = false;
+      if (stateNow() !== "stopped") {
+        heartbeat = setTimeout(() => void tick(), stateNow() === "running" ? heartbeatMs : Math.min(heartbeatMs, PAUSED_CHECK_MS));
+        heartbeat.unref();
+      }
+    }
+  }
+
+  /** Each pool's own events, listened to before run(): workers are created (and may lock jobs) while run() is starting. */
+  function eventsFor(name: PoolName, concurrency: number): WorkerEvents {
+    const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+    // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
+    events.on("pool:create", ({ workerPool }) => {
+      workerIds.add(workerPool.id);
+      startedPools.push(workerPool.id);
+      workerPools.set(name, { pool: workerPool, concurrency });
+    });
+    events.on("pool:release", ({ workerPool }) => {
+      workerIds.delete(workerPool.id);
+    });
+    // A worker asks for its next job as soon as its last one returns, before the completion that
+    // frees the job's named queue has reached the database; the queue's next job is then skipped
+    // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
+    if (name !== "batch") {
+      events.on("job:complete", ({ job }) => {
+        if (job.job_queue_id !== null) recheck(name);
+      });
+    }
+    return events;
+  }
+
   return {
     async start(handlers: TaskHandlers) {
       const taskList: Record<string, Task> = {};
@@ -164,81 +323,24 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
           }
         };
       }
-      /** Each pool's own events, listened to before run(): workers are created (and may lock jobs) while run() is starting. */
-      const eventsFor = (name: PoolName, concurrency: number): WorkerEvents => {
-        const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-        // Graphile Worker 0.17 locks jobs under the worker POOL's id (not each worker's), so that is what must beat.
-        events.on("pool:create", ({ workerPool }) => {
-          workerIds.add(workerPool.id);
-          startedPools.push(workerPool.id);
-          workerPools.set(name, { pool: workerPool, concurrency });
-        });
-        events.on("pool:release", ({ workerPool }) => {
-          workerIds.delete(workerPool.id);
-        });
-        // A worker asks for its next job as soon as its last one returns, before the completion that
-        // frees the job's named queue has reached the database; the queue's next job is then skipped
-        // and would wait for the next poll (up to pollInterval). Ask again once the completion is in.
-        if (name !== "batch") {
-          events.on("job:complete", ({ job }) => {
-            if (job.job_queue_id !== null) recheck(name);
-          });
-        }
-        return events;
-      };
-      const pools: { name: PoolName; tasks: Record<string, Task>; concurrency: number }[] = [
-        { name: "batch", tasks: pick((name) => queuedPoolOf(name) === null), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main },
-        { name: "schedule", tasks: pick((name) => queuedPoolOf(name) === "schedule"), concurrency: 2 },
-        { name: "slack", tasks: pick((name) => queuedPoolOf(name) === "slack"), concurrency: LANE_CONCURRENCY.slack },
-      ];
-      pgPool = new pg.Pool({ connectionString: databaseUrl, max: 12 });
-      // A connection that breaks while idle (or mid-LISTEN) must not crash the process: report it; the pool replaces it.
-      pgPool.on("error", (e) => opts.onError?.("graphile-worker", e));
-      pgPool.on("connect", (client) => client.on("error", (e) => opts.onError?.("graphile-worker", e)));
-      for (const pool of pools) {
-        if (Object.keys(pool.tasks).length === 0) continue;
-        runners.push(
-          await run({
-            events: eventsFor(pool.name, pool.concurrency),
-            pgPool,
-            concurrency: pool.concurrency,
-            pollInterval: opts.pollInterval ?? 500,
-            noHandleSignals: true,
-            taskList: pool.tasks,
-            logger: new Logger(() => (level, message) => {
-              // Shutdown complaints of the local queue are handled in stop() (its jobs are freed there).
-              if (level === "error" && !(stopping && /local queue|deactivating queue|shutdown/i.test(message))) opts.onError?.("graphile-worker", new Error(message));
-            }),
-            ...(pool.name === "batch" ? { preset: { worker: { localQueue: { size: pool.concurrency * 4 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } } } : {}),
-          }),
-        );
-      }
-      await beat().catch((e) => opts.onError?.("heartbeat", e));
-      heartbeat = setInterval(() => void beat().catch((e) => opts.onError?.("heartbeat", e)), heartbeatMs);
+      pools = [
+        { name: "batch" as const, tasks: pick((name) => queuedPoolOf(name) === null), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main },
+        { name: "schedule" as const, tasks: pick((name) => queuedPoolOf(name) === "schedule"), concurrency: 2 },
+        { name: "slack" as const, tasks: pick((name) => queuedPoolOf(name) === "slack"), concurrency: LANE_CONCURRENCY.slack },
+      ].filter((pool) => Object.keys(pool.tasks).length > 0);
+      await startPools();
+      state = "running";
+      await tick();
     },
-    async stop() {
-      if (heartbeat) clearInterval(heartbeat);
+    async stop(graceMs = 10_000) {
+      state = "stopped";
+      if (heartbeat) clearTimeout(heartbeat);
+      heartbeat = null;
       for (const n of nudges.values()) clearTimeout(n.timer);
       nudges.clear();
-      stopping = true;
-      await Promise.all(runners.map((r) => r.stop().catch((e: unknown) => opts.onError?.("graphile-worker", e))));
-      runners = [];
-      // Graphile Worker 0.17's local queue can fail to hand back the jobs it fetched but did not
-      // start ("Cannot background something when the queue is already released"); they would stay
-      // locked until another process's dead-worker check frees them (~10 s). None of these pools
-      // runs anything any more, so free whatever they still hold, now.
-      const ids = startedPools.splice(0);
-      if (ids.length > 0) {
-        await store
-          .transaction((tx) => tx.db.run(forceUnlock(ids)))
-          .catch((e: unknown) => opts.onError?.("graphile-worker", e));
-      }
-      workerPools.clear();
-      rechecks.clear();
-      stopping = false;
-      await pgPool?.end();
-      pgPool = null;
+      await stopPools(graceMs);
     },
+    running: () => state === "running",
     wake(jobs: AddedJob[]) {
       const now = Date.now();
       for (const job of jobs) {
@@ -249,3 +351,18 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
     },
   };
 }
+
+/** `work`, or a DatabaseUnavailableError after `ms` (the work itself goes on; its outcome is ignored then). */
+function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(`${what}: no answer from the database within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });

@@ -55,7 +55,10 @@ export interface AddedJob {
 
 export interface JobRunner {
   start(handlers: TaskHandlers): Promise<void>;
-  stop(): Promise<void>;
+  /** Takes no new jobs, lets running ones finish for up to `graceMs` (default 10 s), and releases this runner's job locks. */
+  stop(graceMs?: number): Promise<void>;
+  /** False while jobs cannot run: not started, stopped, or paused because the database is away. */
+  running(): boolean;
   /** Called after a transaction that added jobs commits: lets an idle runner wake for them at once. */
   wake(jobs: AddedJob[]): void;
 }

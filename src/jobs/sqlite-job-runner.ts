@@ -125,10 +125,24 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
       opts.onError?.(job.task, error);
       const message = error instanceof Error ? error.message : String(error);
       const runAt = now() + retryDelayMs(job.attempts);
-      await store.transaction((tx) =>
-        tx.db.run(sql`update jobs set locked_at = null, locked_by = null, run_at = ${runAt}, last_error = ${message} where id = ${job.id}`),
-      );
+      const release = () => store.transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null, run_at = ${runAt}, last_error = ${message} where id = ${job.id}`));
+      // A disk that refuses writes (read-only, full) fails this too: try again every 5 s for 10 minutes
+      // (a restart releases it anyway); the process goes on meanwhile.
+      await release().catch((e: unknown) => {
+        opts.onError?.(job.task, e);
+        retryRelease(release, 120);
+      });
     }
+  }
+
+  function retryRelease(release: () => Promise<unknown>, triesLeft: number) {
+    if (triesLeft <= 0 || stopped) return;
+    setTimeout(() => {
+      release().then(
+        () => void poll(),
+        () => retryRelease(release, triesLeft - 1),
+      );
+    }, 5_000).unref();
   }
 
   async function poll(): Promise<void> {
@@ -175,12 +189,21 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
       await store.transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null where locked_at is not null`));
       void poll();
     },
-    async stop() {
+    async stop(graceMs = 10_000) {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await Promise.allSettled([...running]);
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (timeout = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timeout);
+      // A job still running after the grace period is released, so the next start runs it again.
+      if (running.size > 0) {
+        await store
+          .transaction((tx) => tx.db.run(sql`update jobs set locked_at = null, locked_by = null where locked_by = ${me}`))
+          .catch((e: unknown) => opts.onError?.("stop", e));
+      }
     },
+    running: () => !stopped,
     wake(jobs: AddedJob[]) {
       const earliest = Math.min(...jobs.map((j) => j.runAt.getTime()));
       if (earliest <= now()) void poll();

@@ -100,11 +100,12 @@ function makeContext(
       });
       const tracked: JobRunner = {
         start: (h) => runner.start(h),
-        async stop() {
+        async stop(graceMs) {
           live = false;
-          await runner.stop();
+          await runner.stop(graceMs);
         },
         wake: (jobs) => runner.wake(jobs),
+        running: () => runner.running(),
       };
       runners.push(tracked);
       await tracked.start(handlers);

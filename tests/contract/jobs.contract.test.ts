@@ -403,6 +403,33 @@ describe.each(backends)("jobs contract: $name", (backend) => {
       expect(tags.map((tag) => rec.runsOf(tag).length)).toStrictEqual(tags.map(() => 1));
     });
 
+    it("stop(graceMs) lets a running job finish, and releases the lock of one still running when the grace period ends", async () => {
+      const ctx = await open();
+      const store = ctx.openStore();
+      const release = gate();
+      let shortFinished = false;
+      const rec = recordingHandlers(async (payload) => {
+        if (payload.tag === "short") {
+          await sleep(600);
+          shortFinished = true;
+        }
+        if (payload.tag === "long") await bounded(release.promise, 10_000);
+      });
+      const runner = await ctx.startRunner(store, rec.handlers, { concurrency: 4 });
+      await addJobs(store, { task: "notify.page", payload: { tag: "short" } }, { task: "notify.page", payload: { tag: "long" } });
+      await waitFor(() => rec.runsOf("short").length === 1 && rec.runsOf("long").length === 1, { timeoutMs: 10_000, description: "both jobs to start" });
+      const stoppingAt = Date.now();
+      await runner.stop(2_000);
+      const took = Date.now() - stoppingAt;
+      expect(shortFinished).toBe(true);
+      expect(took).toBeGreaterThanOrEqual(1_900);
+      expect(took).toBeLessThan(6_000);
+      // The short job is done (deleted); the long one is still running, but no longer locked: a restart runs it again.
+      expect(await ctx.jobLocks(store)).toMatchObject([{ lockedBy: null }]);
+      expect(runner.running()).toBe(false);
+      release.open();
+    });
+
     it("a job held by a live worker for longer than deadAfterMs is not taken from it", async () => {
       const ctx = await open();
       const store = ctx.openStore();
