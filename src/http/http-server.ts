@@ -32,7 +32,7 @@ export interface HttpDeps {
 
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
 export function createHttpServer(deps: HttpDeps): Server {
-  const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.");
+  const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.", ["code", "route"]);
   // A client that trickles its headers or body is answered 408 and disconnected once over these limits.
   const requestMs = deps.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
   const options = {
@@ -43,7 +43,7 @@ export function createHttpServer(deps: HttpDeps): Server {
   return createServer(options, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeName(path);
-    res.on("finish", () => requests({ route, code: String(res.statusCode) }));
+    res.on("finish", () => requests({ code: String(res.statusCode), route }));
     void (async () => {
       const m = INTEGRATION_PATH.exec(path);
       if (m) return deps.integrations(req, res, m[1]!, m[2]!, m[3] !== undefined);

@@ -5,8 +5,9 @@ import type { createLadderPager } from "./ladder-pager.js";
 /**
  * Job `paging.ladder`: the next rung of one person's ladder. The ladder stops as
  * soon as the group is no longer firing (acknowledged, resolved or silenced).
+ * `onLate` is told how late (ms after its due time) each current rung ran.
  */
-export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof createLadderPager>, clock: Clock) {
+export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof createLadderPager>, clock: Clock, onLate?: (ms: number) => void) {
   return async (payload: Record<string, unknown>): Promise<void> => {
     const groupId = String(payload.groupId);
     const email = String(payload.email);
@@ -16,6 +17,7 @@ export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof cre
       const [run, group] = await Promise.all([tx.ladderRuns.get(groupId, email, { lock: true }), tx.groups.get(groupId)]);
       if (!run || run.state.seq !== seq) return;
       const now = clock.now().getTime();
+      if (run.state.nextAt !== null) onLate?.(now - run.state.nextAt);
       if (!group || group.state !== "firing") {
         await pager.apply(tx, run, { type: "stop", reason: group?.state ?? "gone" }, now);
         return;

@@ -104,6 +104,11 @@ export function pagesRepository(db: Db) {
       const rows = await db.all<{ group_id: string }>(sql`select group_id from pages where phone = ${phone} order by created_at desc limit 1`);
       return rows[0]?.group_id ?? null;
     },
+    /** Whether another page of the group already went out (sent, delivered or answered). */
+    async otherWentOut(groupId: string, pageId: string): Promise<boolean> {
+      const rows = await db.all<Row>(sql`select 1 as x from pages where group_id = ${groupId} and id <> ${pageId} and state in ('sent', 'delivered', 'answered') limit 1`);
+      return rows.length > 0;
+    },
     async listForGroup(groupId: string): Promise<PageRecord[]> {
       return (await db.all<Row>(sql`select * from pages where group_id = ${groupId} order by created_at, id`)).map(toPage);
     },
