@@ -31,8 +31,11 @@ export function createOutboundHeartbeat(store: Store, url: string, opts: Outboun
     store.transaction((tx) => tx.jobs.add({ task: "heartbeat.out", payload: {}, jobKey: JOB_KEY, jobKeyMode: mode, runAt: new Date(at), maxAttempts: 1 }));
 
   return {
-    /** Sets the first ping (now), unless one is already set. */
-    start: () => next(opts.now(), "preserve_run_at"),
+    /**
+     * Sets the first ping one interval from now, unless one is set sooner: a replica starting
+     * (or restarting) never adds a ping between two of the interval.
+     */
+    start: () => next(opts.now() + everyMs, "preserve_run_at"),
     /** The `heartbeat.out` job. */
     async handle(): Promise<void> {
       // The next ping is set first, so a failing ping never stops the heartbeat.
