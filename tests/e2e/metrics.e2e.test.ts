@@ -8,7 +8,7 @@ import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import type { FakeTwilio } from "../support/fake-twilio.js";
 import { waitFor } from "../support/wait-for.js";
 import { BACKENDS, prepareEnvWithTwilio, weeklyRotaIcs, writeConfigText, type Env } from "./harness.js";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -202,6 +202,15 @@ describe.each(BACKENDS)("metrics after an end-to-end run (%s)", (backend) => {
     expect(samples.some((s) => s.name === "nodejs_eventloop_lag_seconds")).toBe(true);
 
     for (const secret of ["heartbeat-secret-uuid", HOOK_TOKEN, METRICS_TOKEN, AUTH, "xoxb-e2e-test", ALICE_PHONE, BOB_PHONE, ALICE_PHONE.slice(1), FROM]) expect(text).not.toContain(secret);
+  });
+
+  it("every calpage_* metric the Grafana dashboard and the Prometheus rules name is exported", async () => {
+    const { text } = await scrape();
+    const declared = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    const ops = ["ops/grafana-dashboard.json", "ops/prometheus-rules.yml"].map((f) => readFileSync(join(import.meta.dirname, "..", "..", f), "utf8")).join("\n");
+    const named = new Set([...ops.matchAll(/\b(calpage_[a-z_]+|process_[a-z_]+|nodejs_[a-z0-9_]+)\b/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, "")));
+    expect(named.size).toBeGreaterThan(15);
+    expect([...named].filter((n) => !declared.has(n))).toEqual([]);
   });
 
   it("the exposition passes `promtool check metrics`", async (ctx) => {
