@@ -118,7 +118,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         }
       }
       await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
-      return { type: "page" as const, page, group, recent };
+      return { type: "page" as const, page, group, recent, claimedAt: t };
     });
     if (ended) deps.onOutcome?.(ended);
     return claimed;
@@ -238,7 +238,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const claimed = await claim(String(payload.pageId));
     if (!claimed) return;
     if (claimed.type === "notice") return sendNotice(claimed.notice, claimed.text, claimed.who);
-    const { page, group, recent } = claimed;
+    const { page, group, recent, claimedAt } = claimed;
     const who = names.get(page.userEmail) ?? page.userEmail;
     let outcome: Outcome;
     try {
@@ -268,7 +268,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         await tx.log.add(group.id, t, outcome.kind ?? "notified", outcome.log);
         await requestSlackSync(tx, group.id, t);
       }
-      const first = outcome.state === "sent" && !(await tx.pages.otherWentOut(group.id, page.id));
+      const first = outcome.state === "sent" && !(await tx.pages.wentOutBefore(group.id, page.id, claimedAt));
       return first ? t - group.createdAt : null;
     });
     deps.onOutcome?.({ channel: page.channel, outcome: outcome.state === "sent" ? "sent" : "failed", alertToFirstPageMs: firstAfterMs });
