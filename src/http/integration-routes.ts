@@ -63,7 +63,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
   const rejected = metrics.counter("calpage_webhooks_rejected_total", "Webhook requests refused, by reason.", ["reason"]);
   const handling = metrics.histogram(
     "calpage_webhook_duration_seconds",
-    "Time to handle one webhook request (read, parse, store), by integration and outcome (accepted, heartbeat, rejected, rate_limited, error).",
+    "Time to handle one webhook request (read, parse, store), by integration and outcome (accepted, heartbeat, usage, rejected, rate_limited, error).",
     ["integration", "outcome"],
   );
   const buckets = createTokenBuckets();
@@ -76,7 +76,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     let outcome = "error";
     try {
       await handle(req, res, type, token, heartbeat, seen);
-      outcome = heartbeat && res.statusCode === 200 ? "heartbeat" : res.statusCode === 200 ? "accepted" : res.statusCode === 429 ? "rate_limited" : res.statusCode < 500 ? "rejected" : "error";
+      outcome = outcomeOf(res.statusCode, heartbeat, req.method === "POST");
     } finally {
       handling({ integration: seen.integration, outcome }, (performance.now() - started) / 1000);
     }
@@ -148,6 +148,13 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     received({ integration: integration.name }, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
     sendJson(res, 200, { status: "ok", groups: result.groups, changes: result.changes });
   }
+}
+
+/** A webhook request's outcome, as calpage_webhook_duration_seconds labels it. */
+function outcomeOf(status: number, heartbeat: boolean, post: boolean): string {
+  if (status === 200) return heartbeat ? "heartbeat" : post ? "accepted" : "usage";
+  if (status === 429) return "rate_limited";
+  return status < 500 ? "rejected" : "error";
 }
 
 function usage(i: IntegrationConfig, publicUrl: string, path: string): string {

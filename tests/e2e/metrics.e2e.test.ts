@@ -144,6 +144,8 @@ describe.each(BACKENDS)("metrics after an end-to-end run (%s)", (backend) => {
     twilio.setFailure("sms", { status: 429, retryAfterSeconds: 1, times: 1 });
     const bad = await fetch(`${url}/integrations/v1/webhook/${HOOK_TOKEN}/`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(bad.status).toBe(400);
+    expect((await fetch(`${url}/integrations/v1/webhook/${HOOK_TOKEN}/`)).status).toBe(200); // the usage page
+    expect((await fetch(`${url}/integrations/v1/webhook/not-a-known-token-0001/`, { method: "POST", body: "{}" })).status).toBe(403);
     const res = await fetch(`${url}/integrations/v1/webhook/${HOOK_TOKEN}/`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -169,6 +171,9 @@ describe.each(BACKENDS)("metrics after an end-to-end run (%s)", (backend) => {
 
     expect(sum(samples, "calpage_webhook_duration_seconds_count", { integration: "hooks", outcome: "accepted" })).toBe(1);
     expect(sum(samples, "calpage_webhook_duration_seconds_count", { integration: "hooks", outcome: "rejected" })).toBe(1);
+    expect(sum(samples, "calpage_webhook_duration_seconds_count", { integration: "hooks", outcome: "usage" })).toBe(1);
+    // An unknown token is never a label value.
+    expect(sum(samples, "calpage_webhook_duration_seconds_count", { integration: "unknown", outcome: "rejected" })).toBe(1);
     expect(sum(samples, "calpage_alert_to_first_page_seconds_count")).toBe(1);
     expect(sum(samples, "calpage_job_duration_seconds_count", { task: "notify.page", outcome: "ok" })).toBeGreaterThanOrEqual(3);
     expect(sum(samples, "calpage_job_duration_seconds_count", { task: "escalation.step" })).toBeGreaterThanOrEqual(1);
@@ -201,7 +206,7 @@ describe.each(BACKENDS)("metrics after an end-to-end run (%s)", (backend) => {
     expect(samples.some((s) => s.name === "process_cpu_seconds_total")).toBe(true);
     expect(samples.some((s) => s.name === "nodejs_eventloop_lag_seconds")).toBe(true);
 
-    for (const secret of ["heartbeat-secret-uuid", HOOK_TOKEN, METRICS_TOKEN, AUTH, "xoxb-e2e-test", ALICE_PHONE, BOB_PHONE, ALICE_PHONE.slice(1), FROM]) expect(text).not.toContain(secret);
+    for (const secret of ["not-a-known-token-0001", "heartbeat-secret-uuid", HOOK_TOKEN, METRICS_TOKEN, AUTH, "xoxb-e2e-test", ALICE_PHONE, BOB_PHONE, ALICE_PHONE.slice(1), FROM]) expect(text).not.toContain(secret);
   });
 
   it("every calpage_* metric the Grafana dashboard and the Prometheus rules name is exported", async () => {
