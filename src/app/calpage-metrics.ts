@@ -27,7 +27,9 @@ export function createCalpageMetrics(metrics: Metrics, store: Store, now: () => 
     for (const r of await store.read.groups.countOpenByState()) counts.set(r.state, r.count);
     return [...counts].map(([state, value]) => ({ labels: { state }, value }));
   }, (e) => onError("metrics.open_groups", e));
-  const backlog = () => jobBacklog(store, now());
+  // Both job gauges share one query per scrape (prom-client collects them concurrently).
+  let reading: ReturnType<typeof jobBacklog> | null = null;
+  const backlog = () => (reading ??= jobBacklog(store, now()).finally(() => (reading = null)));
   metrics.gauge("calpage_jobs_due", "Jobs whose run time has come and that no worker runs yet, by lane (main, slack).", ["lane"], async () =>
     (await backlog()).map((b) => ({ labels: { lane: b.lane }, value: b.due })), (e) => onError("metrics.jobs_due", e));
   metrics.gauge("calpage_jobs_overdue", "Jobs waiting more than a minute past their run time, by lane (main, slack).", ["lane"], async () =>
