@@ -48,6 +48,8 @@ import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
 import { errorText } from "../shared/error-text.js";
 import { makeSweepHandler } from "./sweep-handler.js";
+import { createCalpageMetrics } from "./calpage-metrics.js";
+import { createOutboundHeartbeat } from "./outbound-heartbeat.js";
 
 /** /health/ready answers within this (ms) even while the database does not. */
 const READY_TIMEOUT_MS = 750;
@@ -59,6 +61,8 @@ export interface CalpageOptions {
   clock?: Clock;
   /** How often the reconcile sweep runs (ms). */
   sweepEveryMs?: number;
+  /** How often HEARTBEAT_URL is pinged (ms); default a minute. */
+  heartbeatEveryMs?: number;
 }
 
 /**
@@ -81,9 +85,9 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   for (const u of tokens.urls) log(integrationUrlLogLine(u, config.env.publicUrl));
 
   const metrics = createMetrics();
-  const jobFailures = metrics.counter("calpage_job_failures_total", "Job attempts that threw, by task.");
+  const observed = createCalpageMetrics(metrics, store, now, (what, e) => log(`${what}: ${errorText(e)}`));
   const onError = (task: string, error: unknown) => {
-    jobFailures({ task });
+    observed.jobFailed(task);
     log(`job ${task} failed: ${errorText(error)}`);
   };
   const runner: JobRunner = config.env.databaseUrl
@@ -96,12 +100,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   store.onJobsCommitted((jobs) => runner.wake(jobs));
 
   const slackToken = config.env.slack.botToken;
-  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl) : createLogOnlySlackApi(log);
+  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl, observed.slackCall) : createLogOnlySlackApi(log);
   const users = new Map(config.users.map((u) => [u.email, u]));
   const slackUsers = createSlackUserCache(slackApi, users);
   const schedules = createScheduleService(store, config, { log, now });
   const tw = config.env.twilio;
-  const twilio = tw.accountSid && tw.authToken && tw.fromNumber ? createTwilioApi({ accountSid: tw.accountSid, authToken: tw.authToken, fromNumber: tw.fromNumber, apiUrl: tw.apiUrl }) : null;
+  const twilio = tw.accountSid && tw.authToken && tw.fromNumber ? createTwilioApi({ accountSid: tw.accountSid, authToken: tw.authToken, fromNumber: tw.fromNumber, apiUrl: tw.apiUrl, observe: observed.twilioCall }) : null;
   const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
   const deps = { oncall: schedules, users, pager };
   const ingest = createIngestService(store, config, deps);
@@ -140,7 +144,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     name: "paging",
     http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
     handlers: {
-      "paging.ladder": makeLadderTickHandler(store, pager, clock),
+      "paging.ladder": makeLadderTickHandler(store, pager, clock, observed.ladderLate),
       "paging.bundle": makeBundleHandler(store, twilio, config, now),
     },
   };
@@ -190,9 +194,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   });
   const metricsServer = config.env.metricsPort === null ? null : createMetricsServer(metrics, config.env.metricsToken);
 
-  const handlers: TaskHandlers = {
+  const heartbeatOut = config.env.heartbeatUrl
+    ? createOutboundHeartbeat(store, config.env.heartbeatUrl, { now, log, everyMs: opts.heartbeatEveryMs, onPing: observed.heartbeatPinged })
+    : null;
+  const handlers: TaskHandlers = observed.timeHandlers({
     ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
-    "escalation.step": makeEscalationStepHandler(store, clock, deps),
+    "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
     "notify.page": makePageHandler({
       store,
       slack: slackApi,
@@ -210,6 +217,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
         const key = parseLadderKey(page.ladderKey);
         if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
       },
+      onOutcome: observed.paged,
     }),
     "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),
     "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
@@ -218,8 +226,10 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
     "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
     "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
+    // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
+    "heartbeat.out": async () => heartbeatOut?.handle(),
     sweep: makeSweepHandler(store, now),
-  };
+  });
   let sweepTimer: NodeJS.Timeout | null = null;
 
   return {
@@ -240,6 +250,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       await runner.start(handlers);
       await heartbeats.start(now());
       await ensureAuditPrune(store, now());
+      await heartbeatOut?.start();
       await recordAudit(store, systemPrincipal(), "config", "config loaded", config.path, "done", configSummary(config), now());
       for (const f of features) await f.start?.(now());
       await slackApp?.start();

@@ -12,6 +12,7 @@ export function configSecrets(config: Config): (string | null)[] {
     slack.appToken,
     twilio.authToken,
     config.env.metricsToken,
+    config.env.heartbeatUrl,
     databasePassword(config.env.databaseUrl),
   ];
 }

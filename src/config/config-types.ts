@@ -202,6 +202,8 @@ export interface Config {
     metricsPort: number | null;
     /** METRICS_HOST: bind address of the metrics port (default 127.0.0.1). */
     metricsHost: string;
+    /** HEARTBEAT_URL: pinged (GET) every minute while the job runner is healthy; null = no outbound heartbeat. May hold a secret. */
+    heartbeatUrl: string | null;
     publicUrl: string;
     slack: SlackEnv;
     twilio: TwilioEnv;

@@ -67,6 +67,12 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
   };
   const publicUrl = httpUrl("PUBLIC_URL", "https://calpage.example.com") ?? `http://localhost:${port}`;
   const apiUrl = httpUrl("SLACK_API_URL", "https://slack.com/api");
+  // Monitoring services put a secret in the URL (a check's UUID): never repeated in a message.
+  let heartbeatUrl = get("HEARTBEAT_URL");
+  if (heartbeatUrl !== null && !isHttpUrl(heartbeatUrl)) {
+    c.report("env.HEARTBEAT_URL", "expected an http:// or https:// URL to ping every minute, like https://hc-ping.com/<uuid>");
+    heartbeatUrl = null;
+  }
 
   return {
     databaseUrl,
@@ -77,6 +83,7 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     metricsToken,
     metricsPort,
     metricsHost,
+    heartbeatUrl,
     publicUrl,
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),

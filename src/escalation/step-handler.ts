@@ -6,16 +6,20 @@ import type { EscalationDeps } from "./escalation-deps.js";
 /**
  * Job `escalation.step`: re-checks the group under a row lock and runs the step
  * only if the timer is still the current one (same seq) and the group still
- * fires. Replays after a crash therefore do nothing.
+ * fires. Replays after a crash therefore do nothing. `onLate` is told how late
+ * (ms after the timer's due time) each current step ran.
  */
-export function makeEscalationStepHandler(store: Store, clock: Clock, deps: EscalationDeps) {
+export function makeEscalationStepHandler(store: Store, clock: Clock, deps: EscalationDeps, onLate?: (ms: number) => void) {
   return async (payload: Record<string, unknown>): Promise<void> => {
     const groupId = String(payload.groupId);
     const seq = Number(payload.seq);
+    let lateMs: number | null = null;
     await store.transaction(async (tx) => {
+      lateMs = null;
       const group = await tx.groups.get(groupId, { lock: true });
       if (!group || group.escalation.seq !== seq) return;
       const now = clock.now().getTime();
+      if (group.escalation.nextAt !== null) lateMs = now - group.escalation.nextAt;
       if (group.state === "silenced" && group.escalation.status === "paused") {
         // The silence's end: the group fires again and the chain restarts from its first step.
         await tx.groups.update(group.id, { state: "firing", silencedBy: null, silencedUntil: null, updatedAt: now });
@@ -26,5 +30,7 @@ export function makeEscalationStepHandler(store: Store, clock: Clock, deps: Esca
       if (group.state !== "firing") return;
       await escalate(tx, group, { type: "tick", seq }, now, deps);
     });
+    // Told after the commit, once even when the transaction was retried.
+    if (lateMs !== null) onLate?.(lateMs);
   };
 }

@@ -47,7 +47,7 @@ export type CalpageServer = Server & { inFlight(): number };
 
 /** One HTTP server for webhooks, Slack, health and metrics. Routes stay thin: they parse, call one service, answer. */
 export function createHttpServer(deps: HttpDeps): CalpageServer {
-  const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.");
+  const requests = deps.metrics.counter("calpage_http_requests_total", "HTTP requests, by route and status.", ["code", "route"]);
   // A client that trickles its headers or body is answered 408 and disconnected once over these limits.
   const requestMs = deps.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
   const options = {
@@ -59,7 +59,7 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
   const server = createServer(options, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeName(path);
-    res.on("finish", () => requests({ route, code: String(res.statusCode) }));
+    res.on("finish", () => requests({ code: String(res.statusCode), route }));
     if (deps.draining?.()) {
       if (path === "/health/live") return sendText(res, 200, "ok\n");
       res.setHeader("connection", "close");

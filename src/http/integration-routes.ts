@@ -59,12 +59,30 @@ export interface IntegrationRouteDeps {
 export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
   const { config, ingest, heartbeats, metrics } = deps;
   const now = deps.now ?? Date.now;
-  const received = metrics.counter("calpage_alerts_received_total", "Alerts accepted, by integration.");
-  const rejected = metrics.counter("calpage_webhooks_rejected_total", "Webhook requests refused, by reason.");
+  const received = metrics.counter("calpage_alerts_received_total", "Alerts accepted, by integration.", ["integration"]);
+  const rejected = metrics.counter("calpage_webhooks_rejected_total", "Webhook requests refused, by reason.", ["reason"]);
+  const handling = metrics.histogram(
+    "calpage_webhook_duration_seconds",
+    "Time to handle one webhook request (read, parse, store), by integration and outcome (accepted, heartbeat, usage, rejected, rate_limited, error).",
+    ["integration", "outcome"],
+  );
   const buckets = createTokenBuckets();
   const limitedSince = new Map<string, number>();
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat = false): Promise<void> {
+  /** Times each request; the integration's name (from config, never its token) once the token is known. */
+  return async function timed(req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat = false): Promise<void> {
+    const started = performance.now();
+    const seen: { integration: string } = { integration: "unknown" };
+    let outcome = "error";
+    try {
+      await handle(req, res, type, token, heartbeat, seen);
+      outcome = outcomeOf(res.statusCode, heartbeat, req.method === "POST");
+    } finally {
+      handling({ integration: seen.integration, outcome }, (performance.now() - started) / 1000);
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat: boolean, seen: { integration: string }): Promise<void> {
     const decoded = decodeToken(token);
     if (decoded === null) {
       rejected({ reason: "token" });
@@ -75,6 +93,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
       rejected({ reason: "token" });
       return sendJson(res, 403, { error: "unknown integration token" });
     }
+    seen.integration = integration.name;
     if (heartbeat) {
       if (req.method !== "GET" && req.method !== "POST" && req.method !== "HEAD") return sendJson(res, 405, { error: "use GET or POST for heartbeats" });
       const watched = await heartbeats.beat(integration, now());
@@ -128,7 +147,14 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     }
     received({ integration: integration.name }, parsed.value.reduce((n, g) => n + g.alerts.length, 0));
     sendJson(res, 200, { status: "ok", groups: result.groups, changes: result.changes });
-  };
+  }
+}
+
+/** A webhook request's outcome, as calpage_webhook_duration_seconds labels it. */
+function outcomeOf(status: number, heartbeat: boolean, post: boolean): string {
+  if (status === 200) return heartbeat ? "heartbeat" : post ? "accepted" : "usage";
+  if (status === 429) return "rate_limited";
+  return status < 500 ? "rejected" : "error";
 }
 
 function usage(i: IntegrationConfig, publicUrl: string, path: string): string {

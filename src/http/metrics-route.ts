@@ -7,7 +7,7 @@ import { sendJson, sendText } from "./send.js";
  * GET /metrics in Prometheus text format. With a token (METRICS_TOKEN), only for
  * `Authorization: Bearer <token>` (compared in constant time); anything else gets 401.
  */
-export function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | null): void {
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | null): Promise<void> {
   if (token !== null) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     if (!m || !safeEqual(m[1]!, token)) {
@@ -15,14 +15,20 @@ export function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics:
     }
   }
   if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "use GET for /metrics" });
-  sendText(res, 200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  const body = await metrics.render();
+  sendText(res, 200, body, metrics.contentType);
 }
 
 /** The separate metrics listener (METRICS_PORT): /metrics and nothing else. */
 export function createMetricsServer(metrics: Metrics, token: string | null): Server {
   return createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === "/metrics") return serveMetrics(req, res, metrics, token);
+    if (path === "/metrics") {
+      serveMetrics(req, res, metrics, token).catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: "metrics could not be collected" });
+      });
+      return;
+    }
     sendJson(res, 404, { error: "this port serves only /metrics" });
   });
 }

@@ -9,6 +9,7 @@ export type CoreTaskName =
   | "notify.user_group"
   | "escalation.webhook"
   | "audit.prune"
+  | "heartbeat.out"
   | "sweep";
 export type FeatureTaskName = `schedule.${string}` | `paging.${string}`;
 export type TaskName = CoreTaskName | FeatureTaskName;

@@ -33,6 +33,20 @@ export interface PageHandlerDeps {
   /** Told when a call could not be placed, so a `call_until_answered` ladder can go on. */
   onCallFailed?: (tx: Tx, page: PageRecord, now: number) => Promise<void>;
   now?: () => number;
+  /** Told after each page's outcome is committed (for metrics). */
+  onOutcome?: (e: PageOutcomeEvent) => void;
+}
+
+/**
+ * What became of one page: `sent` (handed to Slack or Twilio), `failed`, `throttled` (held back
+ * by the paging limits), `cancelled` (the group stopped firing first) or `retried` (the provider
+ * certainly sent nothing; tried again later). `alertToFirstPageMs`: for the first page of its
+ * group that went out, the time from the group's first alert to it; otherwise null.
+ */
+export interface PageOutcomeEvent {
+  channel: PageRecord["channel"];
+  outcome: "sent" | "failed" | "throttled" | "cancelled" | "retried";
+  alertToFirstPageMs: number | null;
 }
 
 /** Tries of one page while its provider certainly sends nothing (rate limits, a Slack outage): DMs for ~5 min, phones for ~1 min. */
@@ -68,7 +82,9 @@ export function makePageHandler(deps: PageHandlerDeps) {
   const limits = config.paging;
 
   async function claim(pageId: string) {
-    return store.transaction(async (tx) => {
+    let ended: PageOutcomeEvent | null = null;
+    const claimed = await store.transaction(async (tx) => {
+      ended = null;
       const page = await tx.pages.get(pageId, { lock: true });
       if (!page || page.state !== "pending") return null;
       // One round trip for both reads (the alerts are only used if the page goes out).
@@ -76,6 +92,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       const t = now();
       if (!group || group.state !== "firing") {
         await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });
+        ended = { channel: page.channel, outcome: "cancelled", alertToFirstPageMs: null };
         return null;
       }
       if (page.channel !== "slack_dm" && page.phone) {
@@ -86,6 +103,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         const decision = decideThrottle(sent, limit, limits.windowSeconds, t);
         if (!decision.allow) {
           await tx.pages.update(page.id, { state: "throttled", updatedAt: t });
+          ended = { channel: page.channel, outcome: "throttled", alertToFirstPageMs: null };
           const who = names.get(page.userEmail) ?? page.userEmail;
           const channel = page.channel;
           await tx.log.add(group.id, t, "notify", heldBackLogText({ who, channel, maskedPhone: maskPhone(page.phone), inWindow: decision.inWindow, windowSeconds: limits.windowSeconds }));
@@ -100,8 +118,10 @@ export function makePageHandler(deps: PageHandlerDeps) {
         }
       }
       await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
-      return { type: "page" as const, page, group, recent };
+      return { type: "page" as const, page, group, recent, claimedAt: t };
     });
+    if (ended) deps.onOutcome?.(ended);
+    return claimed;
   }
 
   /**
@@ -218,7 +238,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const claimed = await claim(String(payload.pageId));
     if (!claimed) return;
     if (claimed.type === "notice") return sendNotice(claimed.notice, claimed.text, claimed.who);
-    const { page, group, recent } = claimed;
+    const { page, group, recent, claimedAt } = claimed;
     const who = names.get(page.userEmail) ?? page.userEmail;
     let outcome: Outcome;
     try {
@@ -234,11 +254,12 @@ export function makePageHandler(deps: PageHandlerDeps) {
           await tx.pages.update(page.id, { state: "pending", error: error.message, updatedAt: t });
           await tx.jobs.add({ task: "notify.page", payload: { pageId: page.id }, runAt: new Date(t + delay), maxAttempts: 1, precise: true });
         });
+        deps.onOutcome?.({ channel: page.channel, outcome: "retried", alertToFirstPageMs: null });
         return;
       }
       outcome = { state: "failed", error: error.message, log: `Gave up reaching ${who} after ${page.attempts} tries: ${error.message}.`, kind: "notify_failed" };
     }
-    await store.transaction(async (tx) => {
+    const firstAfterMs = await store.transaction(async (tx) => {
       const t = now();
       // A key pressed on the call before this commit (Twilio was fast) already marked it answered: keep that.
       await tx.pages.update(page.id, { state: outcome.state, error: outcome.error, externalRef: outcome.externalRef, updatedAt: t }, { unlessState: "answered" });
@@ -247,6 +268,9 @@ export function makePageHandler(deps: PageHandlerDeps) {
         await tx.log.add(group.id, t, outcome.kind ?? "notified", outcome.log);
         await requestSlackSync(tx, group.id, t);
       }
+      const first = outcome.state === "sent" && !(await tx.pages.wentOutBefore(group.id, page.id, claimedAt));
+      return first ? t - group.createdAt : null;
     });
+    deps.onOutcome?.({ channel: page.channel, outcome: outcome.state === "sent" ? "sent" : "failed", alertToFirstPageMs: firstAfterMs });
   };
 }

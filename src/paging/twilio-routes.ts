@@ -46,7 +46,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
   const { config, store, now } = deps;
   const authToken = config.env.twilio.authToken;
   const base = config.env.publicUrl.replace(/\/$/, "");
-  const refused = deps.metrics.counter("calpage_twilio_callbacks_refused_total", "Twilio callbacks refused for a bad signature.");
+  const refused = deps.metrics.counter("calpage_twilio_callbacks_refused_total", "Twilio callbacks refused for a bad signature.", []);
   const usersByPhone = () => new Map(config.users.filter((u) => u.phone).map((u) => [u.phone!, u]));
 
   const nameOf = (email: string) => config.users.find((u) => u.email === email)?.name ?? email;

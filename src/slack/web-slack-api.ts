@@ -8,7 +8,10 @@ const GROUP_EVENT_TYPE = "calpage_alert_group";
  * SlackApi over @slack/web-api. The client's own retries are off: a retry is
  * the job runner's decision, made only when a repeat cannot double-post.
  */
-export function createWebSlackApi(token: string, apiUrl: string | null): SlackApi {
+/** Told of every Web API call: its method, how it went (ok, rate_limited, slack_error, failed) and how long it took. */
+export type SlackCallObserver = (method: string, outcome: "ok" | "rate_limited" | "slack_error" | "failed", seconds: number) => void;
+
+export function createWebSlackApi(token: string, apiUrl: string | null, observe?: SlackCallObserver): SlackApi {
   const client = new WebClient(token, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 0 },
@@ -18,19 +21,24 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
     logLevel: LogLevel.ERROR,
   });
 
-  async function call<T extends WebAPICallResult>(fn: () => Promise<T>): Promise<T> {
+  async function call<T extends WebAPICallResult>(method: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
-      return await fn();
+      const r = await fn();
+      observe?.(method, "ok", (performance.now() - started) / 1000);
+      return r;
     } catch (error) {
-      throw toSlackApiError(error);
+      const e = toSlackApiError(error);
+      const outcome = e.code === "ratelimited" ? "rate_limited" : e.notSent ? "slack_error" : "failed";
+      observe?.(method, outcome, (performance.now() - started) / 1000);
+      throw e;
     }
   }
 
   return {
     live: true,
     async postMessage({ channel, text, blocks, threadTs, groupId }) {
-      const r = await call(() =>
-        client.chat.postMessage({
+      const r = await call("chat.postMessage", () => client.chat.postMessage({
           channel,
           text,
           ...(blocks ? { blocks } : {}),
@@ -46,8 +54,7 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
       let cursor: string | undefined;
       // Bounded: 20 pages of 1,000 channels.
       for (let page = 0; page < 20; page++) {
-        const r = await call(() =>
-          client.conversations.list({ types: "public_channel,private_channel", exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }),
+        const r = await call("conversations.list", () => client.conversations.list({ types: "public_channel,private_channel", exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) }),
         );
         const found = (r.channels ?? []).find((c) => c.name?.toLowerCase() === wanted);
         if (found?.id) return found.id;
@@ -60,8 +67,7 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
       let cursor: string | undefined;
       // A few pages of 200 cover any channel between a crash and the restart; the search is bounded either way.
       for (let page = 0; page < 5; page++) {
-        const r = await call(() =>
-          client.conversations.history({
+        const r = await call("conversations.history", () => client.conversations.history({
             channel: channelId,
             oldest: (oldestMs / 1000).toFixed(6),
             inclusive: true,
@@ -80,23 +86,23 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
       return null;
     },
     async updateMessage({ channel, ts, text, blocks }) {
-      await call(() => client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) }));
+      await call("chat.update", () => client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) }));
     },
     async userGroupMembers(group) {
       const handle = group.replace(/^@/, "");
-      const list = await call(() => client.usergroups.list({ include_users: true }));
+      const list = await call("usergroups.list", () => client.usergroups.list({ include_users: true }));
       const found = (list.usergroups ?? []).find((g) => g.id === handle || g.handle === handle);
       if (!found?.id) return null;
-      const members = await call(() => client.usergroups.users.list({ usergroup: found.id! }));
+      const members = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: found.id! }));
       return members.users ?? [];
     },
     async userEmail(userId) {
-      const info = await call(() => client.users.info({ user: userId }));
+      const info = await call("users.info", () => client.users.info({ user: userId }));
       return info.user?.profile?.email?.toLowerCase() ?? null;
     },
     async userInfo(userId) {
       try {
-        const info = await client.users.info({ user: userId });
+        const info = await call("users.info", () => client.users.info({ user: userId }));
         const u = info.user;
         if (!u) return null;
         return {
@@ -119,7 +125,7 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
       for (let page = 0; page < 20; page++) {
         let r;
         try {
-          r = await call(() => client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) }));
+          r = await call("conversations.members", () => client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) }));
         } catch (error) {
           const e = toSlackApiError(error);
           if (e.code === "channel_not_found" || e.code === "not_in_channel" || e.code === "missing_scope") return null;
@@ -133,15 +139,15 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
     },
     async userGroupId(group) {
       const handle = group.replace(/^@/, "");
-      const list = await call(() => client.usergroups.list({}));
+      const list = await call("usergroups.list", () => client.usergroups.list({}));
       return (list.usergroups ?? []).find((g) => g.id === handle || g.handle === handle)?.id ?? null;
     },
     async setUserGroupMembers(groupId, userIds) {
-      await call(() => client.usergroups.users.update({ usergroup: groupId, users: userIds.join(",") }));
+      await call("usergroups.users.update", () => client.usergroups.users.update({ usergroup: groupId, users: userIds.join(",") }));
     },
     async lookupUserByEmail(email) {
       try {
-        const r = await client.users.lookupByEmail({ email });
+        const r = await call("users.lookupByEmail", () => client.users.lookupByEmail({ email }));
         return r.user?.id ? { id: r.user.id, tz: r.user.tz ?? null } : null;
       } catch (error) {
         const e = toSlackApiError(error);
@@ -153,6 +159,7 @@ export function createWebSlackApi(token: string, apiUrl: string | null): SlackAp
 }
 
 function toSlackApiError(error: unknown): SlackApiError {
+  if (error instanceof SlackApiError) return error;
   const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; message?: string };
   switch (e.code) {
     case ErrorCode.RateLimitedError:

@@ -44,6 +44,7 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "heartbeat.check": handler("heartbeat.check"),
       "maintenance.end": handler("maintenance.end"),
       "audit.prune": handler("audit.prune"),
+      "heartbeat.out": handler("heartbeat.out"),
       "notify.user_group": handler("notify.user_group"),
       "escalation.webhook": handler("escalation.webhook"),
       sweep: handler("sweep"),

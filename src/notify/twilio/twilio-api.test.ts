@@ -194,3 +194,33 @@ describe("createTwilioApi", () => {
     expect(urls).toEqual([`https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Messages.json`]);
   });
 });
+
+describe("createTwilioApi: observe (metrics)", () => {
+  it("tells each request's method and outcome: ok, rate_limited (429), rejected (other 4xx), failed (5xx, no answer)", async () => {
+    const statuses = [201, 429, 400, 503];
+    const { url } = await twilioStandIn((_req, res) => {
+      const status = statuses.shift()!;
+      if (status === 201) return void res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ sid: "SM1" }));
+      res.writeHead(status, { "content-type": "application/json", "retry-after": "1" }).end(JSON.stringify({ code: 20000 + status, message: "no" }));
+    });
+    const seen: Array<[string, string]> = [];
+    const observe = (method: string, outcome: string, seconds: number) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      seen.push([method, outcome]);
+    };
+    const api = createTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN, fromNumber: FROM, apiUrl: url, observe });
+    await api.sendSms(TO, "one");
+    await expect(api.sendSms(TO, "two")).rejects.toBeInstanceOf(TwilioApiError);
+    await expect(api.startCall(TO, { twimlUrl: "http://127.0.0.1/twiml" })).rejects.toBeInstanceOf(TwilioApiError);
+    await expect(api.sendSms(TO, "four")).rejects.toBeInstanceOf(TwilioApiError);
+    const closed = createTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN, fromNumber: FROM, apiUrl: "http://127.0.0.1:1", observe });
+    await expect(closed.startCall(TO, { twimlUrl: "http://127.0.0.1/twiml" })).rejects.toBeInstanceOf(TwilioApiError);
+    expect(seen).toEqual([
+      ["sms", "ok"],
+      ["sms", "rate_limited"],
+      ["call", "rejected"],
+      ["sms", "failed"],
+      ["call", "failed"],
+    ]);
+  });
+});

@@ -48,6 +48,8 @@ export interface TwilioApiConfig {
   requestTimeoutMs?: number;
   /** For tests; default the global `fetch`. */
   fetch?: typeof fetch;
+  /** Told of every request: which (`sms`, `call`), how it went (ok, rate_limited, rejected, failed) and how long it took. */
+  observe?: (method: "sms" | "call", outcome: "ok" | "rate_limited" | "rejected" | "failed", seconds: number) => void;
 }
 
 /**
@@ -85,6 +87,21 @@ export function createTwilioApi(config: TwilioApiConfig): TwilioApi {
   const doFetch = config.fetch ?? fetch;
 
   async function post(resource: "Messages.json" | "Calls.json", form: URLSearchParams): Promise<{ sid: string }> {
+    const started = performance.now();
+    const method = resource === "Messages.json" ? "sms" : "call";
+    try {
+      const r = await send(resource, form);
+      config.observe?.(method, "ok", (performance.now() - started) / 1000);
+      return r;
+    } catch (error) {
+      const status = error instanceof TwilioApiError ? error.status : null;
+      const outcome = status === 429 ? "rate_limited" : status !== null && status >= 400 && status < 500 ? "rejected" : "failed";
+      config.observe?.(method, outcome, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  async function send(resource: "Messages.json" | "Calls.json", form: URLSearchParams): Promise<{ sid: string }> {
     const what = resource === "Messages.json" ? "SMS" : "call";
     let response: Response;
     let text: string;

@@ -99,6 +99,11 @@ export function alertGroupsRepository(db: Db) {
           : await db.all<{ n: unknown }>(sql`insert into counters (name, value) values ('alert_group_number', 1) on conflict (name) do update set value = counters.value + 1 returning value as n`);
       return num(rows[0]?.n);
     },
+    /** Groups not resolved, by state (firing, acknowledged, silenced): one indexed query. */
+    async countOpenByState(): Promise<{ state: string; count: number }[]> {
+      const rows = await db.all<Row>(sql`select state, count(*) as n from alert_groups where state <> 'resolved' group by state`);
+      return rows.map((r) => ({ state: String(r.state), count: num(r.n) }));
+    },
     async count(): Promise<number> {
       const rows = await db.all<Row>(sql`select count(*) as n from alert_groups`);
       return num(rows[0]?.n ?? 0);

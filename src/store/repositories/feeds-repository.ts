@@ -38,6 +38,18 @@ export function feedsRepository(db: Db) {
         errorSince: numOrNull(r.error_since),
       };
     },
+    /** Every feed's refresh times and error, without bodies (one row per schedule and kind). */
+    async freshness(): Promise<Pick<FeedRecord, "schedule" | "kind" | "fetchedAt" | "checkedAt" | "error" | "errorSince">[]> {
+      const rows = await db.all<Row>(sql`select schedule, kind, fetched_at, checked_at, error, error_since from feeds order by schedule, kind limit 10000`);
+      return rows.map((r) => ({
+        schedule: String(r.schedule),
+        kind: r.kind as FeedRecord["kind"],
+        fetchedAt: numOrNull(r.fetched_at),
+        checkedAt: numOrNull(r.checked_at),
+        error: (r.error as string | null) ?? null,
+        errorSince: numOrNull(r.error_since),
+      }));
+    },
     async upsert(f: FeedRecord): Promise<void> {
       const { schedule, kind, ...rest } = f;
       await db.write(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)

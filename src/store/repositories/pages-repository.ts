@@ -104,6 +104,16 @@ export function pagesRepository(db: Db) {
       const rows = await db.all<{ group_id: string }>(sql`select group_id from pages where phone = ${phone} order by created_at desc limit 1`);
       return rows[0]?.group_id ?? null;
     },
+    /**
+     * Whether another page of the group was handed to its provider before this one (claimed at
+     * `sentAt`; ties broken by id): sending, sent, delivered or answered. Of pages sent at the same
+     * time, exactly one finds none before it.
+     */
+    async wentOutBefore(groupId: string, pageId: string, sentAt: number): Promise<boolean> {
+      const rows = await db.all<Row>(sql`select 1 as x from pages where group_id = ${groupId} and id <> ${pageId}
+        and state in ('sending', 'sent', 'delivered', 'answered') and (sent_at < ${sentAt} or (sent_at = ${sentAt} and id < ${pageId})) limit 1`);
+      return rows.length > 0;
+    },
     async listForGroup(groupId: string): Promise<PageRecord[]> {
       return (await db.all<Row>(sql`select * from pages where group_id = ${groupId} order by created_at, id`)).map(toPage);
     },
