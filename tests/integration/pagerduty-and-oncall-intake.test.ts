@@ -106,6 +106,9 @@ describe.each(BACKENDS)("intake in PagerDuty's and Grafana OnCall's language (%s
     // A second acknowledge changes nothing and is not audited again.
     expect((await post("pagerduty", PD, fixture("pagerduty-acknowledge.json"))).status).toBe(202);
     expect(await app.store.read.audit.list({ actor: "datadog" })).toHaveLength(1);
+    // While acknowledged, a new trigger updates the group without paging again, as in PagerDuty.
+    expect((await post("pagerduty", PD, fixture("pagerduty-trigger.json"))).status).toBe(202);
+    expect((await app.store.read.groups.get(opened.id))!).toMatchObject({ state: "acknowledged", alertCount: 1, escalation: { status: "stopped" } });
 
     expect((await post("pagerduty", PD, fixture("pagerduty-resolve.json"))).status).toBe(202);
     expect((await app.store.read.groups.get(opened.id))!).toMatchObject({ state: "resolved", resolvedBy: "the PagerDuty Events source" });
