@@ -8,12 +8,20 @@ import type { Result } from "../shared/result.js";
 import { parseAlertmanager } from "./parse-alertmanager.js";
 import { parseGrafana } from "./parse-grafana.js";
 import { parseWebhook } from "./parse-webhook.js";
+import { parseGrafanaOnCall } from "./parse-grafana-legacy.js";
+import { parsePagerDuty } from "./parse-pagerduty.js";
 
 type Parser = (body: unknown) => Result<IncomingGroup[], FieldError>;
+const pagerDutyGroups: Parser = (body) => {
+  const result = parsePagerDuty(body, () => "generated");
+  return result.ok ? { ok: true, value: result.value.groups } : result;
+};
 const parsers: [string, Parser][] = [
   ["alertmanager", parseAlertmanager],
   ["grafana", parseGrafana],
   ["webhook", (body) => parseWebhook(body)],
+  ["grafana (Grafana OnCall's URL, legacy alerting too)", parseGrafanaOnCall],
+  ["pagerduty", pagerDutyGroups],
 ];
 
 const TEN_MB = "x".repeat(10 * 1024 * 1024);
@@ -318,5 +326,36 @@ describe("characters no store keeps: lone surrogates and NUL become U+FFFD, the 
     walk(groups);
     expect(strings.length).toBeGreaterThan(30);
     expect(strings.filter((s) => !s.isWellFormed() || s.includes("\0"))).toEqual([]);
+  });
+});
+
+describe("PagerDuty events and legacy Grafana notifications with hostile strings and keys", () => {
+  it("odd characters become U+FFFD; __proto__ keys never become labels or touch Object.prototype", () => {
+    const pd = value(
+      pagerDutyGroups(
+        JSON.parse(`{"event_action": "trigger", "dedup_key": "k\\u0000", "payload": {"summary": "Disk\\u0000full", "source": "db\\ud800-1", "severity": "error",
+          "custom_details": {"__proto__": {"polluted": "yes"}, "constructor": "ctor", "team": "db\\ud800"}}}`),
+      ),
+    );
+    const legacy = value(parseGrafanaOnCall(JSON.parse(`{"title": "Disk\\u0000full", "ruleName": "r\\ud800", "tags": {"__proto__": "x", "team": "db"}}`)));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(pd[0]).toMatchObject({ title: "Disk\uFFFDfull", groupingKey: "k\uFFFD" });
+    expect(pd[0]?.labels).toMatchObject({ source: "db\uFFFD-1", team: "db\uFFFD", constructor: "ctor" });
+    expect(legacy[0]).toMatchObject({ title: "Disk\uFFFDfull", groupingKey: "r\uFFFD" });
+    for (const group of [...pd, ...legacy]) {
+      for (const record of [group.labels, ...group.alerts.flatMap((a) => [a.labels, a.annotations])]) {
+        expect(Object.hasOwn(record, "__proto__")).toBe(false);
+        expect(Object.getPrototypeOf(record)).toBeNull();
+      }
+    }
+    expect(JSON.stringify([pd, legacy]).includes("\\u0000")).toBe(false);
+  });
+
+  it("a 10 MB summary or dedup_key is refused without echoing it; a 10 MB legacy title is truncated", () => {
+    const huge = errors(pagerDutyGroups({ event_action: "trigger", dedup_key: TEN_MB, payload: { summary: TEN_MB, source: "s", severity: "info" } }));
+    expect(huge.map((e) => e.field)).toEqual(["dedup_key", "payload.summary"]);
+    for (const e of huge) expect(e.message.length).toBeLessThan(100);
+    const [legacy] = value(parseGrafanaOnCall({ title: TEN_MB, ruleName: "r" }));
+    expect(legacy?.title.length).toBeLessThanOrEqual(MAX_TITLE_CHARS);
   });
 });

@@ -48,6 +48,11 @@ export interface IncomingGroup {
    * firing alerts of the stored group that it no longer lists have resolved.
    */
   complete?: boolean;
+  /**
+   * The source acknowledged the group (PagerDuty's `acknowledge` event): an open group that is
+   * firing or silenced becomes acknowledged by the integration. Nothing is opened and no alert changes.
+   */
+  acknowledge?: boolean;
 }
 
 /** A problem with one field of a payload; the HTTP layer answers 400 with `${field}: ${message}`. */

@@ -11,6 +11,7 @@ import { mergeAlertStatuses, type AlertStatuses } from "./merge-alert-statuses.j
 import type { IncomingGroup } from "./incoming-group.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 import { selectRoute } from "./select-route.js";
+import { systemPrincipal } from "../access/principal.js";
 
 export interface IngestResult {
   /** Groups touched, in payload order (empty when refused), with the alerts really in them after this payload. */
@@ -29,6 +30,9 @@ const SOURCE_NAMES: Record<IntegrationConfig["type"], string> = {
   alertmanager: "Alertmanager",
   grafana_alerting: "Grafana",
   webhook: "the webhook source",
+  formatted_webhook: "the webhook source",
+  grafana: "Grafana",
+  pagerduty: "the PagerDuty Events source",
 };
 
 /** How long an update caused only by more alerts may wait, so bursts coalesce into few Slack edits. */
@@ -61,6 +65,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
 
   async function upsert(tx: Tx, integration: IntegrationConfig, g: IncomingGroup, found: Found, now: number) {
     const { open, known } = found;
+    if (g.acknowledge === true) return open ? acknowledgeFromSource(tx, integration, open, now) : null;
     const alerts = distinctAlerts(g.alerts);
     if (g.status === "resolved") {
       if (!open) return null;
@@ -142,6 +147,25 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
     } else if (chain) await escalate(tx, group, { type: "start" }, now, deps);
     await requestSlackSync(tx, group.id, now);
     return { number: group.number, state: group.state, opened: true, alerts: group.alertCount, firing: group.firingCount };
+  }
+
+  /**
+   * The source acknowledged the group (PagerDuty `acknowledge`): like a person's acknowledge,
+   * escalation stops and the group waits for its resolve, but the acknowledger is the
+   * integration, and the audit trail says so. Already acknowledged: nothing changes.
+   */
+  async function acknowledgeFromSource(tx: Tx, integration: IntegrationConfig, open: AlertGroupRecord, now: number) {
+    const counts = { number: open.number, opened: false, alerts: open.alertCount, firing: open.firingCount };
+    if (open.state === "acknowledged") return { ...counts, state: open.state };
+    const who = systemPrincipal(integration.name);
+    await pipelined(
+      tx.groups.update(open.id, { state: "acknowledged", acknowledgedBy: who.actor, acknowledgedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now }),
+      tx.log.add(open.id, now, "acknowledged", `Acknowledged by ${integration.name}: the source sent an acknowledge event.`),
+      tx.audit.add({ at: now, actorKind: who.kind, actorId: who.id, actorName: who.name, surface: "api", action: "acknowledge (source event)", target: `#${open.number}`, outcome: "done", reason: null }),
+    );
+    await escalate(tx, open, { type: "stop", reason: "acknowledged" }, now, deps);
+    await requestSlackSync(tx, open.id, now);
+    return { ...counts, state: "acknowledged" as const };
   }
 
   /**

@@ -126,7 +126,11 @@ export interface WebhookMappingConfig {
   resolveWhen?: { path: string; equals: string };
 }
 
-export type IntegrationType = "alertmanager" | "grafana_alerting" | "webhook";
+/**
+ * `formatted_webhook` and `grafana` are Grafana OnCall's URL kinds of the same names (senders moved from
+ * Grafana OnCall keep their URLs); `pagerduty` takes PagerDuty Events API v2 events.
+ */
+export type IntegrationType = "alertmanager" | "grafana_alerting" | "webhook" | "formatted_webhook" | "grafana" | "pagerduty";
 
 export interface IntegrationConfig {
   name: string;

@@ -481,7 +481,7 @@ describe("parseConfig: problems, each with its path and line", () => {
     [
       "an integration without type (a missing token is fine: calpage generates one)",
       `${USERS}integrations:\n  - name: am\n`,
-      [[8, "integrations[0].type", "missing; expected one of alertmanager, grafana_alerting, webhook"]],
+      [[8, "integrations[0].type", "missing; expected one of alertmanager, grafana_alerting, webhook, formatted_webhook, grafana, pagerduty"]],
     ],
     [
       "a published example token",
@@ -496,9 +496,9 @@ describe("parseConfig: problems, each with its path and line", () => {
     [
       "a misspelled type",
       `${USERS}integrations:\n  - name: am\n    type: alert_manager\n    token: ${TOKEN}\n`,
-      [[9, "integrations[0].type", 'unknown integration type "alert_manager" (did you mean "alertmanager"?); expected one of alertmanager, grafana_alerting, webhook']],
+      [[9, "integrations[0].type", 'unknown integration type "alert_manager" (did you mean "alertmanager"?); expected one of alertmanager, grafana_alerting, webhook, formatted_webhook, grafana, pagerduty']],
     ],
-    ["an unknown type", `${USERS}integrations:\n  - name: am\n    type: pagerduty\n    token: ${TOKEN}\n`, [[9, "integrations[0].type", 'unknown integration type "pagerduty"; expected one of alertmanager, grafana_alerting, webhook']]],
+    ["an unknown type", `${USERS}integrations:\n  - name: am\n    type: opsgenie\n    token: ${TOKEN}\n`, [[9, "integrations[0].type", 'unknown integration type "opsgenie"; expected one of alertmanager, grafana_alerting, webhook, formatted_webhook, grafana, pagerduty']]],
     ["a short token", `${USERS}integrations:\n  - name: am\n    type: webhook\n    token: abc123\n`, [[10, "integrations[0].token", "the token is 6 characters long; use at least 16 (e.g. openssl rand -hex 16)"]]],
     ["a token with URL-unsafe characters", `${USERS}integrations:\n  - name: am\n    type: webhook\n    token: abc/def+ghi=jklmnop\n`, [[10, "integrations[0].token", /^the token may only contain A-Z, a-z, 0-9, _ and -/]]],
     ["a numeric token", `${USERS}integrations:\n  - name: am\n    type: webhook\n    token: 12345678901234567890\n`, [[10, "integrations[0].token", /found a number; quote it$/]]],
@@ -1315,6 +1315,11 @@ describe("parseConfig: problems with the newer options", () => {
       "a mapping on an alertmanager integration",
       `${USERS}integrations:\n  - name: am\n    type: alertmanager\n    token: ${TOKEN}\n    mapping: {title: data.name}\n`,
       [[11, "integrations[0].mapping", "mapping applies only to type: webhook integrations; alertmanager payloads have a fixed format"]],
+    ],
+    [
+      "a mapping on a formatted_webhook integration (Grafana OnCall's fixed shape)",
+      `${USERS}integrations:\n  - name: oncall\n    type: formatted_webhook\n    token: ${TOKEN}\n    mapping: {title: data.name}\n`,
+      [[11, "integrations[0].mapping", "mapping applies only to type: webhook integrations; formatted_webhook payloads have a fixed format (type: webhook reads the same fields by default and takes a mapping)"]],
     ],
     [
       "bad mapping paths",

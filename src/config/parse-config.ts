@@ -180,7 +180,7 @@ const MIN_REFRESH_SECONDS = 30;
 const DEFAULT_REFRESH_SECONDS = 300;
 const MIN_HEARTBEAT_SECONDS = 5;
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
-const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook"];
+const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook", "formatted_webhook", "grafana", "pagerduty"];
 const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
 const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "access"];
@@ -477,7 +477,8 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     let mapping: WebhookMappingConfig | null = null;
     if (!isEmpty(obj.mapping)) {
       if (type !== null && type !== "webhook") {
-        c.report(`${p}.mapping`, `mapping applies only to type: webhook integrations; ${type} payloads have a fixed format`);
+        const hint = type === "formatted_webhook" ? " (type: webhook reads the same fields by default and takes a mapping)" : "";
+        c.report(`${p}.mapping`, `mapping applies only to type: webhook integrations; ${type} payloads have a fixed format${hint}`);
       } else mapping = validateMapping(c, obj.mapping, `${p}.mapping`);
     }
     const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", MIN_HEARTBEAT_SECONDS);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Metrics } from "./metrics.js";
-import { INTEGRATION_PATH } from "./integration-routes.js";
+import { INTEGRATION_PATH, PAGERDUTY_ENQUEUE_PATH } from "./integration-routes.js";
 import { serveMetrics } from "./metrics-route.js";
 import { sendJson, sendText } from "./send.js";
 import { errorText } from "../shared/error-text.js";
@@ -24,7 +24,8 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface HttpDeps {
   metrics: Metrics;
-  integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string, heartbeat: boolean) => Promise<void>;
+  /** `token` null: PagerDuty's `/v2/enqueue`, where the body's routing_key is the token. */
+  integrations: (req: IncomingMessage, res: ServerResponse, type: string, token: string | null, heartbeat: boolean) => Promise<void>;
   /** Feature routes (calendar export, Twilio callbacks…): each returns true when it handled the request. */
   features?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>)[];
   /** Bolt's request listener for /slack/events; null when Slack is not configured for HTTP mode. */
@@ -71,6 +72,7 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
     void withAcquireDeadline(REQUEST_DB_WAIT_MS, async () => {
       const m = INTEGRATION_PATH.exec(path);
       if (m) return deps.integrations(req, res, m[1]!, m[2]!, m[3] !== undefined);
+      if (path === PAGERDUTY_ENQUEUE_PATH) return deps.integrations(req, res, "pagerduty", null, false);
 
       if (path === "/slack/events") {
         if (deps.slack) return deps.slack(req, res);
@@ -100,6 +102,7 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
 function routeName(path: string): string {
   const m = INTEGRATION_PATH.exec(path);
   if (m) return `integration_${m[1]}${m[3] ? "_heartbeat" : ""}`;
+  if (path === PAGERDUTY_ENQUEUE_PATH) return "integration_pagerduty";
   if (path.startsWith("/ical/")) return "ical";
   if (path.startsWith("/twilio/")) return "twilio";
   if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;

@@ -44,6 +44,8 @@ export interface AlertmanagerReceiver {
   sendResolved?: boolean;
   /** Alerts per notification; 0 (default) means all. */
   maxAlerts?: number;
+  /** Set: a `pagerduty_configs` receiver (Events API v2) posting to `url` with this routing_key, instead of a webhook. */
+  pagerDutyRoutingKey?: string;
 }
 
 /** A child route under the root route. */
@@ -145,10 +147,11 @@ export function alertmanagerConfig(options: StartAlertmanagerOptions): Record<st
       repeat_interval: options.repeatInterval ?? "1h",
       ...(options.routes && options.routes.length > 0 ? { routes: options.routes.map(routeConfig) } : {}),
     },
-    receivers: options.receivers.map((receiver) => ({
-      name: receiver.name,
-      webhook_configs: [{ url: receiver.url, send_resolved: receiver.sendResolved ?? true, max_alerts: receiver.maxAlerts ?? 0 }],
-    })),
+    receivers: options.receivers.map((receiver) =>
+      receiver.pagerDutyRoutingKey !== undefined
+        ? { name: receiver.name, pagerduty_configs: [{ url: receiver.url, routing_key: receiver.pagerDutyRoutingKey, send_resolved: receiver.sendResolved ?? true }] }
+        : { name: receiver.name, webhook_configs: [{ url: receiver.url, send_resolved: receiver.sendResolved ?? true, max_alerts: receiver.maxAlerts ?? 0 }] },
+    ),
   };
 }
 

@@ -160,6 +160,9 @@ const SILENCE_LINK_TITLE: Record<AlertGroupView["integrationType"], string> = {
   alertmanager: "Silence in Alertmanager",
   grafana_alerting: "Silence in Grafana",
   webhook: "Create a silence",
+  formatted_webhook: "Create a silence",
+  grafana: "Silence in Grafana",
+  pagerduty: "Create a silence",
   direct: "Create a silence",
 };
 

@@ -1,3 +1,5 @@
+import type { IntegrationType } from "../../config/config-types.js";
+
 /** States of an alert group as shown in Slack. */
 export type AlertGroupState = "firing" | "acknowledged" | "silenced" | "resolved";
 
@@ -22,7 +24,7 @@ export interface AlertGroupView {
   /** Human group number, shown as `#42`. */
   number: number;
   integrationName: string;
-  integrationType: "alertmanager" | "grafana_alerting" | "webhook" | "direct";
+  integrationType: IntegrationType | "direct";
   title: string;
   message: string | null;
   severity: string | null;
