@@ -85,7 +85,9 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
       for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
     }).catch((error: unknown) => {
-      if (isDatabaseUnavailable(error)) {
+      // A client that went away mid-body (ECONNRESET on its socket) is not a database outage.
+      const clientGone = !req.complete && (req.destroyed || req.errored !== null);
+      if (!clientGone && isDatabaseUnavailable(error)) {
         deps.log(`http: ${req.method} ${path}: database unavailable (${errorText(error)}); answered 503`);
         if (!res.headersSent) sendJson(res, 503, { error: "the database is unavailable; nothing was accepted, please retry" }, { "retry-after": RETRY_AFTER_S });
         else res.destroy();
