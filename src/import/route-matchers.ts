@@ -38,7 +38,8 @@ function regexMatchers(term: string): Result<string[], string> {
   const value = m[2]!;
   const group = /^\(([^()\\[\]{}*+?^$]+)\)$/.exec(value);
   if (group && group[1]!.split("|").every((v) => LITERAL_RE.test(v))) return checked([matcher(name, "=~", group[1]!)]);
-  if (LITERAL_RE.test(value)) return checked([matcher(name, "=", value)]);
+  // A `.` in OnCall's regex is any character: kept as a regex so the route matches what it matched.
+  if (LITERAL_RE.test(value)) return checked([matcher(name, value.includes(".") ? "=~" : "=", value)]);
   return fail(why);
 }
 
@@ -48,9 +49,9 @@ function jinjaMatchers(term: string): Result<string[], string> {
   if (!body) return fail(why);
   const out: string[] = [];
   for (const part of body[1]!.split(/\s+and\s+/)) {
-    const m = new RegExp(String.raw`^\(?\s*payload(?:\.(?:commonLabels|groupLabels|labels))?(?:\.(${NAME})|\[["'](${NAME})["']\])\s*(==|!=)\s*(["'])(.*?)\4\s*\)?$`).exec(part.trim());
+    const m = new RegExp(String.raw`^\(?\s*payload(?:\.(?:commonLabels|groupLabels|labels))?(?:\.(${NAME})|\[["'](${NAME})["']\])\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)')\s*\)?$`).exec(part.trim());
     if (!m) return fail(why);
-    out.push(matcher((m[1] ?? m[2])!, m[3] === "==" ? "=" : "!=", m[5]!));
+    out.push(matcher((m[1] ?? m[2])!, m[3] === "==" ? "=" : "!=", (m[4] ?? m[5])!));
   }
   return checked(out);
 }
