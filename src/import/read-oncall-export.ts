@@ -98,10 +98,12 @@ export async function fetchOncallExport(opts: HttpSourceOptions): Promise<ReadRe
     return {
       first: () => get(first, optional),
       next: (page) => {
-        const url = new URL(page.next!, base);
-        // The key goes only to the server it was given for.
-        if (url.origin !== base.origin) throw new ImportSourceError(`GET ${first.href}: its next page ${url.href} is on another server; not sending the API key there`);
-        return get(url, false) as Promise<Page>;
+        // The key goes only to the server it was given for: the link's `/api/v1/…` part is read from
+        // --url (OnCall behind a proxy may write its links with another scheme, host or prefix).
+        const link = new URL(page.next!, base);
+        const at = link.pathname.indexOf("/api/v1/");
+        if (at === -1) throw new ImportSourceError(`GET ${first.href}: its next page ${JSON.stringify(page.next)} is not an /api/v1/ URL`);
+        return get(new URL(link.pathname.slice(at + "/api/v1/".length) + link.search, base), false) as Promise<Page>;
       },
     };
   });
