@@ -5,15 +5,15 @@ import { mapGrafanaOncall } from "../import/map-grafana-oncall.js";
 import { fetchOncallExport, ImportSourceError, readOncallDir } from "../import/read-oncall-export.js";
 import type { CliCommand } from "./cli-command.js";
 
-const USAGE = "import grafana-oncall (--url <api url> --token <api key> | --from-dir <dir>) --out <dir> [--force]";
+const USAGE = "import grafana-oncall (--url <api url> --token <api key> [--grafana-url <url>] | --from-dir <dir>) --out <dir> [--force]";
 
 /**
  * `calpage import grafana-oncall`: reads Grafana OnCall's public API (or saved responses) and writes
  * calpage.yaml, one .ics per schedule made of shifts, and import-report.txt into `--out`.
  */
 export const importCommand: CliCommand = {
-  usage: USAGE,
-  summary: "write calpage.yaml and schedule calendars from Grafana OnCall (its API, or saved responses), with a report of what was not carried over",
+  usage: "import grafana-oncall (--url <url> --token <key> | --from-dir <dir>) --out <dir>",
+  summary: "write calpage.yaml and schedule calendars from Grafana OnCall (its API, or saved responses) and a report of what was not carried over; --force replaces",
   async run(ctx) {
     const url = ctx.option("--url");
     const token = ctx.option("--token") ?? ctx.env.GRAFANA_ONCALL_TOKEN;
