@@ -308,7 +308,7 @@ function mapPolicy(p: OncallEscalationPolicy, ctx: PolicyContext): Record<string
         return null;
       }
       const url = hook.url ?? "";
-      if (!/^https?:\/\/[^\s{}]+$/i.test(url)) {
+      if (!/^https?:\/\/[^\s{}]+$/i.test(url) || !URL.canParse(url)) {
         ctx.note(`${name} has the URL ${JSON.stringify(url)} (a template or not http(s)); calpage posts to a fixed URL; step left out`);
         return null;
       }
@@ -395,10 +395,15 @@ function mapIntegration(
   } else {
     note(`no usable token in its link ${JSON.stringify(integration.link ?? null)}; calpage generates a new one at start (\`calpage urls\` prints it): update the sender`);
   }
-  const chainOf = (id: string | null | undefined, where: string): string | null => {
-    if (!id) return null;
+  const chainOf = (id: string | null | undefined, where: string, fallback: string | null): string | null => {
+    // In calpage a route without a chain takes the integration's; in OnCall it escalated nowhere.
+    const instead = fallback === null ? "its alerts are not escalated" : `its alerts use the integration's chain ${fallback} instead`;
+    if (!id) {
+      if (fallback !== null) note(`${where}: has no escalation chain in OnCall (alerts not escalated); ${instead}`);
+      return null;
+    }
     const name = chainNames.get(id);
-    if (name === undefined) note(`${where}: its escalation chain ${id} was not carried over; no chain there`);
+    if (name === undefined) note(`${where}: its escalation chain ${id} was not carried over; ${instead}`);
     return name ?? null;
   };
   const slack = (s: OncallRouteSlack | null | undefined, where: string, into: Record<string, unknown>) => {
@@ -408,7 +413,7 @@ function mapIntegration(
     }
     if (s?.enabled === false) into.post_to_slack = false;
   };
-  const defaultChain = chainOf(integration.default_route?.escalation_chain_id, "default route");
+  const defaultChain = chainOf(integration.default_route?.escalation_chain_id, "default route", null);
   if (defaultChain !== null) entry.chain = defaultChain;
   slack(integration.default_route?.slack, "default route", entry);
 
@@ -422,7 +427,7 @@ function mapIntegration(
       continue;
     }
     const r: Record<string, unknown> = { matchers: matchers.value };
-    const chain = chainOf(route.escalation_chain_id, where);
+    const chain = chainOf(route.escalation_chain_id, where, defaultChain);
     if (chain !== null) r.chain = chain;
     slack(route.slack, where, r);
     routes.push(r);

@@ -186,7 +186,7 @@ describe("calpage import grafana-oncall", () => {
       'integration "Zabbix": calpage has no intake for Grafana OnCall\'s "zabbix" integrations; not carried over',
       'escalation chain "Incidents", step 1 (declare_incident): calpage has no incidents (Grafana IRM); step left out',
       'escalation chain "Incidents": no step could be carried over; the chain is left out',
-      'integration "Custom JSON": default route: its escalation chain FINCIDENT3B8 was not carried over; no chain there',
+      'integration "Custom JSON": default route: its escalation chain FINCIDENT3B8 was not carried over; its alerts are not escalated',
       'outgoing webhook "Ticket per group" has the URL "https://hooks.example.com/tickets/{{ alert_group.id }}"',
       'outgoing webhook "Pager bridge": not carried over: its body template',
       'route 2 (regex "host-\\\\d+\\\\.prod"): the regex',
