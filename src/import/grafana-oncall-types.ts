@@ -127,6 +127,17 @@ export interface OncallWebhook {
   trigger_type?: string | null;
 }
 
+export interface OncallNotificationRule {
+  id: string;
+  user_id: string;
+  position?: number;
+  important?: boolean;
+  /** `wait`, `notify_by_slack`, `notify_by_sms`, `notify_by_phone_call`, `notify_by_telegram`, `notify_by_email`, `notify_by_mobile_app`… */
+  type: string;
+  /** Seconds, for `wait`. */
+  duration?: number | null;
+}
+
 /** Everything the importer reads, one list per endpoint (all pages). */
 export interface OncallExport {
   users: OncallUser[];
@@ -138,9 +149,13 @@ export interface OncallExport {
   routes: OncallRoute[];
   userGroups: OncallUserGroup[];
   webhooks: OncallWebhook[];
+  personalNotificationRules: OncallNotificationRule[];
 }
 
-/** The endpoint (under `/api/v1/`) of each list, and whether an OnCall without it (404) is read as empty. */
+/**
+ * The endpoint (under `/api/v1/`) of each list, and whether an OnCall without it (404), or a key
+ * that may not read it (403), is read as empty.
+ */
 export const ONCALL_ENDPOINTS: readonly { key: keyof OncallExport; endpoint: string; optional: boolean }[] = [
   { key: "users", endpoint: "users", optional: false },
   { key: "schedules", endpoint: "schedules", optional: false },
@@ -151,4 +166,6 @@ export const ONCALL_ENDPOINTS: readonly { key: keyof OncallExport; endpoint: str
   { key: "routes", endpoint: "routes", optional: false },
   { key: "userGroups", endpoint: "user_groups", optional: true },
   { key: "webhooks", endpoint: "webhooks", optional: true },
+  // Readable with a user's API key only (not a service account token).
+  { key: "personalNotificationRules", endpoint: "personal_notification_rules", optional: true },
 ];

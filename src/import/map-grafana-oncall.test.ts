@@ -5,7 +5,7 @@ import type { OncallExport } from "./grafana-oncall-types.js";
 import { mapGrafanaOncall } from "./map-grafana-oncall.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
-const none: OncallExport = { users: [], schedules: [], onCallShifts: [], escalationChains: [], escalationPolicies: [], integrations: [], routes: [], userGroups: [], webhooks: [] };
+const none: OncallExport = { users: [], schedules: [], onCallShifts: [], escalationChains: [], escalationPolicies: [], integrations: [], routes: [], userGroups: [], webhooks: [], personalNotificationRules: [] };
 
 function imported(data: Partial<OncallExport>) {
   const result = mapGrafanaOncall({ ...none, ...data }, NOW);

@@ -67,6 +67,12 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
     else if (u.is_phone_number_verified) phoneless.push(email);
     const slackId = slackIdOf(u);
     if (slackId !== null) user.slack_id = slackId;
+    const rules = notificationRules(
+      data.personalNotificationRules.filter((r) => r.user_id === u.id),
+      phone !== null,
+      (m) => report.push(`user ${email}: ${m}`),
+    );
+    if (rules !== null) user.notification_rules = rules;
     users.push(user);
     userById.set(u.id, { email, name });
   }
@@ -75,7 +81,6 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
       `users ${phoneless.join(", ")}: had a verified phone number in Grafana OnCall, which its public API does not give out; add phone: "+…" to them in calpage.yaml (or they set it with /oncall me phone) for SMS and calls`,
     );
   }
-  report.push("personal notification rules are not carried over: everyone starts with calpage's notification_rules (a Slack DM); people set their own with /oncall me rules");
 
   // --- schedules ---------------------------------------------------------------------------
   const scheduleNames = new Map<string, string>();
@@ -190,6 +195,49 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
   ].join("\n");
   const yaml = header + stringify(literal(config), { lineWidth: 0 });
   return { yaml, files, report, counts: { users: users.length, schedules: schedules.length, chains: chains.length, integrations: integrations.length } };
+}
+
+/** OnCall's personal notification steps → calpage ladder rungs. */
+const RUNGS: Record<string, string> = { notify_by_slack: "slack_dm", notify_by_sms: "sms", notify_by_phone_call: "call" };
+
+/**
+ * A user's personal notification rules as their own ladders (`{default, important}`), or null
+ * when none is left: then the team-wide `notification_rules` apply. Steps calpage has no channel
+ * for (Telegram, email, mobile app, MS Teams, webhook) are left out; SMS and calls need a phone number.
+ */
+function notificationRules(rules: OncallExport["personalNotificationRules"], hasPhone: boolean, note: (m: string) => void): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  for (const important of [false, true]) {
+    const which = important ? "important" : "default";
+    const ladder: unknown[] = [];
+    let pendingWait = 0;
+    const dropped = new Set<string>();
+    for (const rule of rules.filter((r) => (r.important === true) === important).sort((a, b) => (a.position ?? 0) - (b.position ?? 0))) {
+      if (rule.type === "wait") {
+        // Waits next to a left-out step add up (OnCall's default wait is 5 minutes).
+        pendingWait += rule.duration && rule.duration > 0 ? rule.duration : 300;
+        continue;
+      }
+      const rung = RUNGS[rule.type];
+      if (rung === undefined || ((rung === "sms" || rung === "call") && !hasPhone)) {
+        dropped.add(rung === undefined ? rule.type.replace(/^notify_by_/, "") : rung);
+        continue;
+      }
+      if (pendingWait > 0 && ladder.length > 0) ladder.push({ wait: formatDuration(pendingWait) });
+      pendingWait = 0;
+      ladder.push(rung);
+    }
+    const noPhone = [...dropped].filter((d) => d === "sms" || d === "call");
+    const noChannel = [...dropped].filter((d) => d !== "sms" && d !== "call");
+    const reasons = [
+      ...(noChannel.length > 0 ? [`${noChannel.join(", ")} (calpage pages by Slack, SMS and call)`] : []),
+      ...(noPhone.length > 0 ? [`${noPhone.join(", ")} (no phone number; add phone: and put them back)`] : []),
+    ];
+    if (reasons.length > 0) note(`${which} notification rules: left out ${reasons.join("; ")}`);
+    if (ladder.length > 0) out[which] = ladder;
+    else if (rules.some((r) => (r.important === true) === important)) note(`${which} notification rules: nothing calpage can send is left; the team-wide ${which} ladder applies`);
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 function phoneOf(u: OncallUser): string | null {

@@ -60,10 +60,10 @@ describe("fetchOncallExport", () => {
     expect(requests.filter((r) => r === "/oncall/api/v1/schedules/")).toHaveLength(3);
   });
 
-  it("reads a missing user_groups or webhooks list as empty and says so; other 404s and bad pages are errors", async () => {
+  it("reads a missing user_groups, webhooks or personal_notification_rules list as empty and says so; other 404s and bad pages are errors", async () => {
     answer = (path) => (path.startsWith("/oncall/api/v1/webhooks/") ? { status: 404, body: '{"detail":"Not found."}' } : empty());
     const { notes } = await read();
-    expect(notes).toEqual(["/api/v1/webhooks/ is not there (an older Grafana OnCall?): read as empty"]);
+    expect(notes).toEqual(["/api/v1/webhooks/ could not be read (an older Grafana OnCall, or a key that may not read it): read as empty"]);
 
     answer = (path) => (path.startsWith("/oncall/api/v1/routes/") ? { status: 404, body: "{}" } : empty());
     await expect(read()).rejects.toThrow(`GET ${origin}/oncall/api/v1/routes/: 404 Not Found`);

@@ -76,7 +76,7 @@ export async function fetchOncallExport(opts: HttpSourceOptions): Promise<ReadRe
           return parsePage(text, `GET ${url.href}`);
         }
         await res.body?.cancel();
-        if (res.status === 404 && optional) return null;
+        if ((res.status === 404 || res.status === 403) && optional) return null;
         if (res.status === 401 || res.status === 403) {
           throw new ImportSourceError(`GET ${url.href}: ${res.status} ${res.statusText}: check --token (an OnCall API key from OnCall → Settings, or a service account token with --grafana-url)`);
         }
@@ -112,7 +112,7 @@ export async function fetchOncallExport(opts: HttpSourceOptions): Promise<ReadRe
 /**
  * Saved responses: `<dir>/<endpoint>.json` is the first page exactly as the API returned it,
  * `<endpoint>-2.json`, `<endpoint>-3.json`… the pages its `next` links lead to.
- * `user_groups.json` and `webhooks.json` may be missing (read as empty).
+ * `user_groups.json`, `webhooks.json` and `personal_notification_rules.json` may be missing (read as empty).
  */
 export async function readOncallDir(dir: string): Promise<ReadResult> {
   return collectAll(async (endpoint, optional) => {
@@ -150,7 +150,7 @@ async function collectAll(pager: Pager): Promise<ReadResult> {
     const p = await pager(endpoint, optional);
     let page = await p.first();
     if (page === null) {
-      notes.push(`/api/v1/${endpoint}/ is not there (an older Grafana OnCall?): read as empty`);
+      notes.push(`/api/v1/${endpoint}/ could not be read (an older Grafana OnCall, or a key that may not read it): read as empty`);
       data[key] = [];
       continue;
     }

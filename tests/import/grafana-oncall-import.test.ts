@@ -115,9 +115,10 @@ describe("calpage import grafana-oncall", () => {
     expect(statSync(join(out, "calpage.yaml")).mode & 0o077).toBe(0);
 
     const config = parse(readFileSync(join(out, "calpage.yaml"), "utf8")) as Record<string, unknown[]>;
+    // Personal notification rules: what calpage can send, waits around left-out steps added up.
     expect(config.users).toEqual([
-      { email: "alice@example.com", name: "alice", slack_id: "U0ALICE01" },
-      { email: "bob@example.com", name: "bob" },
+      { email: "alice@example.com", name: "alice", slack_id: "U0ALICE01", notification_rules: { default: ["slack_dm", { wait: "15m" }, "slack_dm"] } },
+      { email: "bob@example.com", name: "bob", notification_rules: { default: ["slack_dm"], important: ["slack_dm"] } },
       { email: "carol@example.com", name: "carol", slack_id: "U0CAROL03" },
       { email: "dave@example.com", name: "dave" },
     ]);
@@ -193,6 +194,9 @@ describe("calpage import grafana-oncall", () => {
       "route 3 (labels \"\"): a label route: the public API does not give its labels",
       "users alice@example.com, carol@example.com: had a verified phone number in Grafana OnCall, which its public API does not give out",
       'integration "Custom JSON": its templates (grouping_key, slack) are not carried over',
+      "user alice@example.com: default notification rules: left out mobile_app (calpage pages by Slack, SMS and call); sms (no phone number; add phone: and put them back)",
+      "user alice@example.com: important notification rules: nothing calpage can send is left; the team-wide important ladder applies",
+      "user bob@example.com: default notification rules: left out telegram (calpage pages by Slack, SMS and call)",
     ]) {
       expect(report).toContain(line);
     }
