@@ -242,6 +242,11 @@ describe("calpage import grafana-oncall", () => {
       "2026-01-15 carol@example.com",
       "2026-01-16 dave@example.com",
     ]);
+    // calpage reads every event written, and every name in them is a user.
+    const feeds = await calpage(["validate", join(out, "calpage.yaml"), "--feeds"], env);
+    expect(feeds.code).toBe(0);
+    expect(feeds.stdout).toContain("primary-on-call: feeds OK — every event read, every name matched");
+    expect(feeds.stdout).not.toMatch(/name matches nobody|not read as written|cannot be read/);
     // An iCal schedule keeps its own feed.
     expect(await shifts("legacy-ical", "2026-01-05T00:00:00Z", "2026-01-06T00:00:00Z")).toEqual([["2026-01-05T00:00:00.000Z", "2026-01-06T00:00:00.000Z", "alice@example.com"]]);
   });
