@@ -21,6 +21,7 @@ export interface OncallUser {
 export interface OncallSchedule {
   id: string;
   name: string;
+  team_id?: string | null;
   /** `ical`, `calendar` or `web`. */
   type?: string;
   time_zone?: string | null;
@@ -59,6 +60,7 @@ export interface OncallShift {
 export interface OncallEscalationChain {
   id: string;
   name: string;
+  team_id?: string | null;
 }
 
 export interface OncallEscalationPolicy {
@@ -89,6 +91,7 @@ export interface OncallRouteSlack {
 export interface OncallIntegration {
   id: string;
   name: string;
+  team_id?: string | null;
   type: string;
   /** `<base>/integrations/v1/<kind>/<token>/` */
   link?: string | null;

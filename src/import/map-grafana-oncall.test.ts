@@ -56,6 +56,17 @@ describe("mapGrafanaOncall", () => {
     expect(report).toContain('integration "AM": route 0 (regex "\\"severity\\": \\"info\\""): has no escalation chain in OnCall (alerts not escalated); its alerts use the integration\'s chain default instead');
   });
 
+  it("overrides made in OnCall on an iCal schedule become its overrides feed", () => {
+    const { config, files } = imported({
+      users: [{ id: "UA", email: "alice@example.com", username: "alice" }],
+      schedules: [{ id: "S1", name: "Team cal", type: "ical", ical_url_primary: "https://cal.example.com/a.ics", ical_url_overrides: null }],
+      onCallShifts: [{ id: "O1", type: "override", schedule: "S1", start: "2026-02-01T10:00:00", duration: 7200, users: ["UA"] }],
+    });
+    expect(config.schedules).toEqual([{ name: "team-cal", feed: "https://cal.example.com/a.ics", overrides_feed: "./schedules/team-cal-overrides.ics", timezone: "UTC" }]);
+    expect(files.map((f) => f.path)).toEqual(["schedules/team-cal-overrides.ics"]);
+    expect(files[0]!.text).toContain("DTSTART:20260201T100000Z\r\nDTEND:20260201T120000Z\r\nSUMMARY:alice@example.com\r\n");
+  });
+
   it("names stay unique and text is taken literally (no ${…} substitution)", () => {
     const { config, calpage } = imported({
       users: [

@@ -94,6 +94,9 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
     const zone = validZone(s.time_zone) ?? "UTC";
     if (s.time_zone && validZone(s.time_zone) === null) report.push(`${what}: unknown time zone ${JSON.stringify(s.time_zone)}; read as UTC`);
     const entry: Record<string, unknown> = { name };
+    const { primary, overrides } = scheduleShifts(s, shiftsById, data.onCallShifts);
+    const person = (id: string) => userById.get(id)?.email ?? null;
+    const note = (m: string) => report.push(`${what}: ${m}`);
     if (s.type === "ical") {
       if (!s.ical_url_primary) {
         report.push(`${what}: an iCal schedule without ical_url_primary; not carried over`);
@@ -101,21 +104,19 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
       }
       entry.feed = s.ical_url_primary;
     } else {
-      const { primary, overrides } = scheduleShifts(s, shiftsById, data.onCallShifts);
-      const person = (id: string) => userById.get(id)?.email ?? null;
-      const note = (m: string) => report.push(`${what}: ${m}`);
       const events: ShiftEvent[] = primary.flatMap((sh) => shiftEvents(sh, zone, person, note));
-      const overrideEvents: ShiftEvent[] = overrides.flatMap((sh) => shiftEvents(sh, zone, person, note));
       files.push({ path: `schedules/${name}.ics`, text: writeIcs(s.name, zone, events, now) });
       entry.feed = `./schedules/${name}.ics`;
       if (events.length === 0) report.push(`${what}: no shifts with people on them; its calendar is empty`);
-      if (overrideEvents.length > 0) {
-        if (s.ical_url_overrides) {
-          report.push(`${what}: has both an overrides calendar (${s.ical_url_overrides}) and ${overrides.length} override shift(s) made in OnCall; calpage takes one overrides feed, the calendar; the override shifts are not carried over`);
-        } else {
-          files.push({ path: `schedules/${name}-overrides.ics`, text: writeIcs(`${s.name} (overrides)`, zone, overrideEvents, now) });
-          entry.overrides_feed = `./schedules/${name}-overrides.ics`;
-        }
+    }
+    // Overrides made in OnCall (any schedule type, iCal ones too when web overrides are on).
+    const overrideEvents: ShiftEvent[] = overrides.flatMap((sh) => shiftEvents(sh, zone, person, note));
+    if (overrideEvents.length > 0) {
+      if (s.ical_url_overrides) {
+        report.push(`${what}: has both an overrides calendar (${s.ical_url_overrides}) and ${overrides.length} override shift(s) made in OnCall; calpage takes one overrides feed, the calendar; the override shifts are not carried over`);
+      } else {
+        files.push({ path: `schedules/${name}-overrides.ics`, text: writeIcs(`${s.name} (overrides)`, zone, overrideEvents, now) });
+        entry.overrides_feed = `./schedules/${name}-overrides.ics`;
       }
     }
     if (s.ical_url_overrides) entry.overrides_feed = s.ical_url_overrides;
@@ -135,6 +136,8 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
     schedules.push(entry);
     scheduleNames.set(s.id, name);
   }
+  const teams = new Set([...data.users.flatMap((u) => u.teams ?? []), ...data.schedules.map((x) => x.team_id), ...data.integrations.map((x) => x.team_id), ...data.escalationChains.map((x) => x.team_id)].filter((t): t is string => typeof t === "string" && t !== ""));
+  if (teams.size > 0) report.push(`teams (${[...teams].join(", ")}): calpage has no teams; their schedules, chains and integrations are carried over side by side, and access: in calpage.yaml says who may act on what`);
   const timezone = [...zones.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "UTC";
 
   // --- escalation chains -------------------------------------------------------------------

@@ -48,6 +48,8 @@ describe("shiftEvents", () => {
       ["2026-01-05T09:00:00-05:00", "2026-01-06T09:00:00-05:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,SU", "[L3] carol@example.com"],
     ]);
     expect(events({ type: "override", users: ["UA"], level: 5, duration: 3600 }).list).toEqual([["2026-01-05T09:00:00+01:00", "2026-01-05T10:00:00+01:00", null, "alice@example.com"]]);
+    // Without a frequency, once: a rotation's first group.
+    expect(events({ frequency: null, rolling_users: [["UB"], ["UA"]], duration: 3600 }).list).toEqual([["2026-01-05T09:00:00+01:00", "2026-01-05T10:00:00+01:00", null, "bob@example.com"]]);
   });
 
   it("says what it leaves out: unknown people, empty rotations, bad times", () => {

@@ -76,7 +76,13 @@ export function shiftEvents(shift: OncallShift, zone: string, person: (userId: s
     report(`${what}: unknown shift type ${JSON.stringify(shift.type)}; not carried over`);
     return [];
   }
-  const freq = FREQ[shift.frequency ?? ""];
+  if (shift.frequency === null || shift.frequency === undefined) {
+    // Without a frequency OnCall shows it once (a rotation: its first group only).
+    const people = names(shift.type === "rolling_users" ? (shift.rolling_users?.[Math.trunc(shift.start_rotation_from_user_index ?? 0)] ?? shift.rolling_users?.[0] ?? []) : (shift.users ?? []));
+    if (people.length === 0) report(`${what}: nobody on it; not carried over`);
+    return events(start, people, null, "E1");
+  }
+  const freq = FREQ[shift.frequency];
   if (freq === undefined) {
     report(`${what}: unknown frequency ${JSON.stringify(shift.frequency)}; not carried over`);
     return [];
