@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { formatProblems, loadConfig } from "../config/load-config.js";
 import { mapGrafanaOncall } from "../import/map-grafana-oncall.js";
@@ -53,16 +53,22 @@ export const importCommand: CliCommand = {
     const result = mapGrafanaOncall(read.data, new Date());
     const report = [...read.notes, ...result.report];
 
-    mkdirSync(outDir, { recursive: true });
-    for (const file of result.files) {
-      const path = join(outDir, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.text);
-    }
-    // The integration tokens are in it: readable by its owner only.
-    writeFileSync(configPath, result.yaml, { mode: 0o600 });
     const reportText = report.length === 0 ? "Everything was carried over.\n" : report.map((line) => `- ${line}`).join("\n") + "\n";
-    writeFileSync(join(outDir, "import-report.txt"), `Not carried over from Grafana OnCall, or carried differently:\n\n${reportText}`);
+    try {
+      mkdirSync(outDir, { recursive: true });
+      for (const file of result.files) {
+        const path = join(outDir, file.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.text);
+      }
+      writeFileSync(join(outDir, "import-report.txt"), `Not carried over from Grafana OnCall, or carried differently:\n\n${reportText}`);
+      // Last, so a calpage.yaml is only there when its calendars are; the integration tokens are in it: readable by its owner only.
+      writeFileSync(configPath, result.yaml, { mode: 0o600 });
+      chmodSync(configPath, 0o600);
+    } catch (error) {
+      ctx.err(`calpage import: --out ${outDir}: ${(error as Error).message}`);
+      return 1;
+    }
 
     const c = result.counts;
     ctx.out(`wrote ${configPath}: ${c.users} users, ${c.schedules} schedules (${result.files.length} calendar files), ${c.chains} escalation chains, ${c.integrations} integrations`);

@@ -72,6 +72,12 @@ describe("fetchOncallExport", () => {
     await expect(read()).rejects.toThrow('results[0] is not an object with a string "id"');
   });
 
+  it("does not follow redirects with the key", async () => {
+    answer = (path) => (path === "/oncall/api/v1/users/" ? { status: 301, body: "", headers: { location: "https://oncall.example.com/api/v1/users/" } } : empty());
+    await expect(read()).rejects.toThrow(`GET ${origin}/oncall/api/v1/users/: 301 redirect to https://oncall.example.com/api/v1/users/; give the URL it redirects to as --url`);
+    expect(requests).toEqual(["/oncall/api/v1/users/"]);
+  });
+
   it("stops at a server that does not answer in time", async () => {
     const silent = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));

@@ -70,7 +70,12 @@ export async function fetchOncallExport(opts: HttpSourceOptions): Promise<ReadRe
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let retryAfter: number | null = null;
       try {
-        const res = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+        // Redirects are not followed: the key is only sent where --url says.
+        const res = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+        if (res.status >= 300 && res.status < 400) {
+          await res.body?.cancel();
+          throw new ImportSourceError(`GET ${url.href}: ${res.status} redirect to ${res.headers.get("location") ?? "(no location)"}; give the URL it redirects to as --url`);
+        }
         if (res.ok) {
           const text = await res.text();
           return parsePage(text, `GET ${url.href}`);
