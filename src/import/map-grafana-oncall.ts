@@ -1,4 +1,5 @@
 import { IANAZone } from "luxon";
+import { parseJsonPath } from "../alerts/json-path.js";
 import { stringify } from "yaml";
 import type { OncallExport, OncallIntegration, OncallEscalationPolicy, OncallRouteSlack, OncallSchedule, OncallUser } from "./grafana-oncall-types.js";
 import { routeMatchers } from "./route-matchers.js";
@@ -484,16 +485,71 @@ function mapIntegration(
     routes.push(r);
   }
   if (routes.length > 0) entry.routes = routes;
-  const templates = Object.entries(integration.templates ?? {}).filter(([, v]) => hasTemplate(v)).map(([k]) => k);
-  if (templates.length > 0) note(`its templates (${templates.join(", ")}) are not carried over: calpage shows alerts its own way${type === "webhook" ? " (a webhook's mapping: in calpage.yaml points at title, message, grouping key and resolve fields)" : ""}`);
+  const mapped = new Set<string>();
+  if (type === "webhook") {
+    const mapping = webhookMapping(integration.templates ?? {});
+    if (Object.keys(mapping.mapping).length > 0) entry.mapping = mapping.mapping;
+    for (const t of mapping.used) mapped.add(t);
+  }
+  const templates = templateNames(integration.templates ?? {}).filter((t) => !mapped.has(t));
+  if (templates.length > 0) {
+    note(`its templates (${templates.join(", ")}) are not carried over: calpage shows alerts its own way${type === "webhook" ? " (a webhook's mapping: in calpage.yaml points at title, message, grouping key and resolve fields)" : ""}`);
+  }
   return entry;
 }
 
-function hasTemplate(v: unknown): boolean {
-  if (typeof v === "string") return v.trim() !== "";
-  if (typeof v === "object" && v !== null) return Object.values(v).some(hasTemplate);
-  return false;
+/** Dotted names of the templates that are set: `grouping_key`, `slack.title`… */
+function templateNames(templates: Record<string, unknown>, prefix = ""): string[] {
+  return Object.entries(templates).flatMap(([k, v]) =>
+    typeof v === "string" ? (v.trim() !== "" ? [`${prefix}${k}`] : []) : typeof v === "object" && v !== null ? templateNames(v as Record<string, unknown>, `${prefix}${k}.`) : [],
+  );
 }
+
+const PAYLOAD_PATH = String.raw`payload((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)`;
+
+/** `.alert.labels[0]` (after `payload`) as the JSON path calpage reads, or null. */
+function jsonPath(afterPayload: string): string | null {
+  const path = afterPayload.replace(/^\./, "");
+  return parseJsonPath(path) === null ? null : path;
+}
+
+/**
+ * A webhook integration's templates that only pick a field (`{{ payload.alert.title }}`) as calpage's
+ * `mapping:` (title, message, grouping_key), and `{{ payload.state == "ok" }}` as `resolve_when`.
+ */
+function webhookMapping(templates: Record<string, unknown>): { mapping: Record<string, unknown>; used: string[] } {
+  const get = (name: string): string | null => {
+    const v = name.split(".").reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), templates);
+    return typeof v === "string" && v.trim() !== "" ? v.trim() : null;
+  };
+  const field = (t: string | null): string | null => {
+    const m = t === null ? null : new RegExp(String.raw`^\{\{-?\s*${PAYLOAD_PATH}\s*-?\}\}$`).exec(t);
+    return m ? jsonPath(m[1]!) : null;
+  };
+  const mapping: Record<string, unknown> = {};
+  const used: string[] = [];
+  const pick = (key: string, names: string[]) => {
+    for (const name of names) {
+      const path = field(get(name));
+      if (path === null) continue;
+      mapping[key] = path;
+      // Every template of this kind that says the same is carried by it.
+      used.push(...names.filter((n) => field(get(n)) === path));
+      return;
+    }
+  };
+  pick("title", ["web.title", "slack.title"]);
+  pick("message", ["web.message", "slack.message"]);
+  pick("grouping_key", ["grouping_key"]);
+  const resolve = get("resolve_signal");
+  const m = resolve === null ? null : new RegExp(String.raw`^\{\{-?\s*${PAYLOAD_PATH}\s*==\s*(?:"([^"]*)"|'([^']*)')\s*-?\}\}$`).exec(resolve);
+  if (m && jsonPath(m[1]!) !== null) {
+    mapping.resolve_when = { path: jsonPath(m[1]!), equals: m[2] ?? m[3] };
+    used.push("resolve_signal");
+  }
+  return { mapping, used };
+}
+
 
 /** calpage replaces `${VAR}` in every text of calpage.yaml; text from OnCall is meant as written (`$${`). */
 function literal(v: unknown): unknown {

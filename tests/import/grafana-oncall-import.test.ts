@@ -167,7 +167,14 @@ describe("calpage import grafana-oncall", () => {
         channel: "C0ALERTS01",
         routes: [{ matchers: ['team=~"db|infra"'], chain: "default", channel: "C0DBTEAM01" }],
       },
-      { name: "custom-json", type: "webhook", token: "ZyXwVuTsRqPoNmLkJiHgFeDcB", post_to_slack: false },
+      // Templates that pick a field become the webhook's mapping.
+      {
+        name: "custom-json",
+        type: "webhook",
+        token: "ZyXwVuTsRqPoNmLkJiHgFeDcB",
+        post_to_slack: false,
+        mapping: { title: "title", grouping_key: "id", resolve_when: { path: "status", equals: "resolved" } },
+      },
     ]);
     expect(config.schedules).toEqual([
       {
@@ -193,7 +200,7 @@ describe("calpage import grafana-oncall", () => {
       'route 2 (regex "host-\\\\d+\\\\.prod"): the regex',
       "route 3 (labels \"\"): a label route: the public API does not give its labels",
       "users alice@example.com, carol@example.com: had a verified phone number in Grafana OnCall, which its public API does not give out",
-      'integration "Custom JSON": its templates (grouping_key, slack) are not carried over',
+      'integration "Custom JSON": its templates (msteams.title) are not carried over',
       "user alice@example.com: default notification rules: left out mobile_app (calpage pages by Slack, SMS and call); sms (no phone number; add phone: and put them back)",
       "user alice@example.com: important notification rules: nothing calpage can send is left; the team-wide important ladder applies",
       "user bob@example.com: default notification rules: left out telegram (calpage pages by Slack, SMS and call)",
