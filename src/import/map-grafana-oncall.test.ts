@@ -67,6 +67,14 @@ describe("mapGrafanaOncall", () => {
     expect(files[0]!.text).toContain("DTSTART:20260201T100000Z\r\nDTEND:20260201T120000Z\r\nSUMMARY:alice@example.com\r\n");
   });
 
+  it("an integration whose token calpage cannot take gets a generated one, and the report does not repeat the token", () => {
+    const { config, report } = imported({
+      integrations: [{ id: "C1", name: "Short", type: "webhook", link: "https://oncall.example.com/integrations/v1/webhook/s3cr3t/" }],
+    });
+    expect(config.integrations).toEqual([{ name: "short", type: "webhook" }]);
+    expect(report).toEqual(['integration "Short": its token is not 16 or more of A-Z a-z 0-9 _ -; calpage generates a new token at start (`calpage urls` prints the URL): update the sender']);
+  });
+
   it("names stay unique and text is taken literally (no ${…} substitution)", () => {
     const { config, calpage } = imported({
       users: [

@@ -114,7 +114,7 @@ export function mapGrafanaOncall(data: OncallExport, now: Date): ImportResult {
     const overrideEvents: ShiftEvent[] = overrides.flatMap((sh) => shiftEvents(sh, zone, person, note));
     if (overrideEvents.length > 0) {
       if (s.ical_url_overrides) {
-        report.push(`${what}: has both an overrides calendar (${s.ical_url_overrides}) and ${overrides.length} override shift(s) made in OnCall; calpage takes one overrides feed, the calendar; the override shifts are not carried over`);
+        report.push(`${what}: has both an overrides calendar (ical_url_overrides) and ${overrides.length} override shift(s) made in OnCall; calpage takes one overrides feed, the calendar; the override shifts are not carried over`);
       } else {
         files.push({ path: `schedules/${name}-overrides.ics`, text: writeIcs(`${s.name} (overrides)`, zone, overrideEvents, now) });
         entry.overrides_feed = `./schedules/${name}-overrides.ics`;
@@ -361,7 +361,8 @@ function mapPolicy(p: OncallEscalationPolicy, ctx: PolicyContext): Record<string
       }
       const url = hook.url ?? "";
       if (!/^https?:\/\/[^\s{}]+$/i.test(url) || !URL.canParse(url)) {
-        ctx.note(`${name} has the URL ${JSON.stringify(url)} (a template or not http(s)); calpage posts to a fixed URL; step left out`);
+        // URLs are not repeated: they often hold a secret (the report is printed).
+        ctx.note(`${name}: its URL is a template or not http(s); calpage posts to a fixed URL; step left out`);
         return null;
       }
       if ((hook.http_method ?? "POST").toUpperCase() !== "POST") {
@@ -369,7 +370,7 @@ function mapPolicy(p: OncallEscalationPolicy, ctx: PolicyContext): Record<string
         return null;
       }
       const lost = [hook.data ? "its body template" : null, hook.headers ? "its headers" : null, hook.authorization_header || hook.username ? "its credentials" : null].filter((x) => x !== null);
-      if (lost.length > 0) ctx.note(`${name}: not carried over: ${lost.join(", ")}; calpage POSTs the alert group as its own JSON to ${url}`);
+      if (lost.length > 0) ctx.note(`${name}: not carried over: ${lost.join(", ")}; calpage POSTs the alert group as its own JSON to its URL`);
       return { webhook: url };
     }
     case "resolve":
@@ -445,7 +446,9 @@ function mapIntegration(
     tokens.add(token);
     if (link![1] !== type) note(`its URL path changes from /integrations/v1/${link![1]}/<token>/ to /integrations/v1/${type}/<token>/ (same token)`);
   } else {
-    note(`no usable token in its link ${JSON.stringify(integration.link ?? null)}; calpage generates a new one at start (\`calpage urls\` prints it): update the sender`);
+    // The reason, never the token itself (the report is printed).
+    const why = token === null ? "its link has no /integrations/v1/<kind>/<token>/" : tokens.has(token) ? "its token is another integration's" : "its token is not 16 or more of A-Z a-z 0-9 _ -";
+    note(`${why}; calpage generates a new token at start (\`calpage urls\` prints the URL): update the sender`);
   }
   const chainOf = (id: string | null | undefined, where: string, fallback: string | null): string | null => {
     // In calpage a route without a chain takes the integration's; in OnCall it escalated nowhere.
