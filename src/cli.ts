@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   maintenance: async () => (await import("./cli/maintenance-command.js")).maintenanceCommand,
   audit: async () => (await import("./cli/audit-command.js")).auditCommand,
   urls: async () => (await import("./cli/urls-command.js")).urlsCommand,
+  import: async () => (await import("./cli/import-command.js")).importCommand,
 };
 
 async function usage(): Promise<string> {
