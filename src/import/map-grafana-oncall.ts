@@ -32,6 +32,8 @@ const INTEGRATION_TYPES: Record<string, string> = {
   grafana_alerting: "grafana_alerting",
   legacy_grafana_alerting: "grafana_alerting",
   webhook: "webhook",
+  formatted_webhook: "formatted_webhook",
+  grafana: "grafana",
 };
 /** OnCall repeats a chain at most 5 times (EscalationPolicy.MAX_TIMES_REPEAT). */
 const ONCALL_REPEAT_TIMES = 5;
