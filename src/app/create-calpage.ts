@@ -273,7 +273,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       try {
         await built.schedules.start();
       } catch (error) {
-        built.schedules.stop();
+        await built.schedules.stop();
         throw error;
       }
       await built.heartbeats.start(now());
