@@ -268,6 +268,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     current: () => live.config,
     lookupSlackUser: (email) => live.slackUsers.lookup(email),
     async apply(next) {
+      if (draining) throw new Error("calpage is shutting down");
       const built = await wire({ ...next, env });
       // Feeds are read before the swap: a schedule that cannot be loaded refuses the reload.
       try {

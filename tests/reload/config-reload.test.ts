@@ -16,7 +16,7 @@ import { waitFor } from "../support/wait-for.js";
 const NEW_TOKEN = "reload-test-new-integration-token-1";
 const { alice, bob, carol } = PEOPLE;
 
-/** alice and bob are users; the `ops` chain pages `pagee`; optionally a second integration. */
+/** alice and bob are users; the `ops` chain pages `pagee`, and again 3 s later; optionally a second integration. */
 function yaml(opts: { pagee: string; bobIsUser: boolean; extra: boolean }): string {
   const users = [alice, ...(opts.bobIsUser ? [bob] : [])].map((p) => `  - email: ${p.email}\n    name: ${p.name}`).join("\n");
   const extra = opts.extra ? `  - name: extra\n    type: webhook\n    token: ${NEW_TOKEN}\n    chain: ops\n    channel: "#alerts"\n` : "";
@@ -32,7 +32,8 @@ escalation_chains:
   - name: ops
     steps:
       - notify_users: [${opts.pagee}]
-      - wait: 1h
+      - wait: 3s
+      - notify_users: [${opts.pagee}]
 integrations:
   - name: am
     type: alertmanager
@@ -81,7 +82,7 @@ describe("config reload (sqlite)", () => {
     await waitFor(
       async () => {
         const group = (await app.store.read.groups.listOpen(1000)).find((g) => g.title.includes(title));
-        paged = group ? (await app.store.read.pages.listForGroup(group.id)).map((p) => p.userEmail) : [];
+        paged = group ? [...new Set((await app.store.read.pages.listForGroup(group.id)).map((p) => p.userEmail))] : [];
         return paged.length > 0;
       },
       { timeoutMs: 15_000, description: `a page for ${title}` },
@@ -107,9 +108,18 @@ describe("config reload (sqlite)", () => {
     expect((await postAlert("after-reload")).status).toBe(200);
     expect(await pagedFor("after-reload")).toEqual([alice.email]);
     expect(app.config.users.map((u) => u.email)).toEqual([alice.email]);
-    // The group that was escalating before keeps the chain it started with (bob).
+    // The group that was escalating before keeps the chain it started with: its second step pages bob.
     const before = (await app.store.read.groups.listOpen(1000)).find((g) => g.title.includes("before-reload"))!;
     expect(JSON.stringify(before.chainSteps)).toContain(bob.email);
+    let pages: string[] = [];
+    await waitFor(
+      async () => {
+        pages = (await app.store.read.pages.listForGroup(before.id)).map((p) => p.userEmail);
+        return pages.length >= 2;
+      },
+      { timeoutMs: 15_000, description: "the second step of the group that was escalating" },
+    );
+    expect(pages).toEqual([bob.email, bob.email]);
 
     const entry = (await app.store.read.audit.list({ limit: 20 })).find((e) => e.action === "config reloaded");
     expect(entry).toMatchObject({ surface: "config", outcome: "done", target: path });
