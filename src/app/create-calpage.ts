@@ -201,8 +201,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
 
   let live = await wire(parsedConfig);
   for (const u of live.tokens.urls) log(integrationUrlLogLine(u, env.publicUrl));
-  const noAdmins = (c: Config) => c.access.admins.emails.length === 0 && c.access.admins.userGroups.length === 0;
-  if (noAdmins(live.config)) {
+  if (live.config.access.admins.emails.length === 0 && live.config.access.admins.userGroups.length === 0) {
     log("access: no admins (access.admins in calpage.yaml): nobody can reopen resolved groups, silence forever, start maintenance, page as important, override other people's shifts or read the audit trail in Slack");
   }
   if (missing.length > 0) log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
@@ -227,11 +226,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
 
   // Routes and job handlers look the live wiring up per request / per job: a request that began
   // before a reload finishes with the services it started with.
-  const slackMode = live.slackApp?.requestListener ? "http" : "none";
+  // Slack over HTTP (not Socket Mode) is decided by the environment, which a reload keeps.
+  const slackOverHttp = Boolean(live.slackApp?.requestListener);
   const server = createHttpServer({
     metrics,
     integrations: (...args) => live.integrations(...args),
-    slack: slackMode === "http" ? (req, res) => live.slackApp!.requestListener!(req, res) : null,
+    slack: slackOverHttp ? (req, res) => live.slackApp!.requestListener!(req, res) : null,
     slackUnavailableReason: `Slack is not configured: set ${missing.join(", ")}`,
     ready: () => {
       if (draining || !runner.running()) return Promise.resolve(false);
