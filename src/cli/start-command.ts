@@ -55,7 +55,7 @@ export const startCommand: CliCommand = {
       const port = await app.start();
       const backend = config.env.databaseUrl ? `Postgres at ${describeDatabase(config.env.databaseUrl)}` : `SQLite (${config.env.sqlitePath})`;
       const env = config.env;
-      ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
+      ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; pid ${process.pid}: SIGHUP reloads the config, SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
       if (env.metricsPort !== null) ctx.out(`/metrics on ${env.metricsHost}:${env.metricsPort} only${env.metricsToken ? ", with METRICS_TOKEN" : ""}`);
       else if (env.metricsToken) ctx.out("/metrics needs Authorization: Bearer <METRICS_TOKEN>");
     } catch (error) {

@@ -57,6 +57,8 @@ describe("reloading a running calpage process (sqlite)", () => {
   it("SIGHUP applies a new token and refuses a bad file with file:line, without stopping", async () => {
     const { configPath, post } = await start([]);
     expect(await post(OLD_TOKEN)).toBe(200);
+    // The start line names the pid to signal.
+    expect(calpage!.output.join("")).toContain(`pid ${calpage!.child.pid}: SIGHUP reloads the config`);
 
     writeFileSync(configPath, yaml(NEW_TOKEN));
     calpage!.child.kill("SIGHUP");
