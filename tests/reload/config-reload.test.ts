@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Calpage } from "../../src/app/create-calpage.js";
 import { loadConfig } from "../../src/config/load-config.js";
-import { AM_TOKEN, PEOPLE, fakeSlackUsers, prepareEnv, startInProcess, weeklyRotaIcs, writeConfigText, type Env } from "../e2e/harness.js";
+import { AM_TOKEN, BACKENDS, PEOPLE, fakeSlackUsers, prepareEnv, startInProcess, weeklyRotaIcs, writeConfigText, type Env } from "../e2e/harness.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -48,7 +48,7 @@ function alertmanagerBody(key: string) {
   return JSON.stringify({ version: "4", groupKey: `{}:{alertname="${key}"}`, status: "firing", receiver: "calpage", groupLabels: { alertname: key }, commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL: "http://127.0.0.1:9093", truncatedAlerts: 0, alerts: [alert] });
 }
 
-describe("config reload (sqlite)", () => {
+describe.each(BACKENDS)("config reload (%s)", (backend) => {
   let slack: FakeSlack;
   let env: Env;
   let app: Calpage;
@@ -58,7 +58,7 @@ describe("config reload (sqlite)", () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ users: fakeSlackUsers(), channels: { alerts: "C0ALERTS1" }, usergroups: [{ id: "S0SRELEAD", handle: "sre-leads", users: [carol.id] }], token: "xoxb-e2e-test" });
-    env = await prepareEnv("sqlite", slack);
+    env = await prepareEnv(backend, slack);
     writeFileSync(join(env.dir, "rota.ics"), weeklyRotaIcs(alice.name, new Date()));
     const text = yaml({ pagee: bob.email, bobIsUser: true, extra: false });
     path = writeConfigText(env, text);
