@@ -17,6 +17,8 @@ export interface ConfigReloaderDeps {
   /** The running configuration (its admins are told about a refused file). */
   current: () => Config;
   lookupSlackUser: (email: string) => Promise<{ id: string } | null>;
+  /** What the log does to a line (secrets, phone numbers), for the DMs too. */
+  redact: (text: string) => string;
   /** Builds everything from `next` and swaps it in; throws (changing nothing) when it cannot. Resolves with a summary for the audit trail. */
   apply: (next: Config) => Promise<string>;
 }
@@ -68,7 +70,7 @@ export function createConfigReloader(deps: ConfigReloaderDeps) {
     }
     for (const id of ids) {
       try {
-        await deps.slack.postMessage({ channel: id, text });
+        await deps.slack.postMessage({ channel: id, text: deps.redact(text) });
       } catch (error) {
         deps.log(`config reload: cannot send a DM to admin ${id}: ${errorText(error)}`);
       }

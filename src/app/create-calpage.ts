@@ -267,6 +267,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     now,
     current: () => live.config,
     lookupSlackUser: (email) => live.slackUsers.lookup(email),
+    redact: (text) => redactor.redact(text),
     async apply(next) {
       if (draining) throw new Error("calpage is shutting down");
       const built = await wire({ ...next, env });
