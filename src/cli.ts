@@ -10,6 +10,7 @@ import { CliExit, makeCliContext } from "./cli/cli-context.js";
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   start: async () => (await import("./cli/start-command.js")).startCommand,
   migrate: async () => (await import("./cli/migrate-command.js")).migrateCommand,
+  backup: async () => (await import("./cli/backup-command.js")).backupCommand,
   validate: async () => (await import("./cli/validate-command.js")).validateCommand,
   who: async () => (await import("./cli/who-command.js")).whoCommand,
   shifts: async () => (await import("./cli/shifts-command.js")).shiftsCommand,

@@ -23,7 +23,7 @@ import { configSecrets } from "../config/config-secrets.js";
 import { createRedactor } from "../shared/redact.js";
 import { integrationUrlLogLine, resolveIntegrationTokens } from "./resolve-integration-tokens.js";
 import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
-import type { JobRunner, TaskHandlers } from "../jobs/job-queue.js";
+import type { JobRunner, TaskHandler, TaskHandlers } from "../jobs/job-queue.js";
 import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
 import { makePageHandler } from "../notify/page-handler.js";
 import { createTwilioApi } from "../notify/twilio/twilio-api.js";
@@ -36,7 +36,7 @@ import { createScheduleService } from "../schedule/schedule-service.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
 import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
-import { createSlackApp, missingSlackSettings, type SlackApp } from "../slack/create-slack-app.js";
+import { createSlackApp, missingSlackSettings } from "../slack/create-slack-app.js";
 import { createSlackUserCache } from "../slack/slack-user-cache.js";
 import { createSlackPrincipals } from "../slack/slack-principals.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
@@ -48,6 +48,7 @@ import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
 import { errorText } from "../shared/error-text.js";
 import { makeSweepHandler } from "./sweep-handler.js";
+import { createConfigReloader } from "./config-reloader.js";
 import { createCalpageMetrics } from "./calpage-metrics.js";
 import { createOutboundHeartbeat } from "./outbound-heartbeat.js";
 
@@ -78,11 +79,6 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const now = () => clock.now().getTime();
   const store = createStore(parsedConfig);
   await store.migrate();
-  // Integrations without a token in calpage.yaml get their generated one before any route is served.
-  const tokens = await resolveIntegrationTokens(parsedConfig, store.read.generatedSecrets, now());
-  redactor.add(tokens.generated);
-  const config = tokens.config;
-  for (const u of tokens.urls) log(integrationUrlLogLine(u, config.env.publicUrl));
 
   const metrics = createMetrics();
   const observed = createCalpageMetrics(metrics, store, now, (what, e) => log(`${what}: ${errorText(e)}`));
@@ -90,8 +86,10 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     observed.jobFailed(task);
     log(`job ${task} failed: ${errorText(error)}`);
   };
-  const runner: JobRunner = config.env.databaseUrl
-    ? createGraphileJobRunner(store, config.env.databaseUrl, {
+  // Environment settings (database, Slack and Twilio credentials, ports) are read once: a reload keeps them.
+  const env = parsedConfig.env;
+  const runner: JobRunner = env.databaseUrl
+    ? createGraphileJobRunner(store, env.databaseUrl, {
         onError,
         onPause: () => log("database unreachable: jobs paused, /health/ready and webhooks answer 503 until it answers again"),
         onResume: () => log("database answers again: jobs resumed (timers that fell due meanwhile run now)"),
@@ -99,65 +97,50 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     : createSqliteJobRunner(store, { onError, now });
   store.onJobsCommitted((jobs) => runner.wake(jobs));
 
-  const slackToken = config.env.slack.botToken;
-  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl, observed.slackCall) : createLogOnlySlackApi(log);
-  const users = new Map(config.users.map((u) => [u.email, u]));
-  const slackUsers = createSlackUserCache(slackApi, users);
-  const schedules = createScheduleService(store, config, { log, now });
-  const tw = config.env.twilio;
+  const slackToken = env.slack.botToken;
+  const slackApi = slackToken ? createWebSlackApi(slackToken, env.slack.apiUrl, observed.slackCall) : createLogOnlySlackApi(log);
+  const tw = env.twilio;
   const twilio = tw.accountSid && tw.authToken && tw.fromNumber ? createTwilioApi({ accountSid: tw.accountSid, authToken: tw.authToken, fromNumber: tw.fromNumber, apiUrl: tw.apiUrl, observe: observed.twilioCall }) : null;
-  const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
-  const deps = { oncall: schedules, users, pager };
-  const ingest = createIngestService(store, config, deps);
-  const actions = createGroupActions(store, deps);
-  const heartbeats = createHeartbeatService(store, config, ingest);
-  const maintenance = createMaintenanceService(store, config);
-  const page = createDirectPageService(store, config, deps);
-  const access = createAccessService(config, store, schedules);
-  if (config.access.admins.emails.length === 0 && config.access.admins.userGroups.length === 0) {
-    log("access: no admins (access.admins in calpage.yaml): nobody can reopen resolved groups, silence forever, start maintenance, page as important, override other people's shifts or read the audit trail in Slack");
-  }
-  const guarded = createGuardedGroupActions(store, actions, access);
-  const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
+  const base = env.publicUrl.replace(/\/$/, "");
+  const missing = missingSlackSettings(parsedConfig);
 
-  /** Shutdown began: new requests get 503, readiness is red. */
-  let draining = false;
-  /** One readiness query at a time (probes during an outage must not pile up queries), answered within READY_TIMEOUT_MS. */
-  let readyProbe: Promise<boolean> | null = null;
-  const probeDatabase = async (): Promise<boolean> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
-    const query = store.read.groups.count().then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([query, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  /**
+   * Everything built from calpage.yaml: users, schedules, chains, integrations, access rules,
+   * paging, the Slack listeners and the job handlers. A reload builds a new one and swaps it in.
+   */
+  const wire = async (fileConfig: Config) => {
+    // Integrations without a token in calpage.yaml get their generated one before any route is served.
+    const tokens = await resolveIntegrationTokens(fileConfig, store.read.generatedSecrets, now());
+    redactor.add(configSecrets(fileConfig));
+    redactor.add(tokens.generated);
+    const config = tokens.config;
+    const users = new Map(config.users.map((u) => [u.email, u]));
+    const slackUsers = createSlackUserCache(slackApi, users);
+    const schedules = createScheduleService(store, config, { log, now });
+    const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
+    const deps = { oncall: schedules, users, pager };
+    const ingest = createIngestService(store, config, deps);
+    const actions = createGroupActions(store, deps);
+    const heartbeats = createHeartbeatService(store, config, ingest);
+    const maintenance = createMaintenanceService(store, config);
+    const page = createDirectPageService(store, config, deps);
+    const access = createAccessService(config, store, schedules);
+    const guarded = createGuardedGroupActions(store, actions, access);
+    const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
 
-  const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
-  const base = config.env.publicUrl.replace(/\/$/, "");
-  const pagingFeature: Feature = {
-    name: "paging",
-    http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
-    handlers: {
-      "paging.ladder": makeLadderTickHandler(store, pager, clock, observed.ladderLate),
-      "paging.bundle": makeBundleHandler(store, twilio, config, now),
-    },
-  };
-  const features = [pagingFeature, ...builtInFeatures(featureContext), ...(opts.features?.(featureContext) ?? [])];
+    const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
+    const pagingFeature: Feature = {
+      name: "paging",
+      http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
+      handlers: {
+        "paging.ladder": makeLadderTickHandler(store, pager, clock, observed.ladderLate),
+        "paging.bundle": makeBundleHandler(store, twilio, config, now),
+      },
+    };
+    const features = [pagingFeature, ...builtInFeatures(featureContext), ...(opts.features?.(featureContext) ?? [])];
+    const slackApp = missing.length === 0 ? await createSlackApp(config, { guarded, access, principals, slack: slackApi, schedules, store, maintenance, page, log, now, features }) : null;
 
-  const missing = missingSlackSettings(config);
-  let slackApp: SlackApp | null = null;
-  if (missing.length === 0) slackApp = await createSlackApp(config, { guarded, access, principals, slack: slackApi, schedules, store, maintenance, page, log, now, features });
-  else log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
-
-  const server = createHttpServer({
-    metrics,
-    integrations: createIntegrationRoutes({
+    const integrations = createIntegrationRoutes({
       config,
       ingest,
       heartbeats,
@@ -178,8 +161,77 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
           )
           .catch((e) => onError("slack.notice", e));
       },
-    }),
-    slack: slackApp?.requestListener ?? null,
+    });
+    const handlers: TaskHandlers = {
+      ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
+      "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
+      "notify.page": makePageHandler({
+        store,
+        slack: slackApi,
+        slackUsers,
+        twilio,
+        config,
+        now,
+        callbacks: {
+          smsStatus: (id) => `${base}/twilio/sms/status?page=${encodeURIComponent(id)}`,
+          callAnswer: (id) => `${base}/twilio/voice/answer?page=${encodeURIComponent(id)}`,
+          callStatus: (id) => `${base}/twilio/voice/status?page=${encodeURIComponent(id)}`,
+        },
+        onCallFailed: async (tx, page, t) => {
+          const run = await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true });
+          const key = parseLadderKey(page.ladderKey);
+          if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
+        },
+        onOutcome: observed.paged,
+      }),
+      "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),
+      "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
+      "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
+      "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
+      "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
+      "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
+      "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
+      // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
+      "heartbeat.out": async () => heartbeatOut?.handle(),
+      sweep: makeSweepHandler(store, now),
+    };
+    const featureRoutes = features.flatMap((f) => (f.http ? [f.http] : []));
+    return { config, tokens, users, slackUsers, schedules, ingest, actions, heartbeats, maintenance, page, access, guarded, features, slackApp, integrations, handlers, featureRoutes };
+  };
+
+  let live = await wire(parsedConfig);
+  for (const u of live.tokens.urls) log(integrationUrlLogLine(u, env.publicUrl));
+  if (live.config.access.admins.emails.length === 0 && live.config.access.admins.userGroups.length === 0) {
+    log("access: no admins (access.admins in calpage.yaml): nobody can reopen resolved groups, silence forever, start maintenance, page as important, override other people's shifts or read the audit trail in Slack");
+  }
+  if (missing.length > 0) log(`Slack is not configured (missing ${missing.join(", ")}): alerts are stored and escalated, and what would be posted is logged.`);
+
+  /** Shutdown began: new requests get 503, readiness is red. */
+  let draining = false;
+  /** One readiness query at a time (probes during an outage must not pile up queries), answered within READY_TIMEOUT_MS. */
+  let readyProbe: Promise<boolean> | null = null;
+  const probeDatabase = async (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
+    const query = store.read.groups.count().then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  // Routes and job handlers look the live wiring up per request / per job: a request that began
+  // before a reload finishes with the services it started with.
+  // Slack over HTTP (not Socket Mode) is decided by the environment, which a reload keeps.
+  const slackOverHttp = Boolean(live.slackApp?.requestListener);
+  const server = createHttpServer({
+    metrics,
+    integrations: (...args) => live.integrations(...args),
+    slack: slackOverHttp ? (req, res) => live.slackApp!.requestListener!(req, res) : null,
     slackUnavailableReason: `Slack is not configured: set ${missing.join(", ")}`,
     ready: () => {
       if (draining || !runner.running()) return Promise.resolve(false);
@@ -188,64 +240,107 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     },
     draining: () => draining,
     log,
-    features: features.flatMap((f) => (f.http ? [f.http] : [])),
-    metricsToken: config.env.metricsToken,
-    serveMetrics: config.env.metricsPort === null,
+    features: [
+      async (req, res, path) => {
+        for (const route of live.featureRoutes) if (await route(req, res, path)) return true;
+        return false;
+      },
+    ],
+    metricsToken: env.metricsToken,
+    serveMetrics: env.metricsPort === null,
   });
-  const metricsServer = config.env.metricsPort === null ? null : createMetricsServer(metrics, config.env.metricsToken);
+  const metricsServer = env.metricsPort === null ? null : createMetricsServer(metrics, env.metricsToken);
 
-  const heartbeatOut = config.env.heartbeatUrl
-    ? createOutboundHeartbeat(store, config.env.heartbeatUrl, { now, log, everyMs: opts.heartbeatEveryMs, onPing: observed.heartbeatPinged })
+  const heartbeatOut = env.heartbeatUrl
+    ? createOutboundHeartbeat(store, env.heartbeatUrl, { now, log, everyMs: opts.heartbeatEveryMs, onPing: observed.heartbeatPinged })
     : null;
-  const handlers: TaskHandlers = observed.timeHandlers({
-    ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
-    "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
-    "notify.page": makePageHandler({
-      store,
-      slack: slackApi,
-      slackUsers,
-      twilio,
-      config,
-      now,
-      callbacks: {
-        smsStatus: (id) => `${base}/twilio/sms/status?page=${encodeURIComponent(id)}`,
-        callAnswer: (id) => `${base}/twilio/voice/answer?page=${encodeURIComponent(id)}`,
-        callStatus: (id) => `${base}/twilio/voice/status?page=${encodeURIComponent(id)}`,
-      },
-      onCallFailed: async (tx, page, t) => {
-        const run = await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true });
-        const key = parseLadderKey(page.ladderKey);
-        if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
-      },
-      onOutcome: observed.paged,
-    }),
-    "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),
-    "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
-    "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
-    "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
-    "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
-    "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
-    "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
-    // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
-    "heartbeat.out": async () => heartbeatOut?.handle(),
-    sweep: makeSweepHandler(store, now),
+  const handlers: TaskHandlers = observed.timeHandlers(
+    Object.fromEntries(
+      Object.keys(live.handlers).map((task) => [task, (...args: Parameters<TaskHandler>) => (live.handlers[task as keyof TaskHandlers] as TaskHandler)(...args)]),
+    ) as TaskHandlers,
+  );
+
+  const reloads = createConfigReloader({
+    store,
+    slack: slackApi,
+    log,
+    now,
+    current: () => live.config,
+    lookupSlackUser: (email) => live.slackUsers.lookup(email),
+    redact: (text) => redactor.redact(text),
+    async apply(next) {
+      if (draining) throw new Error("calpage is shutting down");
+      const built = await wire({ ...next, env });
+      // Feeds are read before the swap: a schedule that cannot be loaded refuses the reload.
+      try {
+        await built.schedules.start();
+      } catch (error) {
+        await built.schedules.stop();
+        throw error;
+      }
+      await built.heartbeats.start(now());
+      const old = live;
+      live = built;
+      // Swapped: from here on a problem is logged, not a reason to refuse (the new configuration is live).
+      const settle = async (what: string, step: () => Promise<void> | void) => {
+        try {
+          await step();
+        } catch (error) {
+          log(`config reload: ${what}: ${errorText(error)}`);
+        }
+      };
+      await settle("stopping the previous schedules", () => old.schedules.stop());
+      for (const f of old.features) await settle(`stopping ${f.name}`, () => f.stop?.());
+      await settle("stopping the previous Slack listeners", () => old.slackApp?.stop());
+      for (const f of built.features) await settle(`starting ${f.name}`, () => f.start?.(now()));
+      await settle("starting the Slack listeners", () => built.slackApp?.start());
+      for (const u of built.tokens.urls) if (!old.tokens.urls.some((o) => o.name === u.name)) log(integrationUrlLogLine(u, env.publicUrl));
+      return configSummary(built.config);
+    },
   });
   let sweepTimer: NodeJS.Timeout | null = null;
 
+  // The services below are the live ones: after a reload, the new configuration's.
   return {
     store,
     server,
-    schedules,
-    ingest,
-    actions,
-    guarded,
-    access,
-    maintenance,
-    page,
+    get config() {
+      return live.config;
+    },
+    get schedules() {
+      return live.schedules;
+    },
+    get ingest() {
+      return live.ingest;
+    },
+    get actions() {
+      return live.actions;
+    },
+    get guarded() {
+      return live.guarded;
+    },
+    get access() {
+      return live.access;
+    },
+    get maintenance() {
+      return live.maintenance;
+    },
+    get page() {
+      return live.page;
+    },
     /** Each integration's URL (a secret) and whether its token is generated: what `calpage urls` prints. */
-    integrationUrls: tokens.urls,
+    get integrationUrls() {
+      return live.tokens.urls;
+    },
+    /**
+     * Applies a configuration read again from disk (SIGHUP, --watch-config) if it is valid, or
+     * keeps the running one and says why (log, audit trail, a Slack DM to the admins).
+     * Reloads run one at a time. Never rejects.
+     */
+    reload: reloads.reload,
     /** Loads schedules, starts the job runner, Slack and the HTTP server; resolves with the bound port. */
-    async start(port = config.env.port, host: string | undefined = config.env.host ?? undefined): Promise<number> {
+    async start(port = env.port, host: string | undefined = env.host ?? undefined): Promise<number> {
+      const { schedules, config, features, slackApp, heartbeats } = live;
       await schedules.start();
       await runner.start(handlers);
       await heartbeats.start(now());
@@ -261,7 +356,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
           .catch((e) => onError("sweep", e));
       }, sweepEvery);
       sweepTimer.unref();
-      if (metricsServer) await listen(metricsServer, config.env.metricsPort!, config.env.metricsHost);
+      if (metricsServer) await listen(metricsServer, env.metricsPort!, env.metricsHost);
       await listen(server, port, host);
       return (server.address() as AddressInfo).port;
     },
@@ -270,8 +365,10 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
      * running jobs get up to `graceMs` to finish; then connections close, job locks are released
      * and the database is closed. What was answered 2xx is committed.
      */
-    async stop(graceMs = config.env.shutdownGraceMs): Promise<void> {
+    async stop(graceMs = env.shutdownGraceMs): Promise<void> {
       draining = true;
+      await reloads.settled();
+      const { schedules, features, slackApp } = live;
       const deadline = Date.now() + graceMs;
       if (sweepTimer) clearInterval(sweepTimer);
       schedules.stop();
@@ -306,7 +403,7 @@ function listen(server: Server, port: number, host: string | undefined): Promise
 }
 
 /** What a loaded configuration holds, for the audit trail (no secrets). */
-function configSummary(config: Config): string {
+export function configSummary(config: Config): string {
   const a = config.access;
   const admins = [...a.admins.emails, ...a.admins.userGroups.map((g) => `@${g}`)].join(", ") || "none";
   return `${config.users.length} users, ${config.schedules.length} schedules, ${config.escalationChains.length} chains, ${config.integrations.length} integrations; admins: ${admins}`;

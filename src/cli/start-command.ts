@@ -1,5 +1,6 @@
 import { createCalpage, type Calpage } from "../app/create-calpage.js";
-import { formatWarnings } from "../config/load-config.js";
+import { formatWarnings, loadConfig } from "../config/load-config.js";
+import { watchConfigFile } from "./watch-config-file.js";
 import { errorText } from "../shared/error-text.js";
 import { isDatabaseUnavailable } from "../store/database-unavailable.js";
 import { connectionHint, describeDatabase, waitForDatabase } from "../store/wait-for-database.js";
@@ -10,9 +11,11 @@ import type { CliContext } from "./cli-context.js";
 const CLOSE_ALLOWANCE_MS = 15_000;
 
 export const startCommand: CliCommand = {
-  usage: "start",
-  summary: "run the server (HTTP on PORT, default 8080)",
+  usage: "start [--watch-config]",
+  summary: "run the server (HTTP on PORT, default 8080); SIGHUP (or a change to the file with --watch-config) reloads calpage.yaml",
   async run(ctx) {
+    const watchAt = ctx.args.indexOf("--watch-config");
+    if (watchAt !== -1) ctx.args.splice(watchAt, 1);
     const config = ctx.config();
     if (config.warnings?.length) ctx.err(formatWarnings(config.path, config.warnings));
     keepRunningOnStrayErrors(ctx);
@@ -33,6 +36,12 @@ export const startCommand: CliCommand = {
     };
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGTERM", () => shutdown("SIGTERM"));
+    // Before the server is up a reload has nothing to apply to: the file is read when starting anyway.
+    const reload = (trigger: string) => {
+      if (!app || stopping) return;
+      void app.reload(loadConfig(config.path, ctx.env), trigger);
+    };
+    process.on("SIGHUP", () => reload("SIGHUP"));
 
     if (config.env.databaseUrl) {
       const up = await waitForDatabase(config.env.databaseUrl, { log: ctx.err, signal: waiting.signal });
@@ -46,7 +55,7 @@ export const startCommand: CliCommand = {
       const port = await app.start();
       const backend = config.env.databaseUrl ? `Postgres at ${describeDatabase(config.env.databaseUrl)}` : `SQLite (${config.env.sqlitePath})`;
       const env = config.env;
-      ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
+      ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; pid ${process.pid}: SIGHUP reloads the config, SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
       if (env.metricsPort !== null) ctx.out(`/metrics on ${env.metricsHost}:${env.metricsPort} only${env.metricsToken ? ", with METRICS_TOKEN" : ""}`);
       else if (env.metricsToken) ctx.out("/metrics needs Authorization: Bearer <METRICS_TOKEN>");
     } catch (error) {
@@ -54,6 +63,10 @@ export const startCommand: CliCommand = {
       return 1;
     }
     if (stopping) void stopAndExit(ctx, app, stopping, graceMs);
+    else if (watchAt !== -1) {
+      watchConfigFile(config.path, () => reload("file changed"), (line) => ctx.err(line));
+      ctx.out(`watching ${config.path}: a change reloads it`);
+    }
     return -1;
   },
 };
