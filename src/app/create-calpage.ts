@@ -21,9 +21,10 @@ import { createMetrics } from "../http/metrics.js";
 import { createMetricsServer } from "../http/metrics-route.js";
 import { configSecrets } from "../config/config-secrets.js";
 import { createRedactor } from "../shared/redact.js";
+import { createLogger, lineLog, lineSink, type Logger, type LogSink } from "../shared/logger.js";
 import { integrationUrlLogLine, resolveIntegrationTokens } from "./resolve-integration-tokens.js";
 import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
-import type { JobRunner, TaskHandlers } from "../jobs/job-queue.js";
+import type { JobRunner, TaskHandler, TaskHandlers } from "../jobs/job-queue.js";
 import { createSqliteJobRunner } from "../jobs/sqlite-job-runner.js";
 import { makePageHandler } from "../notify/page-handler.js";
 import { createTwilioApi } from "../notify/twilio/twilio-api.js";
@@ -57,7 +58,10 @@ const READY_TIMEOUT_MS = 750;
 export interface CalpageOptions {
   /** Extra capabilities to plug in (tests use this too); built-in ones are always added. */
   features?: (ctx: FeatureContext) => Feature[];
+  /** Each log line's message, fields left out (tests collect these); default console.log. */
   log?: (line: string) => void;
+  /** Where structured lines go (`calpage start`: pino, see pino-log-sink.ts); wins over `log`. */
+  logSink?: LogSink;
   clock?: Clock;
   /** How often the reconcile sweep runs (ms). */
   sweepEveryMs?: number;
@@ -72,8 +76,9 @@ export interface CalpageOptions {
 export async function createCalpage(parsedConfig: Config, opts: CalpageOptions = {}) {
   // Every line calpage logs goes through the redactor: no token, Slack or Twilio secret, or full phone number.
   const redactor = createRedactor(configSecrets(parsedConfig));
-  const sink = opts.log ?? ((line: string) => console.log(line));
-  const log = (line: string) => sink(redactor.redact(line));
+  const logger = createLogger(opts.logSink ?? lineSink(opts.log ?? ((line: string) => console.log(line))), { redact: (text) => redactor.redact(text) });
+  /** For components that only need a line: trouble is a warning, the rest info (see lineLog). */
+  const log = lineLog(logger);
   const clock = opts.clock ?? systemClock;
   const now = () => clock.now().getTime();
   const store = createStore(parsedConfig);
@@ -88,7 +93,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const observed = createCalpageMetrics(metrics, store, now, (what, e) => log(`${what}: ${errorText(e)}`));
   const onError = (task: string, error: unknown) => {
     observed.jobFailed(task);
-    log(`job ${task} failed: ${errorText(error)}`);
+    logger.error(`job ${task} failed: ${errorText(error)}`, { task });
   };
   const runner: JobRunner = config.env.databaseUrl
     ? createGraphileJobRunner(store, config.env.databaseUrl, {
@@ -100,7 +105,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   store.onJobsCommitted((jobs) => runner.wake(jobs));
 
   const slackToken = config.env.slack.botToken;
-  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl, observed.slackCall) : createLogOnlySlackApi(log);
+  const slackApi = slackToken ? createWebSlackApi(slackToken, config.env.slack.apiUrl, (method, outcome, seconds) => {
+        observed.slackCall(method, outcome, seconds);
+        const fields = { slackMethod: method, outcome, ms: Math.round(seconds * 1000) };
+        if (outcome === "ok") logger.debug(`slack: ${method}`, fields);
+        else logger.warn(`slack: ${method} ${outcome.replace("_", " ")}`, fields);
+      }) : createLogOnlySlackApi(log);
   const users = new Map(config.users.map((u) => [u.email, u]));
   const slackUsers = createSlackUserCache(slackApi, users);
   const schedules = createScheduleService(store, config, { log, now });
@@ -188,6 +198,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     },
     draining: () => draining,
     log,
+    logger,
     features: features.flatMap((f) => (f.http ? [f.http] : [])),
     metricsToken: config.env.metricsToken,
     serveMetrics: config.env.metricsPort === null,
@@ -197,7 +208,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const heartbeatOut = config.env.heartbeatUrl
     ? createOutboundHeartbeat(store, config.env.heartbeatUrl, { now, log, everyMs: opts.heartbeatEveryMs, onPing: observed.heartbeatPinged })
     : null;
-  const handlers: TaskHandlers = observed.timeHandlers({
+  const handlers: TaskHandlers = observed.timeHandlers(logJobs(logger, {
     ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
     "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
     "notify.page": makePageHandler({
@@ -229,7 +240,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
     "heartbeat.out": async () => heartbeatOut?.handle(),
     sweep: makeSweepHandler(store, now),
-  });
+  }));
   let sweepTimer: NodeJS.Timeout | null = null;
 
   return {
@@ -294,6 +305,19 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
 }
 
 export type Calpage = Awaited<ReturnType<typeof createCalpage>>;
+
+/** A debug line when each job is done (the runner's context adds its task and id, handlers the group). */
+function logJobs<T extends Record<string, TaskHandler | undefined>>(logger: Logger, handlers: T): T {
+  const wrapped: Record<string, TaskHandler | undefined> = {};
+  for (const [task, handler] of Object.entries(handlers)) {
+    wrapped[task] = handler && (async (payload, ctx) => {
+      const started = performance.now();
+      await handler(payload, ctx);
+      logger.debug(`job ${task} done`, { ms: Math.round(performance.now() - started), attempt: ctx.attempt });
+    });
+  }
+  return wrapped as T;
+}
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -12,6 +12,11 @@ export function withLogContext<T>(fields: LogFields, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...fields }, fn);
 }
 
+/** Runs `fn` in a context of its own with just `fields` (a job is not about the request that queued it). */
+export function withNewLogContext<T>(fields: LogFields, fn: () => T): T {
+  return storage.run({ ...fields }, fn);
+}
+
 /** Adds what was learnt along the way (the group an alert joined) to the current context; nothing outside one. */
 export function annotateLogContext(fields: LogFields): void {
   const store = storage.getStore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { annotateLogContext, withLogContext } from "./log-context.js";
+import { annotateLogContext, withLogContext, withNewLogContext } from "./log-context.js";
 import { createLogger, lineLog, lineSink, type LogFields, type LogLevel } from "./logger.js";
 import { createRedactor } from "./redact.js";
 
@@ -63,5 +63,14 @@ describe("lineSink and lineLog", () => {
     log("me: could not DM U1: channel_not_found");
     log("schedule primary: now on call: alice@example.com");
     expect(lines.map((l) => l.level)).toEqual(["warn", "warn", "info"]);
+  });
+});
+
+describe("withNewLogContext", () => {
+  it("starts from nothing: a job queued while answering a request is not about that request", () => {
+    const { lines, sink } = collect();
+    const log = createLogger(sink);
+    withLogContext({ reqId: "r1" }, () => withNewLogContext({ task: "slack.sync", jobId: "9" }, () => log.debug("job slack.sync done")));
+    expect(lines.map((l) => l.fields)).toEqual([{ task: "slack.sync", jobId: "9" }]);
   });
 });
