@@ -58,7 +58,7 @@ const READY_TIMEOUT_MS = 750;
 export interface CalpageOptions {
   /** Extra capabilities to plug in (tests use this too); built-in ones are always added. */
   features?: (ctx: FeatureContext) => Feature[];
-  /** Each log line's message, fields left out (tests collect these); default console.log. */
+  /** Each log line's message at LOG_LEVEL or above, fields left out (tests collect these); default console.log. */
   log?: (line: string) => void;
   /** Where structured lines go (`calpage start`: pino, see pino-log-sink.ts); wins over `log`. */
   logSink?: LogSink;
@@ -76,7 +76,8 @@ export interface CalpageOptions {
 export async function createCalpage(parsedConfig: Config, opts: CalpageOptions = {}) {
   // Every line calpage logs goes through the redactor: no token, Slack or Twilio secret, or full phone number.
   const redactor = createRedactor(configSecrets(parsedConfig));
-  const logger = createLogger(opts.logSink ?? lineSink(opts.log ?? ((line: string) => console.log(line))), { redact: (text) => redactor.redact(text) });
+  const lines = opts.log ?? ((line: string) => console.log(line));
+  const logger = createLogger(opts.logSink ?? lineSink(lines, parsedConfig.env.logLevel), { redact: (text) => redactor.redact(text) });
   /** For components that only need a line: trouble is a warning, the rest info (see lineLog). */
   const log = lineLog(logger);
   const clock = opts.clock ?? systemClock;

@@ -22,7 +22,14 @@ const PRETTY_SKIP = new Set(["level", "time", "msg", "pid"]);
  * `time` (ISO 8601), `pid`, `msg` and the line's fields.
  */
 export function createPinoLogSink(opts: { level: LogLevel; format: LogFormat; stream?: LogStream }): LogSink {
-  const out: LogStream = opts.stream ?? (opts.format === "json" ? pinoDestination({ dest: 1, sync: true }) : process.stdout);
+  let out: LogStream | undefined = opts.stream;
+  if (!out && opts.format === "json") {
+    const stdout = pinoDestination({ dest: 1, sync: true });
+    // Whoever read the log went away (EPIPE): without a listener the error event would crash calpage.
+    stdout.on("error", () => undefined);
+    out = stdout;
+  }
+  out ??= process.stdout;
   const logger = pino(
     {
       level: opts.level,

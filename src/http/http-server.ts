@@ -108,7 +108,8 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
       for (const route of deps.features ?? []) if (await route(req, res, path)) return;
       sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
     }).catch((error: unknown) => {
-      if (isDatabaseUnavailable(error)) {
+      // A sender that hung up mid-body fails its own request stream with ECONNRESET: not the database.
+      if (isDatabaseUnavailable(error) && error !== req.errored) {
         deps.log(`http: ${req.method} ${path}: database unavailable (${errorText(error)}); answered 503`);
         if (!res.headersSent) sendJson(res, 503, { error: "the database is unavailable; nothing was accepted, please retry" }, { "retry-after": RETRY_AFTER_S });
         else res.destroy();

@@ -53,7 +53,7 @@ export function lineSink(write: (line: string) => void, minLevel: LogLevel = "de
   };
 }
 
-const TROUBLE_RE = /\b(?:failed|fails|could not|cannot|unreachable|refused|error|lost|unhandled|uncaught)\b/i;
+const TROUBLE_RE = /\b(?:failed|fails|could not|cannot|unreachable|unavailable|refused|error|lost|unhandled|uncaught)\b/i;
 
 /**
  * The `log(line)` many components take, over a Logger: a line that reports trouble
