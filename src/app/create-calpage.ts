@@ -21,6 +21,7 @@ import { createMetrics } from "../http/metrics.js";
 import { createMetricsServer } from "../http/metrics-route.js";
 import { configSecrets } from "../config/config-secrets.js";
 import { createRedactor } from "../shared/redact.js";
+import { createLogger, lineLog, lineSink, type Logger, type LogSink } from "../shared/logger.js";
 import { integrationUrlLogLine, resolveIntegrationTokens } from "./resolve-integration-tokens.js";
 import { createGraphileJobRunner } from "../jobs/graphile-job-runner.js";
 import type { JobRunner, TaskHandler, TaskHandlers } from "../jobs/job-queue.js";
@@ -58,7 +59,10 @@ const READY_TIMEOUT_MS = 750;
 export interface CalpageOptions {
   /** Extra capabilities to plug in (tests use this too); built-in ones are always added. */
   features?: (ctx: FeatureContext) => Feature[];
+  /** Each log line's message at LOG_LEVEL or above, fields left out (tests collect these); default console.log. */
   log?: (line: string) => void;
+  /** Where structured lines go (`calpage start`: pino, see pino-log-sink.ts); wins over `log`. */
+  logSink?: LogSink;
   clock?: Clock;
   /** How often the reconcile sweep runs (ms). */
   sweepEveryMs?: number;
@@ -73,8 +77,10 @@ export interface CalpageOptions {
 export async function createCalpage(parsedConfig: Config, opts: CalpageOptions = {}) {
   // Every line calpage logs goes through the redactor: no token, Slack or Twilio secret, or full phone number.
   const redactor = createRedactor(configSecrets(parsedConfig));
-  const sink = opts.log ?? ((line: string) => console.log(line));
-  const log = (line: string) => sink(redactor.redact(line));
+  const lines = opts.log ?? ((line: string) => console.log(line));
+  const logger = createLogger(opts.logSink ?? lineSink(lines, parsedConfig.env.logLevel), { redact: (text) => redactor.redact(text) });
+  /** For components that only need a line: trouble is a warning, the rest info (see lineLog). */
+  const log = lineLog(logger);
   const clock = opts.clock ?? systemClock;
   const now = () => clock.now().getTime();
   const store = createStore(parsedConfig);
@@ -84,7 +90,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const observed = createCalpageMetrics(metrics, store, now, (what, e) => log(`${what}: ${errorText(e)}`));
   const onError = (task: string, error: unknown) => {
     observed.jobFailed(task);
-    log(`job ${task} failed: ${errorText(error)}`);
+    logger.error(`job ${task} failed: ${errorText(error)}`, { task });
   };
   // Environment settings (database, Slack and Twilio credentials, ports) are read once: a reload keeps them.
   const env = parsedConfig.env;
@@ -98,7 +104,14 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   store.onJobsCommitted((jobs) => runner.wake(jobs));
 
   const slackToken = env.slack.botToken;
-  const slackApi = slackToken ? createWebSlackApi(slackToken, env.slack.apiUrl, observed.slackCall) : createLogOnlySlackApi(log);
+  const slackApi = slackToken
+    ? createWebSlackApi(slackToken, env.slack.apiUrl, (method, outcome, seconds) => {
+        observed.slackCall(method, outcome, seconds);
+        const fields = { slackMethod: method, outcome, ms: Math.round(seconds * 1000) };
+        if (outcome === "ok") logger.debug(`slack: ${method}`, fields);
+        else logger.warn(`slack: ${method} ${outcome.replace("_", " ")}`, fields);
+      })
+    : createLogOnlySlackApi(log);
   const tw = env.twilio;
   const twilio = tw.accountSid && tw.authToken && tw.fromNumber ? createTwilioApi({ accountSid: tw.accountSid, authToken: tw.authToken, fromNumber: tw.fromNumber, apiUrl: tw.apiUrl, observe: observed.twilioCall }) : null;
   const base = env.publicUrl.replace(/\/$/, "");
@@ -240,6 +253,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     },
     draining: () => draining,
     log,
+    logger,
     features: [
       async (req, res, path) => {
         for (const route of live.featureRoutes) if (await route(req, res, path)) return true;
@@ -255,9 +269,12 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     ? createOutboundHeartbeat(store, env.heartbeatUrl, { now, log, everyMs: opts.heartbeatEveryMs, onPing: observed.heartbeatPinged })
     : null;
   const handlers: TaskHandlers = observed.timeHandlers(
-    Object.fromEntries(
-      Object.keys(live.handlers).map((task) => [task, (...args: Parameters<TaskHandler>) => (live.handlers[task as keyof TaskHandlers] as TaskHandler)(...args)]),
-    ) as TaskHandlers,
+    logJobs(
+      logger,
+      Object.fromEntries(
+        Object.keys(live.handlers).map((task) => [task, (...args: Parameters<TaskHandler>) => (live.handlers[task as keyof TaskHandlers] as TaskHandler)(...args)]),
+      ) as TaskHandlers,
+    ),
   );
 
   const reloads = createConfigReloader({
@@ -391,6 +408,19 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
 }
 
 export type Calpage = Awaited<ReturnType<typeof createCalpage>>;
+
+/** A debug line when each job is done (the runner's context adds its task and id, handlers the group). */
+function logJobs<T extends Record<string, TaskHandler | undefined>>(logger: Logger, handlers: T): T {
+  const wrapped: Record<string, TaskHandler | undefined> = {};
+  for (const [task, handler] of Object.entries(handlers)) {
+    wrapped[task] = handler && (async (payload, ctx) => {
+      const started = performance.now();
+      await handler(payload, ctx);
+      logger.debug(`job ${task} done`, { ms: Math.round(performance.now() - started), attempt: ctx.attempt });
+    });
+  }
+  return wrapped as T;
+}
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -1,11 +1,14 @@
 import { createCalpage, type Calpage } from "../app/create-calpage.js";
+import { createPinoLogSink } from "../app/pino-log-sink.js";
+import { configSecrets } from "../config/config-secrets.js";
 import { formatWarnings, loadConfig } from "../config/load-config.js";
+import { createLogger, type Logger } from "../shared/logger.js";
+import { createRedactor, envSecrets } from "../shared/redact.js";
 import { watchConfigFile } from "./watch-config-file.js";
 import { errorText } from "../shared/error-text.js";
 import { isDatabaseUnavailable } from "../store/database-unavailable.js";
 import { connectionHint, describeDatabase, waitForDatabase } from "../store/wait-for-database.js";
 import type { CliCommand } from "./cli-command.js";
-import type { CliContext } from "./cli-context.js";
 
 /** After the grace period, how much longer closing connections and the database may take before the process exits anyway (ms). */
 const CLOSE_ALLOWANCE_MS = 15_000;
@@ -17,8 +20,13 @@ export const startCommand: CliCommand = {
     const watchAt = ctx.args.indexOf("--watch-config");
     if (watchAt !== -1) ctx.args.splice(watchAt, 1);
     const config = ctx.config();
-    if (config.warnings?.length) ctx.err(formatWarnings(config.path, config.warnings));
-    keepRunningOnStrayErrors(ctx);
+    // From here on every line is a structured log line (JSON, or readable on a terminal), redacted.
+    const format = config.env.logFormat ?? (process.stdout.isTTY ? "pretty" : "json");
+    const logSink = createPinoLogSink({ level: config.env.logLevel, format });
+    const redactor = createRedactor([...envSecrets(ctx.env), ...configSecrets(config)]);
+    const log = createLogger(logSink, { redact: (text) => redactor.redact(text) });
+    if (config.warnings?.length) for (const line of formatWarnings(config.path, config.warnings).split("\n")) log.warn(line);
+    keepRunningOnStrayErrors(log);
     const graceMs = config.env.shutdownGraceMs;
     const waiting = new AbortController();
     let app: Calpage | null = null;
@@ -26,13 +34,13 @@ export const startCommand: CliCommand = {
 
     const shutdown = (signal: string) => {
       if (stopping) {
-        ctx.err(`calpage: ${signal} again, exiting now without waiting`);
+        log.warn(`calpage: ${signal} again, exiting now without waiting`);
         process.exit(1);
       }
       stopping = signal;
       waiting.abort();
       // Still starting: the start sequence below sees `stopping` and stops once it is up.
-      if (app) void stopAndExit(ctx, app, signal, graceMs);
+      if (app) void stopAndExit(log, app, signal, graceMs);
     };
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -44,46 +52,46 @@ export const startCommand: CliCommand = {
     process.on("SIGHUP", () => reload("SIGHUP"));
 
     if (config.env.databaseUrl) {
-      const up = await waitForDatabase(config.env.databaseUrl, { log: ctx.err, signal: waiting.signal });
+      const up = await waitForDatabase(config.env.databaseUrl, { log: (line) => log.warn(line), signal: waiting.signal });
       if (!up) {
-        ctx.out(`calpage: ${stopping ?? "stopped"} while waiting for the database; exiting`);
+        log.info(`calpage: ${stopping ?? "stopped"} while waiting for the database; exiting`);
         return 0;
       }
     }
     try {
-      app = await createCalpage(config);
+      app = await createCalpage(config, { logSink });
       const port = await app.start();
       const backend = config.env.databaseUrl ? `Postgres at ${describeDatabase(config.env.databaseUrl)}` : `SQLite (${config.env.sqlitePath})`;
       const env = config.env;
-      ctx.out(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; pid ${process.pid}: SIGHUP reloads the config, SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
-      if (env.metricsPort !== null) ctx.out(`/metrics on ${env.metricsHost}:${env.metricsPort} only${env.metricsToken ? ", with METRICS_TOKEN" : ""}`);
-      else if (env.metricsToken) ctx.out("/metrics needs Authorization: Bearer <METRICS_TOKEN>");
+      log.info(`calpage listening on ${env.host ?? "*"}:${port} with ${backend}; config ${config.path}; pid ${process.pid}: SIGHUP reloads the config, SIGTERM waits up to ${graceMs / 1000} s for requests and jobs`);
+      if (env.metricsPort !== null) log.info(`/metrics on ${env.metricsHost}:${env.metricsPort} only${env.metricsToken ? ", with METRICS_TOKEN" : ""}`);
+      else if (env.metricsToken) log.info("/metrics needs Authorization: Bearer <METRICS_TOKEN>");
     } catch (error) {
-      ctx.err(`calpage: could not start: ${startupProblem(error, config.env.databaseUrl, config.env.sqlitePath)}`);
+      log.error(`calpage: could not start: ${startupProblem(error, config.env.databaseUrl, config.env.sqlitePath)}`);
       return 1;
     }
-    if (stopping) void stopAndExit(ctx, app, stopping, graceMs);
+    if (stopping) void stopAndExit(log, app, stopping, graceMs);
     else if (watchAt !== -1) {
-      watchConfigFile(config.path, () => reload("file changed"), (line) => ctx.err(line));
-      ctx.out(`watching ${config.path}: a change reloads it`);
+      watchConfigFile(config.path, () => reload("file changed"), (line) => log.warn(line));
+      log.info(`watching ${config.path}: a change reloads it`);
     }
     return -1;
   },
 };
 
-async function stopAndExit(ctx: CliContext, app: Calpage, signal: string, graceMs: number): Promise<never> {
-  ctx.out(`calpage: ${signal}, shutting down: new requests get 503, requests and jobs in progress get up to ${graceMs / 1000} s`);
+async function stopAndExit(log: Logger, app: Calpage, signal: string, graceMs: number): Promise<never> {
+  log.info(`calpage: ${signal}, shutting down: new requests get 503, requests and jobs in progress get up to ${graceMs / 1000} s`);
   const bound = setTimeout(() => {
-    ctx.err(`calpage: shutdown did not finish within ${(graceMs + CLOSE_ALLOWANCE_MS) / 1000} s; exiting`);
+    log.error(`calpage: shutdown did not finish within ${(graceMs + CLOSE_ALLOWANCE_MS) / 1000} s; exiting`);
     process.exit(1);
   }, graceMs + CLOSE_ALLOWANCE_MS);
   bound.unref();
   try {
     await app.stop(graceMs);
-    ctx.out("calpage: stopped");
+    log.info("calpage: stopped");
     process.exit(0);
   } catch (error) {
-    ctx.err(`calpage: shutdown failed: ${errorText(error)}`);
+    log.error(`calpage: shutdown failed: ${errorText(error)}`);
     process.exit(1);
   }
 }
@@ -94,19 +102,19 @@ async function stopAndExit(ctx: CliContext, app: Calpage, signal: string, graceM
  * Such errors are logged. An uncaught exception that is a lost database connection (or the
  * driver tripping over one, see isClosedSocketWrite) is logged too; any other one leaves the process in an unknown state, so it exits (1) after saying why.
  */
-function keepRunningOnStrayErrors(ctx: CliContext) {
+function keepRunningOnStrayErrors(log: Logger) {
   // Whoever read our output went away (EPIPE): without a listener, every later log line would be an
   // uncaught exception, and logging that one another (a busy loop, seen with an orphaned process).
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
   process.on("unhandledRejection", (reason) => {
-    ctx.err(`calpage: unhandled rejection (kept running): ${errorText(reason)}`);
+    log.error(`calpage: unhandled rejection (kept running): ${errorText(reason)}`);
   });
   process.on("uncaughtException", (error) => {
     if (isDatabaseUnavailable(error) || isClosedSocketWrite(error)) {
-      ctx.err(`calpage: lost a database connection (kept running): ${errorText(error)}`);
+      log.warn(`calpage: lost a database connection (kept running): ${errorText(error)}`);
       return;
     }
-    ctx.err(`calpage: uncaught exception, exiting: ${error.stack ?? errorText(error)}`);
+    log.error(`calpage: uncaught exception, exiting: ${error.stack ?? errorText(error)}`);
     process.exit(1);
   });
 }

@@ -208,6 +208,10 @@ export interface Config {
     metricsHost: string;
     /** HEARTBEAT_URL: pinged (GET) every minute while the job runner is healthy; null = no outbound heartbeat. May hold a secret. */
     heartbeatUrl: string | null;
+    /** LOG_LEVEL: the least important lines `calpage start` writes (default info). */
+    logLevel: "debug" | "info" | "warn" | "error";
+    /** LOG_FORMAT: json or pretty; null = pretty on a terminal, JSON otherwise. */
+    logFormat: "json" | "pretty" | null;
     publicUrl: string;
     slack: SlackEnv;
     twilio: TwilioEnv;

@@ -74,6 +74,9 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     heartbeatUrl = null;
   }
 
+  const logLevel = oneOf(c, get, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "the least important log lines to write") ?? "info";
+  const logFormat = oneOf(c, get, "LOG_FORMAT", ["json", "pretty"] as const, "one JSON object a line, or readable lines");
+
   return {
     databaseUrl,
     sqlitePath,
@@ -84,6 +87,8 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     metricsPort,
     metricsHost,
     heartbeatUrl,
+    logLevel,
+    logFormat,
     publicUrl,
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),
@@ -93,6 +98,16 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     },
     twilio: validateTwilio(c, get, () => httpUrl("TWILIO_API_URL", "https://api.twilio.com")),
   };
+}
+
+/** One of a few words (any case); else a problem listing them. */
+function oneOf<T extends string>(c: Checker, get: (name: string) => string | null, name: string, words: readonly T[], what: string): T | null {
+  const value = get(name);
+  if (value === null) return null;
+  const word = words.find((w) => w === value.toLowerCase());
+  if (word !== undefined) return word;
+  c.report(`env.${name}`, `expected ${words.slice(0, -1).join(", ")} or ${words[words.length - 1]} (${what}), found ${describe(value)}`);
+  return null;
 }
 
 /** A bind address: an IP address (0.0.0.0, ::, 127.0.0.1) or a host name like localhost. */

@@ -2,6 +2,7 @@ import type { Clock } from "../shared/clock.js";
 import type { Store } from "../store/store.js";
 import { escalate } from "./escalate.js";
 import type { EscalationDeps } from "./escalation-deps.js";
+import { annotateLogContext } from "../shared/log-context.js";
 
 /**
  * Job `escalation.step`: re-checks the group under a row lock and runs the step
@@ -17,6 +18,7 @@ export function makeEscalationStepHandler(store: Store, clock: Clock, deps: Esca
     await store.transaction(async (tx) => {
       lateMs = null;
       const group = await tx.groups.get(groupId, { lock: true });
+      annotateLogContext({ group: group?.number, channel: group?.channel });
       if (!group || group.escalation.seq !== seq) return;
       const now = clock.now().getTime();
       if (group.escalation.nextAt !== null) lateMs = now - group.escalation.nextAt;

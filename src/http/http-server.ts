@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Metrics } from "./metrics.js";
 import { INTEGRATION_PATH, PAGERDUTY_ENQUEUE_PATH } from "./integration-routes.js";
 import { serveMetrics } from "./metrics-route.js";
 import { sendJson, sendText } from "./send.js";
 import { errorText } from "../shared/error-text.js";
+import { logContext, withLogContext } from "../shared/log-context.js";
+import type { Logger } from "../shared/logger.js";
 import { withAcquireDeadline } from "../store/acquire-deadline.js";
 import { isDatabaseUnavailable } from "../store/database-unavailable.js";
 
@@ -14,6 +17,9 @@ import { isDatabaseUnavailable } from "../store/database-unavailable.js";
 const REQUEST_DB_WAIT_MS = 750;
 /** Retry-After (s) on 503s: the database is away or calpage is shutting down. */
 const RETRY_AFTER_S = "10";
+
+/** An X-Request-Id worth keeping: short, no spaces or quotes (anything else gets a fresh id). */
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** A client has this long to send its request line and headers (Node's default is 60 s). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -35,6 +41,8 @@ export interface HttpDeps {
   /** True once shutdown began: every new request gets 503 (senders retry); requests already started finish. */
   draining?: () => boolean;
   log: (line: string) => void;
+  /** Writes the access log: a line per answered request (debug for health checks and /metrics, else info). */
+  logger?: Logger;
   /** Override {@link HEADERS_TIMEOUT_MS} / {@link REQUEST_TIMEOUT_MS}. */
   timeouts?: { headersMs?: number; requestMs?: number };
   /** METRICS_TOKEN: /metrics answers 401 without `Authorization: Bearer <it>`. */
@@ -60,7 +68,22 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
   const server = createServer(options, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const route = routeName(path);
-    res.on("finish", () => requests({ code: String(res.statusCode), route }));
+    // Every line logged while answering says which request it is about (a sender's X-Request-Id is kept).
+    const given = req.headers["x-request-id"];
+    const reqId = typeof given === "string" && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", reqId);
+    withLogContext({ reqId, method: req.method ?? "", route }, () => answer(req, res, path, route));
+  });
+
+  function answer(req: IncomingMessage, res: ServerResponse, path: string, route: string): void {
+    const started = performance.now();
+    // The context object itself: what the route learns later (integration, group) is in the access line.
+    const context = logContext();
+    res.on("finish", () => {
+      requests({ code: String(res.statusCode), route });
+      const quiet = route.startsWith("/health/") || route === "/metrics";
+      deps.logger?.[quiet ? "debug" : "info"](`http: ${req.method} ${route} ${res.statusCode}`, { ...context, status: res.statusCode, ms: Math.round(performance.now() - started) });
+    });
     if (deps.draining?.()) {
       if (path === "/health/live") return sendText(res, 200, "ok\n");
       res.setHeader("connection", "close");
@@ -97,7 +120,7 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
       if (!res.headersSent) sendJson(res, 500, { error: "internal error; nothing was accepted, please retry" });
       else res.destroy();
     });
-  });
+  }
   return Object.assign(server, { inFlight: () => inFlight });
 }
 

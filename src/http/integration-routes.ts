@@ -16,6 +16,7 @@ import type { Metrics } from "./metrics.js";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
 import { sendJson, sendText } from "./send.js";
 import { isObject } from "../alerts/payload-fields.js";
+import { annotateLogContext } from "../shared/log-context.js";
 
 /** Alertmanager bodies may be larger than other bodies: one group of 10,000 alerts is about 8 MB, and refusing it would page nobody. */
 export const MAX_ALERTMANAGER_BODY_BYTES = 10 * 1024 * 1024;
@@ -131,6 +132,7 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
   async function accept(res: ServerResponse, integration: IntegrationConfig, body: unknown): Promise<void> {
     const pagerDuty = integration.type === "pagerduty";
     const reply = answers(res, pagerDuty);
+    annotateLogContext({ integration: integration.name });
     let groups: IncomingGroup[];
     let key: string | null = null;
     const parsed = integration.type === "pagerduty" ? parsePagerDuty(body, dedupKey) : PARSERS[integration.type](body, integration);
@@ -160,6 +162,8 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
       );
     }
     received({ integration: integration.name }, groups.reduce((n, g) => n + g.alerts.length, 0));
+    const numbers = result.groups.map((g) => g.number);
+    annotateLogContext(numbers.length === 1 ? { group: numbers[0] } : { groups: numbers });
     // PagerDuty answers 202 once the event is queued; calpage has stored it by now.
     if (pagerDuty) return sendJson(res, 202, { status: "success", message: "Event processed", dedup_key: key });
     sendJson(res, 200, { status: "ok", groups: result.groups, changes: result.changes });

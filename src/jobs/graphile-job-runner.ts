@@ -7,6 +7,7 @@ import type { Store } from "../store/store.js";
 import { errorText } from "../shared/error-text.js";
 import { LANE_CONCURRENCY, laneOf, usesNamedQueues } from "./job-lanes.js";
 import type { AddedJob, JobRunner, TaskHandler, TaskHandlers, TaskName } from "./job-queue.js";
+import { withNewLogContext } from "../shared/log-context.js";
 
 /** Timers due within this many milliseconds of each other share one wake-up notification. */
 const NUDGE_BUCKET_MS = 5;
@@ -311,7 +312,8 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
       const pick = (keep: (name: string) => boolean) => Object.fromEntries(Object.entries(taskList).filter(([name]) => keep(name)));
       for (const [name, handler] of Object.entries(handlers) as [TaskName, TaskHandler | undefined][]) {
         if (!handler) continue;
-        taskList[name] = async (payload, helpers) => {
+        // Every line logged while a job runs (its failure too) says which task and job it is.
+        taskList[name] = (payload, helpers) => withNewLogContext({ task: name, jobId: String(helpers.job.id) }, async () => {
           try {
             await handler((payload ?? {}) as Record<string, unknown>, {
               attempt: helpers.job.attempts,
@@ -321,7 +323,7 @@ export function createGraphileJobRunner(store: Store, databaseUrl: string, opts:
             opts.onError?.(name, error);
             throw error;
           }
-        };
+        });
       }
       pools = [
         { name: "batch" as const, tasks: pick((name) => queuedPoolOf(name) === null), concurrency: opts.concurrency ?? LANE_CONCURRENCY.main },

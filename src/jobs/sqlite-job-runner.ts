@@ -5,6 +5,7 @@ import { newId } from "../shared/ids.js";
 import type { AddedJob, JobRunner, TaskHandlers, TaskName } from "./job-queue.js";
 import { LANE_CONCURRENCY, laneOf, type Lane } from "./job-lanes.js";
 import { retryDelayMs } from "./retry-delay.js";
+import { withNewLogContext } from "../shared/log-context.js";
 
 interface ClaimedJob {
   id: number;
@@ -115,7 +116,10 @@ export function createSqliteJobRunner(store: Store, opts: SqliteJobRunnerOptions
     return at === null || at === undefined ? null : num(at);
   }
 
-  async function runJob(job: ClaimedJob): Promise<void> {
+  // Every line logged while a job runs (its failure too) says which task and job it is.
+  const runJob = (job: ClaimedJob) => withNewLogContext({ task: job.task, jobId: String(job.id) }, () => runClaimedJob(job));
+
+  async function runClaimedJob(job: ClaimedJob): Promise<void> {
     const handler = handlers?.[job.task];
     try {
       if (!handler) throw new Error(`no handler for task ${job.task}`);

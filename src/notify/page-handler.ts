@@ -15,6 +15,7 @@ import type { Store, Tx } from "../store/store.js";
 import { heldBackSmsText, pageSmsText } from "./twilio/sms-reply.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
+import { annotateLogContext } from "../shared/log-context.js";
 
 /** Where Twilio calls calpage back about one page. */
 export interface TwilioCallbackUrls {
@@ -89,6 +90,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       if (!page || page.state !== "pending") return null;
       // One round trip for both reads (the alerts are only used if the page goes out).
       const [group, recent] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5)]);
+      annotateLogContext({ group: group?.number, channel: page.channel });
       const t = now();
       if (!group || group.state !== "firing") {
         await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });

@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database, { type Statement } from "better-sqlite3";
@@ -128,7 +129,9 @@ export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): S
     read: makeRepositories(db),
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        // Bound to the caller's async context: a batch runs every queued transaction, and each one's
+        // log lines must still say which request or job it belongs to (src/shared/log-context.ts).
+        queue.push({ fn: AsyncResource.bind(fn), resolve: resolve as (v: unknown) => void, reject });
         void drain();
       });
     },
