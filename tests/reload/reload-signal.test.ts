@@ -7,6 +7,21 @@ import { getFreePort } from "../support/free-port.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import { waitFor } from "../support/wait-for.js";
 
+/** What the child said: the `msg` of each structured log line (plain lines as they are). */
+function messagesOf(output: string[]): string {
+  return output
+    .join("")
+    .split("\n")
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join("\n");
+}
+
 /** `calpage start` as its own process: SIGHUP reloads calpage.yaml, and so does saving it with --watch-config. */
 
 const OLD_TOKEN = "signal-test-token-old-00000001";
@@ -31,6 +46,7 @@ describe("reloading a running calpage process (sqlite)", () => {
   let slack: FakeSlack | null = null;
   let env: Env | null = null;
   let calpage: ChildCalpage | null = null;
+  const said = () => messagesOf(calpage!.output);
 
   afterEach(async () => {
     if (calpage?.child.exitCode === null) {
@@ -58,18 +74,18 @@ describe("reloading a running calpage process (sqlite)", () => {
     const { configPath, post } = await start([]);
     expect(await post(OLD_TOKEN)).toBe(200);
     // The start line names the pid to signal.
-    expect(calpage!.output.join("")).toContain(`pid ${calpage!.child.pid}: SIGHUP reloads the config`);
+    expect(said()).toContain(`pid ${calpage!.child.pid}: SIGHUP reloads the config`);
 
     writeFileSync(configPath, yaml(NEW_TOKEN));
     calpage!.child.kill("SIGHUP");
-    await waitFor(() => calpage!.output.join("").includes("config reload (SIGHUP): applied"), { timeoutMs: 20_000, description: "reload applied" });
+    await waitFor(() => said().includes("config reload (SIGHUP): applied"), { timeoutMs: 20_000, description: "reload applied" });
     expect(await post(NEW_TOKEN)).toBe(200);
     expect(await post(OLD_TOKEN)).toBe(403);
 
     writeFileSync(configPath, yaml(NEW_TOKEN, "mallory@example.com"));
     calpage!.child.kill("SIGHUP");
-    await waitFor(() => calpage!.output.join("").includes("config reload (SIGHUP) refused"), { timeoutMs: 20_000, description: "reload refused" });
-    expect(calpage!.output.join("")).toContain(`${configPath}:8: escalation_chains[0].steps[0].notify_users[0]: no user "mallory@example.com"`);
+    await waitFor(() => said().includes("config reload (SIGHUP) refused"), { timeoutMs: 20_000, description: "reload refused" });
+    expect(said()).toContain(`${configPath}:8: escalation_chains[0].steps[0].notify_users[0]: no user "mallory@example.com"`);
     expect(await post(NEW_TOKEN)).toBe(200);
     expect(calpage!.child.exitCode).toBe(null);
 
@@ -79,9 +95,9 @@ describe("reloading a running calpage process (sqlite)", () => {
 
   it("--watch-config reloads when the file is saved", async () => {
     const { configPath, post } = await start(["--watch-config"]);
-    await waitFor(() => calpage!.output.join("").includes(`watching ${configPath}`), { timeoutMs: 10_000, description: "watching" });
+    await waitFor(() => said().includes(`watching ${configPath}`), { timeoutMs: 10_000, description: "watching" });
     writeFileSync(configPath, yaml(NEW_TOKEN));
-    await waitFor(() => calpage!.output.join("").includes("config reload (file changed): applied"), { timeoutMs: 20_000, description: "reload on save" });
+    await waitFor(() => said().includes("config reload (file changed): applied"), { timeoutMs: 20_000, description: "reload on save" });
     expect(await post(NEW_TOKEN)).toBe(200);
     expect(await post(OLD_TOKEN)).toBe(403);
   });
