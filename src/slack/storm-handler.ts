@@ -68,7 +68,13 @@ const windowMs = (settings: StormSettings | null) => (settings ?? DEFAULT_STORM)
  * (or after five quiet windows); the summary then says so and is no longer edited.
  */
 export function makeStormSummaryHandler(store: Store, slack: SlackApi, config: Config, now: () => number = Date.now) {
+  /** What each storm's message shows now (as far as this process knows), so unchanged content is not sent again. */
   const lastRendered = new Map<string, string>();
+  const remember = (id: string, rendered: string) => {
+    lastRendered.delete(id);
+    lastRendered.set(id, rendered);
+    if (lastRendered.size > 1000) lastRendered.delete(lastRendered.keys().next().value as string);
+  };
   return async (payload: Record<string, unknown>): Promise<void> => {
     const channel = String(payload.channel);
     const settings = config.storm;
@@ -125,7 +131,7 @@ export function makeStormSummaryHandler(store: Store, slack: SlackApi, config: C
           await tx.rateSlots.markLast(`${channelKey}:last`, now());
           await tx.storms.setMessage(storm!.id, posted.channel, posted.ts);
         });
-        lastRendered.set(storm.id, rendered);
+        remember(storm.id, rendered);
       } else if (lastRendered.get(storm.id) !== rendered) {
         if (!(await paceUpdate(store, channel, now))) {
           await store.transaction((tx) => again(tx, now() + UPDATE_SPACING_MS));
@@ -134,13 +140,11 @@ export function makeStormSummaryHandler(store: Store, slack: SlackApi, config: C
         calling = "update";
         await slack.updateMessage({ channel: storm.slackChannelId, ts: storm.slackTs, ...message });
         await store.transaction((tx) => tx.rateSlots.markLast(`slack:update:${channel}:last`, now()));
-        lastRendered.set(storm.id, rendered);
+        remember(storm.id, rendered);
       }
       if (storm.endedAt === null) {
         const next = t + STORM_RECHECK_MS;
         await store.transaction((tx) => requestStormSummary(tx, channel, next, true));
-      } else {
-        lastRendered.delete(storm.id);
       }
     } catch (error) {
       if (error instanceof SlackApiError && error.retryAfterMs !== null) {
