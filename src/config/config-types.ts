@@ -159,6 +159,16 @@ export interface PagingLimits {
   windowSeconds: number;
 }
 
+/**
+ * A storm into one channel: from `threshold` new alert groups within `windowSeconds` in one
+ * channel, the channel gets one storm summary message, kept up to date, listing its new groups
+ * (see src/slack/storm-handler.ts).
+ */
+export interface StormSettings {
+  threshold: number;
+  windowSeconds: number;
+}
+
 export interface TwilioEnv {
   accountSid: string | null;
   authToken: string | null;
@@ -184,6 +194,8 @@ export interface Config {
   /** Team-wide ladders for users without their own. */
   notificationRules: NotificationRules;
   paging: PagingLimits;
+  /** Storm summaries per channel; null = off (`storm: off`). */
+  storm: StormSettings | null;
   access: AccessConfig;
   /**
    * Problems that do not stop calpage (printed by `calpage validate` and at start), e.g. a ladder

@@ -215,6 +215,7 @@ integrations:
       ],
       notificationRules: { default: [{ type: "slack_dm" }], important: [{ type: "slack_dm" }] },
       paging: { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 },
+      storm: { threshold: 5, windowSeconds: 60 },
       access: { admins: { emails: [], userGroups: [] }, responders: null, maxSilenceSeconds: 86_400, maxMaintenanceSeconds: 604_800, auditRetentionSeconds: 34_560_000 },
       env: {
         databaseUrl: null,
@@ -337,8 +338,13 @@ describe("parseConfig: problems, each with its path and line", () => {
         [1, "users", /^missing/],
       ],
     ],
-    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations, notification_rules, paging, access']]],
+    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations, notification_rules, paging, storm, access']]],
     ["an unclosed flow list", "users: []\nschedules: [\n", [[2, "", /^invalid YAML: /]]],
+    // --- storm summaries
+    ["a storm threshold of 1", "users: []\nstorm:\n  threshold: 1\n", [[3, "storm.threshold", "expected a whole number of new alert groups from 2 to 100000 like 5, found the number 1"]]],
+    ["a storm window too short", "users: []\nstorm: {threshold: 5, window: 5s}\n", [[2, "storm.window", "window must be from 10s to 1h, found 5s"]]],
+    ["storm as a number", "users: []\nstorm: 10\n", [[2, "storm", "expected storm settings like {threshold: 5, window: 1m}, or off, found the number 10"]]],
+    ["a misspelled storm key", "users: []\nstorm:\n  treshold: 5\n", [[3, "storm.treshold", 'unknown key "treshold" (did you mean "threshold"?)']]],
     ["an unclosed quote", 'users: []\ntimezone: "Europe/Berlin\n', [[2, "", /^invalid YAML: Missing closing "quote/]]],
     ["tab indentation", "users:\n\t- email: a@example.com\n", [[2, "users", /^invalid YAML: Tabs are not allowed/]]],
     [
@@ -1395,5 +1401,16 @@ describe("parseConfig: Twilio environment", () => {
   it("never repeats the auth token in a message", () => {
     const result = parse(yaml, { TWILIO_AUTH_TOKEN: "very-secret-token" });
     expect(JSON.stringify(result)).not.toContain("very-secret-token");
+  });
+});
+
+describe("parseConfig: storm summaries", () => {
+  const storm = (yaml: string) => valid(yaml).storm;
+  it("defaults to 5 new groups a minute, takes threshold and window, and can be turned off", () => {
+    expect(storm("users: []\n")).toEqual({ threshold: 5, windowSeconds: 60 });
+    expect(storm("users: []\nstorm: {threshold: 4, window: 2m}\n")).toEqual({ threshold: 4, windowSeconds: 120 });
+    expect(storm("users: []\nstorm: {threshold: 25}\n")).toEqual({ threshold: 25, windowSeconds: 60 });
+    expect(storm("users: []\nstorm: off\n")).toBeNull();
+    expect(storm("users: []\nstorm: false\n")).toBeNull();
   });
 });

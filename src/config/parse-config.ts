@@ -23,6 +23,7 @@ import { validateAccess, validatePeople } from "./validate-access.js";
 import { validateChains, validateUserGroup, type UserLookup } from "./validate-chains.js";
 import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
+import { validateStorm } from "./validate-storm.js";
 
 export { suggest } from "./config-checker.js";
 
@@ -183,7 +184,7 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook", "formatted_webhook", "grafana", "pagerduty"];
 const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
-const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "access"];
+const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "storm", "access"];
 const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle", "notification_rules", "export_token"];
 const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh", "export_token", "user_group", "announce"];
 const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit", "responders"];
@@ -209,6 +210,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   const chains = validateChains(c, obj.escalation_chains, { scheduleNames: schedules.names, users: users.lookup, timezone });
   const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup);
   const access = validateAccess(c, obj.access, users.lookup);
+  const storm = validateStorm(c, obj.storm);
   return {
     path: absPath,
     timezone,
@@ -218,6 +220,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
     integrations,
     notificationRules,
     paging,
+    storm,
     access,
   };
 }

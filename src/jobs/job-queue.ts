@@ -3,6 +3,7 @@ export type CoreTaskName =
   | "escalation.step"
   | "notify.page"
   | "slack.sync"
+  | "slack.storm"
   | "slack.notice"
   | "heartbeat.check"
   | "maintenance.end"

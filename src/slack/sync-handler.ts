@@ -5,6 +5,7 @@ import type { LogEntry } from "../store/repositories/log-repository.js";
 import { alertGroupMessage } from "./blocks/alert-group-message.js";
 import { escalationLogReply } from "./blocks/escalation-log-reply.js";
 import { SlackApiError, type SlackApi } from "./slack-api.js";
+import { noteNewGroup, refreshStormFor } from "./storm-handler.js";
 import { logTextToMrkdwn, toAlertGroupView } from "./to-alert-group-view.js";
 
 /** Slack allows about one message per second per channel (thread replies included); 50 ms of margin absorbs network jitter. */
@@ -15,6 +16,10 @@ export const UPDATE_SPACING_MS = 550;
 const MAX_REPLY_CHARS = 2800;
 /** A reserved slot this close is taken at once. */
 const SLOT_SLACK_MS = 20;
+/** Thread replies wait while groups of the channel created this recently still wait for their own message. */
+const ROOTS_FIRST_MS = 10 * 60_000;
+/** How long thread replies step aside at most before looking again. */
+const ROOTS_FIRST_MAX_WAIT_MS = 30_000;
 
 /**
  * Job `slack.sync`: brings a group's channel message up to date — posts it the
@@ -22,6 +27,12 @@ const SLOT_SLACK_MS = 20;
  * would not change it — then posts the log entries not yet in its thread,
  * batched into as few replies as possible. Jobs for one group run one at a time
  * (same queue), so the message is posted once.
+ *
+ * Root messages go first: while other groups of the channel still wait for their
+ * own message, thread replies step aside (they share the channel's post budget),
+ * so a new group never waits behind other groups' log lines. A group waiting for
+ * its message also counts towards a storm (src/slack/storm-handler.ts): above the
+ * threshold, the channel's storm summary lists it within about a second.
  *
  * Channel posts are paced through a slot per channel shared by all processes. A
  * job never sleeps waiting for its slot: it reserves the slot and re-schedules
@@ -124,6 +135,7 @@ export function makeSlackSyncHandler(
         }
       }
       if (!channel || !ts) {
+        await noteNewGroup(store, config.storm, group.channel, now());
         if (!(await takeSlot(true))) return;
         calling = "post";
         const root = await slack.postMessage({ channel: group.channel, ...message, groupId: group.id });
@@ -133,6 +145,8 @@ export function makeSlackSyncHandler(
           await tx.rateSlots.markLast(`${channelKey}:last`, now());
           await tx.groups.update(group.id, { slackChannelId: root.channel, slackTs: root.ts });
           await tx.rateSlots.take(postingKey);
+          // A storm summary listing the group now links to its message.
+          await refreshStormFor(tx, config.storm, group, now());
         });
         remember(group.id, rendered);
       } else if (lastRendered.get(group.id) !== rendered) {
@@ -142,10 +156,24 @@ export function makeSlackSyncHandler(
         }
         calling = "update";
         await slack.updateMessage({ channel, ts, ...message });
-        await store.transaction((tx) => tx.rateSlots.markLast(`slack:update:${group.channel}:last`, now()));
+        await store.transaction(async (tx) => {
+          await tx.rateSlots.markLast(`slack:update:${group.channel}:last`, now());
+          await refreshStormFor(tx, config.storm, group, now());
+        });
         remember(group.id, rendered);
       }
       const pending = batches(await store.read.log.unposted(group.id), config.timezone);
+      if (pending.length > 0) {
+        const waiting = await store.read.groups.countAwaitingPost(group.channel, now() - ROOTS_FIRST_MS, group.id);
+        if (waiting > 0) {
+          // Other groups' own messages first: give back any slot held for a reply and look again once they could be out.
+          await store.transaction(async (tx) => {
+            await tx.rateSlots.take(slotKey);
+            await resume(tx, null, now() + Math.min(waiting * CHANNEL_POST_SPACING_MS, ROOTS_FIRST_MAX_WAIT_MS));
+          });
+          return;
+        }
+      }
       for (const batch of pending) {
         // One channel post per slot: after a post, the next one waits for its own slot.
         if (!(await takeSlot(false))) return;
@@ -183,7 +211,7 @@ export function makeSlackSyncHandler(
 }
 
 /** Claims the channel's next edit; waits at most one spacing for it, else false (the caller re-schedules). */
-async function paceUpdate(store: Store, channel: string, now: () => number): Promise<boolean> {
+export async function paceUpdate(store: Store, channel: string, now: () => number): Promise<boolean> {
   for (let i = 0; i < 3; i++) {
     const wait = await store.transaction((tx) => tx.rateSlots.claimAfter(`slack:update:${channel}:last`, now(), UPDATE_SPACING_MS));
     if (wait <= 0) return true;

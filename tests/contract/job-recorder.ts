@@ -40,6 +40,7 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "escalation.step": handler("escalation.step"),
       "notify.page": handler("notify.page"),
       "slack.sync": handler("slack.sync"),
+      "slack.storm": handler("slack.storm"),
       "slack.notice": handler("slack.notice"),
       "heartbeat.check": handler("heartbeat.check"),
       "maintenance.end": handler("maintenance.end"),

@@ -17,8 +17,11 @@ const BATCHES = 10;
 const BATCH_EVERY_MS = 6000;
 const RESOLVED_GROUPS = 10;
 
+// 25 new groups per channel at once stays below this storm threshold: one message per group, no
+// storm summary (tests/e2e/storm-summary.e2e.test.ts covers the summary).
 const yaml = `timezone: UTC
 users: []
+storm: {threshold: 60, window: 1m}
 integrations:
   - name: prod
     type: alertmanager

@@ -47,9 +47,11 @@ function configYaml(): string {
   const users = (Object.keys(people) as Person[])
     .map((p) => `  - email: ${email(p)}\n    name: ${p[0]!.toUpperCase()}${p.slice(1)}\n    phone: "${people[p].phone}"\n    notification_rules:\n      default: ${people[p].rules}`)
     .join("\n");
+  // Five groups at once would start a storm summary (default 5 a minute); this checks each group's own message and thread.
   return `timezone: UTC
 users:
 ${users}
+storm: {threshold: 10, window: 1m}
 escalation_chains:
   - name: both
     steps:

@@ -104,6 +104,25 @@ export function alertGroupsRepository(db: Db) {
       const rows = await db.all<Row>(sql`select state, count(*) as n from alert_groups where state <> 'resolved' group by state`);
       return rows.map((r) => ({ state: String(r.state), count: num(r.n) }));
     },
+    /** Groups posted to `channel` created from `since` to `until` (what starts and fills a storm summary). */
+    async countNewInChannel(channel: string, since: number, until = Number.MAX_SAFE_INTEGER): Promise<number> {
+      const rows = await db.all<Row>(sql`select count(*) as n from alert_groups where channel = ${channel} and created_at >= ${since} and created_at <= ${until}`);
+      return num(rows[0]?.n ?? 0);
+    },
+    /** The first `limit` of those, oldest first. */
+    async listNewInChannel(channel: string, since: number, until: number, limit: number): Promise<AlertGroupRecord[]> {
+      const rows = await db.all<Row>(
+        sql`select * from alert_groups where channel = ${channel} and created_at >= ${since} and created_at <= ${until} order by created_at, number limit ${limit}`,
+      );
+      return rows.map(toRecord);
+    },
+    /** Groups of `channel` created at or after `since`, other than `exceptId`, whose own message is not posted yet. */
+    async countAwaitingPost(channel: string, since: number, exceptId: string): Promise<number> {
+      const rows = await db.all<Row>(
+        sql`select count(*) as n from alert_groups where channel = ${channel} and created_at >= ${since} and slack_ts is null and id <> ${exceptId}`,
+      );
+      return num(rows[0]?.n ?? 0);
+    },
     async count(): Promise<number> {
       const rows = await db.all<Row>(sql`select count(*) as n from alert_groups`);
       return num(rows[0]?.n ?? 0);

@@ -16,6 +16,7 @@ import { scheduleStateRepository } from "./schedule-state-repository.js";
 import { exportedShiftsRepository } from "./exported-shifts-repository.js";
 import { ladderRunsRepository } from "./ladder-runs-repository.js";
 import { smsAnswersRepository } from "./sms-answers-repository.js";
+import { stormSummariesRepository } from "./storm-summaries-repository.js";
 import { userSettingsRepository } from "./user-settings-repository.js";
 
 export function makeRepositories(db: Db) {
@@ -38,6 +39,7 @@ export function makeRepositories(db: Db) {
     smsAnswers: smsAnswersRepository(db),
     audit: auditRepository(db),
     generatedSecrets: generatedSecretsRepository(db),
+    storms: stormSummariesRepository(db),
   };
 }
 

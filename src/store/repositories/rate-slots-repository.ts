@@ -49,6 +49,22 @@ export function rateSlotsRepository(db: Db) {
     async put(key: string, at: number): Promise<void> {
       await db.write(sql`insert into rate_slots (key, next_at) values (${key}, ${at}) on conflict (key) do update set next_at = excluded.next_at`);
     },
+    /**
+     * Trades `laterSlot` for the earliest post slot a group of `channel` holds (`slack:slot:<group id>`)
+     * that starts before it, so an urgent post (a storm summary) goes first; the group gets
+     * `laterSlot` and posts then. Returns the slot taken over, or null when there was none earlier.
+     */
+    async swapEarliestGroupSlot(channel: string, laterSlot: number): Promise<number | null> {
+      const rows = await db.all<{ key: string; next_at: unknown }>(sql`select r.key, r.next_at from rate_slots r
+        join alert_groups g on g.id = substr(r.key, 12)
+        where r.key like 'slack:slot:%' and g.channel = ${channel} and r.next_at < ${laterSlot}
+        order by r.next_at limit 1${db.dialect === "pg" ? sql` for update of r` : sql``}`);
+      const row = rows[0];
+      if (!row) return null;
+      const at = num(row.next_at);
+      const changed = await db.run(sql`update rate_slots set next_at = ${laterSlot} where key = ${row.key} and next_at = ${at}`);
+      return changed > 0 ? at : null;
+    },
     /** Gives back a slot that was reserved but not used (only when it is the latest one). */
     async release(key: string, slotStart: number, spacingMs: number): Promise<void> {
       await db.write(sql`update rate_slots set next_at = ${slotStart} where key = ${key} and next_at = ${slotStart + spacingMs}`);

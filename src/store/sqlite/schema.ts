@@ -48,6 +48,8 @@ export const alertGroups = sqliteTable(
     uniqueIndex("alert_groups_open_key").on(t.integration, t.groupingKey).where(sql`state <> 'resolved'`),
     index("alert_groups_state").on(t.state),
     index("alert_groups_escalation_due").on(t.escalationDueAt),
+    /** New groups a minute per channel: what starts a storm summary. */
+    index("alert_groups_channel_created").on(t.channel, t.createdAt),
   ],
 );
 
@@ -316,3 +318,22 @@ export const generatedSecrets = sqliteTable("generated_secrets", {
   value: text("value").notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * A storm into one channel (see src/slack/storm-handler.ts): the channel's one summary message
+ * for it, listing the channel's groups created from `started_at` minus the storm window. At most
+ * one open storm (ended_at null) per channel.
+ */
+export const stormSummaries = sqliteTable(
+  "storm_summaries",
+  {
+    id: text("id").primaryKey(),
+    channel: text("channel").notNull(),
+    startedAt: integer("started_at").notNull(),
+    /** From here, groups no longer join it; its message says the storm is over. */
+    endedAt: integer("ended_at"),
+    slackChannelId: text("slack_channel_id"),
+    slackTs: text("slack_ts"),
+  },
+  (t) => [uniqueIndex("storm_summaries_open").on(t.channel).where(sql`ended_at is null`)],
+);
