@@ -196,6 +196,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
           const key = parseLadderKey(page.ladderKey);
           if (run && key && key.run === run.state.run) await pager.apply(tx, run, { type: "call_result", rung: key.rung, attempt: key.attempt, answered: false }, t);
         },
+        onLost: (tx, page, t) => pager.lost(tx, page, t),
         onOutcome: observed.paged,
       }),
       "slack.sync": makeSlackSyncHandler(store, slackApi, config, now, log),

@@ -33,6 +33,8 @@ export interface PageHandlerDeps {
   config: Config;
   /** Told when a call could not be placed, so a `call_until_answered` ladder can go on. */
   onCallFailed?: (tx: Tx, page: PageRecord, now: number) => Promise<void>;
+  /** Told when a page's outcome is unknown (found in `sending`) and its group still fires: reach the person another way now. */
+  onLost?: (tx: Tx, page: PageRecord, now: number) => Promise<void>;
   now?: () => number;
   /** Told after each page's outcome is committed (for metrics). */
   onOutcome?: (e: PageOutcomeEvent) => void;
@@ -63,14 +65,20 @@ class NothingSent extends Error {
   }
 }
 
+/** The error of a page whose outcome is unknown (calpage stopped while sending it). */
+export const UNKNOWN_OUTCOME = "outcome unknown: calpage stopped while sending";
+
 type Outcome = { state: PageState; externalRef?: string; error?: string; log: string | null; kind?: string };
 
 /**
  * Job `notify.page`: delivers one stored page, at most once.
  * pending -> sending is committed before the call to Slack or Twilio; after it the
- * page is sent or failed. A page found in `sending` (a crash mid-call) is never
- * sent again: a duplicate SMS at 3 am is worse than a logged failure. Only a call
- * the provider certainly did not act on (rate limited) goes back to pending and retries.
+ * page is sent or failed. A page found in `sending` (a crash mid-call: its job ran again)
+ * is never sent again, but never silent either: it is marked failed with an unknown
+ * outcome, the group's thread says so and, while the group fires, `onLost` reaches the
+ * person at once by the next rung or another channel — a second notice is better than a
+ * lost page. Only a call the provider certainly did not act on (rate limited) goes back to
+ * pending and retries.
  * SMS and calls are throttled per number; held-back texts are bundled into one message, every
  * held-back page is a line in the group's thread, and a held-back IMPORTANT page also gets the
  * person one text saying so (once per window).
@@ -87,6 +95,10 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const claimed = await store.transaction(async (tx) => {
       ended = null;
       const page = await tx.pages.get(pageId, { lock: true });
+      if (page?.state === "sending") {
+        ended = await unknownOutcome(tx, page);
+        return null;
+      }
       if (!page || page.state !== "pending") return null;
       // One round trip for both reads (the alerts are only used if the page goes out).
       const [group, recent] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5)]);
@@ -124,6 +136,21 @@ export function makePageHandler(deps: PageHandlerDeps) {
     });
     if (ended) deps.onOutcome?.(ended);
     return claimed;
+  }
+
+  /** A page left in `sending` by a crash: failed, said in the thread, and the person reached again while the group fires. */
+  async function unknownOutcome(tx: Tx, page: PageRecord): Promise<PageOutcomeEvent> {
+    const t = now();
+    const group = await tx.groups.get(page.groupId);
+    const who = names.get(page.userEmail) ?? page.userEmail;
+    const what = page.channel === "slack_dm" ? "The Slack DM" : page.channel === "sms" ? "The SMS" : "The call";
+    const firing = group?.state === "firing";
+    await tx.pages.update(page.id, { state: "failed", error: UNKNOWN_OUTCOME, updatedAt: t });
+    const after = firing ? "reaching them again now." : "the group no longer fires, so nothing more is sent.";
+    await tx.log.add(page.groupId, t, "notify_failed", `${what} to ${who} may or may not have gone out: calpage stopped while sending it; ${after}`);
+    if (firing) await deps.onLost?.(tx, page, t);
+    await requestSlackSync(tx, page.groupId, t);
+    return { channel: page.channel, outcome: "failed", alertToFirstPageMs: null };
   }
 
   /**

@@ -1,10 +1,13 @@
 import type { Config, LadderStep } from "../config/config-types.js";
 import type { Pager } from "../escalation/escalation-deps.js";
-import { initialLadder, ladderTransition, type LadderEffect, type LadderEvent } from "../notify/ladder/ladder.js";
+import { initialLadder, ladderTransition, laterRungSent, type LadderChannel, type LadderEffect, type LadderEvent } from "../notify/ladder/ladder.js";
 import { newId } from "../shared/ids.js";
 import type { LadderRunRecord } from "../store/repositories/ladder-runs-repository.js";
+import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Tx } from "../store/store.js";
 import { effectiveContact, type EffectiveContact } from "./effective-contact.js";
+import { parseLadderKey } from "./ladder-key.js";
+import { otherChannel } from "./other-channel.js";
 
 export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupId}:${email}`;
 
@@ -17,6 +20,7 @@ export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupI
  */
 export function createLadderPager(config: Config, opts: { phoneEnabled: boolean }): Pager & {
   apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void>;
+  lost(tx: Tx, page: PageRecord, now: number): Promise<void>;
 } {
   const names = new Map(config.users.map((u) => [u.email, u.name]));
   const nameOf = (email: string) => names.get(email) ?? email;
@@ -77,8 +81,49 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
     await applyEffects(tx, next, t.effects, now, contact);
   }
 
+  /**
+   * `page` may not have gone out (calpage stopped mid-send; its group is still firing). The
+   * person is reached at once: by their ladder's next rung (its wait skipped), or, when that
+   * rung already went out or none is left, by one more page on another channel.
+   */
+  async function lost(tx: Tx, page: PageRecord, now: number): Promise<void> {
+    const key = parseLadderKey(page.ladderKey);
+    const run = key ? await tx.ladderRuns.get(page.groupId, page.userEmail, { lock: true }) : null;
+    if (run && key && key.run === run.state.run) {
+      const t = ladderTransition(run.state, { type: "lost", rung: key.rung, attempt: key.attempt }, run.steps, now);
+      if (t.effects.some((e) => e.type === "send")) return apply(tx, run, { type: "lost", rung: key.rung, attempt: key.attempt }, now);
+      if (laterRungSent(run.state, run.steps, key.rung)) {
+        await tx.log.add(page.groupId, now, "notify", `${nameOf(page.userEmail)}: the next rung already went out; no further notice.`);
+        return;
+      }
+    }
+    const contact = await effectiveContact(tx, config, page.userEmail);
+    const channel = otherChannel(page.channel, opts.phoneEnabled && contact.phone !== null, contact.smsOptOut);
+    const id = newId();
+    await tx.pages.add({
+      id,
+      groupId: page.groupId,
+      dedupeKey: `${page.id}:unknown-outcome`,
+      userEmail: page.userEmail,
+      channel,
+      important: page.important,
+      state: "pending",
+      attempts: 0,
+      error: null,
+      externalRef: null,
+      phone: channel === "slack_dm" ? null : contact.phone,
+      sentAt: null,
+      ladderKey: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.jobs.add({ task: "notify.page", payload: { pageId: id }, maxAttempts: channel === "slack_dm" ? 5 : 3 });
+    await tx.log.add(page.groupId, now, "notify", `${nameOf(page.userEmail)}: reaching them again by ${CHANNEL_NAMES[channel]}.`);
+  }
+
   return {
     apply,
+    lost,
     async page(tx, groupId, emails, important, _key, now) {
       for (const email of emails) {
         // One round trip for both reads (the contact is not needed when the person is already being notified).
@@ -127,3 +172,5 @@ export function reachableSteps(
   while (kept.length > 0 && kept[kept.length - 1]!.type === "wait") kept.pop();
   return { steps: kept, dropped: reasons.size > 0 ? [...reasons].join(" ") : null };
 }
+
+const CHANNEL_NAMES: Record<LadderChannel, string> = { slack_dm: "Slack DM", sms: "SMS", call: "call" };

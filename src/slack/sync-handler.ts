@@ -266,10 +266,13 @@ const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
  * The group's root message, if an earlier attempt posted it: Slack search by
  * the message metadata calpage attaches, from a minute before the attempt. The
  * channel id comes from the config (when it is an id), from another group
- * posted to the same channel, or from `conversations.list`. When the lookup
- * fails for a reason other than a rate limit (say, the bot is not a member),
- * the post goes ahead and the log says so: a duplicate is possible, a lost
- * alert message is not.
+ * posted to the same channel, or from `conversations.list`. When Slack answers
+ * the lookup with an error (say, the bot is not a member), the post goes ahead
+ * and the log says so: a duplicate is possible, a lost alert message is not.
+ * When the lookup gets no answer (a timeout, a connection or HTTP error: Slack
+ * is slow or down, and the earlier post may well have gone through) or is rate
+ * limited, the attempt fails and is retried later, so a slow Slack does not get
+ * the same message posted again and again.
  */
 async function findEarlierPost(
   store: Store,
@@ -288,7 +291,7 @@ async function findEarlierPost(
     const ts = await slack.findGroupMessage(channelId, groupId, attemptedAt - 60_000);
     return ts ? { channel: channelId, ts } : null;
   } catch (error) {
-    if (error instanceof SlackApiError && error.retryAfterMs !== null) throw error;
+    if (error instanceof SlackApiError && (error.retryAfterMs !== null || !error.notSent)) throw error;
     log(`slack: cannot check whether the message of group ${groupId} was already posted (${error instanceof Error ? error.message : String(error)}); posting it`);
     return null;
   }

@@ -199,4 +199,14 @@ export const postgresBackend: Backend = {
 };
 
 /** Every backend; contract suites run `describe.each(backends)`. */
-export const backends: Backend[] = [sqliteBackend, postgresBackend];
+/**
+ * Whether suites run against backend `name`: all do, unless CALPAGE_TEST_BACKENDS (a comma list,
+ * e.g. `postgres`) names the ones wanted — .ci/node24-tests sets it where better-sqlite3 cannot be
+ * built for Node 24.
+ */
+export function backendWanted(name: BackendName): boolean {
+  const only = process.env.CALPAGE_TEST_BACKENDS?.split(",").map((s) => s.trim()).filter(Boolean);
+  return !only || only.length === 0 || only.includes(name);
+}
+
+export const backends: Backend[] = [sqliteBackend, postgresBackend].filter((b) => backendWanted(b.name));

@@ -137,17 +137,37 @@ describe.each(backends)("channel message after a crash mid-post ($name)", (backe
     expect(lines).toStrictEqual([]);
   });
 
-  it("when Slack cannot be asked (history fails), the message is posted again and the log says why", async () => {
+  it("when Slack refuses the lookup (history answers an error), the message is posted again and the log says why", async () => {
     const id = await openIn("#alerts", "Lookup fails");
+    clock += 5_000;
+    await expect(makeSlackSyncHandler(store, dyingAfterPost(), config, now)({ groupId: id })).rejects.toThrow("killed");
+    slack.handle("conversations.history", () => ({ ok: false, error: "not_in_channel" }));
+    clock += 5_000;
+    const lines: string[] = [];
+    try {
+      await makeSlackSyncHandler(store, api, config, now, (l) => lines.push(l))({ groupId: id });
+    } finally {
+      slack.handle("conversations.history", undefined);
+    }
+    expect(rootPosts("Lookup fails")).toHaveLength(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^slack: cannot check whether the message of group ${id} was already posted \\(.+\\); posting it$`));
+  });
+
+  it("when the lookup gets no answer (HTTP 500: Slack is struggling), the attempt fails and the next one finds the earlier post", async () => {
+    const id = await openIn("#alerts", "Lookup unanswered");
     clock += 5_000;
     await expect(makeSlackSyncHandler(store, dyingAfterPost(), config, now)({ groupId: id })).rejects.toThrow("killed");
     slack.setFailure("conversations.history", { status: 500, times: 1 });
     clock += 5_000;
     const lines: string[] = [];
+    await expect(makeSlackSyncHandler(store, api, config, now, (l) => lines.push(l))({ groupId: id })).rejects.toThrow("500");
+    expect(rootPosts("Lookup unanswered")).toHaveLength(1);
+    clock += 5_000;
     await makeSlackSyncHandler(store, api, config, now, (l) => lines.push(l))({ groupId: id });
-    expect(rootPosts("Lookup fails")).toHaveLength(2);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^slack: cannot check whether the message of group ${id} was already posted \\(.+\\); posting it$`));
+    expect(rootPosts("Lookup unanswered")).toHaveLength(1);
+    expect((await store.read.groups.get(id))?.slackTs).toBe(rootPosts("Lookup unanswered")[0]?.response?.ts);
+    expect(lines).toStrictEqual([]);
   });
 
   it("a post that failed without reaching Slack is simply posted: the lookup finds nothing", async () => {

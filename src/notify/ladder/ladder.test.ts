@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LadderStep } from "../../config/config-types.js";
-import { initialLadder, ladderSendKey, ladderTransition, type LadderEffect, type LadderEvent, type LadderState } from "./ladder.js";
+import { initialLadder, ladderSendKey, ladderTransition, laterRungSent, type LadderEffect, type LadderEvent, type LadderState } from "./ladder.js";
 
 const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 const S = 1000;
@@ -243,5 +243,62 @@ describe("ladderSendKey", () => {
   it("is unique per run, rung and attempt", () => {
     const keys = [ladderSendKey(1, 0, 1), ladderSendKey(1, 0, 2), ladderSendKey(1, 1, 1), ladderSendKey(2, 0, 1), ladderSendKey(11, 0, 1), ladderSendKey(1, 10, 1)];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("ladderTransition: a page whose outcome is unknown (lost)", () => {
+  const lost = (rung: number, attempt = 1): LadderEvent => ({ type: "lost", rung, attempt });
+
+  it("skips the wait after the lost rung: the next rung goes out at once", () => {
+    const steps: LadderStep[] = [{ type: "sms" }, { type: "wait", seconds: 300 }, { type: "call" }];
+    const [start, r] = play(steps, [[{ type: "start" }, T0], [lost(0), T0 + 5 * S]]);
+    expect(start!.state.nextAt).toBe(T0 + 300 * S);
+    expect(withoutLogs(r!.effects)).toEqual([{ type: "cancel_timer" }, { type: "send", channel: "call", rung: 2, attempt: 1, key: "1.2.1" }]);
+    expect(r!.state.status).toBe("finished");
+    expect(r!.effects.find((e) => e.type === "log")).toEqual({ type: "log", text: "Rung 1 may not have gone out; skipping the wait of rung 2." });
+  });
+
+  it("sends nothing more when the next rung already went out with it", () => {
+    const steps: LadderStep[] = [{ type: "slack_dm" }, { type: "sms" }, { type: "wait", seconds: 300 }, { type: "call" }];
+    const [start, r] = play(steps, [[{ type: "start" }, T0], [lost(0), T0 + 5 * S]]);
+    expect(r!.effects).toEqual([]);
+    expect(r!.state).toEqual(start!.state);
+    expect(laterRungSent(r!.state, steps, 0)).toBe(true);
+    expect(laterRungSent(r!.state, steps, 1)).toBe(false);
+  });
+
+  it("a stale tick after the skipped wait sends nothing twice", () => {
+    const steps: LadderStep[] = [{ type: "sms" }, { type: "wait", seconds: 300 }, { type: "call" }];
+    const [start, , late] = play(steps, [[{ type: "start" }, T0], [lost(0), T0 + 5 * S], [{ type: "tick", seq: 2 }, T0 + 300 * S]]);
+    expect(start!.state.seq).toBe(2);
+    expect(late!.effects).toEqual([]);
+  });
+
+  it("a lost call_until_answered call calls again at once, then goes on after the last", () => {
+    const steps: LadderStep[] = [{ type: "call_until_answered", everySeconds: 60, times: 2 }, { type: "sms" }];
+    const [, again, last] = play(steps, [[{ type: "start" }, T0], [(s) => lost(s.rung, s.attempt), T0 + S], [(s) => lost(s.rung, s.attempt), T0 + 2 * S]]);
+    expect(withoutLogs(again!.effects)).toEqual([
+      { type: "cancel_timer" },
+      { type: "send", channel: "call", rung: 0, attempt: 2, key: "1.0.2" },
+      { type: "set_timer", at: T0 + S + 600 * S, seq: 4 },
+    ]);
+    expect(withoutLogs(last!.effects)).toEqual([{ type: "cancel_timer" }, { type: "send", channel: "sms", rung: 1, attempt: 1, key: "1.1.1" }]);
+    expect(last!.state.status).toBe("finished");
+  });
+
+  it("a lost page of an earlier call attempt is ignored", () => {
+    const steps: LadderStep[] = [{ type: "call_until_answered", everySeconds: 60, times: 3 }];
+    const [, , r] = play(steps, [[{ type: "start" }, T0], [result(false), T0 + S], [lost(0, 1), T0 + 2 * S]]);
+    expect(r!.effects).toEqual([]);
+  });
+
+  it("a finished or stopped ladder sends nothing: the shell reaches the person another way", () => {
+    const steps: LadderStep[] = [{ type: "slack_dm" }];
+    const [start, r] = play(steps, [[{ type: "start" }, T0], [lost(0), T0 + S]]);
+    expect(start!.state.status).toBe("finished");
+    expect(r!.effects).toEqual([]);
+    expect(laterRungSent(r!.state, steps, 0)).toBe(false);
+    const [, stopped] = play([{ type: "sms" }, { type: "wait", seconds: 60 }, { type: "call" }], [[{ type: "start" }, T0], [{ type: "stop" }, T0 + S]]);
+    expect(ladderTransition(stopped!.state, lost(0), steps, T0 + 2 * S).effects).toEqual([]);
   });
 });

@@ -39,7 +39,12 @@ export type LadderEvent =
   /** The group was acknowledged, resolved or silenced: send nothing more. */
   | { type: "stop"; reason?: string }
   /** How a call placed by this ladder ended (from Twilio's status callback), by its rung and attempt. */
-  | { type: "call_result"; rung: number; attempt: number; answered: boolean };
+  | { type: "call_result"; rung: number; attempt: number; answered: boolean }
+  /**
+   * A page this run sent at `rung`/`attempt` has an unknown outcome (calpage stopped while
+   * handing it to Slack or Twilio): the person is reached at once by the next rung.
+   */
+  | { type: "lost"; rung: number; attempt: number };
 
 export type LadderEffect =
   /** Deliver one notification. `attempt` counts calls of a `call_until_answered` rung, else 1. */
@@ -119,7 +124,33 @@ export function ladderTransition(
       }
       return unanswered(state, steps, now, options, [cancel, { type: "log", text: `Rung ${state.rung + 1}: call ${state.attempt} was not answered.` }]);
     }
+    case "lost":
+      return lost(state, event, steps, now, options);
   }
+}
+
+/**
+ * A page of this run may not have gone out. The person must not wait for a timer to hear about
+ * it: the rung after it runs now. When that rung already went out with it (no wait between them)
+ * nothing more is needed; a lost `call_until_answered` call calls again at once (or goes on).
+ * When no rung is left, nothing is sent here: the shell reaches the person another way.
+ */
+function lost(state: LadderState, event: { rung: number; attempt: number }, steps: readonly LadderStep[], now: number, options: LadderOptions): LadderTransition {
+  if (state.status !== "active") return { state, effects: [] };
+  const seq = state.seq + 1;
+  const cancel: LadderEffect = { type: "cancel_timer" };
+  if (state.awaitingCall) {
+    if (event.rung !== state.rung || event.attempt !== state.attempt) return { state, effects: [] };
+    const step = steps[state.rung];
+    const times = step?.type === "call_until_answered" ? Math.max(1, Math.floor(step.times)) : 1;
+    const log: LadderEffect = { type: "log", text: `Rung ${state.rung + 1}: call ${state.attempt} may not have gone out; not waiting.` };
+    if (state.attempt < times) return runRungs({ ...state, seq, awaitingCall: false, nextAt: null }, steps, now, options, [cancel, log]);
+    return runRungs({ ...state, seq, rung: state.rung + 1, attempt: 0, awaitingCall: false, nextAt: null }, steps, now, options, [cancel, log]);
+  }
+  // Waiting on a `wait` rung (at state.rung - 1): only when every rung since the lost one is that wait.
+  if (state.nextAt === null || event.rung !== state.rung - 2) return { state, effects: [] };
+  const log: LadderEffect = { type: "log", text: `Rung ${event.rung + 1} may not have gone out; skipping the wait of rung ${state.rung}.` };
+  return runRungs({ ...state, seq, nextAt: null }, steps, now, options, [cancel, log]);
 }
 
 /** After an unanswered (or timed-out) `call_until_answered` call: call again later, or go on. */
@@ -176,4 +207,16 @@ function runRungs(state: LadderState, steps: readonly LadderStep[], now: number,
   // Unreachable: the loop above returns once `rung` passes the last step.
   effects.push({ type: "log", text: "Notification rules finished." });
   return { state: { ...state, status: "finished", rung, attempt: 0, awaitingCall: false, nextAt: null }, effects };
+}
+
+/**
+ * Whether a rung after `lostRung` has already sent something in this run (it went out with the
+ * lost page, no wait between them): the person is being reached without a further notice.
+ */
+export function laterRungSent(state: LadderState, steps: readonly LadderStep[], lostRung: number): boolean {
+  if (state.status === "idle") return false;
+  const end = Math.min(state.rung, steps.length);
+  for (let r = lostRung + 1; r < end; r++) if (steps[r]!.type !== "wait") return true;
+  // A `call_until_answered` rung being called now counts too.
+  return state.awaitingCall && state.rung > lostRung;
 }
