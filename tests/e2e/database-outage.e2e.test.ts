@@ -21,6 +21,8 @@ const users = Object.values(PEOPLE)
 //   alice t0 · bob t0+3s · [O1 20 s] carol due t0+13s, inside O1: runs once when the database is back ·
 //   alice C+8s · [O2 20 s] · bob A2+25s, after O2: on time · carol B2+5s, on time.
 const yaml = `timezone: Europe/Berlin
+# Ten groups into #noise within a minute would start a storm summary; this drill counts their own messages.
+storm: off
 users:
 ${users}
 escalation_chains:
