@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createStore } from "../../src/app/create-store.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { AM_TOKEN, BACKENDS, PEOPLE, prepareEnv, startInProcess, type Backend, type Env } from "../e2e/harness.js";
+import { backendWanted } from "./backends.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -94,7 +95,7 @@ integrations:
     channel: "#alerts"
 `;
 
-describe.each(BACKENDS)("upgrade from the first release's database (%s)", (backend) => {
+describe.each(BACKENDS.filter((b) => backendWanted(b)))("upgrade from the first release's database (%s)", (backend) => {
   let slack: FakeSlack;
   let env: Env;
 
