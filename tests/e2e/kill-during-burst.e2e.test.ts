@@ -21,8 +21,9 @@ const KILL_AFTER_BATCH = 3;
 const BOB_PHONE = "+15550000002";
 const FROM = "+15550009999";
 
-// Alice is paged by Slack DM (no phone), Bob by SMS, 7 s after a group opens: the 100 pages of
-// the first batch's 50 groups come due around the kill, so it may cut some of them short. The SMS limit and the storm threshold are
+// Alice is paged by Slack DM (no phone), Bob by SMS, 6 s after a group opens: the 100 pages of
+// the first batch's 50 groups come due about a third of the way in, and the kill waits for them
+// to be going out, so it may cut some of them short. The SMS limit and the storm threshold are
 // out of the way so that every group gets its own message, DM and text.
 const yaml = `timezone: UTC
 users:
@@ -36,7 +37,7 @@ users:
 escalation_chains:
   - name: default
     steps:
-      - wait: 7s
+      - wait: 6s
       - notify_users: [${PEOPLE.alice.email}, ${PEOPLE.bob.email}]
 integrations:
   - name: prod
@@ -123,24 +124,33 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
     const labels = (g: number, i: number) => ({ alertname: `Burst${g}`, instance: `host-${i}`, severity: "warning" });
     let second: ChildCalpage | undefined;
     let refusedDuringOutage = 0;
+    let pagedBeforeKill = "";
+    const pageCalls = () => slack.callsTo("chat.postMessage").filter((c) => c.args.channel === PEOPLE.alice.id).length + twilio.messages.length;
+    // The kill runs beside the burst, which goes on into the outage as Alertmanager's senders would.
+    let killAndRestart: Promise<void> = Promise.resolve();
     for (let b = 0; b < BATCHES; b++) {
       const started = Date.now();
       const batch = [];
       for (let g = 0; g < GROUPS; g++) for (let i = b * (PER_GROUP / BATCHES); i < (b + 1) * (PER_GROUP / BATCHES); i++) batch.push({ labels: labels(g, i) });
       await am.postAlerts(batch);
       if (b === KILL_AFTER_BATCH - 1) {
-        // Kill calpage hard as soon as Alertmanager holds the batch, so that its next flush (every
-        // 2 s) finds calpage gone; start it again 3 s later on the same port and database.
-        first.child.kill("SIGKILL");
-        expect(await first.exited).toBe("SIGKILL");
-        await sleep(3000);
-        second = startChildCalpage(env.env, configPath, port);
-        children.push(second);
-        await waitReady(second.url);
-        refusedDuringOutage = await failedDeliveries(am.url);
+        killAndRestart = (async () => {
+          // A third of the way in, once the first pages are going out (at most 15 s), kill calpage
+          // hard; start it again 3 s later on the same port and database.
+          await waitFor(() => pageCalls() >= 10, { timeoutMs: 15_000, intervalMs: 20, description: "the first pages going out" }).catch(() => undefined);
+          first.child.kill("SIGKILL");
+          expect(await first.exited).toBe("SIGKILL");
+          pagedBeforeKill = `${pageCalls()} of 100 pages' DMs and texts out before the kill`;
+          await sleep(3000);
+          second = startChildCalpage(env.env, configPath, port);
+          children.push(second);
+          await waitReady(second.url);
+          refusedDuringOutage = await failedDeliveries(am.url);
+        })();
       }
       await sleep(Math.max(0, BATCH_EVERY_MS - (Date.now() - started)));
     }
+    await killAndRestart;
 
     // Alertmanager retries what got no 2xx (and sends each group's alerts again on its next flush): wait for all of them.
     const perGroup = () => query(env, backend, "select group_id, count(distinct alert_key) as n, count(*) as total from alerts group by group_id");
@@ -201,22 +211,31 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
       smsBy.set(`${n}:${PEOPLE.bob.email}`, (smsBy.get(`${n}:${PEOPLE.bob.email}`) ?? 0) + 1);
     }
 
+    // Each unknown outcome is said in its group's thread (the thread may trail the database a moment).
+    const threadOf = (slackTs: unknown) =>
+      slack
+        .callsTo("chat.postMessage")
+        .filter((c) => slackTs && c.args.thread_ts === slackTs)
+        .map((c) => String(c.args.text ?? ""))
+        .join("\n");
+    const said = (groupId: unknown, text: string) => threadOf(groups.find((g) => g.id === groupId)?.slack_ts).includes(/^[^:]*/.exec(text)![0]);
+    await waitFor(() => unknownLines.filter((l) => UNKNOWN.test(String(l.text))).every((l) => said(l.group_id, String(l.text))), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      description: "every unknown outcome said in its group's thread",
+    }).catch(() => undefined);
+
     const names = new Map([[PEOPLE.alice.name, PEOPLE.alice.email], [PEOPLE.bob.name, PEOPLE.bob.email]]);
     let unknownCount = 0;
     for (const g of groups) {
       const id = String(g.id);
       const n = numberOf.get(id)!;
-      const thread = slack
-        .callsTo("chat.postMessage")
-        .filter((c) => c.args.thread_ts === g.slack_ts)
-        .map((c) => String(c.args.text ?? ""))
-        .join("\n");
       for (const email of [PEOPLE.alice.email, PEOPLE.bob.email]) {
         const mine = finalPages.filter((p) => p.group_id === id && p.user_email === email);
         const unknown = unknownLines.filter((l) => l.group_id === id && names.get(UNKNOWN.exec(String(l.text))?.[2] ?? "") === email);
         unknownCount += unknown.length;
         // Each unknown outcome is said in the group's thread.
-        for (const line of unknown) expect(thread, `group #${n}`).toContain(String(line.text));
+        for (const line of unknown) expect(said(id, String(line.text)), `group #${n}: ${String(line.text)} not in its thread`).toBe(true);
         const dms = dmsBy.get(`${n}:${email}`) ?? 0;
         const texts = smsBy.get(`${n}:${email}`) ?? 0;
         const where = `group #${n}, ${email}: ${dms} DMs, ${texts} texts, pages ${JSON.stringify(mine)}`;
@@ -245,7 +264,7 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
     expect(slack.unexpected).toEqual([]);
     expect(twilio.unexpected).toEqual([]);
     console.log(
-      `kill during burst (${backend}): ${Number(all!.n)} alerts stored, ${groups.length} groups, ${[...dmsBy.values()].reduce((a, b) => a + b, 0)} DMs, ${twilio.messages.length} texts, ${unknownCount} unknown outcomes, ${refusedDuringOutage} Alertmanager webhook requests refused while calpage was down`,
+      `kill during burst (${backend}): ${Number(all!.n)} alerts stored, ${groups.length} groups, ${[...dmsBy.values()].reduce((a, b) => a + b, 0)} DMs, ${twilio.messages.length} texts, ${unknownCount} unknown outcomes (${pagedBeforeKill}), ${refusedDuringOutage} Alertmanager webhook requests refused while calpage was down`,
     );
     second!.child.kill("SIGTERM");
     await Promise.race([second!.exited, sleep(15_000)]);
