@@ -175,6 +175,12 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
     expect(Number(all!.keys)).toBe(GROUPS * PER_GROUP);
 
     // Each Alertmanager group became one calpage group.
+    // Slack work may trail the database a little: wait for every group's channel message.
+    await waitFor(async () => (await query(env, backend, "select id from alert_groups where slack_ts is null")).length === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      description: "every group's channel message posted",
+    });
     const groups = await query(env, backend, "select id, number, grouping_key, title, slack_ts from alert_groups");
     expect(groups).toHaveLength(GROUPS);
     expect(new Set(groups.map((g) => g.grouping_key)).size).toBe(GROUPS);
@@ -250,12 +256,7 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
         for (const p of mine) if (p.state === "failed") expect(p.error, where).toMatch(/outcome unknown/);
       }
     }
-    // One channel message per group, even for a post the kill cut short (Slack work may trail the pages a little).
-    await waitFor(async () => (await query(env, backend, "select id from alert_groups where slack_ts is null")).length === 0, {
-      timeoutMs: 60_000,
-      intervalMs: 1000,
-      description: "every group's channel message posted",
-    });
+    // One channel message per group, even for a post the kill cut short.
     const dmIds = new Set(Object.values(PEOPLE).map((p) => p.id));
     const roots = slack.callsTo("chat.postMessage").filter((c) => !dmIds.has(String(c.args.channel)) && !c.args.thread_ts);
     expect(new Set(roots.map((c) => c.args.channel)).size, JSON.stringify(roots.map((c) => c.args.channel))).toBe(1);
