@@ -188,13 +188,15 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
 
     // Paging settles: both people paged in every group, nothing left pending or sending.
     const pages = () => query(env, backend, "select id, group_id, user_email, channel, state, error from pages");
-    await waitFor(async () => {
+    const settled = async () => {
       const p = await pages();
       const done = p.filter((x) => x.state !== "pending" && x.state !== "sending");
       return done.length === p.length && new Set(p.map((x) => `${String(x.group_id)}:${String(x.user_email)}`)).size === GROUPS * 2;
-    }, { timeoutMs: 60_000, intervalMs: 1000, description: "every page sent or failed, in every group, to both people" });
-    // Second notices after an unknown outcome run through timers: give any to come a moment.
+    };
+    await waitFor(settled, { timeoutMs: 60_000, intervalMs: 1000, description: "every page sent or failed, in every group, to both people" });
+    // A page the kill left in `sending` brings a second notice: give any to come, and go out.
     await sleep(5000);
+    await waitFor(settled, { timeoutMs: 30_000, intervalMs: 1000, description: "second notices sent" });
 
     const numberOf = new Map(groups.map((g) => [String(g.id), Number(g.number)]));
     const finalPages = await pages();
