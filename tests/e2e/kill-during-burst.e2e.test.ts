@@ -21,7 +21,7 @@ const KILL_AFTER_BATCH = 3;
 const BOB_PHONE = "+15550000002";
 const FROM = "+15550009999";
 
-// Alice is paged by Slack DM (no phone), Bob by SMS, 6 s after a group opens: the 100 pages of
+// Alice is paged by Slack DM (no phone), Bob by SMS, 9 s after a group opens: the 100 pages of
 // the first batch's 50 groups come due about a third of the way in, and the kill waits for them
 // to be going out, so it may cut some of them short. The SMS limit and the storm threshold are
 // out of the way so that every group gets its own message, DM and text.
@@ -37,7 +37,7 @@ users:
 escalation_chains:
   - name: default
     steps:
-      - wait: 6s
+      - wait: 9s
       - notify_users: [${PEOPLE.alice.email}, ${PEOPLE.bob.email}]
 integrations:
   - name: prod
@@ -200,7 +200,7 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
 
     const numberOf = new Map(groups.map((g) => [String(g.id), Number(g.number)]));
     const finalPages = await pages();
-    const unknownLines = await query(env, backend, "select group_id, text from log_entries where kind = 'notify_failed'");
+    const unknownLines = await query(env, backend, "select group_id, text, slack_ts from log_entries where kind = 'notify_failed'");
 
     // Provider calls per group and person: Slack DMs (the group's number in the message) and texts (`calpage #N`).
     const dmsBy = new Map<string, number>();
@@ -219,7 +219,8 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
       smsBy.set(`${n}:${PEOPLE.bob.email}`, (smsBy.get(`${n}:${PEOPLE.bob.email}`) ?? 0) + 1);
     }
 
-    // Each unknown outcome is said in its group's thread (the thread may trail the database a moment).
+    // Each unknown outcome is said in its group's thread. All 50 groups share one channel and Slack
+    // takes about one post a second there, so the threads trail the database by a minute or more.
     const threadOf = (slackTs: unknown) =>
       slack
         .callsTo("chat.postMessage")
@@ -228,7 +229,7 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
         .join("\n");
     const said = (groupId: unknown, text: string) => threadOf(groups.find((g) => g.id === groupId)?.slack_ts).includes(/^[^:]*/.exec(text)![0]);
     await waitFor(() => unknownLines.filter((l) => UNKNOWN.test(String(l.text))).every((l) => said(l.group_id, String(l.text))), {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       intervalMs: 500,
       description: "every unknown outcome said in its group's thread",
     }).catch(() => undefined);
@@ -243,7 +244,7 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
         const unknown = unknownLines.filter((l) => l.group_id === id && names.get(UNKNOWN.exec(String(l.text))?.[2] ?? "") === email);
         unknownCount += unknown.length;
         // Each unknown outcome is said in the group's thread.
-        for (const line of unknown) expect(said(id, String(line.text)), `group #${n}: ${String(line.text)} not in its thread`).toBe(true);
+        for (const line of unknown) expect(said(id, String(line.text)), `group #${n}: ${String(line.text)} not in its thread (root ${String(g.slack_ts)}, line posted as ${String(line.slack_ts)}, replies: ${JSON.stringify(slack.callsTo("chat.postMessage").filter((c) => c.args.thread_ts && (c.args.thread_ts === g.slack_ts || c.args.thread_ts === line.slack_ts || String(c.args.text).includes("may or may not"))).map((c) => [c.args.channel, c.args.thread_ts, c.status, c.args.text]))})`).toBe(true);
         const dms = dmsBy.get(`${n}:${email}`) ?? 0;
         const texts = smsBy.get(`${n}:${email}`) ?? 0;
         const where = `group #${n}, ${email}: ${dms} DMs, ${texts} texts, pages ${JSON.stringify(mine)}`;
@@ -271,5 +272,5 @@ describe.skipIf(!binary).each(BACKENDS)("kill -9 during a 5,000-alert burst from
     );
     second!.child.kill("SIGTERM");
     await Promise.race([second!.exited, sleep(15_000)]);
-  }, 240_000);
+  }, 300_000);
 });
