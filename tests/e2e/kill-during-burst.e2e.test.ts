@@ -15,7 +15,7 @@ if (!binary) console.warn("SKIPPED kill-during-burst suite: prometheus-alertmana
 const GROUPS = 50;
 const PER_GROUP = 100;
 const BATCHES = 10;
-// 5,000 alerts over ~40 s; the kill lands after the third batch, about a third of the way in.
+// 5,000 alerts over ~40 s; the kill lands after the third batch (once pages go out), about a third of the way in.
 const BATCH_EVERY_MS = 4000;
 const KILL_AFTER_BATCH = 3;
 const BOB_PHONE = "+15550000002";
