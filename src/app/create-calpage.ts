@@ -32,7 +32,7 @@ import { makeBundleHandler } from "../paging/bundle-handler.js";
 import { parseLadderKey } from "../paging/ladder-key.js";
 import { createLadderPager } from "../paging/ladder-pager.js";
 import { makeLadderTickHandler } from "../paging/ladder-tick-handler.js";
-import { createTwilioRoutes } from "../paging/twilio-routes.js";
+import { createTwilioRoutes } from "../http/twilio-routes.js";
 import { createScheduleService } from "../schedule/schedule-service.js";
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";

@@ -5,9 +5,9 @@ import { recordAudit } from "../access/record-audit.js";
 import type { GroupAction } from "../alerts/group-actions.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Config } from "../config/config-types.js";
-import type { Metrics } from "../http/metrics.js";
-import { BodyTooLargeError, readBody } from "../http/read-body.js";
-import { sendText } from "../http/send.js";
+import type { Metrics } from "./metrics.js";
+import { BodyTooLargeError, readBody } from "./read-body.js";
+import { sendText } from "./send.js";
 import { callEnd, callEndLogText, FINAL_CALL_STATUSES, isMenuKey, keypressLogText } from "../notify/twilio/call-answer.js";
 import { parseSmsReply, smsReplyText, type SmsAction, type SmsReplyOutcome } from "../notify/twilio/sms-reply.js";
 import { parseTwilioForm, verifyTwilioSignature } from "../notify/twilio/verify-signature.js";
@@ -15,8 +15,8 @@ import { answerTwiml, escapeXml, gatherResultTwiml, hangupTwiml, voiceDigit, typ
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Store } from "../store/store.js";
-import type { createLadderPager } from "./ladder-pager.js";
-import { parseLadderKey } from "./ladder-key.js";
+import type { createLadderPager } from "../paging/ladder-pager.js";
+import { parseLadderKey } from "../paging/ladder-key.js";
 import { maskPhone } from "../shared/redact.js";
 
 /** At most this many passive answers (help, unknown text) per number per hour: no reply loops with auto-responders. */
