@@ -1,0 +1,150 @@
+import type { SQL } from "drizzle-orm";
+
+/*
+ * A dialect-neutral description of a table, written once in src/store/schema/tables.ts and
+ * turned into a drizzle table per dialect by src/store/sqlite/sqlite-table-from.ts and
+ * src/store/pg/pg-table-from.ts. It reads like drizzle's own builders (`text("x").notNull()`,
+ * `index("i").on(t.a)`) but names a kind of value instead of a database type; what each kind
+ * is stored as is decided in exactly those two files:
+ *
+ *   kind     | SQLite                                 | Postgres
+ *   ---------|----------------------------------------|------------------------------------------
+ *   text     | text                                   | text
+ *   integer  | integer                                | integer (32-bit)
+ *   bigint   | integer (64-bit)                       | bigint, read as a JS number
+ *   ms       | integer: a time in epoch milliseconds  | bigint, read as a JS number
+ *   serial   | integer primary key autoincrement      | bigserial primary key, read as a JS number
+ *
+ * JSON is `text` on both (the repositories parse it), not jsonb.
+ */
+
+export type ColumnKind = "text" | "integer" | "bigint" | "ms" | "serial";
+
+/** What a column of that kind holds in TypeScript, on both dialects. */
+export type ColumnData<K extends ColumnKind> = K extends "text" ? string : number;
+
+/**
+ * One column: its kind, its database name and its constraints. The type parameters
+ * record what drizzle needs to infer precise row types (not null, has a default,
+ * primary key), so each dialect's table infers the same select/insert types as a
+ * hand-written drizzle table.
+ */
+export class ColumnSpec<
+  K extends ColumnKind = ColumnKind,
+  N extends string = string,
+  NotNull extends boolean = boolean,
+  HasDefault extends boolean = boolean,
+  PrimaryKey extends boolean = boolean,
+> {
+  constructor(
+    readonly kind: K,
+    readonly name: N,
+    readonly isNotNull: NotNull,
+    readonly hasDefault: HasDefault,
+    readonly isPrimaryKey: PrimaryKey,
+    readonly defaultValue?: ColumnData<K>,
+  ) {}
+
+  notNull(): ColumnSpec<K, N, true, HasDefault, PrimaryKey> {
+    return new ColumnSpec(this.kind, this.name, true, this.hasDefault, this.isPrimaryKey, this.defaultValue);
+  }
+
+  /** A constant default (written into the migration, so inserts may leave the column out). */
+  default(value: ColumnData<K>): ColumnSpec<K, N, NotNull, true, PrimaryKey> {
+    return new ColumnSpec(this.kind, this.name, this.isNotNull, true, this.isPrimaryKey, value);
+  }
+
+  /** A single-column primary key (implies not null). For several columns use {@link primaryKey}. */
+  primaryKey(): ColumnSpec<K, N, true, HasDefault, true> {
+    return new ColumnSpec(this.kind, this.name, true, this.hasDefault, true, this.defaultValue);
+  }
+}
+
+export type AnyColumnSpec = ColumnSpec;
+
+/** Text (also JSON, stored as text on both dialects). */
+export function text<N extends string>(name: N): ColumnSpec<"text", N, false, false, false> {
+  return new ColumnSpec("text", name, false, false, false);
+}
+
+/** A small integer (counts, flags 0/1): 32-bit on Postgres. */
+export function integer<N extends string>(name: N): ColumnSpec<"integer", N, false, false, false> {
+  return new ColumnSpec("integer", name, false, false, false);
+}
+
+/** An integer that may outgrow 32 bits, read as a JS number (safe up to 2^53). */
+export function bigint<N extends string>(name: N): ColumnSpec<"bigint", N, false, false, false> {
+  return new ColumnSpec("bigint", name, false, false, false);
+}
+
+/** A time: epoch milliseconds, read as a JS number on both dialects. */
+export function ms<N extends string>(name: N): ColumnSpec<"ms", N, false, false, false> {
+  return new ColumnSpec("ms", name, false, false, false);
+}
+
+/** An ascending id the database assigns: the table's primary key. */
+export function serial<N extends string>(name: N): ColumnSpec<"serial", N, true, true, true> {
+  return new ColumnSpec("serial", name, true, true, true);
+}
+
+export type ColumnSpecs = Record<string, AnyColumnSpec>;
+
+/** An index or unique index over some of the table's columns, optionally partial. */
+export class IndexSpec {
+  constructor(
+    readonly name: string,
+    readonly unique: boolean,
+    readonly columns: readonly AnyColumnSpec[],
+    readonly condition?: SQL,
+  ) {}
+
+  /** Makes it a partial index; the condition is raw SQL both dialects must accept. */
+  where(condition: SQL): IndexSpec {
+    return new IndexSpec(this.name, this.unique, this.columns, condition);
+  }
+}
+
+function indexOn(name: string, unique: boolean) {
+  return { on: (...columns: [AnyColumnSpec, ...AnyColumnSpec[]]) => new IndexSpec(name, unique, columns) };
+}
+
+export function index(name: string): { on(...columns: [AnyColumnSpec, ...AnyColumnSpec[]]): IndexSpec } {
+  return indexOn(name, false);
+}
+
+export function uniqueIndex(name: string): { on(...columns: [AnyColumnSpec, ...AnyColumnSpec[]]): IndexSpec } {
+  return indexOn(name, true);
+}
+
+/** A primary key over several columns (drizzle names it `<table>_<col>_<col>_pk`). */
+export class PrimaryKeySpec {
+  constructor(readonly columns: readonly AnyColumnSpec[]) {}
+}
+
+export function primaryKey(config: { columns: [AnyColumnSpec, ...AnyColumnSpec[]] }): PrimaryKeySpec {
+  return new PrimaryKeySpec(config.columns);
+}
+
+export type ExtraSpec = IndexSpec | PrimaryKeySpec;
+
+export interface TableSpec<N extends string = string, C extends ColumnSpecs = ColumnSpecs> {
+  readonly name: N;
+  readonly columns: C;
+  /** Indexes and composite primary keys, over the columns above (by object, as in drizzle). */
+  readonly extras: (t: C) => ExtraSpec[];
+}
+
+/**
+ * A table both dialects have. Build it per dialect with `sqliteTableFrom` / `pgTableFrom`
+ * and export it from both src/store/sqlite/schema.ts and src/store/pg/schema.ts.
+ */
+export function table<N extends string, C extends ColumnSpecs>(name: N, columns: C, extras: (t: C) => ExtraSpec[] = () => []): TableSpec<N, C> {
+  return { name, columns, extras };
+}
+
+/** The field name each column spec is stored under in its table (for the dialect builders). */
+export function fieldOf(spec: Pick<TableSpec, "name" | "columns">, column: AnyColumnSpec): string {
+  const field = Object.keys(spec.columns).find((k) => spec.columns[k] === column);
+  if (field === undefined) throw new Error(`table ${spec.name}: index or key names column ${column.name}, which is not one of its columns`);
+  return field;
+}
