@@ -85,6 +85,6 @@ function extra(spec: Pick<TableSpec, "name" | "columns">, e: ExtraSpec, t: Recor
 /** The Postgres table for a shared table spec (src/store/schema/tables.ts). */
 export function pgTableFrom<N extends string, C extends ColumnSpecs>(spec: TableSpec<N, C>): PgTableFrom<N, C> {
   const columns = Object.fromEntries(Object.entries(spec.columns).map(([field, c]) => [field, column(c)]));
-  const built = pgTable(spec.name, columns, (t) => spec.extras(spec.columns).map((e) => extra(spec, e, t)));
+  const built = pgTable(spec.name, columns, (t) => spec.extras.map((e) => extra(spec, e, t)));
   return built as unknown as PgTableFrom<N, C>;
 }

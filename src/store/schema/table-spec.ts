@@ -130,21 +130,23 @@ export type ExtraSpec = IndexSpec | PrimaryKeySpec;
 export interface TableSpec<N extends string = string, C extends ColumnSpecs = ColumnSpecs> {
   readonly name: N;
   readonly columns: C;
-  /** Indexes and composite primary keys, over the columns above (by object, as in drizzle). */
-  readonly extras: (t: C) => ExtraSpec[];
+  /** Indexes and composite primary keys over the columns above. */
+  readonly extras: readonly ExtraSpec[];
 }
 
 /**
- * A table both dialects have. Build it per dialect with `sqliteTableFrom` / `pgTableFrom`
- * and export it from both src/store/sqlite/schema.ts and src/store/pg/schema.ts.
+ * A table: its columns by field name, and its indexes and keys over them (by object, as
+ * in drizzle). Build it per dialect with `sqliteTableFrom` / `pgTableFrom`.
  */
 export function table<N extends string, C extends ColumnSpecs>(name: N, columns: C, extras: (t: C) => ExtraSpec[] = () => []): TableSpec<N, C> {
-  return { name, columns, extras };
+  const spec = { name, columns, extras: extras(columns) };
+  for (const e of spec.extras) for (const c of e.columns) fieldOf(spec, c);
+  return spec;
 }
 
-/** The field name each column spec is stored under in its table (for the dialect builders). */
+/** The field name a column spec has in its table (for the dialect builders). */
 export function fieldOf(spec: Pick<TableSpec, "name" | "columns">, column: AnyColumnSpec): string {
   const field = Object.keys(spec.columns).find((k) => spec.columns[k] === column);
-  if (field === undefined) throw new Error(`table ${spec.name}: index or key names column ${column.name}, which is not one of its columns`);
+  if (field === undefined) throw new Error(`table ${spec.name}: an index or key names column ${column.name}, which is not one of its columns`);
   return field;
 }

@@ -10,7 +10,7 @@ import { bigint, index, integer, ms, primaryKey, serial, table, text, uniqueInde
  *
  * Adding a table: define it here with `table(...)`, add
  * `export const x = sqliteTableFrom(tables.x)` / `pgTableFrom(tables.x)` to both schema files
- * (tests/contract/shared-tables.test.ts fails until both have it), run `npm run db:generate`.
+ * (src/store/schema/tables.test.ts fails until both have it), run `npm run db:generate`.
  */
 
 export const alertGroups = table(

@@ -72,6 +72,6 @@ function extra(spec: Pick<TableSpec, "name" | "columns">, e: ExtraSpec, t: Recor
 /** The SQLite table for a shared table spec (src/store/schema/tables.ts). */
 export function sqliteTableFrom<N extends string, C extends ColumnSpecs>(spec: TableSpec<N, C>): SqliteTableFrom<N, C> {
   const columns = Object.fromEntries(Object.entries(spec.columns).map(([field, c]) => [field, column(c)]));
-  const built = sqliteTable(spec.name, columns, (t) => spec.extras(spec.columns).map((e) => extra(spec, e, t)));
+  const built = sqliteTable(spec.name, columns, (t) => spec.extras.map((e) => extra(spec, e, t)));
   return built as unknown as SqliteTableFrom<N, C>;
 }
