@@ -12,7 +12,18 @@ import {
   type PgColumnBuilderBase,
   type PgTableWithColumns,
 } from "drizzle-orm/pg-core";
-import { fieldOf, PrimaryKeySpec, type AnyColumnSpec, type ColumnSpec, type ColumnSpecs, type ExtraSpec, type TableSpec } from "../schema/table-spec.js";
+import {
+  constrain,
+  fieldOf,
+  PrimaryKeySpec,
+  type AnyColumnSpec,
+  type ColumnSpec,
+  type ColumnSpecs,
+  type Constrainable,
+  type Constrained,
+  type ExtraSpec,
+  type TableSpec,
+} from "../schema/table-spec.js";
 
 /**
  * How each column kind of src/store/schema/table-spec.ts is stored in Postgres: `integer`
@@ -36,18 +47,8 @@ interface KindBuilders<N extends string> {
   serial: ReturnType<typeof kinds.serial<N>>;
 }
 
-// The builder drizzle's own chain would give: base, then .primaryKey(), .notNull(), .default().
-type WithPrimaryKey<B, PK> = PK extends true ? (B extends { primaryKey(): infer R } ? R : never) : B;
-type WithNotNull<B, NN> = NN extends true ? (B extends { notNull(): infer R } ? R : never) : B;
-type WithDefault<B, HD> = HD extends true ? (B extends { default(value: never): infer R } ? R : never) : B;
-
-/** The drizzle Postgres column builder for a column spec, typed as precisely as a hand-written one. */
-export type PgColumnBuilder<S> =
-  S extends ColumnSpec<infer K, infer N, infer NN, infer HD, infer PK>
-    ? K extends "serial"
-      ? KindBuilders<N>["serial"]
-      : WithDefault<WithNotNull<WithPrimaryKey<KindBuilders<N>[K], PK>, NN>, HD>
-    : never;
+/** The drizzle column builder for a column spec, typed exactly as the hand-written chain would be. */
+export type PgColumnBuilder<S> = S extends ColumnSpec<infer K, infer N> ? Constrained<KindBuilders<N>[K], S> : never;
 
 export type PgColumnBuilders<C extends ColumnSpecs> = { [F in keyof C]: PgColumnBuilder<C[F]> };
 
@@ -58,20 +59,10 @@ export type PgTableFrom<N extends string, C extends ColumnSpecs> = PgTableWithCo
   dialect: "pg";
 }>;
 
-/** Loose view of a builder for the runtime chain below (the types above say what it yields). */
-interface Chain extends PgColumnBuilderBase {
-  primaryKey(): Chain;
-  notNull(): Chain;
-  default(value: unknown): Chain;
-}
+interface Builder extends PgColumnBuilderBase, Constrainable<Builder> {}
 
 function column(spec: AnyColumnSpec): PgColumnBuilderBase {
-  if (spec.kind === "serial") return kinds.serial(spec.name);
-  let b: Chain = kinds[spec.kind](spec.name);
-  if (spec.isPrimaryKey) b = b.primaryKey();
-  if (spec.isNotNull) b = b.notNull();
-  if (spec.hasDefault) b = b.default(spec.defaultValue);
-  return b;
+  return constrain<Builder>(spec, kinds[spec.kind](spec.name));
 }
 
 function extra(spec: Pick<TableSpec, "name" | "columns">, e: ExtraSpec, t: Record<string, ExtraConfigColumn>) {

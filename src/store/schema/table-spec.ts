@@ -62,6 +62,37 @@ export class ColumnSpec<
 
 export type AnyColumnSpec = ColumnSpec;
 
+// The builder type drizzle's own chain gives: the dialect's base builder for the kind, then
+// .primaryKey(), .notNull(), .default() as the spec asks (a serial's base is already its key).
+type WithPrimaryKey<B, PK> = PK extends true ? (B extends { primaryKey(): infer R } ? R : never) : B;
+type WithNotNull<B, NN> = NN extends true ? (B extends { notNull(): infer R } ? R : never) : B;
+type WithDefault<B, HD> = HD extends true ? (B extends { default(value: never): infer R } ? R : never) : B;
+
+/** A dialect's builder `Base` for the spec's kind, with the spec's constraints: what {@link constrain} returns. */
+export type Constrained<Base, S> =
+  S extends ColumnSpec<infer K, string, infer NN, infer HD, infer PK>
+    ? K extends "serial"
+      ? Base
+      : WithDefault<WithNotNull<WithPrimaryKey<Base, PK>, NN>, HD>
+    : never;
+
+/** A drizzle column builder, seen loosely enough to apply constraints in either dialect. */
+export interface Constrainable<Self> {
+  primaryKey(): Self;
+  notNull(): Self;
+  default(value: unknown): Self;
+}
+
+/** Applies the spec's constraints to the dialect's base builder for its kind (see {@link Constrained}). */
+export function constrain<B extends Constrainable<B>>(spec: AnyColumnSpec, base: B): B {
+  if (spec.kind === "serial") return base;
+  let b = base;
+  if (spec.isPrimaryKey) b = b.primaryKey();
+  if (spec.isNotNull) b = b.notNull();
+  if (spec.hasDefault) b = b.default(spec.defaultValue);
+  return b;
+}
+
 /** Text (also JSON, stored as text on both dialects). */
 export function text<N extends string>(name: N): ColumnSpec<"text", N, false, false, false> {
   return new ColumnSpec("text", name, false, false, false);
