@@ -1,326 +1,40 @@
-import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, pgSequence, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { pgSequence } from "drizzle-orm/pg-core";
+import { ms, table, text } from "../schema/table-spec.js";
+import * as tables from "../schema/tables.js";
+import { pgTableFrom } from "./pg-table-from.js";
 
-// Mirrors src/store/sqlite/schema.ts column for column (times: epoch ms, JSON: text),
-// so the shared repositories run unchanged on both backends.
-const ms = (name: string) => bigint(name, { mode: "number" });
+// The Postgres schema drizzle-kit reads (drizzle.pg.config.ts). Tables both backends have
+// are defined once in src/store/schema/tables.ts; only Postgres's own objects are
+// written here (with the same column kinds, src/store/schema/table-spec.ts).
 
-export const alertGroups = pgTable(
-  "alert_groups",
-  {
-    id: text("id").primaryKey(),
-    number: integer("number").notNull(),
-    integration: text("integration").notNull(),
-    groupingKey: text("grouping_key").notNull(),
-    state: text("state").notNull(),
-    title: text("title").notNull(),
-    message: text("message"),
-    severity: text("severity"),
-    labels: text("labels").notNull(),
-    links: text("links").notNull(),
-    silenceUrl: text("silence_url"),
-    chain: text("chain"),
-    chainSteps: text("chain_steps").notNull(),
-    channel: text("channel"),
-    /** Distinct alerts in the group (by identity, see src/alerts/alert-identity.ts), firing or resolved. */
-    alertCount: integer("alert_count").notNull(),
-    /** Of those, how many are firing. */
-    firingCount: integer("firing_count").notNull().default(0),
-    /** Alerts the source said it left out of its latest delivery (Alertmanager truncatedAlerts) plus any over calpage's own cap. */
-    truncatedAlerts: integer("truncated_alerts").notNull().default(0),
-    firstAlertAt: ms("first_alert_at").notNull(),
-    lastAlertAt: ms("last_alert_at").notNull(),
-    acknowledgedBy: text("acknowledged_by"),
-    acknowledgedAt: ms("acknowledged_at"),
-    resolvedBy: text("resolved_by"),
-    resolvedAt: ms("resolved_at"),
-    silencedBy: text("silenced_by"),
-    silencedUntil: ms("silenced_until"),
-    slackChannelId: text("slack_channel_id"),
-    slackTs: text("slack_ts"),
-    escalation: text("escalation").notNull(),
-    /** escalation.nextAt while the escalation is active, for the reconcile sweep. */
-    escalationDueAt: ms("escalation_due_at"),
-    createdAt: ms("created_at").notNull(),
-    updatedAt: ms("updated_at").notNull(),
-  },
-  (t) => [
-    uniqueIndex("alert_groups_number").on(t.number),
-    uniqueIndex("alert_groups_open_key").on(t.integration, t.groupingKey).where(sql`state <> 'resolved'`),
-    index("alert_groups_state").on(t.state),
-    index("alert_groups_escalation_due").on(t.escalationDueAt),
-    /** New groups a minute per channel: what starts a storm summary. */
-    index("alert_groups_channel_created").on(t.channel, t.createdAt),
-  ],
-);
-
-export const alerts = pgTable(
-  "alerts",
-  {
-    id: text("id").primaryKey(),
-    groupId: text("group_id").notNull(),
-    status: text("status").notNull(),
-    labels: text("labels").notNull(),
-    annotations: text("annotations").notNull(),
-    startsAt: text("starts_at"),
-    endsAt: text("ends_at"),
-    generatorUrl: text("generator_url"),
-    fingerprint: text("fingerprint"),
-    /** The alert's identity inside its group: one row per alert however often the source re-sends it. */
-    alertKey: text("alert_key").notNull().default(""),
-    /** When the alert first arrived in the group (what `if_alerts` counts). */
-    receivedAt: ms("received_at").notNull(),
-    /** When it arrived or last changed between firing and resolved (newest first in Slack). */
-    changedAt: ms("changed_at").notNull().default(0),
-  },
-  (t) => [index("alerts_group").on(t.groupId, t.receivedAt), uniqueIndex("alerts_group_key").on(t.groupId, t.alertKey)],
-);
-
-export const logEntries = pgTable(
-  "log_entries",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    groupId: text("group_id").notNull(),
-    at: ms("at").notNull(),
-    kind: text("kind").notNull(),
-    text: text("text").notNull(),
-    slackTs: text("slack_ts"),
-  },
-  (t) => [index("log_entries_group").on(t.groupId, t.id)],
-);
-
-export const pages = pgTable(
-  "pages",
-  {
-    id: text("id").primaryKey(),
-    groupId: text("group_id").notNull(),
-    dedupeKey: text("dedupe_key").notNull(),
-    userEmail: text("user_email").notNull(),
-    channel: text("channel").notNull(),
-    important: integer("important").notNull(),
-    state: text("state").notNull(),
-    attempts: integer("attempts").notNull(),
-    error: text("error"),
-    externalRef: text("external_ref"),
-    /** For SMS and calls: the number it went to. */
-    phone: text("phone"),
-    sentAt: ms("sent_at"),
-    /** Which ladder rung/attempt produced it (for call results). */
-    ladderKey: text("ladder_key"),
-    createdAt: ms("created_at").notNull(),
-    updatedAt: ms("updated_at").notNull(),
-  },
-  (t) => [uniqueIndex("pages_dedupe").on(t.dedupeKey), index("pages_group").on(t.groupId), index("pages_phone").on(t.phone, t.channel, t.sentAt)],
-);
-
-export const feeds = pgTable(
-  "feeds",
-  {
-    schedule: text("schedule").notNull(),
-    kind: text("kind").notNull(),
-    source: text("source").notNull(),
-    body: text("body"),
-    etag: text("etag"),
-    lastModified: text("last_modified"),
-    fetchedAt: ms("fetched_at"),
-    checkedAt: ms("checked_at"),
-    error: text("error"),
-    errorSince: ms("error_since"),
-  },
-  (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
-);
-
-export const counters = pgTable("counters", {
-  name: text("name").primaryKey(),
-  value: ms("value").notNull(),
-});
+export const alertGroups = pgTableFrom(tables.alertGroups);
+export const alerts = pgTableFrom(tables.alerts);
+export const logEntries = pgTableFrom(tables.logEntries);
+export const pages = pgTableFrom(tables.pages);
+export const feeds = pgTableFrom(tables.feeds);
+export const counters = pgTableFrom(tables.counters);
+export const rateSlots = pgTableFrom(tables.rateSlots);
+export const heartbeats = pgTableFrom(tables.heartbeats);
+export const maintenance = pgTableFrom(tables.maintenance);
+export const slackOverrides = pgTableFrom(tables.slackOverrides);
+export const coverRequests = pgTableFrom(tables.coverRequests);
+export const scheduleState = pgTableFrom(tables.scheduleState);
+export const exportedShifts = pgTableFrom(tables.exportedShifts);
+export const userSettings = pgTableFrom(tables.userSettings);
+export const ladderRuns = pgTableFrom(tables.ladderRuns);
+export const smsAnswers = pgTableFrom(tables.smsAnswers);
+export const auditLog = pgTableFrom(tables.auditLog);
+export const generatedSecrets = pgTableFrom(tables.generatedSecrets);
+export const stormSummaries = pgTableFrom(tables.stormSummaries);
 
 /** Liveness of Graphile Worker workers, so jobs locked by a killed process are released in seconds, not hours. */
-export const workerHeartbeats = pgTable("worker_heartbeats", {
-  workerId: text("worker_id").primaryKey(),
-  process: text("process").notNull(),
-  heartbeatAt: ms("heartbeat_at").notNull(),
-});
-
-/** Shared pacing for rate-limited outbound calls (e.g. one Slack post per second per channel), across processes. */
-export const rateSlots = pgTable("rate_slots", {
-  key: text("key").primaryKey(),
-  nextAt: ms("next_at").notNull(),
-});
-
-/** Last heartbeat per integration that expects them. */
-export const heartbeats = pgTable("heartbeats", {
-  integration: text("integration").primaryKey(),
-  lastSeenAt: ms("last_seen_at"),
-  startedAt: ms("started_at").notNull(),
-});
-
-/** Maintenance windows: alerts are stored and shown but not escalated until `until`. */
-export const maintenance = pgTable("maintenance", {
-  integration: text("integration").primaryKey(),
-  until: ms("until").notNull(),
-  startedBy: text("started_by").notNull(),
-  startedAt: ms("started_at").notNull(),
-});
-
-/** Overrides made in Slack (a taken cover request, /oncall override); they win over every feed. */
-export const slackOverrides = pgTable(
-  "slack_overrides",
-  {
-    id: text("id").primaryKey(),
-    schedule: text("schedule").notNull(),
-    userEmail: text("user_email").notNull(),
-    startAt: ms("start_at").notNull(),
-    endAt: ms("end_at").notNull(),
-    /** The person covered, when it replaces someone; null = takes the whole slot. */
-    replacing: text("replacing"),
-    source: text("source").notNull(),
-    createdBy: text("created_by").notNull(),
-    createdAt: ms("created_at").notNull(),
-    cancelledAt: ms("cancelled_at"),
-  },
-  (t) => [index("slack_overrides_schedule").on(t.schedule, t.endAt)],
-);
-
-/** Requests for cover posted in a schedule's channel; the first teammate to take one gets an override. */
-export const coverRequests = pgTable(
-  "cover_requests",
-  {
-    id: text("id").primaryKey(),
-    schedule: text("schedule").notNull(),
-    requesterEmail: text("requester_email").notNull(),
-    startAt: ms("start_at").notNull(),
-    endAt: ms("end_at").notNull(),
-    note: text("note"),
-    state: text("state").notNull(),
-    takenBy: text("taken_by"),
-    overrideId: text("override_id"),
-    channel: text("channel"),
-    slackTs: text("slack_ts"),
-    createdAt: ms("created_at").notNull(),
-    updatedAt: ms("updated_at").notNull(),
-  },
-  (t) => [index("cover_requests_schedule").on(t.schedule, t.state)],
-);
-
-/** What calpage last announced / synced / reported per schedule, so it says things once. */
-export const scheduleState = pgTable("schedule_state", {
-  schedule: text("schedule").primaryKey(),
-  /** JSON: emails announced as on call. */
-  announcedUsers: text("announced_users"),
-  announcedAt: ms("announced_at"),
-  /** JSON: Slack user ids last written to the schedule's user group. */
-  userGroupMembers: text("user_group_members"),
-  /** JSON: the shifts seen at the last refresh, to detect swaps made in the calendar. */
-  shiftsSnapshot: text("shifts_snapshot"),
-  /** Feed health as last announced: "ok" or "failing". */
-  feedHealth: text("feed_health"),
-  lastReportAt: ms("last_report_at"),
-  lastReportHash: text("last_report_hash"),
-  updatedAt: ms("updated_at").notNull(),
-});
-
-/** Shifts already published in the ICS export, so removed ones are kept as CANCELLED with a stable UID. */
-export const exportedShifts = pgTable(
-  "exported_shifts",
-  {
-    schedule: text("schedule").notNull(),
-    uid: text("uid").notNull(),
-    startAt: ms("start_at").notNull(),
-    endAt: ms("end_at").notNull(),
-    users: text("users").notNull(),
-    cancelled: integer("cancelled").notNull(),
-    updatedAt: ms("updated_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.schedule, t.uid] })],
-);
-
-/** Per-person settings changed in Slack: phone (verified by SMS code), ladders, SMS opt-out. */
-export const userSettings = pgTable("user_settings", {
-  email: text("email").primaryKey(),
-  phone: text("phone"),
-  phoneVerifiedAt: ms("phone_verified_at"),
-  pendingPhone: text("pending_phone"),
-  codeHash: text("code_hash"),
-  codeExpiresAt: ms("code_expires_at"),
-  codeAttempts: integer("code_attempts").notNull(),
-  /** JSON NotificationRules; null = calpage.yaml's. */
-  rules: text("rules"),
-  smsOptOut: integer("sms_opt_out").notNull(),
-  updatedAt: ms("updated_at").notNull(),
-});
-
-/** One personal ladder run per (group, person): where their default/important ladder stands. */
-export const ladderRuns = pgTable(
-  "ladder_runs",
-  {
-    groupId: text("group_id").notNull(),
-    userEmail: text("user_email").notNull(),
-    important: integer("important").notNull(),
-    state: text("state").notNull(),
-    steps: text("steps").notNull(),
-    updatedAt: ms("updated_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.groupId, t.userEmail] })],
-);
-
-/** Passive answers sent to inbound SMS, to bound replies per number (no reply loops). */
-export const smsAnswers = pgTable(
-  "sms_answers",
-  {
-    id: text("id").primaryKey(),
-    phone: text("phone").notNull(),
-    at: ms("at").notNull(),
-  },
-  (t) => [index("sms_answers_phone").on(t.phone, t.at)],
+export const workerHeartbeats = pgTableFrom(
+  table("worker_heartbeats", {
+    workerId: text("worker_id").primaryKey(),
+    process: text("process").notNull(),
+    heartbeatAt: ms("heartbeat_at").notNull(),
+  }),
 );
 
 /** Alert group numbers on Postgres: a sequence, so concurrent new groups never wait on a counter row lock. */
 export const alertGroupNumberSeq = pgSequence("alert_group_number_seq", { startWith: 1 });
-
-/**
- * The audit trail: every state-changing action from any surface, append-only (a trigger
- * refuses UPDATE; rows leave only through the retention prune).
- */
-export const auditLog = pgTable(
-  "audit_log",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: ms("at").notNull(),
-    actorKind: text("actor_kind").notNull(),
-    actorId: text("actor_id").notNull(),
-    actorName: text("actor_name").notNull(),
-    surface: text("surface").notNull(),
-    action: text("action").notNull(),
-    target: text("target").notNull(),
-    outcome: text("outcome").notNull(),
-    reason: text("reason"),
-  },
-  (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorId, t.at)],
-);
-
-/** Secrets calpage made itself (integration tokens left unset in calpage.yaml), kept stable across restarts. */
-export const generatedSecrets = pgTable("generated_secrets", {
-  name: text("name").primaryKey(),
-  value: text("value").notNull(),
-  createdAt: ms("created_at").notNull(),
-});
-
-/**
- * A storm into one channel (see src/slack/storm-handler.ts): the channel's one summary message
- * for it, listing the channel's groups created from `started_at` minus the storm window. At most
- * one open storm (ended_at null) per channel.
- */
-export const stormSummaries = pgTable(
-  "storm_summaries",
-  {
-    id: text("id").primaryKey(),
-    channel: text("channel").notNull(),
-    startedAt: ms("started_at").notNull(),
-    /** From here, groups no longer join it; its message says the storm is over. */
-    endedAt: ms("ended_at"),
-    slackChannelId: text("slack_channel_id"),
-    slackTs: text("slack_ts"),
-  },
-  (t) => [uniqueIndex("storm_summaries_open").on(t.channel).where(sql`ended_at is null`)],
-);

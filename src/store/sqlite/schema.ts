@@ -1,339 +1,49 @@
-import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, ms, serial, table, text, uniqueIndex } from "../schema/table-spec.js";
+import * as tables from "../schema/tables.js";
+import { sqliteTableFrom } from "./sqlite-table-from.js";
 
-// Times are epoch milliseconds and JSON is text in both backends, so one set of
-// repository queries (src/store/repositories) serves SQLite and Postgres alike.
+// The SQLite schema drizzle-kit reads (drizzle.sqlite.config.ts). Tables both backends have
+// are defined once in src/store/schema/tables.ts; only SQLite's own tables are
+// written here (with the same column kinds, src/store/schema/table-spec.ts).
 
-export const alertGroups = sqliteTable(
-  "alert_groups",
-  {
-    id: text("id").primaryKey(),
-    number: integer("number").notNull(),
-    integration: text("integration").notNull(),
-    groupingKey: text("grouping_key").notNull(),
-    state: text("state").notNull(),
-    title: text("title").notNull(),
-    message: text("message"),
-    severity: text("severity"),
-    labels: text("labels").notNull(),
-    links: text("links").notNull(),
-    silenceUrl: text("silence_url"),
-    chain: text("chain"),
-    chainSteps: text("chain_steps").notNull(),
-    channel: text("channel"),
-    /** Distinct alerts in the group (by identity, see src/alerts/alert-identity.ts), firing or resolved. */
-    alertCount: integer("alert_count").notNull(),
-    /** Of those, how many are firing. */
-    firingCount: integer("firing_count").notNull().default(0),
-    /** Alerts the source said it left out of its latest delivery (Alertmanager truncatedAlerts) plus any over calpage's own cap. */
-    truncatedAlerts: integer("truncated_alerts").notNull().default(0),
-    firstAlertAt: integer("first_alert_at").notNull(),
-    lastAlertAt: integer("last_alert_at").notNull(),
-    acknowledgedBy: text("acknowledged_by"),
-    acknowledgedAt: integer("acknowledged_at"),
-    resolvedBy: text("resolved_by"),
-    resolvedAt: integer("resolved_at"),
-    silencedBy: text("silenced_by"),
-    silencedUntil: integer("silenced_until"),
-    slackChannelId: text("slack_channel_id"),
-    slackTs: text("slack_ts"),
-    escalation: text("escalation").notNull(),
-    /** escalation.nextAt while the escalation is active, for the reconcile sweep. */
-    escalationDueAt: integer("escalation_due_at"),
-    createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [
-    uniqueIndex("alert_groups_number").on(t.number),
-    uniqueIndex("alert_groups_open_key").on(t.integration, t.groupingKey).where(sql`state <> 'resolved'`),
-    index("alert_groups_state").on(t.state),
-    index("alert_groups_escalation_due").on(t.escalationDueAt),
-    /** New groups a minute per channel: what starts a storm summary. */
-    index("alert_groups_channel_created").on(t.channel, t.createdAt),
-  ],
-);
-
-export const alerts = sqliteTable(
-  "alerts",
-  {
-    id: text("id").primaryKey(),
-    groupId: text("group_id").notNull(),
-    status: text("status").notNull(),
-    labels: text("labels").notNull(),
-    annotations: text("annotations").notNull(),
-    startsAt: text("starts_at"),
-    endsAt: text("ends_at"),
-    generatorUrl: text("generator_url"),
-    fingerprint: text("fingerprint"),
-    /** The alert's identity inside its group: one row per alert however often the source re-sends it. */
-    alertKey: text("alert_key").notNull().default(""),
-    /** When the alert first arrived in the group (what `if_alerts` counts). */
-    receivedAt: integer("received_at").notNull(),
-    /** When it arrived or last changed between firing and resolved (newest first in Slack). */
-    changedAt: integer("changed_at").notNull().default(0),
-  },
-  (t) => [index("alerts_group").on(t.groupId, t.receivedAt), uniqueIndex("alerts_group_key").on(t.groupId, t.alertKey)],
-);
-
-export const logEntries = sqliteTable(
-  "log_entries",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    groupId: text("group_id").notNull(),
-    at: integer("at").notNull(),
-    kind: text("kind").notNull(),
-    text: text("text").notNull(),
-    slackTs: text("slack_ts"),
-  },
-  (t) => [index("log_entries_group").on(t.groupId, t.id)],
-);
-
-export const pages = sqliteTable(
-  "pages",
-  {
-    id: text("id").primaryKey(),
-    groupId: text("group_id").notNull(),
-    dedupeKey: text("dedupe_key").notNull(),
-    userEmail: text("user_email").notNull(),
-    channel: text("channel").notNull(),
-    important: integer("important").notNull(),
-    state: text("state").notNull(),
-    attempts: integer("attempts").notNull(),
-    error: text("error"),
-    externalRef: text("external_ref"),
-    /** For SMS and calls: the number it went to. */
-    phone: text("phone"),
-    sentAt: integer("sent_at"),
-    /** Which ladder rung/attempt produced it (for call results). */
-    ladderKey: text("ladder_key"),
-    createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [uniqueIndex("pages_dedupe").on(t.dedupeKey), index("pages_group").on(t.groupId), index("pages_phone").on(t.phone, t.channel, t.sentAt)],
-);
-
-export const feeds = sqliteTable(
-  "feeds",
-  {
-    schedule: text("schedule").notNull(),
-    kind: text("kind").notNull(),
-    source: text("source").notNull(),
-    body: text("body"),
-    etag: text("etag"),
-    lastModified: text("last_modified"),
-    fetchedAt: integer("fetched_at"),
-    checkedAt: integer("checked_at"),
-    error: text("error"),
-    errorSince: integer("error_since"),
-  },
-  (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
-);
-
-export const counters = sqliteTable("counters", {
-  name: text("name").primaryKey(),
-  value: integer("value").notNull(),
-});
+export const alertGroups = sqliteTableFrom(tables.alertGroups);
+export const alerts = sqliteTableFrom(tables.alerts);
+export const logEntries = sqliteTableFrom(tables.logEntries);
+export const pages = sqliteTableFrom(tables.pages);
+export const feeds = sqliteTableFrom(tables.feeds);
+export const counters = sqliteTableFrom(tables.counters);
+export const rateSlots = sqliteTableFrom(tables.rateSlots);
+export const heartbeats = sqliteTableFrom(tables.heartbeats);
+export const maintenance = sqliteTableFrom(tables.maintenance);
+export const slackOverrides = sqliteTableFrom(tables.slackOverrides);
+export const coverRequests = sqliteTableFrom(tables.coverRequests);
+export const scheduleState = sqliteTableFrom(tables.scheduleState);
+export const exportedShifts = sqliteTableFrom(tables.exportedShifts);
+export const userSettings = sqliteTableFrom(tables.userSettings);
+export const ladderRuns = sqliteTableFrom(tables.ladderRuns);
+export const smsAnswers = sqliteTableFrom(tables.smsAnswers);
+export const auditLog = sqliteTableFrom(tables.auditLog);
+export const generatedSecrets = sqliteTableFrom(tables.generatedSecrets);
+export const stormSummaries = sqliteTableFrom(tables.stormSummaries);
 
 /** Timers for the SQLite backend (Postgres uses Graphile Worker's own tables). */
-export const jobs = sqliteTable(
-  "jobs",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    task: text("task").notNull(),
-    payload: text("payload").notNull(),
-    runAt: integer("run_at").notNull(),
-    jobKey: text("job_key"),
-    queue: text("queue"),
-    attempts: integer("attempts").notNull(),
-    maxAttempts: integer("max_attempts").notNull(),
-    lockedAt: integer("locked_at"),
-    lockedBy: text("locked_by"),
-    lastError: text("last_error"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [uniqueIndex("jobs_key").on(t.jobKey), index("jobs_due").on(t.runAt)],
-);
-
-/** Shared pacing for rate-limited outbound calls (e.g. one Slack post per second per channel), across processes. */
-export const rateSlots = sqliteTable("rate_slots", {
-  key: text("key").primaryKey(),
-  nextAt: integer("next_at").notNull(),
-});
-
-/** Last heartbeat per integration that expects them. */
-export const heartbeats = sqliteTable("heartbeats", {
-  integration: text("integration").primaryKey(),
-  lastSeenAt: integer("last_seen_at"),
-  startedAt: integer("started_at").notNull(),
-});
-
-/** Maintenance windows: alerts are stored and shown but not escalated until `until`. */
-export const maintenance = sqliteTable("maintenance", {
-  integration: text("integration").primaryKey(),
-  until: integer("until").notNull(),
-  startedBy: text("started_by").notNull(),
-  startedAt: integer("started_at").notNull(),
-});
-
-/** Overrides made in Slack (a taken cover request, /oncall override); they win over every feed. */
-export const slackOverrides = sqliteTable(
-  "slack_overrides",
-  {
-    id: text("id").primaryKey(),
-    schedule: text("schedule").notNull(),
-    userEmail: text("user_email").notNull(),
-    startAt: integer("start_at").notNull(),
-    endAt: integer("end_at").notNull(),
-    /** The person covered, when it replaces someone; null = takes the whole slot. */
-    replacing: text("replacing"),
-    source: text("source").notNull(),
-    createdBy: text("created_by").notNull(),
-    createdAt: integer("created_at").notNull(),
-    cancelledAt: integer("cancelled_at"),
-  },
-  (t) => [index("slack_overrides_schedule").on(t.schedule, t.endAt)],
-);
-
-/** Requests for cover posted in a schedule's channel; the first teammate to take one gets an override. */
-export const coverRequests = sqliteTable(
-  "cover_requests",
-  {
-    id: text("id").primaryKey(),
-    schedule: text("schedule").notNull(),
-    requesterEmail: text("requester_email").notNull(),
-    startAt: integer("start_at").notNull(),
-    endAt: integer("end_at").notNull(),
-    note: text("note"),
-    state: text("state").notNull(),
-    takenBy: text("taken_by"),
-    overrideId: text("override_id"),
-    channel: text("channel"),
-    slackTs: text("slack_ts"),
-    createdAt: integer("created_at").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [index("cover_requests_schedule").on(t.schedule, t.state)],
-);
-
-/** What calpage last announced / synced / reported per schedule, so it says things once. */
-export const scheduleState = sqliteTable("schedule_state", {
-  schedule: text("schedule").primaryKey(),
-  /** JSON: emails announced as on call. */
-  announcedUsers: text("announced_users"),
-  announcedAt: integer("announced_at"),
-  /** JSON: Slack user ids last written to the schedule's user group. */
-  userGroupMembers: text("user_group_members"),
-  /** JSON: the shifts seen at the last refresh, to detect swaps made in the calendar. */
-  shiftsSnapshot: text("shifts_snapshot"),
-  /** Feed health as last announced: "ok" or "failing". */
-  feedHealth: text("feed_health"),
-  lastReportAt: integer("last_report_at"),
-  lastReportHash: text("last_report_hash"),
-  updatedAt: integer("updated_at").notNull(),
-});
-
-/** Shifts already published in the ICS export, so removed ones are kept as CANCELLED with a stable UID. */
-export const exportedShifts = sqliteTable(
-  "exported_shifts",
-  {
-    schedule: text("schedule").notNull(),
-    uid: text("uid").notNull(),
-    startAt: integer("start_at").notNull(),
-    endAt: integer("end_at").notNull(),
-    users: text("users").notNull(),
-    cancelled: integer("cancelled").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.schedule, t.uid] })],
-);
-
-/** Per-person settings changed in Slack: phone (verified by SMS code), ladders, SMS opt-out. */
-export const userSettings = sqliteTable("user_settings", {
-  email: text("email").primaryKey(),
-  phone: text("phone"),
-  phoneVerifiedAt: integer("phone_verified_at"),
-  pendingPhone: text("pending_phone"),
-  codeHash: text("code_hash"),
-  codeExpiresAt: integer("code_expires_at"),
-  codeAttempts: integer("code_attempts").notNull(),
-  /** JSON NotificationRules; null = calpage.yaml's. */
-  rules: text("rules"),
-  smsOptOut: integer("sms_opt_out").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-});
-
-/** One personal ladder run per (group, person): where their default/important ladder stands. */
-export const ladderRuns = sqliteTable(
-  "ladder_runs",
-  {
-    groupId: text("group_id").notNull(),
-    userEmail: text("user_email").notNull(),
-    important: integer("important").notNull(),
-    state: text("state").notNull(),
-    steps: text("steps").notNull(),
-    updatedAt: integer("updated_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.groupId, t.userEmail] })],
-);
-
-/** Passive answers sent to inbound SMS, to bound replies per number (no reply loops). */
-export const smsAnswers = sqliteTable(
-  "sms_answers",
-  {
-    id: text("id").primaryKey(),
-    phone: text("phone").notNull(),
-    at: integer("at").notNull(),
-  },
-  (t) => [index("sms_answers_phone").on(t.phone, t.at)],
-);
-
-/**
- * The audit trail: every state-changing action from any surface, append-only (a trigger
- * refuses UPDATE; rows leave only through the retention prune).
- */
-export const auditLog = sqliteTable(
-  "audit_log",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    at: integer("at").notNull(),
-    /** slack, phone, cli, api, system */
-    actorKind: text("actor_kind").notNull(),
-    /** Slack user id, the number owner's email, the OS user, the API token's name. */
-    actorId: text("actor_id").notNull(),
-    actorName: text("actor_name").notNull(),
-    /** slack_button, slack_command, slack_form, sms, voice, cli, config, api */
-    surface: text("surface").notNull(),
-    action: text("action").notNull(),
-    target: text("target").notNull(),
-    /** done, refused, failed */
-    outcome: text("outcome").notNull(),
-    reason: text("reason"),
-  },
-  (t) => [index("audit_log_at").on(t.at), index("audit_log_actor").on(t.actorId, t.at)],
-);
-
-/** Secrets calpage made itself (integration tokens left unset in calpage.yaml), kept stable across restarts. */
-export const generatedSecrets = sqliteTable("generated_secrets", {
-  name: text("name").primaryKey(),
-  value: text("value").notNull(),
-  createdAt: integer("created_at").notNull(),
-});
-
-/**
- * A storm into one channel (see src/slack/storm-handler.ts): the channel's one summary message
- * for it, listing the channel's groups created from `started_at` minus the storm window. At most
- * one open storm (ended_at null) per channel.
- */
-export const stormSummaries = sqliteTable(
-  "storm_summaries",
-  {
-    id: text("id").primaryKey(),
-    channel: text("channel").notNull(),
-    startedAt: integer("started_at").notNull(),
-    /** From here, groups no longer join it; its message says the storm is over. */
-    endedAt: integer("ended_at"),
-    slackChannelId: text("slack_channel_id"),
-    slackTs: text("slack_ts"),
-  },
-  (t) => [uniqueIndex("storm_summaries_open").on(t.channel).where(sql`ended_at is null`)],
+export const jobs = sqliteTableFrom(
+  table(
+    "jobs",
+    {
+      id: serial("id"),
+      task: text("task").notNull(),
+      payload: text("payload").notNull(),
+      runAt: ms("run_at").notNull(),
+      jobKey: text("job_key"),
+      queue: text("queue"),
+      attempts: integer("attempts").notNull(),
+      maxAttempts: integer("max_attempts").notNull(),
+      lockedAt: ms("locked_at"),
+      lockedBy: text("locked_by"),
+      lastError: text("last_error"),
+      createdAt: ms("created_at").notNull(),
+    },
+    (t) => [uniqueIndex("jobs_key").on(t.jobKey), index("jobs_due").on(t.runAt)],
+  ),
 );
