@@ -4,6 +4,7 @@ import type { GroupAction } from "../../alerts/group-actions.js";
 import type { SlackPrincipals } from "../slack-principals.js";
 import {
   ACTION_ACK,
+  ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
   ACTION_UNACK,
@@ -20,6 +21,7 @@ const BUTTONS: [string, GroupAction][] = [
   [ACTION_RESOLVE, "resolve"],
   [ACTION_UNRESOLVE, "unresolve"],
   [ACTION_UNSILENCE, "unsilence"],
+  [ACTION_ESCALATE, "escalate"],
 ];
 
 /**
