@@ -219,6 +219,17 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
       },
     },
     {
+      name: "keep acknowledged (the ack timeout's Keep button)",
+      allowed: RESPONDING,
+      refusal: /can keep acknowledging it\./,
+      before: async (g) => void (await app.actions(g.id, "acknowledge", "system", Date.now())),
+      act: async (role, g) => click(role, g, "alert_ack_keep", await auditCount()),
+      after: async (g) => {
+        expect(g.state).toBe("acknowledged");
+        expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).toMatch(/is still on it\./);
+      },
+    },
+    {
       name: "silence 1h (menu)",
       allowed: RESPONDING,
       refusal: /can silence it\./,

@@ -25,7 +25,7 @@ describe("action ids", () => {
       "alert_unsilence",
       "alert_escalate",
     ]);
-    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(7);
+    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(8);
   });
 });
 
