@@ -3,7 +3,7 @@ import { formatDuration } from "../shared/duration.js";
 import type { Principal } from "./principal.js";
 
 /** Group actions the rules know (the same names as the group-actions service). */
-export type GroupActionName = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate";
+export type GroupActionName = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep";
 
 /** What the rules need to know about one alert group. */
 export interface GroupFacts {
@@ -113,6 +113,7 @@ const VERBS: Record<GroupActionName, string> = {
   silence: "silence",
   unsilence: "unsilence",
   escalate: "escalate",
+  keep: "keep acknowledging",
 };
 
 export function isAdmin(access: AccessConfig, who: Principal): boolean {

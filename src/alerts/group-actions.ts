@@ -1,4 +1,5 @@
 import type { EscalationDeps } from "../escalation/escalation-deps.js";
+import { ackAnswerJobKey, armAckTimeout } from "../escalation/ack-timeout.js";
 import { escalate, escalationJobKey } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
@@ -6,7 +7,7 @@ import { formatDuration } from "../shared/duration.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
-export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate";
+export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep";
 
 export type ActionResult = { ok: true; group: AlertGroupRecord } | { ok: false; message: string };
 
@@ -20,7 +21,12 @@ export type Actor = string;
  * the resolve and never reopens the group.
  */
 export function createGroupActions(store: Store, deps: EscalationDeps) {
-  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number, opts: { seconds?: number | null } = {}): Promise<ActionResult> {
+  /**
+   * `opts.seconds`: how long to silence (null = forever). `opts.ifAcknowledgedAt`: unacknowledge only
+   * that acknowledgement (the ack timeout's own unacknowledge must not undo a newer one), and not when
+   * a `keep` was logged at or after `opts.unlessKeptSince` (the question's time).
+   */
+  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number, opts: { seconds?: number | null; ifAcknowledgedAt?: number; unlessKeptSince?: number } = {}): Promise<ActionResult> {
     return store.transaction(async (tx) => {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
@@ -32,9 +38,29 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "acknowledged", `Acknowledged by ${mention(actor)}.`);
           await escalate(tx, g, { type: "stop", reason: "acknowledged" }, now, deps);
+          {
+            const timeout = deps.ackTimeoutOf?.(g.chain) ?? null;
+            if (timeout) await armAckTimeout(tx, g.id, now, now + timeout.afterSeconds * 1000);
+          }
           break;
+        case "keep": {
+          // The answer to "still on it?": the acknowledgement stands; ask again after another ack_timeout.
+          if (g.state !== "acknowledged" || g.acknowledgedAt === null) return refuse(`#${g.number} is no longer acknowledged (it is ${g.state}).`);
+          const timeout = deps.ackTimeoutOf?.(g.chain) ?? null;
+          await tx.jobs.remove(ackAnswerJobKey(g.id));
+          if (timeout) await armAckTimeout(tx, g.id, g.acknowledgedAt, now + timeout.afterSeconds * 1000);
+          await tx.log.add(g.id, now, "kept", `${mention(actor)} is still on it${timeout ? `; calpage asks again in ${formatDuration(timeout.afterSeconds)}` : ""}.`);
+          break;
+        }
         case "unacknowledge":
           if (g.state !== "acknowledged") return refuse(`#${g.number} is not acknowledged.`);
+          if (opts.ifAcknowledgedAt !== undefined) {
+            // The ack timeout's own unacknowledge: only that acknowledgement, and not if Keep was clicked since the question.
+            if (g.acknowledgedAt !== opts.ifAcknowledgedAt) return refuse(`#${g.number} was acknowledged again since.`);
+            const since = opts.unlessKeptSince ?? Number.POSITIVE_INFINITY;
+            if ((await tx.log.list(g.id)).some((e) => e.kind === "kept" && e.at >= since)) return refuse(`#${g.number} was kept acknowledged.`);
+            await tx.log.add(g.id, now, "ack_timeout", `No answer from ${mention(g.acknowledgedBy ?? "the acknowledger")} to “still on it?” in time.`);
+          }
           await tx.groups.update(g.id, { state: "firing", acknowledgedBy: null, acknowledgedAt: null, updatedAt: now });
           await tx.log.add(g.id, now, "unacknowledged", `Unacknowledged by ${mention(actor)}; escalation restarts from the first step.`);
           await escalate(tx, g, { type: "start" }, now, deps);

@@ -6,6 +6,8 @@ import { ensureAuditPrune, makeAuditPruneHandler } from "../access/audit-prune.j
 import { systemPrincipal } from "../access/principal.js";
 import { recordAudit } from "../access/record-audit.js";
 import { createGroupActions } from "../alerts/group-actions.js";
+import { makeAckAnswerHandler, makeAckTimeoutHandler } from "../escalation/ack-timeout.js";
+import { makeAckCheckHandler } from "../slack/ack-check-handler.js";
 import { createDirectPageService } from "../alerts/direct-page-service.js";
 import { createHeartbeatService } from "../alerts/heartbeat-service.js";
 import { createMaintenanceService } from "../alerts/maintenance-service.js";
@@ -132,7 +134,8 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const slackUsers = createSlackUserCache(slackApi, users);
     const schedules = createScheduleService(store, config, { log, now });
     const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
-    const deps = { oncall: schedules, users, pager };
+    const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
+    const deps = { oncall: schedules, users, pager, ackTimeoutOf: (chain: string | null) => (chain === null ? null : (chains.get(chain)?.ackTimeout ?? null)) };
     const ingest = createIngestService(store, config, deps);
     const actions = createGroupActions(store, deps);
     const heartbeats = createHeartbeatService(store, config, ingest);
@@ -206,6 +209,9 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
       "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
       "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
+      "escalation.ack_timeout": makeAckTimeoutHandler(store, deps.ackTimeoutOf, now),
+      "escalation.ack_answer": makeAckAnswerHandler(store, actions, now),
+      "slack.ack_check": makeAckCheckHandler(store, slackApi, slackUsers, config, now),
       "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
       // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
       "heartbeat.out": async () => heartbeatOut?.handle(),

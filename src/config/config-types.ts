@@ -75,6 +75,17 @@ export type EscalationStep =
 export interface EscalationChainConfig {
   name: string;
   steps: EscalationStep[];
+  /**
+   * `ack_timeout`: a group acknowledged and still firing after `afterSeconds` asks the acknowledger
+   * "still on it?"; no answer within `answerWithinSeconds` unacknowledges it (the chain starts again).
+   * Left out: acknowledgements last until resolved.
+   */
+  ackTimeout?: AckTimeout | null;
+}
+
+export interface AckTimeout {
+  afterSeconds: number;
+  answerWithinSeconds: number;
 }
 
 export type MatcherOp = "=" | "!=" | "=~" | "!~";

@@ -1414,3 +1414,25 @@ describe("parseConfig: storm summaries", () => {
     expect(storm("users: []\nstorm: false\n")).toBeNull();
   });
 });
+
+describe("parseConfig: ack_timeout", () => {
+  const chain = (ackTimeout: string) => `${USERS}${SCHEDULES}escalation_chains:
+  - name: default
+    ack_timeout: ${ackTimeout}
+    steps:
+      - notify_schedule: primary
+`; // ack_timeout on line 12
+
+  it("takes a duration (answer within 5m by default) or {after, answer_within}", () => {
+    expect(valid(chain("30m")).escalationChains[0]!.ackTimeout).toEqual({ afterSeconds: 1800, answerWithinSeconds: 300 });
+    expect(valid(chain("{after: 1h, answer_within: 10m}")).escalationChains[0]!.ackTimeout).toEqual({ afterSeconds: 3600, answerWithinSeconds: 600 });
+    expect(valid(`${USERS}${SCHEDULES}${CHAINS}`).escalationChains[0]!.ackTimeout).toBeUndefined();
+  });
+
+  it("names the key and line of a bad value", () => {
+    expectProblems(problems(chain("soon")), [[12, "escalation_chains[0].ack_timeout", /expected a duration like 5m/]]);
+    expectProblems(problems(chain("8d")), [[12, "escalation_chains[0].ack_timeout", "ack_timeout must be from 1s to 7d, found 8d"]]);
+    expectProblems(problems(chain("{after: 30m, answer_in: 5m}")), [[12, "escalation_chains[0].ack_timeout.answer_in", /unknown key "answer_in".*answer_within/]]);
+    expectProblems(problems(chain("{answer_within: 5m}")), [[12, "escalation_chains[0].ack_timeout.after", /missing/]]);
+  });
+});

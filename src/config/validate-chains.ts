@@ -1,5 +1,5 @@
 import { Checker, describe, isEmpty, isObj, joinKey, missingReference, suggest } from "./config-checker.js";
-import type { EscalationChainConfig, EscalationStep } from "./config-types.js";
+import type { AckTimeout, EscalationChainConfig, EscalationStep } from "./config-types.js";
 import { validateTimeWindow } from "./parse-time-window.js";
 
 export interface UserLookup {
@@ -56,6 +56,24 @@ const USERS_EXPECTATION = "a list of users (email, name or alias) like [alice@ex
 const WEBHOOK_EXAMPLE = "https://hooks.example.com/page";
 const ALERTS_EXAMPLE = '"5 in 10m" or {count: 5, within: 10m}';
 
+/** How long the acknowledger has to answer "still on it?" unless `ack_timeout.answer_within` says otherwise. */
+export const DEFAULT_ACK_ANSWER_WITHIN_SECONDS = 5 * 60;
+const ACK_TIMEOUT_EXAMPLE = "a duration like 30m, or {after: 30m, answer_within: 5m}";
+
+/** `ack_timeout: 30m` or `{after: 30m, answer_within: 5m}`; null = not set, undefined = invalid (reported). */
+function validateAckTimeout(c: Checker, v: unknown, p: string): AckTimeout | null | undefined {
+  if (isEmpty(v)) return null;
+  if (isObj(v)) {
+    const obj = c.object(v, p, ["after", "answer_within"], ACK_TIMEOUT_EXAMPLE);
+    if (obj === null) return undefined;
+    const after = c.boundedDuration(obj.after, joinKey(p, "after"), true, "ack_timeout.after", 1, 7 * 86_400);
+    const within = isEmpty(obj.answer_within) ? DEFAULT_ACK_ANSWER_WITHIN_SECONDS : c.boundedDuration(obj.answer_within, joinKey(p, "answer_within"), true, "ack_timeout.answer_within", 1, 86_400);
+    return after === null || within === null ? undefined : { afterSeconds: after, answerWithinSeconds: within };
+  }
+  const after = c.boundedDuration(v, p, true, "ack_timeout", 1, 7 * 86_400);
+  return after === null ? undefined : { afterSeconds: after, answerWithinSeconds: DEFAULT_ACK_ANSWER_WITHIN_SECONDS };
+}
+
 /** `escalation_chains`: names must be unique; each chain needs at least one step. */
 export function validateChains(c: Checker, v: unknown, ctx: StepContext): { list: EscalationChainConfig[]; names: Set<string> } {
   const list: EscalationChainConfig[] = [];
@@ -65,7 +83,7 @@ export function validateChains(c: Checker, v: unknown, ctx: StepContext): { list
 
   items.forEach((item, i) => {
     const p = `escalation_chains[${i}]`;
-    const obj = c.object(item, p, ["name", "steps"], "an escalation chain like {name: default, steps: [{notify_schedule: primary}]}");
+    const obj = c.object(item, p, ["name", "steps", "ack_timeout"], "an escalation chain like {name: default, steps: [{notify_schedule: primary}]}");
     if (obj === null) return;
     if (typeof obj.name === "string") names.add(obj.name.trim());
     const name = c.name(obj.name, `${p}.name`, "escalation chain", seen);
@@ -98,8 +116,9 @@ export function validateChains(c: Checker, v: unknown, ctx: StepContext): { list
       }
       steps.push(step);
     });
-    if (name === null || !complete) return;
-    list.push({ name, steps });
+    const ackTimeout = validateAckTimeout(c, obj.ack_timeout, `${p}.ack_timeout`);
+    if (name === null || !complete || ackTimeout === undefined) return;
+    list.push({ name, steps, ...(ackTimeout ? { ackTimeout } : {}) });
   });
   return { list, names };
 }

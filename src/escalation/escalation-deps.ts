@@ -1,4 +1,4 @@
-import type { UserConfig } from "../config/config-types.js";
+import type { AckTimeout, UserConfig } from "../config/config-types.js";
 import type { Tx } from "../store/store.js";
 
 /** What the escalation shell needs from the schedule module. */
@@ -20,4 +20,6 @@ export interface EscalationDeps {
   oncall: OnCallLookup;
   users: ReadonlyMap<string, UserConfig>;
   pager: Pager;
+  /** The chain's `ack_timeout`, if it has one (chains are looked up by name: a reload may change them). */
+  ackTimeoutOf?: (chain: string | null) => AckTimeout | null;
 }

@@ -9,6 +9,9 @@ export type CoreTaskName =
   | "maintenance.end"
   | "notify.user_group"
   | "escalation.webhook"
+  | "escalation.ack_timeout"
+  | "escalation.ack_answer"
+  | "slack.ack_check"
   | "audit.prune"
   | "heartbeat.out"
   | "sweep";

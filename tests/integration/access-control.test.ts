@@ -165,7 +165,7 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
     before?: (g: AlertGroupRecord) => Promise<void>;
     act: (role: Role, g: AlertGroupRecord) => Promise<string | null>;
     /** The group after an allowed action. */
-    after: (g: AlertGroupRecord) => void;
+    after: (g: AlertGroupRecord) => void | Promise<void>;
   }
 
   const GROUP_CASES: GroupCase[] = [
@@ -197,6 +197,37 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
       before: async (g) => void (await app.actions(g.id, "acknowledge", "system", Date.now())),
       act: (role, g) => command(role, `unack ${g.number}`),
       after: (g) => expect(g.state).toBe("firing"),
+    },
+    {
+      name: "escalate (button)",
+      allowed: RESPONDING,
+      refusal: /can escalate it\./,
+      act: async (role, g) => click(role, g, "alert_escalate", await auditCount()),
+      after: async (g) => {
+        expect(g.state).toBe("firing");
+        expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).toMatch(/Escalated now by/);
+      },
+    },
+    {
+      name: "/oncall escalate <n>",
+      allowed: RESPONDING,
+      refusal: /can escalate it\./,
+      act: (role, g) => command(role, `escalate ${g.number}`),
+      after: async (g) => {
+        expect(g.state).toBe("firing");
+        expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).toMatch(/Escalated now by/);
+      },
+    },
+    {
+      name: "keep acknowledged (the ack timeout's Keep button)",
+      allowed: RESPONDING,
+      refusal: /can keep acknowledging it\./,
+      before: async (g) => void (await app.actions(g.id, "acknowledge", "system", Date.now())),
+      act: async (role, g) => click(role, g, "alert_ack_keep", await auditCount()),
+      after: async (g) => {
+        expect(g.state).toBe("acknowledged");
+        expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).toMatch(/is still on it\./);
+      },
     },
     {
       name: "silence 1h (menu)",
@@ -239,7 +270,7 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
       const entry = await lastAudit(`#${g.number}`);
       expect(entry).toMatchObject({ actorKind: "slack", actorId: P[role].id });
       if (c.allowed.includes(role)) {
-        c.after(after);
+        await c.after(after);
         expect(entry?.outcome).toBe("done");
       } else {
         expect(answer).toMatch(REFUSED_EARLY[role] ?? c.refusal);
@@ -247,6 +278,46 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
         expect(entry).toMatchObject({ outcome: "refused", reason: answer });
         // Nothing was logged in the group's thread for a refused action.
         expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).not.toContain(P[role].id);
+      }
+    });
+  });
+
+  describe("commands for storms: several groups, ranges and `mine`", () => {
+    it("Paula acknowledges every firing group that paged her with `/oncall ack mine`; each is audited", async () => {
+      const gs = [await openGroup(), await openGroup(), await openGroup()];
+      await app.actions(gs[2]!.id, "acknowledge", "system", Date.now());
+      const answer = await command("paged", "ack mine");
+      const firing = (await app.store.read.groups.listOpen(1000)).filter((g) => g.state === "firing");
+      expect(firing.filter((g) => gs.some((x) => x.id === g.id))).toEqual([]);
+      for (const g of gs.slice(0, 2)) {
+        expect(answer).toContain(`#${g.number}`);
+        expect(await lastAudit(`#${g.number}`)).toMatchObject({ actorId: P.paged.id, outcome: "done" });
+      }
+      expect(answer).toMatch(/^Acknowledged #\d+(, #\d+)*\.$/);
+      expect(answer).not.toContain(`#${gs[2]!.number}`);
+      expect(await command("paged", "ack mine")).toBe("No firing alert group has paged you. :tada:");
+      expect(await command("other", "ack mine")).toBe("No firing alert group has paged you. :tada:");
+    });
+
+    it("Rita resolves a range and a list in one command; numbers that do not exist are named", async () => {
+      const a = await openGroup();
+      const b = await openGroup();
+      const missing = b.number + 1000;
+      const answer = await command("responder", `resolve ${a.number}-${b.number} ${missing}`);
+      expect(answer.split("\n")).toEqual([expect.stringMatching(new RegExp(`^Resolved #${a.number}(, #\\d+)*, #${b.number}\\.$`)), `There is no alert group #${missing}.`]);
+      for (const g of [a, b]) expect((await app.store.read.groups.get(g.id))!.state).toBe("resolved");
+    });
+
+    it("Otto (not a responder) is refused for each group and nothing changes", async () => {
+      const a = await openGroup();
+      const b = await openGroup();
+      const answer = await command("other", `ack ${a.number} ${b.number}`);
+      const lines = answer.split("\n");
+      expect(lines).toHaveLength(2);
+      for (const [i, g] of [a, b].entries()) {
+        expect(lines[i]).toMatch(new RegExp(`^Only #${g.number}'s responders .* can acknowledge it\\.$`));
+        expect((await app.store.read.groups.get(g.id))!.state).toBe("firing");
+        expect(await lastAudit(`#${g.number}`)).toMatchObject({ actorId: P.other.id, outcome: "refused" });
       }
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACTION_ACK,
+  ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
   ACTION_UNACK,
@@ -15,15 +16,16 @@ import {
 
 describe("action ids", () => {
   it("are the stable strings listeners register on", () => {
-    expect([ACTION_ACK, ACTION_UNACK, ACTION_RESOLVE, ACTION_UNRESOLVE, ACTION_SILENCE, ACTION_UNSILENCE]).toEqual([
+    expect([ACTION_ACK, ACTION_UNACK, ACTION_RESOLVE, ACTION_UNRESOLVE, ACTION_SILENCE, ACTION_UNSILENCE, ACTION_ESCALATE]).toEqual([
       "alert_ack",
       "alert_unack",
       "alert_resolve",
       "alert_unresolve",
       "alert_silence",
       "alert_unsilence",
+      "alert_escalate",
     ]);
-    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(6);
+    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(8);
   });
 });
 

@@ -19,6 +19,11 @@ export const ACTION_UNRESOLVE = "alert_unresolve";
 export const ACTION_SILENCE = "alert_silence";
 /** Button: lift a silence. `value` = alert group id. */
 export const ACTION_UNSILENCE = "alert_unsilence";
+/** Button: run the escalation chain's next step now. `value` = alert group id. */
+export const ACTION_ESCALATE = "alert_escalate";
+
+/** Button in the ack timeout's DM: "still on it" — the group stays acknowledged. `value` = alert group id. */
+export const ACTION_ACK_KEEP = "alert_ack_keep";
 
 /** Every action id the alert group messages use, for registering listeners. */
 export const ALERT_GROUP_ACTION_IDS = [
@@ -28,6 +33,8 @@ export const ALERT_GROUP_ACTION_IDS = [
   ACTION_UNRESOLVE,
   ACTION_SILENCE,
   ACTION_UNSILENCE,
+  ACTION_ESCALATE,
+  ACTION_ACK_KEEP,
 ] as const;
 
 export type AlertGroupActionId = (typeof ALERT_GROUP_ACTION_IDS)[number];

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, StaticSelect } from "@slack/types";
 import {
   ACTION_ACK,
+  ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
   ACTION_UNACK,
@@ -33,7 +34,7 @@ function silenceMenu(): StaticSelect {
 /**
  * The buttons that make sense for the group's state, shared by the channel
  * message and the DM so both offer the same actions:
- * firing: Acknowledge, Resolve, Silence menu; acknowledged: Unacknowledge, Resolve;
+ * firing: Acknowledge, Escalate, Resolve, Silence menu; acknowledged: Unacknowledge, Resolve;
  * silenced: Unsilence, Acknowledge, Resolve; resolved: Unresolve.
  */
 export function alertGroupActions(view: Pick<AlertGroupView, "id" | "state">): ActionsBlock {
@@ -41,7 +42,7 @@ export function alertGroupActions(view: Pick<AlertGroupView, "id" | "state">): A
   const elements: ActionsBlock["elements"] = (() => {
     switch (view.state) {
       case "firing":
-        return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Resolve", ACTION_RESOLVE, id), silenceMenu()];
+        return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Escalate", ACTION_ESCALATE, id), button("Resolve", ACTION_RESOLVE, id), silenceMenu()];
       case "acknowledged":
         return [button("Unacknowledge", ACTION_UNACK, id), button("Resolve", ACTION_RESOLVE, id)];
       case "silenced":

@@ -2,6 +2,7 @@ import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock 
 import { describe, expect, it } from "vitest";
 import {
   ACTION_ACK,
+  ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
   ACTION_UNACK,
@@ -44,7 +45,7 @@ function statusText(blocks: KnownBlock[]): string {
 
 describe("alertGroupMessage buttons", () => {
   const cases: [AlertGroupState, string[]][] = [
-    ["firing", [ACTION_ACK, ACTION_RESOLVE, ACTION_SILENCE]],
+    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE]],
     ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE]],
     ["silenced", [ACTION_UNSILENCE, ACTION_ACK, ACTION_RESOLVE]],
     ["resolved", [ACTION_UNRESOLVE]],
@@ -66,8 +67,9 @@ describe("alertGroupMessage buttons", () => {
 
   it("Acknowledge is primary when firing; the silence menu offers the fixed durations", () => {
     const block = actions(alertGroupMessage(sampleView(), TZ).blocks);
-    const [ack, resolve, menu] = block.elements;
+    const [ack, escalate, resolve, menu] = block.elements;
     expect(ack).toMatchObject({ type: "button", style: "primary", text: { text: "Acknowledge" } });
+    expect(escalate).toMatchObject({ type: "button", text: { text: "Escalate" } });
     expect(resolve).not.toHaveProperty("style");
     expect(menu?.type).toBe("static_select");
     const values = menu?.type === "static_select" ? menu.options?.map((o) => o.value) : [];

@@ -1,6 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import { ACTION_ACK, ACTION_RESOLVE, ACTION_SILENCE, ACTION_UNACK, ACTION_UNRESOLVE, ACTION_UNSILENCE, parseActionsBlockId } from "./action-ids.js";
+import { ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_UNACK, ACTION_UNRESOLVE, ACTION_UNSILENCE, parseActionsBlockId } from "./action-ids.js";
 import type { AlertGroupState } from "./alert-group-view.js";
 import { blockKitProblems } from "./block-kit-problems.js";
 import { DIRECT_PAGE_BLOCK_IDS, directPageMessage } from "./direct-page-message.js";
@@ -42,7 +42,7 @@ describe("directPageMessage", () => {
   });
 
   const cases: [AlertGroupState, string[]][] = [
-    ["firing", [ACTION_ACK, ACTION_RESOLVE, ACTION_SILENCE]],
+    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE]],
     ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE]],
     ["silenced", [ACTION_UNSILENCE, ACTION_ACK, ACTION_RESOLVE]],
     ["resolved", [ACTION_UNRESOLVE]],

@@ -1,11 +1,18 @@
 import { parseDuration } from "../../shared/duration.js";
 
+export type GroupVerb = "ack" | "resolve" | "unack" | "unresolve" | "unsilence" | "escalate";
+
+/** At most this many groups in one command (`/oncall ack 1-50`). */
+export const MAX_GROUPS_PER_COMMAND = 50;
+
 /** What someone asked for with `/oncall …`. Pure; the listener turns it into a service call. */
 export type OncallCommand =
   | { kind: "help" }
   | { kind: "who"; schedule: string | null }
   | { kind: "alerts" }
-  | { kind: "ack" | "resolve" | "unack" | "unresolve" | "unsilence"; number: number }
+  /** Act on several groups at once (`ack 3 4 7`, `ack 12-20`), or on every open group that paged the asker (`ack mine`). */
+  | { kind: GroupVerb; numbers: number[] }
+  | { kind: "ack" | "resolve"; mine: true }
   | { kind: "silence"; number: number; seconds: number | null }
   | { kind: "maintenance"; integration: string; seconds: number | null }
   | { kind: "maintenance_off"; integration: string }
@@ -18,7 +25,9 @@ export const ONCALL_HELP = [
   "*calpage* — on-call from your calendar",
   "`/oncall who [schedule]` — who is on call now",
   "`/oncall alerts` — open alert groups",
-  "`/oncall ack <n>` · `/oncall resolve <n>` · `/oncall unack <n>` · `/oncall unresolve <n>` — act on group #n",
+  "`/oncall ack <n>` · `/oncall resolve <n>` · `/oncall unack <n>` · `/oncall unresolve <n>` — act on group #n (several: `ack 3 4 7`, `ack 12-20`)",
+  "`/oncall ack mine` · `/oncall resolve mine` — every open group that paged you",
+  "`/oncall escalate <n>` — run the chain's next step now",
   "`/oncall silence <n> <30m|1h|2h|4h|8h|24h|forever>` · `/oncall unsilence <n>`",
   "`/oncall page <@user|schedule> <message> [important]` — page someone directly",
   "`/oncall maintenance <integration> <duration|off>` — store alerts without escalating",
@@ -30,6 +39,31 @@ const groupNumber = (s: string | undefined) => {
   const m = /^#?(\d{1,9})$/.exec(s ?? "");
   return m ? Number(m[1]) : null;
 };
+
+/**
+ * Group numbers from `3 4 7`, `#3,#4`, `12-20`: in the order given, each once.
+ * Returns why not when a word is not a number or range, or there are none or too many.
+ */
+function groupNumbers(args: string[]): number[] | string {
+  const words = args.flatMap((a) => a.split(",")).filter(Boolean);
+  if (words.length === 0) return "Which group?";
+  const out = new Set<number>();
+  for (const w of words) {
+    const range = /^#?(\d{1,9})-#?(\d{1,9})$/.exec(w);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (to < from) return `"${w}" is not a range: the second number must be the larger.`;
+      if (to - from + 1 > MAX_GROUPS_PER_COMMAND) return `At most ${MAX_GROUPS_PER_COMMAND} groups in one command; "${w}" names ${to - from + 1}.`;
+      for (let n = from; n <= to; n++) out.add(n);
+    } else {
+      const n = groupNumber(w);
+      if (n === null) return `"${w}" is not a group number.`;
+      out.add(n);
+    }
+    if (out.size > MAX_GROUPS_PER_COMMAND) return `At most ${MAX_GROUPS_PER_COMMAND} groups in one command.`;
+  }
+  return [...out];
+}
 
 /** Parses the text after `/oncall`. Slack sends user mentions as `<@U123|name>`. */
 export function parseOncallCommand(text: string): OncallCommand {
@@ -50,11 +84,16 @@ export function parseOncallCommand(text: string): OncallCommand {
     case "unack":
     case "unacknowledge":
     case "unresolve":
-    case "unsilence": {
-      const n = groupNumber(args[0]);
-      if (n === null) return { kind: "error", message: `Usage: \`/oncall ${verb} <group number>\`, e.g. \`/oncall ${verb} 42\`.` };
-      const kind = verb === "acknowledge" ? "ack" : verb === "unacknowledge" ? "unack" : (verb as "ack" | "resolve" | "unack" | "unresolve" | "unsilence");
-      return { kind, number: n };
+    case "unsilence":
+    case "escalate": {
+      const kind = verb === "acknowledge" ? "ack" : verb === "unacknowledge" ? "unack" : (verb as GroupVerb);
+      if ((kind === "ack" || kind === "resolve") && args.length === 1 && args[0]!.toLowerCase() === "mine") return { kind, mine: true };
+      const numbers = groupNumbers(args);
+      if (typeof numbers === "string") {
+        const mine = kind === "ack" || kind === "resolve" ? ` or \`/oncall ${verb} mine\`` : "";
+        return { kind: "error", message: `${numbers} Usage: \`/oncall ${verb} <group number> [more numbers or a range like 12-20]\`${mine}, e.g. \`/oncall ${verb} 42\`.` };
+      }
+      return { kind, numbers };
     }
     case "silence": {
       const n = groupNumber(args[0]);

@@ -4,6 +4,8 @@ import type { GroupAction } from "../../alerts/group-actions.js";
 import type { SlackPrincipals } from "../slack-principals.js";
 import {
   ACTION_ACK,
+  ACTION_ACK_KEEP,
+  ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
   ACTION_UNACK,
@@ -20,6 +22,8 @@ const BUTTONS: [string, GroupAction][] = [
   [ACTION_RESOLVE, "resolve"],
   [ACTION_UNRESOLVE, "unresolve"],
   [ACTION_UNSILENCE, "unsilence"],
+  [ACTION_ESCALATE, "escalate"],
+  [ACTION_ACK_KEEP, "keep"],
 ];
 
 /**
@@ -42,6 +46,7 @@ export function registerActions(app: App, deps: { guarded: GuardedGroupActions; 
       if (!groupId) return tell("This button does not name an alert group.");
       const result = await act(body.user.id, groupId, action);
       if (!result.ok) await tell(result.message);
+      else if (action === "keep") await tell(`Thanks — #${result.group.number} stays acknowledged by you.`);
     });
   }
 

@@ -15,7 +15,7 @@ import type { AlertGroupRecord } from "../../store/repositories/alert-group-reco
 import type { Store } from "../../store/store.js";
 import { STATE_EMOJI } from "../blocks/alert-group-status.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
-import { ONCALL_HELP, parseOncallCommand } from "../commands/parse-oncall-command.js";
+import { ONCALL_HELP, parseOncallCommand, type GroupVerb } from "../commands/parse-oncall-command.js";
 import type { SlackApi } from "../slack-api.js";
 import type { SlackPrincipals } from "../slack-principals.js";
 import { answerWithin } from "./answer-within.js";
@@ -35,12 +35,22 @@ export interface CommandDeps {
   now?: () => number;
 }
 
-const ACTIONS: Record<"ack" | "resolve" | "unack" | "unresolve" | "unsilence", GroupAction> = {
+const ACTIONS: Record<GroupVerb, GroupAction> = {
   ack: "acknowledge",
   resolve: "resolve",
   unack: "unacknowledge",
   unresolve: "unresolve",
   unsilence: "unsilence",
+  escalate: "escalate",
+};
+/** Past tense for the answer to a command on several groups. */
+const DONE: Record<GroupVerb, string> = {
+  ack: "Acknowledged",
+  resolve: "Resolved",
+  unack: "Unacknowledged",
+  unresolve: "Reopened",
+  unsilence: "Unsilenced",
+  escalate: "Escalated",
 };
 const MAX_LISTED = 30;
 const AUDIT_LINES = 25;
@@ -100,20 +110,19 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       }
       case "alerts":
         return listAlerts(await who());
+      case "silence": {
+        const g = await store.read.groups.getByNumber(cmd.number);
+        if (!g) return `There is no alert group #${cmd.number}.`;
+        const result = await deps.guarded(await who(), "slack_command", g.id, "silence", now(), { seconds: cmd.seconds });
+        return result.ok ? `#${g.number} is now ${result.group.state}.` : result.message;
+      }
       case "ack":
       case "resolve":
       case "unack":
       case "unresolve":
       case "unsilence":
-      case "silence": {
-        const g = await store.read.groups.getByNumber(cmd.number);
-        if (!g) return `There is no alert group #${cmd.number}.`;
-        const result =
-          cmd.kind === "silence"
-            ? await deps.guarded(await who(), "slack_command", g.id, "silence", now(), { seconds: cmd.seconds })
-            : await deps.guarded(await who(), "slack_command", g.id, ACTIONS[cmd.kind], now());
-        return result.ok ? `#${g.number} is now ${result.group.state}.` : result.message;
-      }
+      case "escalate":
+        return "mine" in cmd ? actOnMine(cmd.kind, await who()) : actOnNumbers(cmd.kind, cmd.numbers, await who());
       case "maintenance":
       case "maintenance_off": {
         const p = await who();
@@ -162,6 +171,37 @@ export function registerCommands(app: App, deps: CommandDeps): void {
         return `${head}\n\`\`\`\n${escapeMrkdwn(formatAuditTable(entries)).replace(/`/g, "'")}\n\`\`\``;
       }
     }
+  }
+
+  /** One group: the answer as before (state or refusal); several: one line of what was done and one per group that was not. */
+  async function actOnNumbers(verb: GroupVerb, numbers: number[], p: Principal): Promise<string> {
+    const done: number[] = [];
+    const notDone: string[] = [];
+    for (const n of numbers) {
+      const g = await store.read.groups.getByNumber(n);
+      if (!g) {
+        notDone.push(`There is no alert group #${n}.`);
+        continue;
+      }
+      const result = await deps.guarded(p, "slack_command", g.id, ACTIONS[verb], now());
+      if (!result.ok) notDone.push(result.message);
+      else if (numbers.length === 1) return verb === "escalate" ? `#${g.number}: the next escalation step runs now.` : `#${g.number} is now ${result.group.state}.`;
+      else done.push(g.number);
+    }
+    return [done.length > 0 ? `${DONE[verb]} ${done.map((n) => `#${n}`).join(", ")}.` : "", ...notDone].filter(Boolean).join("\n");
+  }
+
+  /** `/oncall ack mine` / `resolve mine`: the asker's open groups — those that paged them (acknowledge: only firing ones). */
+  async function actOnMine(verb: "ack" | "resolve", p: Principal): Promise<string> {
+    if (p.email === null) return "You are not a calpage user, so no alert group has paged you.";
+    const open = await store.read.groups.listOpen(500);
+    const mine: number[] = [];
+    for (const g of open) {
+      if (verb === "ack" && g.state !== "firing") continue;
+      if (await pagedFor(g, p)) mine.push(g.number);
+    }
+    if (mine.length === 0) return verb === "ack" ? "No firing alert group has paged you. :tada:" : "No open alert group has paged you. :tada:";
+    return actOnNumbers(verb, mine.slice(0, 200), p);
   }
 
   /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
