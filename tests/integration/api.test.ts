@@ -133,6 +133,7 @@ describe.each(BACKENDS)("HTTP API /api/v1 (%s)", (backend) => {
   let env: Env;
   let app: Calpage;
   let base: string;
+  let logs: string[];
   let configPath: string;
   let t0: number;
   let alertSeq = 0;
@@ -185,7 +186,7 @@ describe.each(BACKENDS)("HTTP API /api/v1 (%s)", (backend) => {
     );
     const yaml = configYaml();
     configPath = writeConfigText(env, yaml);
-    ({ app, url: base } = await startInProcess(configPath, env.env, yaml));
+    ({ app, url: base, logs } = await startInProcess(configPath, env.env, yaml));
   });
   afterAll(async () => {
     await app?.stop();
@@ -450,6 +451,9 @@ describe.each(BACKENDS)("HTTP API /api/v1 (%s)", (backend) => {
       expect(res.body.error.field, body).toBe(field);
       expect(res.body.error.message, body).toMatch(message);
     }
+    const huge = await api("POST", `/api/v1/alert-groups/${n}/silence`, { token: T.rita, body: JSON.stringify({ duration: "1h", pad: "x".repeat(20_000) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: "body_too_large", field: "body" });
     expect((await app.store.read.groups.getByNumber(n))!.state).toBe("firing");
     const ackBody = await api("POST", `/api/v1/alert-groups/${n}/acknowledge`, { token: T.rita, body: '{"note":"x"}' });
     expect(ackBody.body.error).toMatchObject({ code: "invalid_parameter", field: "body" });
@@ -478,6 +482,18 @@ describe.each(BACKENDS)("HTTP API /api/v1 (%s)", (backend) => {
     expect(outcome).toMatchObject({ applied: true });
     expect((await api("GET", "/api/v1/schedules", { token: T.later })).status).toBe(200);
     expect((await api("GET", "/api/v1/schedules", { token: T.otto })).status).toBe(401);
+  });
+
+  it("counts API requests under route api in the metrics, and never logs a token", async () => {
+    await api("GET", "/api/v1/oncall", { token: null });
+    await api("GET", "/api/v1/oncall", { token: T.otto.replace("otto", "nobody") });
+    await api("GET", "/api/v1/oncall", { token: T.reader });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/calpage_http_requests_total\{code="401",route="api"\} [1-9]/);
+    expect(metrics).toMatch(/calpage_http_requests_total\{code="200",route="api"\} [1-9]/);
+    // The access log has a line per API request (with the token's name once known), none with a secret.
+    expect(logs.filter((l) => l.startsWith("http: GET api 401")).length).toBeGreaterThan(0);
+    for (const secret of Object.values(T)) expect(logs.filter((l) => l.includes(secret))).toEqual([]);
   });
 
   it("every operation of openapi.json was answered and checked above", () => {
