@@ -34,7 +34,8 @@ export class ApiQuery {
 
   time(name: string): Date | undefined {
     const v = this.text(name);
-    return v === undefined ? undefined : parseIsoTime(name, v);
+    // An unencoded `+01:00` in a URL arrives as ` 01:00` (a + in a query is a space).
+    return v === undefined ? undefined : parseIsoTime(name, v.replace(/(T[\d:.]+) (\d{2}:?\d{2})$/, "$1+$2"));
   }
 
   integer(name: string, min: number, max: number): number | undefined {
@@ -48,9 +49,15 @@ export class ApiQuery {
 
 /** An ISO 8601 time with its zone (query parameter or body key `field`). */
 export function parseIsoTime(field: string, value: string): Date {
-  const d = ISO_TIME_RE.test(value) ? new Date(value) : new Date(NaN);
+  const d = ISO_TIME_RE.test(value) && realDay(value) ? new Date(value) : new Date(NaN);
   if (Number.isNaN(d.getTime())) throw badParameter(field, `expected an ISO 8601 time with a zone like ${ISO_EXAMPLE}, found "${value}"`);
   return d;
+}
+
+/** `2026-02-30` is not a day (Date would roll it over to March 2). */
+function realDay(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
 }
 
 /** A group number in a path (`/alert-groups/42`). */
