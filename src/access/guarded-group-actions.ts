@@ -3,6 +3,9 @@ import type { Store } from "../store/store.js";
 import type { AccessService } from "./access-service.js";
 import type { Principal, Surface } from "./principal.js";
 
+/** An action's result; a refusal by the access rules names the rule (`refused`), so surfaces can tell it from a failed action. */
+export type GuardedResult = ActionResult | { ok: false; message: string; refused: string };
+
 /**
  * The group actions as every surface must call them: the access rules first (a refusal changes
  * nothing and says who can), then the action, and an audit entry either way.
@@ -15,7 +18,7 @@ export function createGuardedGroupActions(store: Store, act: GroupActions, acces
     action: GroupAction,
     now: number,
     opts: { seconds?: number | null } = {},
-  ): Promise<ActionResult> {
+  ): Promise<GuardedResult> {
     const g = await store.read.groups.get(groupId);
     if (!g) return { ok: false, message: "That alert group no longer exists." };
     const target = `#${g.number}`;
@@ -23,7 +26,7 @@ export function createGuardedGroupActions(store: Store, act: GroupActions, acces
     const decision = access.decide(who, { kind: "group", action, group: await access.groupFacts(g), silenceSeconds: opts.seconds ?? null });
     if (!decision.allowed) {
       await access.audit(who, surface, auditAction, target, "refused", decision.message, now);
-      return { ok: false, message: decision.message };
+      return { ok: false, message: decision.message, refused: decision.rule };
     }
     const result = await act(groupId, action, who.actor, now, opts);
     await access.audit(who, surface, auditAction, target, result.ok ? "done" : "failed", result.ok ? null : result.message, now);

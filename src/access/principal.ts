@@ -39,3 +39,12 @@ export function phonePrincipal(email: string, name: string, actor: string, userG
 export function systemPrincipal(what = "calpage"): Principal {
   return { kind: "system", id: what, actor: what, name: what, email: null, guest: false, deactivated: false, userGroups: new Set(), operator: true };
 }
+
+/**
+ * A write token of the HTTP API acting as the calpage user it names (`api.tokens[].as`): the access
+ * rules see that person; the audit trail's actor id is the token's name, its name says both.
+ */
+export function apiPrincipal(tokenName: string, email: string, personName: string, userGroups: ReadonlySet<string> = new Set()): Principal {
+  const label = `${personName} (API token ${tokenName})`;
+  return { kind: "api", id: tokenName, actor: label, name: label, email, guest: false, deactivated: false, userGroups, operator: false };
+}

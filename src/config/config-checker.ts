@@ -214,8 +214,8 @@ export class Checker {
    * A secret that becomes part of a URL: at least 16 characters of A-Z, a-z, 0-9, _ and -.
    * Messages never repeat the value. `where` says which URL, e.g. "the webhook URL".
    */
-  secret(v: unknown, p: string, required: boolean, example: string, where: string): string | null {
-    const expectation = `a secret like ${example} (at least ${TOKEN_MIN_LENGTH} characters of A-Z, a-z, 0-9, _ and -)`;
+  secret(v: unknown, p: string, required: boolean, example: string, where: string, minLength = TOKEN_MIN_LENGTH): string | null {
+    const expectation = `a secret like ${example} (at least ${minLength} characters of A-Z, a-z, 0-9, _ and -)`;
     if (typeof v === "number" || typeof v === "boolean") {
       this.report(p, `expected ${expectation}, found a ${typeof v}; quote it`);
       return null;
@@ -226,8 +226,8 @@ export class Checker {
       this.report(p, `the token may only contain A-Z, a-z, 0-9, _ and - (it is part of ${where})`);
       return null;
     }
-    if (s.length < TOKEN_MIN_LENGTH) {
-      this.report(p, `the token is ${s.length} characters long; use at least ${TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 16)`);
+    if (s.length < minLength) {
+      this.report(p, `the token is ${s.length} characters long; use at least ${minLength} (e.g. openssl rand -hex ${Math.max(16, Math.ceil(minLength / 2))})`);
       return null;
     }
     if (s.toLowerCase().startsWith(EXAMPLE_TOKEN_PREFIX) || OLD_EXAMPLE_TOKENS.has(s)) {

@@ -1,12 +1,13 @@
 import type { Config } from "./config-types.js";
 
-/** Every secret value the configuration holds, for the redactor: tokens in URLs, the Slack and Twilio credentials, the database password. */
+/** Every secret value the configuration holds, for the redactor: tokens in URLs, API tokens, the Slack and Twilio credentials, the database password. */
 export function configSecrets(config: Config): (string | null)[] {
   const { slack, twilio } = config.env;
   return [
     ...config.integrations.map((i) => i.token),
     ...config.users.map((u) => u.exportToken),
     ...config.schedules.map((s) => s.exportToken),
+    ...config.api.tokens.map((t) => t.token),
     slack.botToken,
     slack.signingSecret,
     slack.appToken,

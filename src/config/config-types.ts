@@ -117,6 +117,25 @@ export interface AccessConfig {
   auditRetentionSeconds: number;
 }
 
+/** What an API token may do: `read` answers GET requests; `write` also acknowledges, resolves and silences. */
+export type ApiScope = "read" | "write";
+
+/** One token of the HTTP API (`api.tokens[]`, README "API"). */
+export interface ApiTokenConfig {
+  /** Names the token in the audit trail and the log (never the secret itself). */
+  name: string;
+  /** The bearer secret (at least 24 characters). */
+  token: string;
+  scope: ApiScope;
+  /** Email of the calpage user whose rights the token's write actions use; required for `write`, null for a read token without one. */
+  as: string | null;
+}
+
+/** The HTTP API under /api/v1. */
+export interface ApiConfig {
+  tokens: ApiTokenConfig[];
+}
+
 export interface RouteConfig {
   /** All must match (AND). An empty list matches everything. */
   matchers: Matcher[];
@@ -208,6 +227,8 @@ export interface Config {
   /** Storm summaries per channel; null = off (`storm: off`). */
   storm: StormSettings | null;
   access: AccessConfig;
+  /** `api:`; no tokens = every /api/v1 request but the OpenAPI document is refused. */
+  api: ApiConfig;
   /**
    * Problems that do not stop calpage (printed by `calpage validate` and at start), e.g. a ladder
    * the paging limits would cut. Left out = none.

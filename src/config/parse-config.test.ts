@@ -217,6 +217,7 @@ integrations:
       paging: { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 },
       storm: { threshold: 5, windowSeconds: 60 },
       access: { admins: { emails: [], userGroups: [] }, responders: null, maxSilenceSeconds: 86_400, maxMaintenanceSeconds: 604_800, auditRetentionSeconds: 34_560_000 },
+      api: { tokens: [] },
       env: {
         databaseUrl: null,
         sqlitePath: "./data/calpage.db",
@@ -338,7 +339,7 @@ describe("parseConfig: problems, each with its path and line", () => {
         [1, "users", /^missing/],
       ],
     ],
-    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations, notification_rules, paging, storm, access']]],
+    ["an unknown top-level key without a near match", "users: []\nfoo: 1\n", [[2, "foo", 'unknown key "foo"; expected one of timezone, users, schedules, escalation_chains, integrations, notification_rules, paging, storm, access, api']]],
     ["an unclosed flow list", "users: []\nschedules: [\n", [[2, "", /^invalid YAML: /]]],
     // --- storm summaries
     ["a storm threshold of 1", "users: []\nstorm:\n  threshold: 1\n", [[3, "storm.threshold", "expected a whole number of new alert groups from 2 to 100000 like 5, found the number 1"]]],

@@ -20,6 +20,7 @@ import type {
 import { parseMatcherList } from "./parse-matcher.js";
 import { substituteEnv } from "./substitute-env.js";
 import { validateAccess, validatePeople } from "./validate-access.js";
+import { validateApi } from "./validate-api.js";
 import { validateChains, validateUserGroup, type UserLookup } from "./validate-chains.js";
 import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
@@ -184,7 +185,7 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook", "formatted_webhook", "grafana", "pagerduty"];
 const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
-const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "storm", "access"];
+const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "storm", "access", "api"];
 const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle", "notification_rules", "export_token"];
 const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh", "export_token", "user_group", "announce"];
 const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit", "responders"];
@@ -211,6 +212,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup);
   const access = validateAccess(c, obj.access, users.lookup);
   const storm = validateStorm(c, obj.storm);
+  const api = validateApi(c, obj.api, users.lookup);
   return {
     path: absPath,
     timezone,
@@ -222,6 +224,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
     paging,
     storm,
     access,
+    api,
   };
 }
 

@@ -88,7 +88,10 @@ export function createHttpServer(deps: HttpDeps): CalpageServer {
       if (path === "/health/live") return sendText(res, 200, "ok\n");
       res.setHeader("connection", "close");
       res.setHeader("retry-after", RETRY_AFTER_S);
-      return path === "/health/ready" ? sendText(res, 503, "shutting down\n") : sendJson(res, 503, { error: "calpage is shutting down; nothing was accepted, please retry" });
+      if (path === "/health/ready") return sendText(res, 503, "shutting down\n");
+      const message = "calpage is shutting down; nothing was accepted, please retry";
+      // The API answers errors in its own shape (README "API").
+      return sendJson(res, 503, path.startsWith("/api/") ? { error: { code: "shutting_down", message } } : { error: message });
     }
     inFlight++;
     res.once("close", () => inFlight--);
@@ -130,6 +133,7 @@ function routeName(path: string): string {
   if (path === PAGERDUTY_ENQUEUE_PATH) return "integration_pagerduty";
   if (path.startsWith("/ical/")) return "ical";
   if (path.startsWith("/twilio/")) return "twilio";
+  if (path === "/api" || path.startsWith("/api/")) return "api";
   if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;
   return "other";
 }

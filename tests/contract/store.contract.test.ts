@@ -229,6 +229,33 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.groups.listOpen(1)).toHaveLength(1);
     });
 
+    it("search filters by states, integration and creation time, newest number first, and pages with beforeNumber", async () => {
+      const name = integration("search");
+      const other = integration("search-other");
+      const groups = [
+        bareGroup({ integration: name, createdAt: T0 }),
+        fullGroup({ integration: name, state: "acknowledged", createdAt: T0 + 1000 }),
+        fullGroup({ integration: name, state: "silenced", createdAt: T0 + 2000 }),
+        fullGroup({ integration: name, state: "resolved", createdAt: T0 + 3000 }),
+        bareGroup({ integration: other, createdAt: T0 + 1500 }),
+      ];
+      await store.transaction(async (tx) => {
+        for (const g of groups) await tx.groups.insert(g);
+      });
+      const [a, b, c, d] = groups;
+      const numbers = (list: AlertGroupRecord[]) => list.map((g) => g.number);
+      expect(await store.read.groups.search({ integration: name, limit: 10 })).toStrictEqual([d, c, b, a]);
+      expect(numbers(await store.read.groups.search({ integration: name, states: ["firing", "silenced"], limit: 10 }))).toEqual([c!.number, a!.number]);
+      expect(numbers(await store.read.groups.search({ integration: name, since: T0 + 1000, until: T0 + 3000, limit: 10 }))).toEqual([c!.number, b!.number]);
+      // Two pages of two: the second starts below the first page's last number.
+      const first = await store.read.groups.search({ integration: name, limit: 2 });
+      const second = await store.read.groups.search({ integration: name, limit: 2, beforeNumber: first[1]!.number });
+      expect([...numbers(first), ...numbers(second)]).toEqual(numbers([d!, c!, b!, a!]));
+      expect(await store.read.groups.search({ integration: name, limit: 2, beforeNumber: a!.number })).toEqual([]);
+      // Without an integration every group counts; the other integration's firing group is among them.
+      expect(numbers(await store.read.groups.search({ states: ["firing"], since: T0 + 1500, until: T0 + 1501, limit: 10 }))).toContain(groups[4]!.number);
+    });
+
     it("listDueEscalations returns firing groups whose active step is due before the time, soonest first", async () => {
       const name = integration("due");
       const active = (nextAt: number) => ({ status: "active" as const, seq: 1, stepIndex: 1, repeatsDone: 0, nextAt });

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db.js";
 import { num, numOrNull } from "../db.js";
 import { initialEscalation, type EscalationState } from "../../escalation/escalation-state.js";
@@ -45,6 +45,21 @@ function toRecord(r: Row): AlertGroupRecord {
   };
 }
 
+/** What {@link alertGroupsRepository}'s `search` filters on; every field optional. */
+export interface GroupSearch {
+  /** Only groups in one of these states. */
+  states?: readonly AlertGroupRecord["state"][];
+  integration?: string;
+  /** Created at or after this (epoch ms). */
+  since?: number;
+  /** Created before this (epoch ms). */
+  until?: number;
+  /** Only groups numbered below this (the next page after a group). */
+  beforeNumber?: number;
+  /** At most this many, newest (highest number) first. */
+  limit: number;
+}
+
 export type AlertGroupPatch = Partial<Omit<AlertGroupRecord, "id" | "number" | "integration" | "groupingKey" | "createdAt">>;
 
 export function alertGroupsRepository(db: Db) {
@@ -82,6 +97,17 @@ export function alertGroupsRepository(db: Db) {
     },
     async listOpen(limit = 100): Promise<AlertGroupRecord[]> {
       const rows = await db.all<Row>(sql`select * from alert_groups where state <> 'resolved' order by number desc limit ${limit}`);
+      return rows.map(toRecord);
+    },
+    /** Groups matching `q`, newest (highest number) first. */
+    async search(q: GroupSearch): Promise<AlertGroupRecord[]> {
+      const where: SQL[] = [sql`1 = 1`];
+      if (q.states && q.states.length > 0) where.push(sql`state in (${sql.join(q.states.map((s) => sql`${s}`), sql`, `)})`);
+      if (q.integration !== undefined) where.push(sql`integration = ${q.integration}`);
+      if (q.since !== undefined) where.push(sql`created_at >= ${q.since}`);
+      if (q.until !== undefined) where.push(sql`created_at < ${q.until}`);
+      if (q.beforeNumber !== undefined) where.push(sql`number < ${q.beforeNumber}`);
+      const rows = await db.all<Row>(sql`select * from alert_groups where ${sql.join(where, sql` and `)} order by number desc limit ${q.limit}`);
       return rows.map(toRecord);
     },
     /** Firing groups whose next escalation step is due before `before` (for the reconcile sweep). */
