@@ -1,3 +1,4 @@
+import { parseDuration } from "../shared/duration.js";
 import type { EscalationStep, IntegrationType, LadderStep } from "./config-types.js";
 
 /**
@@ -180,21 +181,21 @@ export const SCHEDULE = object({
   announce: optional(bool(), 'post "now on call / next" in the channel (default: true when a channel is set; needs one)'),
 });
 
-const WEBHOOK_STEP = object({
+export const WEBHOOK_STEP = object({
   url: required(HTTP_URL, "http:// or https:// URL the alert group is POSTed to as JSON"),
   timeout: optional(duration("1s", "1m"), "how long one try may take (1s to 1m)", "10s"),
   retries: optional(integer(0, 10), "tries after the first fails (0 to 10)", 3),
 });
 
 const TIME_OF_DAY = text(/^\d{1,2}:\d{2}$/, ["09:00"]);
-const IF_TIME_WINDOW = object({
+export const IF_TIME_WINDOW = object({
   from: required(TIME_OF_DAY, 'start, a quoted time of day like "09:00"'),
   to: required(TIME_OF_DAY, 'end, a quoted time of day like "17:00" (before from: overnight)'),
   days: optional(anyOf(text(), list(text(), { minItems: 1 })), "days like [mon, tue] or mon-fri (default: every day)"),
   timezone: optional(ZONE, "IANA time zone (default: the top-level timezone)"),
 });
 
-const IF_ALERTS = object({
+export const IF_ALERTS = object({
   count: required(integer(0), "more than this many new alerts…"),
   within: required(duration("1s"), "…within this time span, like 10m"),
 });
@@ -329,6 +330,23 @@ export function integerField(shape: ObjectShape, key: string): { min: number; ma
   const { min, max } = field.shape;
   const dflt = typeof field.default === "number" ? field.default : null;
   return max === undefined ? { min, default: dflt } : { min, max, default: dflt };
+}
+
+/** A duration field's bounds and default, in seconds (null: no default). */
+export function durationField(shape: ObjectShape, key: string): { min: number; max?: number; default: number | null } {
+  const field = shape.keys[key];
+  if (field?.shape.kind !== "duration") throw new Error(`config-shape: ${key} is not a duration`);
+  const seconds = (text: string | undefined): number | null => (text === undefined ? null : parseDuration(text));
+  const min = seconds(field.shape.min) ?? 0;
+  const max = seconds(field.shape.max);
+  const dflt = typeof field.default === "string" ? seconds(field.default) : null;
+  return max === null ? { min, default: dflt } : { min, max, default: dflt };
+}
+
+/** A field's default, which it must have. */
+export function defaultOf<T extends { default: number | null }>(field: T): number {
+  if (field.default === null) throw new Error("config-shape: the field has no default");
+  return field.default;
 }
 
 /** The names of a step kind's variants, in order; `which` picks those that may be bare or take important. */
