@@ -19,9 +19,10 @@ const ROOT = path.join(import.meta.dirname, "..", "..");
 const ENV = { AM_TOKEN: "", GRAFANA_TOKEN: "grafana-token-0123456789", PRIMARY_ICS_URL: "https://calendar.example.com/p.ics" };
 
 function compile() {
-  // enumDescriptions: yaml-language-server shows them when completing an enum; not a validation keyword.
+  // VS Code extensions yaml-language-server reads (descriptions of enum values, pattern messages); not validation keywords.
   const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
   ajv.addKeyword({ keyword: "enumDescriptions", schemaType: "array" });
+  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
   return ajv.compile(JSON.parse(readFileSync(path.join(ROOT, SCHEMA_FILE), "utf8")) as object);
 }
 const validate = compile();

@@ -59,6 +59,8 @@ function shapeSchema(shape: Shape, blankOk: boolean): Json {
       return {
         type: "string",
         ...(alternatives.length > 0 ? { pattern: [...alternatives, ENV_REFERENCE].join("|") } : {}),
+        // yaml-language-server (VS Code's YAML extension) shows this instead of the pattern.
+        ...(shape.pattern && shape.expectation ? { patternErrorMessage: `expected ${shape.expectation}` } : {}),
         ...(shape.examples ? { examples: [...shape.examples] } : {}),
       };
     }
@@ -67,6 +69,7 @@ function shapeSchema(shape: Shape, blankOk: boolean): Json {
       return {
         type: "string",
         pattern: [`^\\s*(?:\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW] *){1,10}\\s*$`, ...(blankOk ? ["^\\s*$"] : []), ENV_REFERENCE].join("|"),
+        patternErrorMessage: "expected a duration like 5m (numbers with units s, m, h, d or w, like 1h30m)",
         examples: ["30s", "5m", "1h30m", "2d"],
         $comment: `a duration: numbers with units s, m, h, d, w${bounds.length > 0 ? ` (${bounds.join(", ")})` : ""}`,
       };

@@ -23,8 +23,11 @@ import type { EscalationStep, IntegrationType, LadderStep } from "./config-types
 
 /** One value's kind. */
 export type Shape =
-  /** Text. `pattern` (anchored) is checked after trimming; `${VAR}` references are always accepted. */
-  | { kind: "string"; pattern?: RegExp; examples?: readonly string[] }
+  /**
+   * Text. `pattern` (anchored) is checked after trimming; `${VAR}` references are always accepted.
+   * `expectation` completes "expected …" when the pattern fails (the validator's words where it has them).
+   */
+  | { kind: "string"; pattern?: RegExp; expectation?: string; examples?: readonly string[] }
   /** A duration like 5m or 1h30m (text). `min`/`max` are checked by the validator and named in the description. */
   | { kind: "duration"; min?: string; max?: string }
   | { kind: "integer"; min: number; max?: number }
@@ -76,10 +79,10 @@ export const required = (shape: Shape, description: string): Field => ({ shape, 
 export const optional = (shape: Shape, description: string, dflt?: string | number | boolean): Field =>
   dflt === undefined ? { shape, description, required: false } : { shape, description, required: false, default: dflt };
 export const object = (keys: Record<string, Field>): ObjectShape => ({ kind: "object", keys });
-export const text = (pattern?: RegExp, examples?: readonly string[]): Shape => ({
+export const text = (pattern?: RegExp, options: { expectation?: string; examples?: readonly string[] } = {}): Shape => ({
   kind: "string",
   ...(pattern ? { pattern } : {}),
-  ...(examples ? { examples } : {}),
+  ...options,
 });
 export const duration = (min?: string, max?: string): Shape => ({ kind: "duration", ...(min ? { min } : {}), ...(max ? { max } : {}) });
 export const integer = (min: number, max?: number): Shape => (max === undefined ? { kind: "integer", min } : { kind: "integer", min, max });
@@ -103,23 +106,40 @@ export const CHANNEL_RE = /^(?:[CG][A-Z0-9]{2,}|#[^\s#,A-Z]{1,80})$/;
 /** Secrets in URLs (integration and export tokens); the validator also needs 16 characters and refuses example values. */
 export const TOKEN_RE = /^[A-Za-z0-9_-]+$/;
 export const TOKEN_MIN_LENGTH = 16;
+export const NAME_EXPECTATION = "a lower-case name like primary (letters a-z, digits, - and _)";
+export const CHANNEL_EXPECTATION = 'a Slack channel like "#oncall" (quoted; lower-case) or a channel id like C0123ABCD';
+export const FEED_EXPECTATION = "a calendar feed: an https:// or webcal:// URL, or a file path like ./oncall.ics";
 
 /** Unanchored: any text that is not blank. */
 const NONBLANK_RE = /\S/;
-const NONBLANK = text(NONBLANK_RE);
-const NAME = text(NAME_RE, ["primary"]);
-const ZONE = text(undefined, ["Europe/Berlin", "America/New_York", "UTC"]);
-const CHANNEL = text(CHANNEL_RE, ["#oncall"]);
-const SECRET = text(new RegExp(`^[A-Za-z0-9_-]{${TOKEN_MIN_LENGTH},}$`));
+const NONBLANK = text(NONBLANK_RE, { expectation: "a non-empty text" });
+const NAME = text(NAME_RE, { expectation: NAME_EXPECTATION, examples: ["primary"] });
+const ZONE = text(undefined, { examples: ["Europe/Berlin", "America/New_York", "UTC"] });
+const CHANNEL = text(CHANNEL_RE, { expectation: CHANNEL_EXPECTATION, examples: ["#oncall"] });
+const SECRET = text(new RegExp(`^[A-Za-z0-9_-]{${TOKEN_MIN_LENGTH},}$`), {
+  expectation: `a secret of at least ${TOKEN_MIN_LENGTH} characters of A-Z, a-z, 0-9, _ and -, like \${AM_TOKEN}`,
+});
 /** What the validator keeps after dropping spaces, dashes and brackets: + and 8 to 15 digits. */
-const PHONE = text(/^[\s().-]*\+(?:[\s().-]*\d){8,15}[\s().-]*$/, ["+4915112345678"]);
+const PHONE = text(/^[\s().-]*\+(?:[\s().-]*\d){8,15}[\s().-]*$/, {
+  expectation: 'a phone number in E.164 form like "+4915112345678" (a + and 8 to 15 digits; quote it)',
+  examples: ["+4915112345678"],
+});
 /** https://, http://, webcal://, file:// URLs or a path without a scheme. */
-const FEED = text(/^(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ww][Ee][Bb][Cc][Aa][Ll]|[Ff][Ii][Ll][Ee]):\/\/.+|(?![A-Za-z][A-Za-z0-9+.-]*:\/\/).+)$/, ["./oncall.ics"]);
-const HTTP_URL = text(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^/\s].*$/, ["https://hooks.example.com/page"]);
-const USER_GROUP = text(/^@?[A-Za-z0-9][A-Za-z0-9._-]*$/, ["oncall-db"]);
-const JSON_PATH = text(undefined, ["data.alert.name"]);
+const FEED = text(/^(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ww][Ee][Bb][Cc][Aa][Ll]|[Ff][Ii][Ll][Ee]):\/\/.+|(?![A-Za-z][A-Za-z0-9+.-]*:\/\/).+)$/, {
+  expectation: FEED_EXPECTATION,
+  examples: ["./oncall.ics"],
+});
+const HTTP_URL = text(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^/\s].*$/, {
+  expectation: "an http:// or https:// URL like https://hooks.example.com/page",
+  examples: ["https://hooks.example.com/page"],
+});
+const USER_GROUP = text(/^@?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+  expectation: "a Slack user group handle like oncall-db (letters, digits, ., _ and -) or a user group id like S0123ABCD",
+  examples: ["oncall-db"],
+});
+const JSON_PATH = text(undefined, { examples: ["data.alert.name"] });
 /** Users of calpage.yaml (email, name or alias) and Slack user groups (@handle or S… id). */
-const PEOPLE = anyOf(text(NONBLANK_RE), list(text(NONBLANK_RE)));
+const PEOPLE = anyOf(NONBLANK, list(NONBLANK));
 const MATCHERS = anyOf(text(), list(text()));
 
 // ---------------------------------------------------------------------------------------------
@@ -159,12 +179,12 @@ export const NOTIFICATION_RULES = object({
 });
 
 export const USER = object({
-  email: required(text(EMAIL_RE, ["alice@example.com"]), "the person's email; also how calpage finds them in Slack"),
-  name: required(text(NONBLANK_RE), "the person's name, shown in Slack messages"),
-  aliases: optional(list(text(NONBLANK_RE), { single: true }), "other ways the name is written in calendars, like [ali, alice]"),
+  email: required(text(EMAIL_RE, { expectation: "an email address like alice@example.com", examples: ["alice@example.com"] }), "the person's email; also how calpage finds them in Slack"),
+  name: required(NONBLANK, "the person's name, shown in Slack messages"),
+  aliases: optional(list(NONBLANK, { single: true }), "other ways the name is written in calendars, like [ali, alice]"),
   phone: optional(PHONE, 'E.164 number for SMS and calls; quote it: "+4915112345678"'),
-  slack_id: optional(text(SLACK_ID_RE, ["U012AB3CD"]), "Slack member id like U012AB3CD (skips the lookup by email)"),
-  slack_handle: optional(text(/^@?[^\s@]+$/), "Slack handle like alice (a leading @ is dropped)"),
+  slack_id: optional(text(SLACK_ID_RE, { expectation: "a Slack member id like U012AB3CD", examples: ["U012AB3CD"] }), "Slack member id like U012AB3CD (skips the lookup by email)"),
+  slack_handle: optional(text(/^@?[^\s@]+$/, { expectation: "a Slack handle like alice" }), "Slack handle like alice (a leading @ is dropped)"),
   notification_rules: optional(NOTIFICATION_RULES, "the person's own ladders; a ladder left out is the team-wide one"),
   export_token: optional(SECRET, "secret of the personal calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
 });
@@ -187,7 +207,7 @@ export const WEBHOOK_STEP = object({
   retries: optional(integer(0, 10), "tries after the first fails (0 to 10)", 3),
 });
 
-const TIME_OF_DAY = text(/^\d{1,2}:\d{2}$/, ["09:00"]);
+const TIME_OF_DAY = text(/^\d{1,2}:\d{2}$/, { expectation: 'a time of day from 00:00 to 24:00 like "09:00" (quoted)', examples: ["09:00"] });
 export const IF_TIME_WINDOW = object({
   from: required(TIME_OF_DAY, 'start, a quoted time of day like "09:00"'),
   to: required(TIME_OF_DAY, 'end, a quoted time of day like "17:00" (before from: overnight)'),
@@ -205,24 +225,24 @@ export const ESCALATION_STEP: { kind: "oneKey"; variants: Readonly<Record<Escala
   kind: "oneKey",
   variants: {
     wait: { value: duration("1s"), description: "pause before the next step, like 5m" },
-    notify_schedule: { value: text(NONBLANK_RE), important: true, description: "page whoever is on call in this schedule (its name)" },
-    notify_users: { value: anyOf(text(NONBLANK_RE), list(text(NONBLANK_RE), { minItems: 1 })), important: true, description: "page these users (email, name or alias)" },
+    notify_schedule: { value: NONBLANK, important: true, description: "page whoever is on call in this schedule (its name)" },
+    notify_users: { value: anyOf(NONBLANK, list(NONBLANK, { minItems: 1 })), important: true, description: "page these users (email, name or alias)" },
     notify_round_robin: {
-      value: anyOf(text(NONBLANK_RE), list(text(NONBLANK_RE), { minItems: 1 })),
+      value: anyOf(NONBLANK, list(NONBLANK, { minItems: 1 })),
       important: true,
       description: "page one of these users per alert group, taking turns",
     },
     notify_user_group: { value: USER_GROUP, important: true, description: "page the members of a Slack user group (handle or S… id)" },
-    notify_channel: { value: text(/^@?(?:[Hh][Ee][Rr][Ee]|[Cc][Hh][Aa][Nn][Nn][Ee][Ll])$/, ["here", "channel"]), description: "@here or @channel in the alert's channel" },
+    notify_channel: { value: text(/^@?(?:[Hh][Ee][Rr][Ee]|[Cc][Hh][Aa][Nn][Nn][Ee][Ll])$/, { expectation: "here or channel", examples: ["here", "channel"] }), description: "@here or @channel in the alert's channel" },
     webhook: { value: anyOf(HTTP_URL, WEBHOOK_STEP), description: "POST the alert group as JSON to a URL, or {url, timeout: 10s, retries: 3}" },
     resolve: { value: { kind: "const", value: true }, valueOptional: true, bare: true, description: "resolve the alert group; must be the last step" },
     repeat: { value: integer(1), valueOptional: true, bare: true, description: "start over from the first step, this many times (empty: 3); must be the last step" },
     if_time: {
-      value: anyOf(text(/^.*\d{1,2}\s*:\s*\d{2}.*$/, ["09:00-17:00 mon-fri"]), IF_TIME_WINDOW),
+      value: anyOf(text(/^.*\d{1,2}\s*:\s*\d{2}.*$/, { expectation: 'a time window like "09:00-17:00 mon-fri Europe/Berlin"', examples: ["09:00-17:00 mon-fri"] }), IF_TIME_WINDOW),
       description: 'continue only inside a time window like "09:00-17:00 mon-fri Europe/Berlin"',
     },
     if_alerts: {
-      value: anyOf(text(/^\S+\s+(?:[Aa][Ll][Ee][Rr][Tt][Ss]?\s+)?[Ii][Nn]\s+.+$/, ["5 in 10m"]), IF_ALERTS),
+      value: anyOf(text(/^\S+\s+(?:[Aa][Ll][Ee][Rr][Tt][Ss]?\s+)?[Ii][Nn]\s+.+$/, { expectation: 'an alert count like "5 in 10m"', examples: ["5 in 10m"] }), IF_ALERTS),
       description: 'continue only if more than N new alerts came within a time span: "5 in 10m" or {count: 5, within: 10m}',
     },
   },

@@ -10,6 +10,7 @@ import {
   defaultOf,
   durationField,
   EMAIL_RE,
+  FEED_EXPECTATION,
   INTEGRATION,
   INTEGRATION_TYPES,
   integerField,
@@ -192,7 +193,6 @@ const PHONE_RE = /^\+\d{8,15}$/;
 const SLACK_HANDLE_RE = /^[^\s@]+$/;
 const URL_FEED_RE = /^(?:https?|webcal):\/\//i;
 const OTHER_SCHEME_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
-const FEED_EXPECTATION = "a calendar feed: an https:// or webcal:// URL, or a file path like ./oncall.ics";
 const REFRESH = durationField(SCHEDULE, "refresh");
 const HEARTBEAT = durationField(INTEGRATION, "heartbeat");
 const RATE_LIMIT = integerField(INTEGRATION, "rate_limit");
