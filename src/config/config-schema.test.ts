@@ -2,10 +2,31 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { mapGrafanaOncall } from "../import/map-grafana-oncall.js";
 import { readOncallDir } from "../import/read-oncall-export.js";
 import { configJsonSchema, renderConfigSchema, SCHEMA_FILE } from "./config-schema.js";
+import {
+  ACCESS,
+  CALL_UNTIL_ANSWERED,
+  CONFIG,
+  ESCALATION_CHAIN,
+  IF_ALERTS,
+  IF_TIME_WINDOW,
+  INTEGRATION,
+  isRequired,
+  keysOf,
+  MAPPING,
+  NOTIFICATION_RULES,
+  PAGING,
+  RESOLVE_WHEN,
+  ROUTE,
+  SCHEDULE,
+  STORM,
+  USER,
+  WEBHOOK_STEP,
+  type ObjectShape,
+} from "./config-shape.js";
 import { parseConfig } from "./parse-config.js";
 
 /**
@@ -156,5 +177,122 @@ describe("calpage.schema.json refuses what the validator refuses for a key, an e
         (e.keyword === "required" && `${e.instancePath}/${String(e.params.missingProperty)}` === where),
     );
     expect(at, errors.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join("\n")).not.toEqual([]);
+  });
+});
+
+describe("config-shape.ts: the validator and the schema agree on which keys are required", () => {
+  // One value for (nearly) every key; each section below loses one key at a time.
+  const FULL = {
+    timezone: "Europe/Berlin",
+    users: [
+      {
+        email: "alice@example.com",
+        name: "Alice Example",
+        aliases: ["ali"],
+        phone: "+4915112345678",
+        slack_id: "U012AB3CD",
+        slack_handle: "alice",
+        notification_rules: { default: ["slack_dm"], important: ["slack_dm", { call_until_answered: { every: "5m", times: 3 } }] },
+        export_token: "alice-export-token-0123",
+      },
+    ],
+    schedules: [
+      {
+        name: "primary",
+        feed: "https://calendar.example.com/p.ics",
+        overrides_feed: "https://calendar.example.com/o.ics",
+        timezone: "Europe/Berlin",
+        channel: "#oncall",
+        refresh: "5m",
+        export_token: "primary-export-token-0123",
+        user_group: "oncall-primary",
+      },
+    ],
+    escalation_chains: [
+      {
+        name: "default",
+        steps: [
+          { notify_schedule: "primary", important: true },
+          { webhook: { url: "https://hooks.example.com/page", timeout: "5s", retries: 2 } },
+          { if_time: { from: "09:00", to: "17:00", days: ["mon"], timezone: "Europe/Berlin" } },
+          { if_alerts: { count: 5, within: "10m" } },
+          { wait: "1m" },
+        ],
+      },
+    ],
+    integrations: [
+      {
+        name: "hooks",
+        type: "webhook",
+        token: "hooks-token-0123456789",
+        chain: "default",
+        channel: "#alerts",
+        routes: [{ matchers: ['severity="critical"'], chain: "default", channel: "#alerts-critical", post_to_slack: true, responders: ["Alice Example"] }],
+        post_to_slack: true,
+        mapping: { title: "data.title", message: "data.text", grouping_key: "data.id", severity: "data.level", resolve_when: { path: "data.state", equals: "ok" } },
+        heartbeat: "5m",
+        rate_limit: 100,
+        responders: ["alice@example.com"],
+      },
+    ],
+    notification_rules: { default: ["slack_dm"], important: ["slack_dm"] },
+    paging: { sms_per_window: 5, calls_per_window: 3, window: "15m" },
+    storm: { threshold: 5, window: "1m" },
+    access: { admins: ["alice@example.com"], responders: ["@oncall"], max_silence: "24h", max_maintenance: "7d", audit_retention: "400d" },
+  };
+
+  const SECTIONS: [string, ObjectShape][] = [
+    ["", CONFIG],
+    ["users[0]", USER],
+    ["users[0].notification_rules", NOTIFICATION_RULES],
+    ["users[0].notification_rules.important[1].call_until_answered", CALL_UNTIL_ANSWERED],
+    ["schedules[0]", SCHEDULE],
+    ["escalation_chains[0]", ESCALATION_CHAIN],
+    ["escalation_chains[0].steps[1].webhook", WEBHOOK_STEP],
+    ["escalation_chains[0].steps[2].if_time", IF_TIME_WINDOW],
+    ["escalation_chains[0].steps[3].if_alerts", IF_ALERTS],
+    ["integrations[0]", INTEGRATION],
+    ["integrations[0].routes[0]", ROUTE],
+    ["integrations[0].mapping", MAPPING],
+    ["integrations[0].mapping.resolve_when", RESOLVE_WHEN],
+    ["notification_rules", NOTIFICATION_RULES],
+    ["paging", PAGING],
+    ["storm", STORM],
+    ["access", ACCESS],
+  ];
+
+  const at = (root: unknown, configPath: string): Record<string, unknown> =>
+    pointer(configPath)
+      .split("/")
+      .slice(1)
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], root) as Record<string, unknown>;
+
+  it("the full sample is valid for both", () => {
+    const yaml = stringify(FULL);
+    expect(validatorProblems(yaml)).toEqual([]);
+    expect(schemaErrors(yaml)).toEqual([]);
+  });
+
+  it.each(SECTIONS)("%s: only the keys the shape allows, each left out in turn", (sectionPath, shape) => {
+    const keys = Object.keys(at(FULL, sectionPath));
+    expect(keys.filter((key) => !keysOf(shape).includes(key))).toEqual([]);
+    for (const key of keys) {
+      const config = structuredClone(FULL);
+      delete at(config, sectionPath)[key];
+      const yaml = stringify(config);
+      const keyPath = sectionPath === "" ? key : `${sectionPath}.${key}`;
+      const problems = validatorProblems(yaml).filter((p) => p.path === keyPath);
+      const errors = schemaErrors(yaml);
+      if (isRequired(shape, key)) {
+        expect(problems.map((p) => p.message), keyPath).toEqual([expect.stringMatching(/^missing; expected /)]);
+        expect(
+          errors.some((e) => e.keyword === "required" && e.instancePath === pointer(sectionPath) && e.params.missingProperty === key),
+          `${keyPath}: ${JSON.stringify(errors)}`,
+        ).toBe(true);
+      } else {
+        expect(problems, keyPath).toEqual([]);
+        expect(errors, keyPath).toEqual([]);
+      }
+    }
   });
 });
