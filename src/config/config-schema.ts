@@ -40,6 +40,7 @@ function nullable(schema: Json): Json {
   if (typeof schema.type === "string") return { ...schema, type: [schema.type, "null"] };
   if (Array.isArray(schema.type)) return schema.type.includes("null") ? schema : { ...schema, type: [...(schema.type as string[]), "null"] };
   const { description, default: dflt, ...rest } = schema;
+  if (Object.keys(rest).length === 0) return schema; // anything(): null included
   const anyOf = Array.isArray(rest.anyOf) && Object.keys(rest).length === 1 ? (rest.anyOf as Json[]) : [rest];
   return {
     ...(description === undefined ? {} : { description }),
