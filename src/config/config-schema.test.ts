@@ -85,12 +85,27 @@ describe("calpage.schema.json", () => {
 });
 
 describe("calpage.schema.json accepts every example configuration", () => {
-  const examples = readdirSync(ROOT).filter((name) => /^calpage.*\.ya?ml$/.test(name));
+  const examples = [
+    ...readdirSync(ROOT).filter((name) => /^calpage.*\.ya?ml$/.test(name)),
+    ...readdirSync(path.join(ROOT, "examples"))
+      .filter((name) => /^calpage.*\.ya?ml$/.test(name))
+      .map((name) => `examples/${name}`),
+  ];
 
   it.each(examples)("%s", (name) => {
     const text = readFileSync(path.join(ROOT, name), "utf8");
     expect(validatorProblems(text)).toEqual([]);
     expect(schemaErrors(text)).toEqual([]);
+  });
+
+  // README's calpage.yaml excerpts (its other YAML blocks say `# alertmanager.yml`) use only keys and values the schema knows.
+  const readmeBlocks = [...readFileSync(path.join(ROOT, "README.md"), "utf8").matchAll(/^( *)```yaml\n([\s\S]*?)^ *```$/gm)]
+    .map((m) => m[2]!.replace(new RegExp(`^${m[1]}`, "gm"), ""))
+    .filter((block) => !block.startsWith("# alertmanager.yml"));
+  it("README has calpage.yaml excerpts to check", () => expect(readmeBlocks.length).toBeGreaterThan(0));
+  it.each(readmeBlocks.map((block) => [block.split("\n").find((line) => /^\w/.test(line)) ?? "", block]))("README excerpt starting %s", (_, block) => {
+    const excerpt = parse(block) as Record<string, unknown>;
+    expect(schemaErrors(stringify({ users: [], ...excerpt }))).toEqual([]);
   });
 
   it("the configuration `calpage import grafana-oncall` writes from the recorded OnCall export", async () => {
