@@ -37,7 +37,7 @@ import { parseConfig } from "./parse-config.js";
  */
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
-const ENV = { AM_TOKEN: "", GRAFANA_TOKEN: "grafana-token-0123456789", PRIMARY_ICS_URL: "https://calendar.example.com/p.ics" };
+const ENV = { AM_TOKEN: "", GRAFANA_TOKEN: "grafana-token-0123456789", PRIMARY_ICS_URL: "https://calendar.example.com/p.ics", RATE_LIMIT: "100", POST: "true" };
 
 function compile() {
   // VS Code extensions yaml-language-server reads (descriptions of enum values, pattern messages); not validation keywords.
@@ -154,6 +154,9 @@ describe("calpage.schema.json refuses what the validator refuses for a key, an e
     ["a number for a duration", `${USERS}schedules:\n  - name: primary\n    feed: ./p.ics\n    refresh: 300\n`, "schedules[0].refresh", /found the number 300 \(add a unit/],
     ["a duration without unit", step("      - wait: 5 minutes please\n"), "escalation_chains[0].steps[0].wait", /expected a duration like 5m/],
     ["a quoted number", integration("    rate_limit: \"100\"\n"), "integrations[0].rate_limit", /leave out the quotes/],
+    // ${VAR} gives text, which the validator refuses for numbers and true/false: so does the schema.
+    ["${VAR} for a number", integration("    rate_limit: ${RATE_LIMIT}\n"), "integrations[0].rate_limit", /found "100" \(leave out the quotes\)/],
+    ["${VAR} for true/false", integration("    post_to_slack: ${POST}\n"), "integrations[0].post_to_slack", /expected true or false, found "true"/],
     ["a number out of range", "users: []\nstorm: {threshold: 1}\n", "storm.threshold", /from 2 to 100000/],
     ["too many calls", "users: []\nnotification_rules:\n  default: [{call_until_answered: {times: 21}}]\n", "notification_rules.default[0].call_until_answered.times", /from 1 to 20/],
     ["text for true/false", integration("    post_to_slack: yes\n"), "integrations[0].post_to_slack", /expected true or false, found "yes"/],
