@@ -238,7 +238,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
 
 /** An `export_token`: a URL-safe secret, unique across every export of the file. */
 function exportToken(c: Checker, v: unknown, p: string, owner: string, tokens: Map<string, string>): string | null {
-  const token = c.secret(v, p, isRequired(USER, "export_token"), "${ALICE_ICS_TOKEN}", "the calendar export URL");
+  const token = c.secret(v, p, false, "${ALICE_ICS_TOKEN}", "the calendar export URL");
   if (token === null) return null;
   const other = tokens.get(token);
   if (other !== undefined) {
