@@ -86,7 +86,7 @@ function shapeSchema(shape: Shape, blankOk: boolean): Json {
       return {
         anyOf: [
           { type: "string", enum: values, enumDescriptions: Object.values(shape.values) },
-          { type: "string", pattern: ENV_REFERENCE },
+          { type: "string", pattern: wordsPattern(values) },
         ],
       };
     }
@@ -119,7 +119,12 @@ function shapeSchema(shape: Shape, blankOk: boolean): Json {
       });
       return {
         anyOf: [
-          ...(bare.length > 0 ? [{ type: "string", enum: bare.map(([name]) => name), enumDescriptions: bare.map(([, v]) => v.description) }] : []),
+          ...(bare.length > 0
+            ? [
+                { type: "string", enum: bare.map(([name]) => name), enumDescriptions: bare.map(([, v]) => v.description) },
+                { type: "string", pattern: wordsPattern(bare.map(([name]) => name)) },
+              ]
+            : []),
           ...forms,
         ],
       };
@@ -134,6 +139,11 @@ function requiredKeys(keys: Readonly<Record<string, Field>>): Json {
     .filter(([, field]) => field.required)
     .map(([key]) => key);
   return names.length > 0 ? { required: names } : {};
+}
+
+/** The enum's words as the validator reads them (trimmed), or a `${VAR}` reference: the enum itself is for completion. */
+function wordsPattern(words: readonly string[]): string {
+  return `^\\s*(?:${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})\\s*$|${ENV_REFERENCE}`;
 }
 
 /** An anchored pattern `^…$` is checked on the trimmed text, like the validator does; others as they are. */
