@@ -1,5 +1,6 @@
 import { IANAZone } from "luxon";
 import { formatDuration, parseDuration } from "../shared/duration.js";
+import { CHANNEL_EXPECTATION, CHANNEL_RE, NAME_EXPECTATION, NAME_RE, TOKEN_MIN_LENGTH, TOKEN_RE } from "./config-shape.js";
 import type { ConfigProblem } from "./config-types.js";
 
 /**
@@ -257,12 +258,6 @@ export function isHttpUrl(s: string): boolean {
   return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
 }
 
-const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
-const NAME_EXPECTATION = "a lower-case name like primary (letters a-z, digits, - and _)";
-const CHANNEL_RE = /^(?:[CG][A-Z0-9]{2,}|#[^\s#,A-Z]{1,80})$/;
-const CHANNEL_EXPECTATION = 'a Slack channel like "#oncall" (quoted; lower-case) or a channel id like C0123ABCD';
-const TOKEN_RE = /^[A-Za-z0-9_-]+$/;
-const TOKEN_MIN_LENGTH = 16;
 /** Tokens of published examples (the old calpage.yaml and docker-compose.yml defaults) work for nobody. */
 const EXAMPLE_TOKEN_PREFIX = "change-me";
 const OLD_EXAMPLE_TOKENS = new Set(["a-long-random-token-for-alertmanager"]);

@@ -2,8 +2,27 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { parseJsonPath } from "../alerts/json-path.js";
+import { formatDuration } from "../shared/duration.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import { Checker, describe, isEmpty, joinKey, missingReference, suggest } from "./config-checker.js";
+import {
+  CONFIG,
+  defaultOf,
+  durationField,
+  EMAIL_RE,
+  FEED_EXPECTATION,
+  INTEGRATION,
+  INTEGRATION_TYPES,
+  integerField,
+  isRequired,
+  keysOf,
+  MAPPING,
+  RESOLVE_WHEN,
+  ROUTE,
+  SCHEDULE,
+  SLACK_ID_RE,
+  USER,
+} from "./config-shape.js";
 import type {
   Config,
   ConfigProblem,
@@ -171,26 +190,18 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
 }
 
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+\d{8,15}$/;
-const SLACK_ID_RE = /^[UW][A-Z0-9]+$/;
 const SLACK_HANDLE_RE = /^[^\s@]+$/;
 const URL_FEED_RE = /^(?:https?|webcal):\/\//i;
 const OTHER_SCHEME_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
-const FEED_EXPECTATION = "a calendar feed: an https:// or webcal:// URL, or a file path like ./oncall.ics";
-const MIN_REFRESH_SECONDS = 30;
-const DEFAULT_REFRESH_SECONDS = 300;
-const MIN_HEARTBEAT_SECONDS = 5;
-const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
-const INTEGRATION_TYPES: readonly IntegrationType[] = ["alertmanager", "grafana_alerting", "webhook", "formatted_webhook", "grafana", "pagerduty"];
+const REFRESH = durationField(SCHEDULE, "refresh");
+const HEARTBEAT = durationField(INTEGRATION, "heartbeat");
+const RATE_LIMIT = integerField(INTEGRATION, "rate_limit");
+/** In the order messages list them (config-shape.ts). */
+const INTEGRATION_TYPE_NAMES = Object.keys(INTEGRATION_TYPES) as IntegrationType[];
 const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].labels.severity";
 
-const ROOT_KEYS = ["timezone", "users", "schedules", "escalation_chains", "integrations", "notification_rules", "paging", "storm", "access", "api"];
-const USER_KEYS = ["email", "name", "aliases", "phone", "slack_id", "slack_handle", "notification_rules", "export_token"];
-const SCHEDULE_KEYS = ["name", "feed", "overrides_feed", "timezone", "channel", "refresh", "export_token", "user_group", "announce"];
-const INTEGRATION_KEYS = ["name", "type", "token", "chain", "channel", "routes", "post_to_slack", "mapping", "heartbeat", "rate_limit", "responders"];
-const ROUTE_KEYS = ["matchers", "chain", "channel", "post_to_slack", "responders"];
-const MAPPING_KEYS = ["title", "message", "grouping_key", "severity", "resolve_when"];
+// The keys each mapping may have, which are required, enum values and bounds: config-shape.ts.
 
 // ---------------------------------------------------------------------------------------------
 // Sections
@@ -198,7 +209,7 @@ const MAPPING_KEYS = ["title", "message", "grouping_key", "severity", "resolve_w
 type ConfigWithoutEnv = Omit<Config, "env">;
 
 function validateRoot(c: Checker, root: unknown, absPath: string, options: ParseConfigOptions): ConfigWithoutEnv | null {
-  const obj = c.object(root, "", ROOT_KEYS, "a mapping with users:, schedules:, escalation_chains: and integrations:");
+  const obj = c.object(root, "", keysOf(CONFIG), "a mapping with users:, schedules:, escalation_chains: and integrations:");
   if (obj === null) return null;
 
   const timezone = c.zone(obj.timezone, "timezone") ?? "UTC";
@@ -250,16 +261,16 @@ function validateUsers(
 ): { list: UserConfig[]; lookup: UserLookup } {
   const lookup: UserLookup = { byIdentifier: new Map(), identifiers: [] };
   const list: UserConfig[] = [];
-  const items = c.list(v, "users", true, "a list of users like [{email: alice@example.com, name: Alice}] (it may be empty: users: [])");
+  const items = c.list(v, "users", isRequired(CONFIG, "users"), "a list of users like [{email: alice@example.com, name: Alice}] (it may be empty: users: [])");
   // Lower-cased identifier -> the user who has it, to catch clashes across users.
   const owners = new Map<string, { index: number; email: string }>();
 
   (items ?? []).forEach((item, i) => {
     const p = `users[${i}]`;
-    const obj = c.object(item, p, USER_KEYS, "a user like {email: alice@example.com, name: Alice Example}");
+    const obj = c.object(item, p, keysOf(USER), "a user like {email: alice@example.com, name: Alice Example}");
     if (obj === null) return;
 
-    let email = c.pattern(obj.email, `${p}.email`, true, EMAIL_RE, "an email address like alice@example.com");
+    let email = c.pattern(obj.email, `${p}.email`, isRequired(USER, "email"), EMAIL_RE, "an email address like alice@example.com");
     if (email !== null) {
       email = email.toLowerCase();
       const owner = owners.get(email);
@@ -273,11 +284,11 @@ function validateUsers(
         email = null;
       }
     }
-    const name = c.text(obj.name, `${p}.name`, true, "the person's name like Alice Example");
+    const name = c.text(obj.name, `${p}.name`, isRequired(USER, "name"), "the person's name like Alice Example");
     const aliases = stringList(c, obj.aliases, `${p}.aliases`, "a list of aliases like [ali, alice.e]");
     const phone = validatePhone(c, obj.phone, `${p}.phone`);
-    const slackId = c.pattern(obj.slack_id, `${p}.slack_id`, false, SLACK_ID_RE, "a Slack member id like U012AB3CD");
-    const handle = c.text(obj.slack_handle, `${p}.slack_handle`, false, "a Slack handle like alice");
+    const slackId = c.pattern(obj.slack_id, `${p}.slack_id`, isRequired(USER, "slack_id"), SLACK_ID_RE, "a Slack member id like U012AB3CD");
+    const handle = c.text(obj.slack_handle, `${p}.slack_handle`, isRequired(USER, "slack_handle"), "a Slack handle like alice");
     let slackHandle = handle === null ? null : handle.replace(/^@/, "");
     if (slackHandle !== null && !SLACK_HANDLE_RE.test(slackHandle)) {
       c.report(`${p}.slack_handle`, `expected a Slack handle like alice, found ${describe(handle)}`);
@@ -353,23 +364,23 @@ function validateSchedules(
   const seen = new Map<string, string>();
   // Lower-cased user group handle -> the schedule that keeps it.
   const groups = new Map<string, string>();
-  const items = c.list(v, "schedules", false, "a list of schedules like [{name: primary, feed: ./oncall.ics}]") ?? [];
+  const items = c.list(v, "schedules", isRequired(CONFIG, "schedules"), "a list of schedules like [{name: primary, feed: ./oncall.ics}]") ?? [];
 
   items.forEach((item, i) => {
     const p = `schedules[${i}]`;
-    const obj = c.object(item, p, SCHEDULE_KEYS, "a schedule like {name: primary, feed: ./oncall.ics}");
+    const obj = c.object(item, p, keysOf(SCHEDULE), "a schedule like {name: primary, feed: ./oncall.ics}");
     if (obj === null) return;
     // References count even when the name itself is bad, so one mistake is reported once.
     if (typeof obj.name === "string") names.add(obj.name.trim());
     const name = c.name(obj.name, `${p}.name`, "schedule", seen);
-    const feed = validateFeed(c, obj.feed, `${p}.feed`, true, configDir, options);
-    const overridesFeed = validateFeed(c, obj.overrides_feed, `${p}.overrides_feed`, false, configDir, options);
+    const feed = validateFeed(c, obj.feed, `${p}.feed`, isRequired(SCHEDULE, "feed"), configDir, options);
+    const overridesFeed = validateFeed(c, obj.overrides_feed, `${p}.overrides_feed`, isRequired(SCHEDULE, "overrides_feed"), configDir, options);
     const timezone = c.zone(obj.timezone, `${p}.timezone`) ?? defaultZone;
     const channel = c.channel(obj.channel, `${p}.channel`);
-    let refreshSeconds = c.duration(obj.refresh, `${p}.refresh`, false) ?? DEFAULT_REFRESH_SECONDS;
-    if (refreshSeconds < MIN_REFRESH_SECONDS) {
-      c.report(`${p}.refresh`, `refresh must be at least 30s (calendar providers throttle faster polling)`);
-      refreshSeconds = MIN_REFRESH_SECONDS;
+    let refreshSeconds = c.duration(obj.refresh, `${p}.refresh`, isRequired(SCHEDULE, "refresh")) ?? defaultOf(REFRESH);
+    if (refreshSeconds < REFRESH.min) {
+      c.report(`${p}.refresh`, `refresh must be at least ${formatDuration(REFRESH.min)} (calendar providers throttle faster polling)`);
+      refreshSeconds = REFRESH.min;
     }
     const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
     let userGroup = validateUserGroup(c, obj.user_group, `${p}.user_group`, false);
@@ -440,7 +451,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
   const list: IntegrationConfig[] = [];
   const seen = new Map<string, string>();
   const tokens = new Map<string, number>();
-  const items = c.list(v, "integrations", false, "a list of integrations like [{name: prod, type: alertmanager, token: ...}]") ?? [];
+  const items = c.list(v, "integrations", isRequired(CONFIG, "integrations"), "a list of integrations like [{name: prod, type: alertmanager, token: ...}]") ?? [];
 
   const chainRef = (value: unknown, p: string): string | null => {
     const chain = c.text(value, p, false, "the name of an escalation chain like default");
@@ -454,7 +465,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
 
   items.forEach((item, i) => {
     const p = `integrations[${i}]`;
-    const obj = c.object(item, p, INTEGRATION_KEYS, "an integration like {name: prod, type: alertmanager, token: ${AM_TOKEN}}");
+    const obj = c.object(item, p, keysOf(INTEGRATION), "an integration like {name: prod, type: alertmanager, token: ${AM_TOKEN}}");
     if (obj === null) return;
     const name = c.name(obj.name, `${p}.name`, "integration", seen);
     const type = validateIntegrationType(c, obj.type, `${p}.type`);
@@ -466,10 +477,10 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     const responders = isEmpty(obj.responders) ? null : validatePeople(c, obj.responders, `${p}.responders`, users);
 
     const routes: RouteConfig[] = [];
-    const routeItems = c.list(obj.routes, `${p}.routes`, false, "a list of routes like [{matchers: ['severity=\"critical\"'], chain: important}]") ?? [];
+    const routeItems = c.list(obj.routes, `${p}.routes`, isRequired(INTEGRATION, "routes"), "a list of routes like [{matchers: ['severity=\"critical\"'], chain: important}]") ?? [];
     routeItems.forEach((routeItem, j) => {
       const rp = `${p}.routes[${j}]`;
-      const route = c.object(routeItem, rp, ROUTE_KEYS, `a route like {matchers: ['severity="critical"'], chain: important}`);
+      const route = c.object(routeItem, rp, keysOf(ROUTE), `a route like {matchers: ['severity="critical"'], chain: important}`);
       if (route === null) return;
       const matchers = validateMatchers(c, route.matchers, `${rp}.matchers`);
       const routeChain = chainRef(route.chain, `${rp}.chain`);
@@ -487,8 +498,8 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
         c.report(`${p}.mapping`, `mapping applies only to type: webhook integrations; ${type} payloads have a fixed format${hint}`);
       } else mapping = validateMapping(c, obj.mapping, `${p}.mapping`);
     }
-    const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", MIN_HEARTBEAT_SECONDS);
-    const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: 1, example: DEFAULT_RATE_LIMIT_PER_MINUTE, what: "alerts per minute" }, DEFAULT_RATE_LIMIT_PER_MINUTE);
+    const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", HEARTBEAT.min);
+    const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: RATE_LIMIT.min, example: defaultOf(RATE_LIMIT), what: "alerts per minute" }, RATE_LIMIT.default);
 
     if (name === null || type === null || !tokenOk || rateLimitPerMinute === null) return;
     list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders });
@@ -497,12 +508,12 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
 }
 
 function validateIntegrationType(c: Checker, v: unknown, p: string): IntegrationType | null {
-  const expectation = `one of ${INTEGRATION_TYPES.join(", ")}`;
-  const s = c.text(v, p, true, expectation);
+  const expectation = `one of ${INTEGRATION_TYPE_NAMES.join(", ")}`;
+  const s = c.text(v, p, isRequired(INTEGRATION, "type"), expectation);
   if (s === null) return null;
-  const type = INTEGRATION_TYPES.find((t) => t === s);
+  const type = INTEGRATION_TYPE_NAMES.find((t) => t === s);
   if (type === undefined) {
-    const suggestion = suggest(s, INTEGRATION_TYPES);
+    const suggestion = suggest(s, INTEGRATION_TYPE_NAMES);
     c.report(p, `unknown integration type ${describe(s)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; expected ${expectation}`);
     return null;
   }
@@ -515,7 +526,7 @@ function validateIntegrationType(c: Checker, v: unknown, p: string): Integration
  */
 function validateToken(c: Checker, v: unknown, p: string, index: number, tokens: Map<string, number>): string | null {
   // Token values are secrets: messages never repeat them.
-  const s = c.secret(v, p, false, "${AM_TOKEN}", "the webhook URL");
+  const s = c.secret(v, p, isRequired(INTEGRATION, "token"), "${AM_TOKEN}", "the webhook URL");
   if (s === null) return null;
   const other = tokens.get(s);
   if (other !== undefined) {
@@ -528,7 +539,7 @@ function validateToken(c: Checker, v: unknown, p: string, index: number, tokens:
 
 /** Where a webhook integration finds title, message, grouping key, severity and "resolved" in its JSON. */
 function validateMapping(c: Checker, v: unknown, p: string): WebhookMappingConfig | null {
-  const obj = c.object(v, p, MAPPING_KEYS, "a mapping of fields to JSON paths like {title: data.name, grouping_key: data.id}");
+  const obj = c.object(v, p, keysOf(MAPPING), "a mapping of fields to JSON paths like {title: data.name, grouping_key: data.id}");
   if (obj === null) return null;
   const mapping: WebhookMappingConfig = {};
   let good = true;
@@ -545,23 +556,23 @@ function validateMapping(c: Checker, v: unknown, p: string): WebhookMappingConfi
     }
     return s;
   };
-  const title = jsonPath(obj.title, `${p}.title`, false);
-  const message = jsonPath(obj.message, `${p}.message`, false);
-  const groupingKey = jsonPath(obj.grouping_key, `${p}.grouping_key`, false);
-  const severity = jsonPath(obj.severity, `${p}.severity`, false);
+  const title = jsonPath(obj.title, `${p}.title`, isRequired(MAPPING, "title"));
+  const message = jsonPath(obj.message, `${p}.message`, isRequired(MAPPING, "message"));
+  const groupingKey = jsonPath(obj.grouping_key, `${p}.grouping_key`, isRequired(MAPPING, "grouping_key"));
+  const severity = jsonPath(obj.severity, `${p}.severity`, isRequired(MAPPING, "severity"));
   if (title !== null) mapping.title = title;
   if (message !== null) mapping.message = message;
   if (groupingKey !== null) mapping.groupingKey = groupingKey;
   if (severity !== null) mapping.severity = severity;
   if (!isEmpty(obj.resolve_when)) {
     const rp = `${p}.resolve_when`;
-    const when = c.object(obj.resolve_when, rp, ["path", "equals"], "a condition like {path: data.state, equals: resolved}");
+    const when = c.object(obj.resolve_when, rp, keysOf(RESOLVE_WHEN), "a condition like {path: data.state, equals: resolved}");
     if (when === null) good = false;
     else {
-      const whenPath = jsonPath(when.path, `${rp}.path`, true);
+      const whenPath = jsonPath(when.path, `${rp}.path`, isRequired(RESOLVE_WHEN, "path"));
       // A YAML number or boolean means its text: the payload's value is compared as text.
       const equalsValue = typeof when.equals === "number" || typeof when.equals === "boolean" ? String(when.equals) : when.equals;
-      const equals = c.text(equalsValue, `${rp}.equals`, true, "the value that means resolved, like resolved or ok");
+      const equals = c.text(equalsValue, `${rp}.equals`, isRequired(RESOLVE_WHEN, "equals"), "the value that means resolved, like resolved or ok");
       if (whenPath !== null && equals !== null) mapping.resolveWhen = { path: whenPath, equals };
       else good = false;
     }

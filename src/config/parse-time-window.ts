@@ -1,6 +1,7 @@
 import { IANAZone } from "luxon";
 import { fail, ok, type Result } from "../shared/result.js";
 import { Checker, describe, isEmpty, joinKey, suggest, unknownZoneMessage } from "./config-checker.js";
+import { IF_TIME_WINDOW, keysOf } from "./config-shape.js";
 import type { EscalationStep, Weekday } from "./config-types.js";
 
 /** Week order; also the order `days` lists are returned in. */
@@ -139,7 +140,7 @@ export function validateTimeWindow(c: Checker, v: unknown, p: string, defaultZon
     const { from, to, days, timezone } = parsed.value;
     return { type: "if_time", from, to, days, timezone: timezone ?? defaultZone };
   }
-  const obj = c.object(v, p, ["from", "to", "days", "timezone"], `a time window like ${TIME_EXAMPLE} or {from: "09:00", to: "17:00", days: [mon, tue]}`);
+  const obj = c.object(v, p, keysOf(IF_TIME_WINDOW), `a time window like ${TIME_EXAMPLE} or {from: "09:00", to: "17:00", days: [mon, tue]}`);
   if (obj === null) return null;
   const from = timeOfDay(c, obj.from, joinKey(p, "from"));
   const to = timeOfDay(c, obj.to, joinKey(p, "to"));

@@ -1,9 +1,10 @@
 import type { ApiConfig, ApiScope, ApiTokenConfig } from "./config-types.js";
 import { describe, isEmpty, suggest, type Checker } from "./config-checker.js";
 import type { UserLookup } from "./validate-chains.js";
+import { API, API_TOKEN, keysOf } from "./config-shape.js";
 
-const API_KEYS = ["tokens"];
-const TOKEN_KEYS = ["name", "token", "scope", "as"];
+const API_KEYS = keysOf(API);
+const TOKEN_KEYS = keysOf(API_TOKEN);
 const SCOPES: readonly ApiScope[] = ["read", "write"];
 /** API tokens are long-lived bearer secrets: longer than integration tokens. */
 export const API_TOKEN_MIN_LENGTH = 24;

@@ -1,4 +1,5 @@
 import { Checker, describe, isEmpty, isObj, joinKey, missingReference, suggest } from "./config-checker.js";
+import { defaultOf, durationField, ESCALATION_CHAIN, ESCALATION_STEP, IF_ALERTS, integerField, isRequired, keysOf, variantNames, WEBHOOK_STEP } from "./config-shape.js";
 import type { AckTimeout, EscalationChainConfig, EscalationStep } from "./config-types.js";
 import { validateTimeWindow } from "./parse-time-window.js";
 
@@ -17,23 +18,11 @@ export interface StepContext {
   timezone: string;
 }
 
-const STEP_TYPES = [
-  "wait",
-  "notify_schedule",
-  "notify_users",
-  "notify_round_robin",
-  "notify_user_group",
-  "notify_channel",
-  "webhook",
-  "resolve",
-  "repeat",
-  "if_time",
-  "if_alerts",
-] as const;
-type StepType = (typeof STEP_TYPES)[number];
-const IMPORTANT_TYPES: readonly StepType[] = ["notify_schedule", "notify_users", "notify_round_robin", "notify_user_group"];
-/** Steps that may be written as a bare string (`- resolve`): their value is optional. */
-const BARE_TYPES: readonly StepType[] = ["resolve", "repeat"];
+type StepType = EscalationStep["type"];
+/** Step types in the order messages list them, those taking `important: true`, and those that may be a bare string (`- resolve`). */
+const STEP_TYPES: readonly StepType[] = variantNames(ESCALATION_STEP);
+const IMPORTANT_TYPES: readonly StepType[] = variantNames(ESCALATION_STEP, "important");
+const BARE_TYPES: readonly StepType[] = variantNames(ESCALATION_STEP, "bare");
 const STEP_EXAMPLES: Record<StepType, string> = {
   wait: "- wait: 5m",
   notify_schedule: "- notify_schedule: primary",
@@ -48,8 +37,10 @@ const STEP_EXAMPLES: Record<StepType, string> = {
   if_alerts: '- if_alerts: "5 in 10m"',
 };
 const DEFAULT_REPEAT_TIMES = 3;
-const DEFAULT_WEBHOOK_TIMEOUT_SECONDS = 10;
-const DEFAULT_WEBHOOK_RETRIES = 3;
+const WEBHOOK_TIMEOUT = durationField(WEBHOOK_STEP, "timeout");
+const WEBHOOK_RETRIES = integerField(WEBHOOK_STEP, "retries");
+const DEFAULT_WEBHOOK_TIMEOUT_SECONDS = defaultOf(WEBHOOK_TIMEOUT);
+const DEFAULT_WEBHOOK_RETRIES = defaultOf(WEBHOOK_RETRIES);
 const USER_GROUP_RE = /^[a-z0-9][a-z0-9._-]*$/i;
 const USER_GROUP_EXPECTATION = "a Slack user group handle like oncall-db";
 const USERS_EXPECTATION = "a list of users (email, name or alias) like [alice@example.com, Bob Example]";
@@ -83,11 +74,11 @@ export function validateChains(c: Checker, v: unknown, ctx: StepContext): { list
 
   items.forEach((item, i) => {
     const p = `escalation_chains[${i}]`;
-    const obj = c.object(item, p, ["name", "steps", "ack_timeout"], "an escalation chain like {name: default, steps: [{notify_schedule: primary}]}");
+    const obj = c.object(item, p, keysOf(ESCALATION_CHAIN), "an escalation chain like {name: default, steps: [{notify_schedule: primary}]}");
     if (obj === null) return;
     if (typeof obj.name === "string") names.add(obj.name.trim());
     const name = c.name(obj.name, `${p}.name`, "escalation chain", seen);
-    const stepItems = c.list(obj.steps, `${p}.steps`, true, "a list of steps like [{notify_schedule: primary}, {wait: 5m}]");
+    const stepItems = c.list(obj.steps, `${p}.steps`, isRequired(ESCALATION_CHAIN, "steps"), "a list of steps like [{notify_schedule: primary}, {wait: 5m}]");
     if (stepItems !== null && stepItems.length === 0) {
       c.report(`${p}.steps`, "expected at least one step, like - notify_schedule: primary");
     }
@@ -282,17 +273,17 @@ function webhook(c: Checker, v: unknown, p: string): EscalationStep | null {
     const url = c.httpUrl(v, p, true, WEBHOOK_EXAMPLE);
     return url === null ? null : { type: "webhook", url, timeoutSeconds: DEFAULT_WEBHOOK_TIMEOUT_SECONDS, retries: DEFAULT_WEBHOOK_RETRIES };
   }
-  const obj = c.object(v, p, ["url", "timeout", "retries"], `a URL like ${WEBHOOK_EXAMPLE} or {url: ${WEBHOOK_EXAMPLE}, timeout: 10s, retries: 3}`);
+  const obj = c.object(v, p, keysOf(WEBHOOK_STEP), `a URL like ${WEBHOOK_EXAMPLE} or {url: ${WEBHOOK_EXAMPLE}, timeout: 10s, retries: 3}`);
   if (obj === null) return null;
-  const url = c.httpUrl(obj.url, joinKey(p, "url"), true, WEBHOOK_EXAMPLE);
-  const timeoutSeconds = isEmpty(obj.timeout) ? DEFAULT_WEBHOOK_TIMEOUT_SECONDS : c.boundedDuration(obj.timeout, joinKey(p, "timeout"), true, "timeout", 1, 60);
-  const retries = c.integer(obj.retries, joinKey(p, "retries"), { min: 0, max: 10, example: DEFAULT_WEBHOOK_RETRIES, what: "retries" }, DEFAULT_WEBHOOK_RETRIES);
+  const url = c.httpUrl(obj.url, joinKey(p, "url"), isRequired(WEBHOOK_STEP, "url"), WEBHOOK_EXAMPLE);
+  const timeoutSeconds = isEmpty(obj.timeout) ? DEFAULT_WEBHOOK_TIMEOUT_SECONDS : c.boundedDuration(obj.timeout, joinKey(p, "timeout"), true, "timeout", WEBHOOK_TIMEOUT.min, WEBHOOK_TIMEOUT.max);
+  const retries = c.integer(obj.retries, joinKey(p, "retries"), { min: WEBHOOK_RETRIES.min, max: WEBHOOK_RETRIES.max, example: DEFAULT_WEBHOOK_RETRIES, what: "retries" }, DEFAULT_WEBHOOK_RETRIES);
   if (url === null || timeoutSeconds === null || retries === null) return null;
   return { type: "webhook", url, timeoutSeconds, retries };
 }
 
 function ifAlerts(c: Checker, v: unknown, p: string): EscalationStep | null {
-  const countRange = { min: 0, example: 5, what: "alerts" };
+  const countRange = { min: integerField(IF_ALERTS, "count").min, example: 5, what: "alerts" };
   if (typeof v === "string") {
     const m = /^\s*(\S+)\s+(?:alerts?\s+)?in\s+(.+?)\s*$/i.exec(v);
     if (!m) {
@@ -305,7 +296,7 @@ function ifAlerts(c: Checker, v: unknown, p: string): EscalationStep | null {
     const withinSeconds = within(c, m[2], p);
     return count === null || withinSeconds === null ? null : { type: "if_alerts", count, withinSeconds };
   }
-  const obj = c.object(v, p, ["count", "within"], `an alert count like ${ALERTS_EXAMPLE}`);
+  const obj = c.object(v, p, keysOf(IF_ALERTS), `an alert count like ${ALERTS_EXAMPLE}`);
   if (obj === null) return null;
   const count = c.integer(obj.count, joinKey(p, "count"), countRange, null);
   const withinSeconds = within(c, obj.within, joinKey(p, "within"));
@@ -313,5 +304,5 @@ function ifAlerts(c: Checker, v: unknown, p: string): EscalationStep | null {
 }
 
 function within(c: Checker, v: unknown, p: string): number | null {
-  return c.boundedDuration(v, p, true, "the time span", 1);
+  return c.boundedDuration(v, p, true, "the time span", durationField(IF_ALERTS, "within").min);
 }

@@ -1,5 +1,6 @@
 import { ladderOverLimits, ladderOverLimitText } from "../notify/ladder/ladder-limits.js";
 import { Checker, describe, isEmpty, isObj, joinKey, suggest } from "./config-checker.js";
+import { CALL_UNTIL_ANSWERED, defaultOf, durationField, integerField, keysOf, LADDER_STEP, NOTIFICATION_RULES, PAGING, variantNames } from "./config-shape.js";
 import type { LadderStep, NotificationRules, PagingLimits } from "./config-types.js";
 
 /** Team-wide ladders when `notification_rules` is left out: a Slack DM, for important pages too. */
@@ -8,13 +9,21 @@ export const DEFAULT_NOTIFICATION_RULES: NotificationRules = {
   important: [{ type: "slack_dm" }],
 };
 
-export const DEFAULT_PAGING: PagingLimits = { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 };
+const SMS_PER_WINDOW = integerField(PAGING, "sms_per_window");
+const CALLS_PER_WINDOW = integerField(PAGING, "calls_per_window");
+const PAGING_WINDOW = durationField(PAGING, "window");
+export const DEFAULT_PAGING: PagingLimits = {
+  smsPerWindow: defaultOf(SMS_PER_WINDOW),
+  callsPerWindow: defaultOf(CALLS_PER_WINDOW),
+  windowSeconds: defaultOf(PAGING_WINDOW),
+};
 
-const RULES_KEYS = ["default", "important"] as const;
-const LADDER_TYPES = ["slack_dm", "sms", "call", "call_until_answered", "wait"] as const;
-type LadderType = (typeof LADDER_TYPES)[number];
+const RULES_KEYS = keysOf(NOTIFICATION_RULES);
+type LadderType = LadderStep["type"];
+/** Rungs in the order messages list them, and those that may be a bare string (`- sms`). */
+const LADDER_TYPES: readonly LadderType[] = variantNames(LADDER_STEP);
 const PHONE_TYPES: readonly LadderType[] = ["sms", "call", "call_until_answered"];
-const BARE_TYPES = ["slack_dm", "sms", "call", "call_until_answered"] as const;
+const BARE_TYPES = variantNames(LADDER_STEP, "bare") as Exclude<LadderType, "wait">[];
 const LADDER_EXAMPLE = "[slack_dm, {wait: 2m}, call]";
 const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_answered or {wait: 2m}";
 /**
@@ -22,10 +31,12 @@ const STEP_EXPECTATION = "a notification step: slack_dm, sms, call, call_until_a
  * `every` is the pause after a call ended unanswered (or its result timed out) before the next call,
  * so even the minimum never overlaps two calls.
  */
-export const DEFAULT_CALL_EVERY_SECONDS = 120;
-export const MIN_CALL_EVERY_SECONDS = 5;
-export const DEFAULT_CALL_TIMES = 5;
-export const MAX_CALL_TIMES = 20;
+const CALL_EVERY = durationField(CALL_UNTIL_ANSWERED, "every");
+const CALL_TIMES = integerField(CALL_UNTIL_ANSWERED, "times");
+export const DEFAULT_CALL_EVERY_SECONDS = defaultOf(CALL_EVERY);
+export const MIN_CALL_EVERY_SECONDS = CALL_EVERY.min;
+export const DEFAULT_CALL_TIMES = defaultOf(CALL_TIMES);
+export const MAX_CALL_TIMES = CALL_TIMES.max!;
 
 /**
  * The top-level `notification_rules`; each ladder left out is a Slack DM. A ladder the per-number
@@ -164,12 +175,12 @@ function validateLadderStep(c: Checker, v: unknown, p: string): LadderStep | nul
 
 function callUntilAnswered(c: Checker, v: unknown, p: string): LadderStep | null {
   if (isEmpty(v)) return { type: "call_until_answered", everySeconds: DEFAULT_CALL_EVERY_SECONDS, times: DEFAULT_CALL_TIMES };
-  const obj = c.object(v, p, ["every", "times"], `call settings like {every: 2m, times: 5} (empty: every 2m, 5 times)`);
+  const obj = c.object(v, p, keysOf(CALL_UNTIL_ANSWERED), `call settings like {every: 2m, times: 5} (empty: every 2m, 5 times)`);
   if (obj === null) return null;
   const everySeconds = isEmpty(obj.every)
     ? DEFAULT_CALL_EVERY_SECONDS
     : c.boundedDuration(obj.every, joinKey(p, "every"), true, "every", MIN_CALL_EVERY_SECONDS);
-  const times = c.integer(obj.times, joinKey(p, "times"), { min: 1, max: MAX_CALL_TIMES, example: DEFAULT_CALL_TIMES, what: "calls" }, DEFAULT_CALL_TIMES);
+  const times = c.integer(obj.times, joinKey(p, "times"), { min: CALL_TIMES.min, max: MAX_CALL_TIMES, example: DEFAULT_CALL_TIMES, what: "calls" }, DEFAULT_CALL_TIMES);
   if (everySeconds === null || times === null) return null;
   return { type: "call_until_answered", everySeconds, times };
 }
@@ -182,11 +193,11 @@ function unknownStepMessage(word: string): string {
 /** The top-level `paging` limits; each one left out has its default (5 SMS, 3 calls per 15m). */
 export function validatePaging(c: Checker, v: unknown): PagingLimits {
   if (isEmpty(v)) return DEFAULT_PAGING;
-  const obj = c.object(v, "paging", ["sms_per_window", "calls_per_window", "window"], "paging limits like {sms_per_window: 5, calls_per_window: 3, window: 15m}");
+  const obj = c.object(v, "paging", keysOf(PAGING), "paging limits like {sms_per_window: 5, calls_per_window: 3, window: 15m}");
   if (obj === null) return DEFAULT_PAGING;
-  const smsPerWindow = c.integer(obj.sms_per_window, "paging.sms_per_window", { min: 1, example: 5, what: "SMS" }, DEFAULT_PAGING.smsPerWindow);
-  const callsPerWindow = c.integer(obj.calls_per_window, "paging.calls_per_window", { min: 1, example: 3, what: "calls" }, DEFAULT_PAGING.callsPerWindow);
-  const windowSeconds = isEmpty(obj.window) ? DEFAULT_PAGING.windowSeconds : c.boundedDuration(obj.window, "paging.window", true, "window", 10);
+  const smsPerWindow = c.integer(obj.sms_per_window, "paging.sms_per_window", { min: SMS_PER_WINDOW.min, example: DEFAULT_PAGING.smsPerWindow, what: "SMS" }, DEFAULT_PAGING.smsPerWindow);
+  const callsPerWindow = c.integer(obj.calls_per_window, "paging.calls_per_window", { min: CALLS_PER_WINDOW.min, example: DEFAULT_PAGING.callsPerWindow, what: "calls" }, DEFAULT_PAGING.callsPerWindow);
+  const windowSeconds = isEmpty(obj.window) ? DEFAULT_PAGING.windowSeconds : c.boundedDuration(obj.window, "paging.window", true, "window", PAGING_WINDOW.min);
   return {
     smsPerWindow: smsPerWindow ?? DEFAULT_PAGING.smsPerWindow,
     callsPerWindow: callsPerWindow ?? DEFAULT_PAGING.callsPerWindow,
