@@ -3,6 +3,7 @@ import { escalate, escalationJobKey } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
 import { formatDuration } from "../shared/duration.js";
+import { actorFromName, emitGroupEvent, type GroupEventActor, type GroupEventName } from "./group-events.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
@@ -20,7 +21,15 @@ export type Actor = string;
  * the resolve and never reopens the group.
  */
 export function createGroupActions(store: Store, deps: EscalationDeps) {
-  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number, opts: { seconds?: number | null } = {}): Promise<ActionResult> {
+  return async function act(
+    groupId: string,
+    action: GroupAction,
+    actor: Actor,
+    now: number,
+    /** `by`: who acted, as outgoing webhooks name them (the guarded actions pass the principal); default from `actor`. */
+    opts: { seconds?: number | null; by?: GroupEventActor } = {},
+  ): Promise<ActionResult> {
+    const by = opts.by ?? actorFromName(actor);
     return store.transaction(async (tx) => {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
@@ -70,7 +79,8 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           // Skip the current wait: the pending step runs now (same seq, so it still runs once).
           if (g.state !== "firing") return refuse(`#${g.number} is ${g.state}; there is nothing to escalate.`);
           if (g.escalation.status !== "active" || g.escalation.nextAt === null) return refuse(`#${g.number} has no further escalation step to run.`);
-          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id, seq: g.escalation.seq }, jobKey: escalationJobKey(g.id), runAt: new Date(now), maxAttempts: 25 });
+          // `by` reaches the step: the `escalated` event it sends names who escalated.
+          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id, seq: g.escalation.seq, by }, jobKey: escalationJobKey(g.id), runAt: new Date(now), maxAttempts: 25 });
           await tx.log.add(g.id, now, "escalated", `Escalated now by ${mention(actor)}.`);
           break;
         }
@@ -91,6 +101,8 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           break;
         }
       }
+      // `escalate` is told when its step runs (the step job sends `escalated`, naming `by`).
+      if (action !== "escalate") await emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action], actor: by }, now);
       await requestSlackSync(tx, g.id, now);
       const updated = await tx.groups.get(g.id);
       return { ok: true, group: updated ?? g };
@@ -99,3 +111,12 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
 }
 
 export type GroupActions = ReturnType<typeof createGroupActions>;
+
+const EVENT_OF: Record<Exclude<GroupAction, "escalate">, GroupEventName> = {
+  acknowledge: "acknowledged",
+  unacknowledge: "unacknowledged",
+  resolve: "resolved",
+  unresolve: "unresolved",
+  silence: "silenced",
+  unsilence: "unsilenced",
+};

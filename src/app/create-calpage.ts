@@ -53,6 +53,8 @@ import { makeSweepHandler } from "./sweep-handler.js";
 import { createConfigReloader } from "./config-reloader.js";
 import { createCalpageMetrics } from "./calpage-metrics.js";
 import { createOutboundHeartbeat } from "./outbound-heartbeat.js";
+import { createOutgoingWebhooks } from "../webhooks/outgoing-webhooks.js";
+import { makeWebhookDeliveryHandler } from "../webhooks/delivery-handler.js";
 
 /** /health/ready answers within this (ms) even while the database does not. */
 const READY_TIMEOUT_MS = 750;
@@ -69,6 +71,8 @@ export interface CalpageOptions {
   sweepEveryMs?: number;
   /** How often HEARTBEAT_URL is pinged (ms); default a minute. */
   heartbeatEveryMs?: number;
+  /** Waits between outgoing webhook attempts (ms); default 10 s, 30 s, 1 min, 5 min, 15 min, 30 min, 1 h. */
+  webhookRetryDelaysMs?: number[];
 }
 
 /**
@@ -132,7 +136,8 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const slackUsers = createSlackUserCache(slackApi, users);
     const schedules = createScheduleService(store, config, { log, now });
     const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
-    const deps = { oncall: schedules, users, pager };
+    // Outgoing webhooks hear of every group event, in the transaction that makes it.
+    const deps = { oncall: schedules, users, pager, events: createOutgoingWebhooks(config, { publicUrl: base }) };
     const ingest = createIngestService(store, config, deps);
     const actions = createGroupActions(store, deps);
     const heartbeats = createHeartbeatService(store, config, ingest);
@@ -206,6 +211,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "maintenance.end": (payload: Record<string, unknown>) => maintenance.end(payload, now()),
       "notify.user_group": makeUserGroupHandler(store, slackApi, config, pager, now),
       "escalation.webhook": makeEscalationWebhookHandler(store, config.env.publicUrl, now),
+      "webhook.deliver": makeWebhookDeliveryHandler({ store, config: () => live.config, now, retryDelaysMs: opts.webhookRetryDelaysMs, onOutcome: observed.webhookDelivery, log }),
       "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
       // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
       "heartbeat.out": async () => heartbeatOut?.handle(),

@@ -1,3 +1,4 @@
+import type { GroupEventSink } from "../alerts/group-events.js";
 import type { UserConfig } from "../config/config-types.js";
 import type { Tx } from "../store/store.js";
 
@@ -20,4 +21,6 @@ export interface EscalationDeps {
   oncall: OnCallLookup;
   users: ReadonlyMap<string, UserConfig>;
   pager: Pager;
+  /** Told of every group state change (opened, acknowledged, escalated…): outgoing webhooks. Left out = nobody is told. */
+  events?: GroupEventSink;
 }

@@ -9,6 +9,7 @@ export type CoreTaskName =
   | "maintenance.end"
   | "notify.user_group"
   | "escalation.webhook"
+  | "webhook.deliver"
   | "audit.prune"
   | "heartbeat.out"
   | "sweep";
