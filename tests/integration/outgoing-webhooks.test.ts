@@ -39,7 +39,7 @@ function verify(secret: string, headers: IncomingMessage["headers"], raw: string
 
 /**
  * A webhook receiver on 127.0.0.1: verifies each request's signature, records it, and answers
- * by path: /ok 200; /flaky 500 twice then 200; /down 503; /gone 404; /slow after 2.5 s;
+ * by path: /ok 200; /flaky 500 twice then 200; /down 503; /gone 404; /moved a redirect to /landing; /slow after 2.5 s;
  * anything that fails verification 401.
  */
 async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
@@ -67,6 +67,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
       if (path === "/flaky") return answer(++flaky <= 2 ? 500 : 200);
       if (path === "/down") return answer(503);
       if (path === "/gone") return answer(404);
+      if (path === "/moved") return void res.writeHead(302, { location: "/landing" }).end();
       if (path === "/slow") return void setTimeout(() => answer(200), 2500).unref();
       answer(200);
     });
@@ -121,6 +122,9 @@ ${route("down", "down")}
             secret: \${HOOK_SECRET}
             retries: 2
 ${route("gone", "gone")}
+            events: [opened]
+            secret: \${HOOK_SECRET}
+${route("moved", "moved")}
             events: [opened]
             secret: \${HOOK_SECRET}
 ${route("slow", "slow")}
@@ -277,6 +281,15 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
     expect(to("/gone", g)).toHaveLength(1);
   });
 
+  it("does not follow a redirect", async () => {
+    const g = await post(alert("moved"));
+    const line = await waitFor(async () => (await logOf(g)).find((l) => l.includes("refused")), { timeoutMs: 10_000 });
+    expect(line).toBe(`warning: Webhook ${sideHost()}: opened refused (HTTP 302, a redirect; redirects are not followed); not retried.`);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(to("/moved", g)).toHaveLength(1);
+    expect(to("/landing", g)).toHaveLength(0);
+  });
+
   it("times out a receiver slower than the hook's timeout", async () => {
     const g = await post(alert("slow"));
     const line = await waitFor(async () => (await logOf(g)).find((l) => l.includes("timed out")), { timeoutMs: 10_000 });
@@ -299,6 +312,6 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
     const count = (outcome: string) => Number(new RegExp(`calpage_outgoing_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
     expect(count("delivered")).toBeGreaterThanOrEqual(15);
     expect(count("retried")).toBeGreaterThanOrEqual(4);
-    expect(count("failed")).toBeGreaterThanOrEqual(4);
+    expect(count("failed")).toBeGreaterThanOrEqual(5);
   });
 });
