@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliPrincipal } from "../../src/access/principal.js";
 import { createCalpage, type Calpage } from "../../src/app/create-calpage.js";
+import { logCommand } from "../../src/cli/log-command.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-record.js";
 import { AM_TOKEN, BACKENDS, PEOPLE, fakeSlackUsers, prepareEnv, weeklyRotaIcs, type Env } from "../e2e/harness.js";
@@ -251,6 +252,11 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
     });
     expect(log).toContain(`webhook: Webhook ${host()}: acknowledged delivered (HTTP 200).`);
     expect(log.filter((l) => l.includes("escalated delivered"))).toHaveLength(5);
+    // `calpage log <n>` prints them.
+    const printed: string[] = [];
+    const code = await logCommand.run({ args: [String(g.number)], configPath: app.config.path, env: {}, out: (l) => printed.push(l), err: (l) => printed.push(l), config: () => app.config, option: () => undefined });
+    expect(code).toBe(0);
+    expect(printed.filter((l) => / webhook +Webhook 127\.0\.0\.1:\d+: \w+ delivered \(HTTP 200\)\.$/.test(l))).toHaveLength(13);
   });
 
   it("retries after 500s with the same delivery id and a fresh signature, then logs the delivery", async () => {
