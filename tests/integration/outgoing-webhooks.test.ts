@@ -206,7 +206,10 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
       await waitFor(() => expect(events().slice(before).sort()).toEqual([...expected].sort()), { timeoutMs: 10_000 });
     };
     const now = () => Date.now();
+    // A re-sent alert and a refused action change nothing, so they send nothing (the next step's exact list shows it).
+    await post(alert("ok"));
     await step(() => app.guarded(ops, "cli", g.id, "acknowledge", now()), ["acknowledged"]);
+    expect(await app.guarded(ops, "cli", g.id, "acknowledge", now())).toMatchObject({ ok: false });
     // Unacknowledged: the chain restarts, its first step notifies again.
     await step(() => app.guarded(ops, "cli", g.id, "unacknowledge", now()), ["unacknowledged", "escalated"]);
     await step(() => app.guarded(ops, "cli", g.id, "silence", now(), { seconds: 3600 }), ["silenced"]);
