@@ -28,7 +28,7 @@ export function createGuardedGroupActions(store: Store, act: GroupActions, acces
       await access.audit(who, surface, auditAction, target, "refused", decision.message, now);
       return { ok: false, message: decision.message, refused: decision.rule };
     }
-    const result = await act(groupId, action, who.actor, now, opts);
+    const result = await act(groupId, action, who.actor, now, { ...opts, by: { kind: who.kind, id: who.id, name: who.name } });
     await access.audit(who, surface, auditAction, target, result.ok ? "done" : "failed", result.ok ? null : result.message, now);
     return result;
   };

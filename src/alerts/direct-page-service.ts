@@ -4,6 +4,7 @@ import type { EscalationDeps } from "../escalation/escalation-deps.js";
 import { newId } from "../shared/ids.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
+import { actorFromName, emitGroupEvent } from "./group-events.js";
 import { mention } from "./mention.js";
 import { distinctAlerts } from "./alert-identity.js";
 import { newGroupRecord } from "./new-group-record.js";
@@ -65,6 +66,8 @@ export function createDirectPageService(store: Store, config: Config, deps: Esca
       await tx.alerts.upsertMany(g.id, distinctAlerts([{ status: "firing", labels: { alertname: "DirectPage" }, annotations: { summary: input.message }, startsAt: new Date(now).toISOString(), endsAt: null, generatorUrl: null, fingerprint: null }]), now);
       await tx.log.add(g.id, now, "opened", `Direct page #${g.number} to ${whom} by ${mention(input.requestedBy)}${input.important ? " (important)" : ""}.`);
       if (warning) await tx.log.add(g.id, now, "warning", warning);
+      // The built-in "direct" integration has no outgoing webhooks of its own; a sink may still listen.
+      await emitGroupEvent(tx, deps.events, g, { name: "opened", actor: actorFromName(input.requestedBy) }, now);
       await escalate(tx, g, { type: "start" }, now, deps);
       await requestSlackSync(tx, g.id, now);
       return g;

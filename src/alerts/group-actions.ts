@@ -4,6 +4,7 @@ import { escalate, escalationJobKey } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
 import { formatDuration } from "../shared/duration.js";
+import { actorFromName, emitGroupEvent, type GroupEventActor, type GroupEventName } from "./group-events.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
@@ -24,9 +25,17 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
   /**
    * `opts.seconds`: how long to silence (null = forever). `opts.ifAcknowledgedAt`: unacknowledge only
    * that acknowledgement (the ack timeout's own unacknowledge must not undo a newer one), and not when
-   * a `keep` was logged at or after `opts.unlessKeptSince` (the question's time).
+   * a `keep` was logged at or after `opts.unlessKeptSince` (the question's time). `opts.by`: who acted,
+   * as outgoing webhooks name them (the guarded actions pass the principal); default from `actor`.
    */
-  return async function act(groupId: string, action: GroupAction, actor: Actor, now: number, opts: { seconds?: number | null; ifAcknowledgedAt?: number; unlessKeptSince?: number } = {}): Promise<ActionResult> {
+  return async function act(
+    groupId: string,
+    action: GroupAction,
+    actor: Actor,
+    now: number,
+    opts: { seconds?: number | null; ifAcknowledgedAt?: number; unlessKeptSince?: number; by?: GroupEventActor } = {},
+  ): Promise<ActionResult> {
+    const by = opts.by ?? actorFromName(actor);
     return store.transaction(async (tx) => {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
@@ -96,7 +105,8 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           // Skip the current wait: the pending step runs now (same seq, so it still runs once).
           if (g.state !== "firing") return refuse(`#${g.number} is ${g.state}; there is nothing to escalate.`);
           if (g.escalation.status !== "active" || g.escalation.nextAt === null) return refuse(`#${g.number} has no further escalation step to run.`);
-          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id, seq: g.escalation.seq }, jobKey: escalationJobKey(g.id), runAt: new Date(now), maxAttempts: 25 });
+          // `by` reaches the step: the `escalated` event it sends names who escalated.
+          await tx.jobs.add({ task: "escalation.step", payload: { groupId: g.id, seq: g.escalation.seq, by }, jobKey: escalationJobKey(g.id), runAt: new Date(now), maxAttempts: 25 });
           await tx.log.add(g.id, now, "escalated", `Escalated now by ${mention(actor)}.`);
           break;
         }
@@ -117,6 +127,8 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           break;
         }
       }
+      // `escalate` is told when its step runs (the step job sends `escalated`, naming `by`); `keep` changes no state.
+      if (action !== "escalate" && action !== "keep") await emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action], actor: by }, now);
       await requestSlackSync(tx, g.id, now);
       const updated = await tx.groups.get(g.id);
       return { ok: true, group: updated ?? g };
@@ -125,3 +137,12 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
 }
 
 export type GroupActions = ReturnType<typeof createGroupActions>;
+
+const EVENT_OF: Record<Exclude<GroupAction, "escalate" | "keep">, GroupEventName> = {
+  acknowledge: "acknowledged",
+  unacknowledge: "unacknowledged",
+  resolve: "resolved",
+  unresolve: "unresolved",
+  silence: "silenced",
+  unsilence: "unsilenced",
+};

@@ -12,6 +12,7 @@ import type { IncomingGroup } from "./incoming-group.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 import { selectRoute } from "./select-route.js";
 import { systemPrincipal } from "../access/principal.js";
+import { emitGroupEvent, type GroupEventActor } from "./group-events.js";
 
 export interface IngestResult {
   /** Groups touched, in payload order (empty when refused), with the alerts really in them after this payload. */
@@ -34,6 +35,9 @@ const SOURCE_NAMES: Record<IntegrationConfig["type"], string> = {
   grafana: "Grafana",
   pagerduty: "the PagerDuty Events source",
 };
+
+/** The source of an integration as the actor of `opened` and source-side `resolved`/`acknowledged` events. */
+const sourceActor = (integration: IntegrationConfig): GroupEventActor => ({ kind: "system", id: integration.name, name: SOURCE_NAMES[integration.type] });
 
 /** How long an update caused only by more alerts may wait, so bursts coalesce into few Slack edits. */
 const UPDATE_COALESCE_MS = 1000;
@@ -87,6 +91,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
         tx.log.add(open.id, now, "resolved", `Resolved by ${SOURCE_NAMES[integration.type]}.`),
       );
       await escalate(tx, open, { type: "stop", reason: "resolved" }, now, deps);
+      await emitGroupEvent(tx, deps.events, open, { name: "resolved", actor: sourceActor(integration) }, now);
       await requestSlackSync(tx, open.id, now);
       return { number: open.number, state: "resolved" as const, opened: false, alerts: merged.alertCount, firing: merged.firingCount };
     }
@@ -132,6 +137,8 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
     const via = route.index === null ? "the default route" : `route ${route.index + 1}`;
     // The group row first (the others refer to it), then the rest in one round trip.
     await tx.groups.insert(group);
+    // Before the first escalation step, so `opened` is queued before `escalated`.
+    await emitGroupEvent(tx, deps.events, group, { name: "opened", actor: sourceActor(integration) }, now);
     const [, , maintenance] = await pipelined(
       tx.alerts.upsertMany(group.id, alerts, now),
       tx.log.add(
@@ -164,6 +171,7 @@ export function createIngestService(store: Store, config: Config, deps: Escalati
       tx.audit.add({ at: now, actorKind: who.kind, actorId: who.id, actorName: who.name, surface: "api", action: "acknowledge (source event)", target: `#${open.number}`, outcome: "done", reason: null }),
     );
     await escalate(tx, open, { type: "stop", reason: "acknowledged" }, now, deps);
+    await emitGroupEvent(tx, deps.events, open, { name: "acknowledged", actor: sourceActor(integration) }, now);
     await requestSlackSync(tx, open.id, now);
     return { ...counts, state: "acknowledged" as const };
   }

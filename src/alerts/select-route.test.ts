@@ -3,13 +3,14 @@ import type { IntegrationConfig, Matcher, MatcherOp, RouteConfig } from "../conf
 import { selectRoute } from "./select-route.js";
 
 const m = (name: string, op: MatcherOp, value: string): Matcher => ({ name, op, value });
-const route = (matchers: Matcher[], chain: string | null, channel: string | null): RouteConfig => ({ matchers, chain, channel, postToSlack: true, responders: null });
+const route = (matchers: Matcher[], chain: string | null, channel: string | null): RouteConfig => ({ matchers, chain, channel, postToSlack: true, responders: null, outgoingWebhooks: [] });
 
 const integration: IntegrationConfig = {
   name: "prometheus",
   type: "alertmanager",
   token: "t",
   responders: null,
+  outgoingWebhooks: [],
   chain: "default-chain",
   channel: "#alerts",
   postToSlack: true,

@@ -20,6 +20,11 @@ export function createCalpageMetrics(metrics: Metrics, store: Store, now: () => 
   const slack429 = metrics.counter("calpage_slack_rate_limited_total", "Slack Web API calls answered 429 (rate limited), by method.", ["method"]);
   const twilioCalls = metrics.histogram("calpage_twilio_api_duration_seconds", "Twilio REST requests by method (sms, call) and outcome (ok, rate_limited, rejected, failed).", ["method", "outcome"], LATENCY_BUCKETS);
   const twilio429 = metrics.counter("calpage_twilio_rate_limited_total", "Twilio REST requests answered 429 (rate limited), by method.", ["method"]);
+  const webhookDeliveries = metrics.counter(
+    "calpage_outgoing_webhook_deliveries_total",
+    "Outgoing webhook attempts by outcome: delivered, retried (failed, tried again later), failed (given up or refused).",
+    ["outcome"],
+  );
   const heartbeats = metrics.counter("calpage_heartbeat_pings_total", "Outbound heartbeat pings (HEARTBEAT_URL), by outcome (ok, failed).", ["outcome"]);
 
   metrics.gauge("calpage_open_groups", "Alert groups not resolved, by state.", ["state"], async () => {
@@ -83,6 +88,7 @@ export function createCalpageMetrics(metrics: Metrics, store: Store, now: () => 
       twilioCalls({ method, outcome }, seconds);
       if (outcome === "rate_limited") twilio429({ method });
     },
+    webhookDelivery: (outcome: string) => webhookDeliveries({ outcome }),
     heartbeatPinged: (ok: boolean) => heartbeats({ outcome: ok ? "ok" : "failed" }),
   };
 }

@@ -55,6 +55,8 @@ import { makeSweepHandler } from "./sweep-handler.js";
 import { createConfigReloader } from "./config-reloader.js";
 import { createCalpageMetrics } from "./calpage-metrics.js";
 import { createOutboundHeartbeat } from "./outbound-heartbeat.js";
+import { createOutgoingWebhooks } from "../webhooks/outgoing-webhooks.js";
+import { makeWebhookDeliveryHandler } from "../webhooks/delivery-handler.js";
 
 /** /health/ready answers within this (ms) even while the database does not. */
 const READY_TIMEOUT_MS = 750;
@@ -71,6 +73,8 @@ export interface CalpageOptions {
   sweepEveryMs?: number;
   /** How often HEARTBEAT_URL is pinged (ms); default a minute. */
   heartbeatEveryMs?: number;
+  /** Waits between outgoing webhook attempts (ms); default 10 s, 30 s, 1 min, 5 min, 15 min, 30 min, 1 h. */
+  webhookRetryDelaysMs?: number[];
 }
 
 /**
@@ -135,7 +139,14 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const schedules = createScheduleService(store, config, { log, now });
     const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
     const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
-    const deps = { oncall: schedules, users, pager, ackTimeoutOf: (chain: string | null) => (chain === null ? null : (chains.get(chain)?.ackTimeout ?? null)) };
+    // Outgoing webhooks hear of every group event, in the transaction that makes it.
+    const deps = {
+      oncall: schedules,
+      users,
+      pager,
+      events: createOutgoingWebhooks(config, { publicUrl: base }),
+      ackTimeoutOf: (chain: string | null) => (chain === null ? null : (chains.get(chain)?.ackTimeout ?? null)),
+    };
     const ingest = createIngestService(store, config, deps);
     const actions = createGroupActions(store, deps);
     const heartbeats = createHeartbeatService(store, config, ingest);
@@ -212,6 +223,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "escalation.ack_timeout": makeAckTimeoutHandler(store, deps.ackTimeoutOf, now),
       "escalation.ack_answer": makeAckAnswerHandler(store, actions, now),
       "slack.ack_check": makeAckCheckHandler(store, slackApi, slackUsers, config, now),
+      "webhook.deliver": makeWebhookDeliveryHandler({ store, config: () => live.config, now, retryDelaysMs: opts.webhookRetryDelaysMs, onOutcome: observed.webhookDelivery, log }),
       "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
       // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
       "heartbeat.out": async () => heartbeatOut?.handle(),

@@ -1,3 +1,4 @@
+import { GROUP_EVENTS } from "../alerts/group-events.js";
 import { parseDuration } from "../shared/duration.js";
 import type { EscalationStep, IntegrationType, LadderStep } from "./config-types.js";
 
@@ -281,12 +282,23 @@ export const MAPPING = object({
   resolve_when: optional(RESOLVE_WHEN, "when an alert is resolved, like {path: data.state, equals: resolved}"),
 });
 
+export const OUTGOING_WEBHOOK = object({
+  url: required(text(/^https?:\/\/\S+$/, { expectation: "an http:// or https:// URL like https://tickets.example.com/calpage" }), "where group events are POSTed"),
+  events: optional(list({ kind: "enum", values: Object.fromEntries(GROUP_EVENTS.map((e) => [e, `alert group ${e}`])) }), "the events sent (default: all)"),
+  secret: required(text(/^\S{16,}$/, { expectation: "a secret of at least 16 characters (usually ${WEBHOOK_SECRET})" }), "signs each request (HMAC-SHA256)"),
+  timeout: optional(duration("1s", "30s"), "how long to wait for an answer", "10s"),
+  retries: optional(integer(0, 10), "further attempts after a failure (network error, timeout, 5xx, 408, 429)", 5),
+  headers: optional(anything(), "extra static request headers: {Name: value}"),
+});
+const OUTGOING_WEBHOOKS = list(OUTGOING_WEBHOOK);
+
 export const ROUTE = object({
   matchers: optional(MATCHERS, `Alertmanager matchers, all must match: ['severity="critical"', 'team=~"db|infra"']`),
   chain: optional(text(), "escalation chain for this route (default: the integration's)"),
   channel: optional(CHANNEL, "Slack channel for this route (default: the integration's)"),
   post_to_slack: optional(bool(), "false: escalate but do not post in a channel (default: the integration's)"),
   responders: optional(PEOPLE, "who acts on these alert groups (default: the integration's)"),
+  outgoing_webhooks: optional(OUTGOING_WEBHOOKS, "POST this route's group events (with the integration's)"),
 });
 
 export const INTEGRATION = object({
@@ -301,6 +313,7 @@ export const INTEGRATION = object({
   heartbeat: optional(duration("5s"), "expect an alert at least this often; silence for longer is reported"),
   rate_limit: optional(integer(1), "new or changed alerts accepted per minute before answering 429", 6000),
   responders: optional(PEOPLE, "who acts on these alert groups (default: access.responders)"),
+  outgoing_webhooks: optional(OUTGOING_WEBHOOKS, "POST group events (opened, acknowledged, resolved…) to ticketing or status pages, signed"),
 });
 
 export const PAGING = object({

@@ -1,3 +1,5 @@
+import type { GroupEventName } from "../alerts/group-events.js";
+
 /**
  * The validated, typed shape of `calpage.yaml` (plus environment). Every other
  * module receives these types; only `src/config` reads YAML or `process.env`.
@@ -136,6 +138,20 @@ export interface ApiConfig {
   tokens: ApiTokenConfig[];
 }
 
+/** `outgoing_webhooks[]` on an integration or a route: POSTs of group events, signed with `secret`. */
+export interface OutgoingWebhookConfig {
+  url: string;
+  /** The group events sent (default: all of them). */
+  events: GroupEventName[];
+  /** Signs each request (HMAC-SHA256); never sent, never logged. */
+  secret: string;
+  timeoutSeconds: number;
+  /** Further attempts after the first fails (network error, timeout, 5xx, 408, 429). */
+  retries: number;
+  /** Extra static request headers; never the X-Calpage-* or content-type ones. */
+  headers: Record<string, string>;
+}
+
 export interface RouteConfig {
   /** All must match (AND). An empty list matches everything. */
   matchers: Matcher[];
@@ -145,6 +161,8 @@ export interface RouteConfig {
   channel: string | null;
   /** False: alert groups of this route are stored and escalated but not posted in a channel. */
   postToSlack: boolean;
+  /** Told of this route's groups' events, besides the integration's own hooks. */
+  outgoingWebhooks: OutgoingWebhookConfig[];
 }
 
 /** Where a webhook integration finds things in arbitrary JSON (dotted paths like `data.alert.name`). */
@@ -180,6 +198,8 @@ export interface IntegrationConfig {
   rateLimitPerMinute: number;
   /** Who acts on this integration's alert groups (routes may narrow it); null = `access.responders`. */
   responders: PeopleRef | null;
+  /** Told of the events of every group of this integration, whatever its route. */
+  outgoingWebhooks: OutgoingWebhookConfig[];
 }
 
 export interface PagingLimits {

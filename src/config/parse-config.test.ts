@@ -180,6 +180,7 @@ integrations:
               channel: "#alerts-critical",
               postToSlack: true,
               responders: null,
+              outgoingWebhooks: [],
             },
             {
               matchers: [
@@ -191,6 +192,7 @@ integrations:
               channel: "C0123ABCD",
               postToSlack: true,
               responders: null,
+              outgoingWebhooks: [],
             },
           ],
           postToSlack: true,
@@ -198,6 +200,7 @@ integrations:
           heartbeatSeconds: null,
           rateLimitPerMinute: 6000,
           responders: null,
+          outgoingWebhooks: [],
         },
         {
           name: "grafana",
@@ -211,6 +214,7 @@ integrations:
           heartbeatSeconds: null,
           rateLimitPerMinute: 6000,
           responders: null,
+          outgoingWebhooks: [],
         },
       ],
       notificationRules: { default: [{ type: "slack_dm" }], important: [{ type: "slack_dm" }] },

@@ -44,6 +44,7 @@ import { validateChains, validateUserGroup, type UserLookup } from "./validate-c
 import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
 import { validateStorm } from "./validate-storm.js";
+import { validateOutgoingWebhooks } from "./validate-outgoing-webhooks.js";
 
 export { suggest } from "./config-checker.js";
 
@@ -475,6 +476,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     const channel = c.channel(obj.channel, `${p}.channel`);
     const postToSlack = c.bool(obj.post_to_slack, `${p}.post_to_slack`, true);
     const responders = isEmpty(obj.responders) ? null : validatePeople(c, obj.responders, `${p}.responders`, users);
+    const outgoingWebhooks = validateOutgoingWebhooks(c, obj.outgoing_webhooks, `${p}.outgoing_webhooks`);
 
     const routes: RouteConfig[] = [];
     const routeItems = c.list(obj.routes, `${p}.routes`, isRequired(INTEGRATION, "routes"), "a list of routes like [{matchers: ['severity=\"critical\"'], chain: important}]") ?? [];
@@ -487,8 +489,10 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
       const routeChannel = c.channel(route.channel, `${rp}.channel`);
       const routePost = c.bool(route.post_to_slack, `${rp}.post_to_slack`, postToSlack);
       const routeResponders = isEmpty(route.responders) ? null : validatePeople(c, route.responders, `${rp}.responders`, users);
+      // A route's hooks add to the integration's (both are told), unlike chain and channel.
+      const routeHooks = validateOutgoingWebhooks(c, route.outgoing_webhooks, `${rp}.outgoing_webhooks`);
       // The integration's own chain/channel/post_to_slack/responders fill in what a route leaves out.
-      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel, postToSlack: routePost, responders: routeResponders ?? responders });
+      routes.push({ matchers, chain: routeChain ?? chain, channel: routeChannel ?? channel, postToSlack: routePost, responders: routeResponders ?? responders, outgoingWebhooks: routeHooks });
     });
 
     let mapping: WebhookMappingConfig | null = null;
@@ -502,7 +506,7 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: RATE_LIMIT.min, example: defaultOf(RATE_LIMIT), what: "alerts per minute" }, RATE_LIMIT.default);
 
     if (name === null || type === null || !tokenOk || rateLimitPerMinute === null) return;
-    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders });
+    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders, outgoingWebhooks });
   });
   return list;
 }

@@ -1,3 +1,4 @@
+import { emitGroupEvent, type GroupEventActor } from "../alerts/group-events.js";
 import { mention } from "../alerts/mention.js";
 import { requestSlackNotice } from "../alerts/request-slack-notice.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
@@ -17,7 +18,15 @@ export const CHAIN_RESOLVER = "the escalation chain";
  * the pure transition, stores pages (idempotently, by key) and their delivery
  * jobs, sets or cancels the group's timer, writes log entries and saves the new state.
  */
-export async function escalate(tx: Tx, group: AlertGroupRecord, event: EscalationEvent, now: number, deps: EscalationDeps): Promise<void> {
+export async function escalate(
+  tx: Tx,
+  group: AlertGroupRecord,
+  event: EscalationEvent,
+  now: number,
+  deps: EscalationDeps,
+  /** Who made this step run now (a manual escalate), for the `escalated` event; null = its timer. */
+  escalatedBy: GroupEventActor | null = null,
+): Promise<void> {
   const { state, effects } = transition(group.escalation, event, group.chainSteps, now, await facts(tx, group, now));
   let logged = false;
   const log = async (text: string, kind = "escalation") => {
@@ -26,8 +35,11 @@ export async function escalate(tx: Tx, group: AlertGroupRecord, event: Escalatio
   };
   const nameOf = (email: string) => deps.users.get(email)?.name ?? email;
   let resolved = false;
+  /** The first step that notified someone or called a webhook: the chain escalated. */
+  let escalatedAt: number | null = null;
 
   for (const effect of effects) {
+    if (escalatedAt === null && "key" in effect) escalatedAt = effect.step;
     switch (effect.type) {
       case "set_timer":
         await tx.jobs.add({
@@ -101,6 +113,8 @@ export async function escalate(tx: Tx, group: AlertGroupRecord, event: Escalatio
     await tx.groups.update(group.id, { state: "resolved", resolvedBy: CHAIN_RESOLVER, resolvedAt: now, updatedAt: now });
     await log(`Resolved by ${mention(CHAIN_RESOLVER)}.`, "resolved");
   }
+  if (escalatedAt !== null) await emitGroupEvent(tx, deps.events, group, { name: "escalated", actor: escalatedBy, step: escalatedAt }, now);
+  if (resolved) await emitGroupEvent(tx, deps.events, group, { name: "resolved", actor: { kind: "system", id: "chain", name: CHAIN_RESOLVER } }, now);
   if (logged) await requestSlackSync(tx, group.id, now);
 }
 

@@ -1,3 +1,4 @@
+import type { GroupEventSink } from "../alerts/group-events.js";
 import type { AckTimeout, UserConfig } from "../config/config-types.js";
 import type { Tx } from "../store/store.js";
 
@@ -22,4 +23,6 @@ export interface EscalationDeps {
   pager: Pager;
   /** The chain's `ack_timeout`, if it has one (chains are looked up by name: a reload may change them). */
   ackTimeoutOf?: (chain: string | null) => AckTimeout | null;
+  /** Told of every group state change (opened, acknowledged, escalated…): outgoing webhooks. Left out = nobody is told. */
+  events?: GroupEventSink;
 }

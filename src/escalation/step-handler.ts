@@ -1,5 +1,6 @@
 import type { Clock } from "../shared/clock.js";
 import type { Store } from "../store/store.js";
+import { emitGroupEvent, type GroupEventActor } from "../alerts/group-events.js";
 import { escalate } from "./escalate.js";
 import type { EscalationDeps } from "./escalation-deps.js";
 import { annotateLogContext } from "../shared/log-context.js";
@@ -14,6 +15,8 @@ export function makeEscalationStepHandler(store: Store, clock: Clock, deps: Esca
   return async (payload: Record<string, unknown>): Promise<void> => {
     const groupId = String(payload.groupId);
     const seq = Number(payload.seq);
+    // Set by a manual escalate: who made this step run now.
+    const by = (payload.by ?? null) as GroupEventActor | null;
     let lateMs: number | null = null;
     await store.transaction(async (tx) => {
       lateMs = null;
@@ -26,11 +29,12 @@ export function makeEscalationStepHandler(store: Store, clock: Clock, deps: Esca
         // The silence's end: the group fires again and the chain restarts from its first step.
         await tx.groups.update(group.id, { state: "firing", silencedBy: null, silencedUntil: null, updatedAt: now });
         await tx.log.add(group.id, now, "unsilenced", "Silence ended.");
+        await emitGroupEvent(tx, deps.events, group, { name: "unsilenced", actor: { kind: "system", id: "silence", name: "the silence ending" } }, now);
         await escalate(tx, { ...group, state: "firing" }, { type: "tick", seq }, now, deps);
         return;
       }
       if (group.state !== "firing") return;
-      await escalate(tx, group, { type: "tick", seq }, now, deps);
+      await escalate(tx, group, { type: "tick", seq }, now, deps, by);
     });
     // Told after the commit, once even when the transaction was retried.
     if (lateMs !== null) onLate?.(lateMs);

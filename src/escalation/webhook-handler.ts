@@ -1,3 +1,4 @@
+import { alertGroupJson } from "../alerts/alert-group-json.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
 import type { JobContext } from "../jobs/job-queue.js";
@@ -17,22 +18,7 @@ export function makeEscalationWebhookHandler(store: Store, publicUrl: string, no
     const body = {
       event: "escalation_step",
       step: step + 1,
-      alert_group: {
-        id: group.id,
-        number: group.number,
-        title: group.title,
-        message: group.message,
-        state: group.state,
-        severity: group.severity,
-        integration: group.integration,
-        labels: group.labels,
-        links: group.links,
-        alert_count: group.alertCount,
-        firing_count: group.firingCount,
-        truncated_alerts: group.truncatedAlerts,
-        first_alert_at: new Date(group.firstAlertAt).toISOString(),
-        last_alert_at: new Date(group.lastAlertAt).toISOString(),
-      },
+      alert_group: alertGroupJson(group),
       calpage_url: publicUrl,
     };
     const host = new URL(url).host;

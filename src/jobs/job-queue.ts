@@ -12,6 +12,7 @@ export type CoreTaskName =
   | "escalation.ack_timeout"
   | "escalation.ack_answer"
   | "slack.ack_check"
+  | "webhook.deliver"
   | "audit.prune"
   | "heartbeat.out"
   | "sweep";

@@ -51,6 +51,7 @@ export function recordingHandlers(behaviour?: Behaviour): { handlers: TaskHandle
       "heartbeat.out": handler("heartbeat.out"),
       "notify.user_group": handler("notify.user_group"),
       "escalation.webhook": handler("escalation.webhook"),
+      "webhook.deliver": handler("webhook.deliver"),
       sweep: handler("sweep"),
       // Feature tasks: one that uses named queues and one that is fetched in batches on Postgres.
       "schedule.tick": handler("schedule.tick"),
