@@ -40,6 +40,7 @@ import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
 import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
 import { createSlackApp, missingSlackSettings } from "../slack/create-slack-app.js";
+import { createSlackDirectMessages } from "../slack/slack-direct-messages.js";
 import { createSlackUserCache } from "../slack/slack-user-cache.js";
 import { createSlackPrincipals } from "../slack/slack-principals.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
@@ -195,8 +196,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
       "notify.page": makePageHandler({
         store,
-        slack: slackApi,
-        slackUsers,
+        directMessages: createSlackDirectMessages(slackApi, slackUsers),
         twilio,
         config,
         now,

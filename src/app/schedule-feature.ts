@@ -1,11 +1,12 @@
 import { createIcalRoutes } from "../http/ical-routes.js";
 import type { FeatureTaskName, TaskHandler } from "../jobs/job-queue.js";
-import { makeCoverMessageHandler } from "../schedule/cover-message-handler.js";
 import { createCoverService } from "../schedule/cover-service.js";
 import { createExportService } from "../schedule/export-service.js";
 import { ensureScheduleJobs, makeScheduleHandlers, TASK_COVER_MESSAGE } from "../schedule/schedule-jobs.js";
+import { makeCoverMessageHandler } from "../slack/schedule/cover-message-handler.js";
 import { registerScheduleListeners } from "../slack/schedule/register-schedule-listeners.js";
 import { scheduleCommands } from "../slack/schedule/schedule-commands.js";
+import { makeScheduleSlackHandlers } from "../slack/schedule/schedule-slack-handlers.js";
 import { createSlackPeople } from "../slack/schedule/slack-people.js";
 import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
@@ -25,7 +26,8 @@ export function scheduleFeature(ctx: FeatureContext): Feature {
   const exports = createExportService({ store, config, schedules, now });
   let timer: NodeJS.Timeout | null = null;
   const handlers: Partial<Record<FeatureTaskName, TaskHandler>> = {
-    ...makeScheduleHandlers({ store, config, schedules, slack, people, log, now }),
+    ...makeScheduleHandlers({ store, config, schedules, log, now }),
+    ...makeScheduleSlackHandlers({ store, config, schedules, slack, people, log, now }),
     [TASK_COVER_MESSAGE]: makeCoverMessageHandler({ store, config, slack, people, now }),
   };
   return {

@@ -1,14 +1,14 @@
 import type { Config } from "../config/config-types.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
-import type { SlackApi } from "../slack/slack-api.js";
 import type { Store } from "../store/store.js";
 import type { Pager } from "./escalation-deps.js";
+import type { UserGroupDirectory } from "./user-group-directory.js";
 
 /**
  * Job `notify.user_group`: asks Slack who is in the user group, then pages the
  * members who are calpage users (the page key makes a retry page nobody twice).
  */
-export function makeUserGroupHandler(store: Store, slack: SlackApi, config: Config, pager: Pager, now: () => number = Date.now) {
+export function makeUserGroupHandler(store: Store, slack: UserGroupDirectory, config: Config, pager: Pager, now: () => number = Date.now) {
   const bySlackId = new Map(config.users.filter((u) => u.slackId).map((u) => [u.slackId!, u]));
   const byEmail = new Map(config.users.map((u) => [u.email, u]));
   return async (payload: Record<string, unknown>): Promise<void> => {

@@ -3,11 +3,8 @@ import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import { maskPhone } from "../paging/settings/phone-number.js";
 import { formatDuration } from "../shared/duration.js";
 import { newId } from "../shared/ids.js";
+import type { DirectMessagePort } from "./direct-message-port.js";
 import { decideThrottle, heldBackLogText } from "./ladder/throttle.js";
-import { directPageMessage } from "../slack/blocks/direct-page-message.js";
-import { SlackApiError, type SlackApi } from "../slack/slack-api.js";
-import type { SlackUserCache } from "../slack/slack-user-cache.js";
-import { toAlertGroupView } from "../slack/to-alert-group-view.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { PageRecord, PageState } from "../store/repositories/pages-repository.js";
 import type { StoredAlert } from "../store/repositories/alerts-repository.js";
@@ -26,8 +23,8 @@ export interface TwilioCallbackUrls {
 
 export interface PageHandlerDeps {
   store: Store;
-  slack: SlackApi;
-  slackUsers: SlackUserCache;
+  /** The `slack_dm` channel (src/slack/slack-direct-messages.ts). */
+  directMessages: DirectMessagePort;
   twilio: TwilioApi | null;
   callbacks: TwilioCallbackUrls;
   config: Config;
@@ -209,24 +206,27 @@ export function makePageHandler(deps: PageHandlerDeps) {
   }
 
   async function slackDm(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {
-    let user: Awaited<ReturnType<typeof deps.slackUsers.lookup>>;
+    const dm = deps.directMessages;
+    let user: Awaited<ReturnType<typeof dm.findRecipient>>;
     try {
-      user = await deps.slackUsers.lookup(page.userEmail);
+      user = await dm.findRecipient(page.userEmail);
     } catch (error) {
       // Finding the person sends nothing: whatever went wrong, the DM may be tried again.
       throw new NothingSent(error);
     }
     try {
       if (!user) return { state: "failed", error: "no Slack user with this email", log: `Could not DM ${who}: no Slack user has the email ${page.userEmail}.`, kind: "notify_failed" };
-      const message = directPageMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
+      const ref = await dm.sendPage(user, {
+        group,
+        recent,
+        integrationType: types.get(group.integration) ?? "direct",
         timezone: user.tz ?? config.timezone,
-        channelPermalink: null,
         important: page.important,
       });
-      const posted = await deps.slack.postMessage({ channel: user.id, ...message });
-      return { state: "sent", externalRef: `${posted.channel}:${posted.ts}`, log: `Sent a Slack DM to ${who}.` };
+      return { state: "sent", externalRef: ref, log: `Sent a Slack DM to ${who}.` };
     } catch (error) {
-      if (error instanceof SlackApiError && error.notSent && error.retryAfterMs !== null) throw new NothingSent(error, error.retryAfterMs);
+      const retryAfterMs = dm.retryAfterMs(error);
+      if (retryAfterMs !== null) throw new NothingSent(error, retryAfterMs);
       const message = error instanceof Error ? error.message : String(error);
       return { state: "failed", error: message, log: `Could not DM ${who}: ${message}.`, kind: "notify_failed" };
     }

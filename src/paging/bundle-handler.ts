@@ -1,11 +1,9 @@
-import { sql } from "drizzle-orm";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Config } from "../config/config-types.js";
 import { decideThrottle } from "../notify/ladder/throttle.js";
 import { bundleSmsText } from "../notify/twilio/sms-reply.js";
 import type { TwilioApi } from "../notify/twilio/twilio-api.js";
 import type { Store } from "../store/store.js";
-import { num } from "../store/db.js";
 import { maskPhone, maskPhoneNumbers } from "../shared/redact.js";
 
 /**
@@ -20,10 +18,7 @@ export function makeBundleHandler(store: Store, twilio: TwilioApi | null, config
     if (!twilio) return;
     const claimed = await store.transaction(async (tx) => {
       const t = now();
-      const held = await tx.db.all<{ id: string; group_id: string; number: unknown }>(
-        sql`select p.id, p.group_id, g.number from pages p join alert_groups g on g.id = p.group_id
-            where p.phone = ${phone} and p.channel = 'sms' and p.state = 'throttled' order by p.created_at desc limit 10000`,
-      );
+      const held = await tx.pages.heldBackSms(phone, 10_000);
       if (held.length === 0) return null;
       const sent = await tx.pages.sentToPhoneSince(phone, "sms", t - limits.windowSeconds * 1000);
       const decision = decideThrottle(sent, limits.smsPerWindow, limits.windowSeconds, t);
@@ -35,7 +30,7 @@ export function makeBundleHandler(store: Store, twilio: TwilioApi | null, config
       const [carrier, ...rest] = held;
       await tx.pages.update(carrier!.id, { state: "sending", sentAt: t, updatedAt: t });
       for (const p of rest) await tx.pages.update(p.id, { state: "sent", externalRef: `bundled:${carrier!.id}`, updatedAt: t });
-      return { carrier: carrier!, count: held.length, numbers: held.map((h) => num(h.number)), groups: [...new Set(held.map((h) => h.group_id))] };
+      return { carrier: carrier!, count: held.length, numbers: held.map((h) => h.groupNumber), groups: [...new Set(held.map((h) => h.groupId))] };
     });
     if (!claimed) return;
     let outcome: { state: "sent" | "failed"; ref?: string; error?: string };

@@ -405,6 +405,36 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.pages.sentToPhoneSince(phone, "sms", T0 - 10)).toEqual([T0 + 8]);
     });
 
+    it("heldBackSms lists a number's throttled texts newest first with their group numbers, and nothing else", async () => {
+      const g1 = bareGroup({ integration: integration("held") });
+      const g2 = bareGroup({ integration: integration("held") });
+      const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+      const other = `+1666${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+      const sms = (g: AlertGroupRecord, n: number, over: Partial<PageRecord> = {}) =>
+        page(g.id, { dedupeKey: `${g.id}:sms:${n}`, channel: "sms", phone, state: "throttled", createdAt: T0 + n, ...over });
+      const oldest = sms(g1, 1);
+      const middle = sms(g2, 2);
+      const newest = sms(g1, 3);
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g1);
+        await tx.groups.insert(g2);
+        await tx.pages.insertIfNew(middle);
+        await tx.pages.insertIfNew(newest);
+        await tx.pages.insertIfNew(oldest);
+        // Not held back, another channel, another number: not part of the bundle.
+        await tx.pages.insertIfNew(sms(g1, 4, { state: "sent", externalRef: "SM4", sentAt: T0 + 4 }));
+        await tx.pages.insertIfNew(sms(g1, 5, { channel: "call" }));
+        await tx.pages.insertIfNew(sms(g2, 6, { phone: other }));
+      });
+      expect(await store.read.pages.heldBackSms(phone, 10)).toEqual([
+        { id: newest.id, groupId: g1.id, groupNumber: g1.number },
+        { id: middle.id, groupId: g2.id, groupNumber: g2.number },
+        { id: oldest.id, groupId: g1.id, groupNumber: g1.number },
+      ]);
+      expect((await store.read.pages.heldBackSms(phone, 2)).map((h) => h.id)).toEqual([newest.id, middle.id]);
+      expect(await store.read.pages.heldBackSms(other, 10)).toEqual([{ id: expect.any(String), groupId: g2.id, groupNumber: g2.number }]);
+    });
+
     it("update with unlessState leaves a page in that state as it is", async () => {
       const g = bareGroup({ integration: integration("answered") });
       const p = page(g.id, { channel: "call", state: "answered" });

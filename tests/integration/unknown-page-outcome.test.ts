@@ -9,6 +9,7 @@ import type { TwilioApi } from "../../src/notify/twilio/twilio-api.js";
 import { createLadderPager } from "../../src/paging/ladder-pager.js";
 import { makeLadderTickHandler } from "../../src/paging/ladder-tick-handler.js";
 import type { SlackApi } from "../../src/slack/slack-api.js";
+import { createSlackDirectMessages } from "../../src/slack/slack-direct-messages.js";
 import { createSlackUserCache } from "../../src/slack/slack-user-cache.js";
 import type { Store } from "../../src/store/store.js";
 import { backends, type BackendContext } from "../contract/backends.js";
@@ -99,8 +100,7 @@ describe.each(backends)("a page whose outcome is unknown after a crash ($name)",
   function pageHandler(store: Store, p: ReturnType<typeof providers>, pager: ReturnType<typeof createLadderPager>) {
     const deps: PageHandlerDeps = {
       store,
-      slack: p.slack,
-      slackUsers: createSlackUserCache(p.slack, new Map(config.users.map((u) => [u.email, u]))),
+      directMessages: createSlackDirectMessages(p.slack, createSlackUserCache(p.slack, new Map(config.users.map((u) => [u.email, u])))),
       twilio: p.twilio,
       config,
       callbacks: { smsStatus: (id) => `http://127.0.0.1:9/s/${id}`, callAnswer: (id) => `http://127.0.0.1:9/a/${id}`, callStatus: (id) => `http://127.0.0.1:9/c/${id}` },

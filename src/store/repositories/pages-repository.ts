@@ -95,6 +95,17 @@ export function pagesRepository(db: Db) {
       );
       return rows.map((r) => num(r.sent_at));
     },
+    /**
+     * This number's SMS pages held back by the throttle, newest first (at most `limit`), each with its
+     * group's number: what the next bundled text stands for.
+     */
+    async heldBackSms(phone: string, limit: number): Promise<{ id: string; groupId: string; groupNumber: number }[]> {
+      const rows = await db.all<{ id: string; group_id: string; number: unknown }>(
+        sql`select p.id, p.group_id, g.number from pages p join alert_groups g on g.id = p.group_id
+            where p.phone = ${phone} and p.channel = 'sms' and p.state = 'throttled' order by p.created_at desc limit ${limit}`,
+      );
+      return rows.map((r) => ({ id: String(r.id), groupId: String(r.group_id), groupNumber: num(r.number) }));
+    },
     async getByExternalRef(ref: string): Promise<PageRecord | null> {
       const rows = await db.all<Row>(sql`select * from pages where external_ref = ${ref}`);
       return rows[0] ? toPage(rows[0]) : null;

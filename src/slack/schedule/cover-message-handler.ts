@@ -1,11 +1,11 @@
-import { slackQueueFor } from "../alerts/request-slack-sync.js";
-import type { Config } from "../config/config-types.js";
-import { coverRequestMessage } from "../slack/schedule/cover-blocks.js";
-import type { SlackPeople } from "../slack/schedule/slack-people.js";
-import { SlackApiError, type SlackApi } from "../slack/slack-api.js";
-import { CHANNEL_POST_SPACING_MS, markPosted, spaceFromLastPost, UPDATE_SPACING_MS } from "../slack/sync-handler.js";
-import type { Store } from "../store/store.js";
-import { requestCoverMessage, TASK_COVER_MESSAGE } from "./schedule-jobs.js";
+import { slackQueueFor } from "../../alerts/request-slack-sync.js";
+import type { Config } from "../../config/config-types.js";
+import { requestCoverMessage, TASK_COVER_MESSAGE } from "../../schedule/schedule-jobs.js";
+import type { Store } from "../../store/store.js";
+import { SlackApiError, type SlackApi } from "../slack-api.js";
+import { CHANNEL_POST_SPACING_MS, markPosted, spaceFromLastPost, UPDATE_SPACING_MS } from "../sync-handler.js";
+import { coverRequestMessage } from "./cover-blocks.js";
+import type { SlackPeople } from "./slack-people.js";
 
 /**
  * Job `schedule.cover_message`: posts a cover request in its schedule's channel the first time

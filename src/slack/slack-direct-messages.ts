@@ -1,0 +1,22 @@
+import type { DirectMessagePort } from "../notify/direct-message-port.js";
+import { directPageMessage } from "./blocks/direct-page-message.js";
+import { SlackApiError, type SlackApi } from "./slack-api.js";
+import type { SlackUserCache } from "./slack-user-cache.js";
+import { toAlertGroupView } from "./to-alert-group-view.js";
+
+/** Pages as Slack DMs: people found by email (through the user cache), the page rendered in Block Kit and posted to the member's id. */
+export function createSlackDirectMessages(slack: SlackApi, slackUsers: SlackUserCache): DirectMessagePort {
+  return {
+    findRecipient: (email) => slackUsers.lookup(email),
+    async sendPage(to, page) {
+      const message = directPageMessage(toAlertGroupView(page.group, page.recent, page.integrationType), {
+        timezone: page.timezone,
+        channelPermalink: null,
+        important: page.important,
+      });
+      const posted = await slack.postMessage({ channel: to.id, ...message });
+      return `${posted.channel}:${posted.ts}`;
+    },
+    retryAfterMs: (error) => (error instanceof SlackApiError && error.notSent ? error.retryAfterMs : null),
+  };
+}
