@@ -1,3 +1,5 @@
+import type { MessageTemplates } from "../templates/template-surfaces.js";
+
 /**
  * The validated, typed shape of `calpage.yaml` (plus environment). Every other
  * module receives these types; only `src/config` reads YAML or `process.env`.
@@ -150,6 +152,12 @@ export interface IntegrationConfig {
   rateLimitPerMinute: number;
   /** Who acts on this integration's alert groups (routes may narrow it); null = `access.responders`. */
   responders: PeopleRef | null;
+  /**
+   * Liquid templates by surface (`slack_title`, `slack_body`, `sms`, `voice`, `webhook_body`), each
+   * checked when the config is read (see src/templates); a surface left out keeps the default text.
+   * Left out when the integration has none.
+   */
+  templates?: MessageTemplates;
 }
 
 export interface PagingLimits {
