@@ -186,6 +186,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
         twilio,
         config,
         now,
+        log,
         callbacks: {
           smsStatus: (id) => `${base}/twilio/sms/status?page=${encodeURIComponent(id)}`,
           callAnswer: (id) => `${base}/twilio/voice/answer?page=${encodeURIComponent(id)}`,

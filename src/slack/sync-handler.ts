@@ -47,6 +47,7 @@ export function makeSlackSyncHandler(
   log: (line: string) => void = (line) => console.log(line),
 ) {
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
+  const templates = new Map(config.integrations.map((i) => [i.name, i.templates]));
   const lastRendered = new Map<string, string>();
 
   function remember(groupId: string, rendered: string) {
@@ -116,7 +117,7 @@ export function makeSlackSyncHandler(
       return false;
     };
     try {
-      const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
+      const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct", { templates: templates.get(group.integration), warn: log }), {
         timezone: config.timezone,
       });
       const rendered = JSON.stringify(message);
