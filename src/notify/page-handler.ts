@@ -12,8 +12,8 @@ import type { AlertGroupRecord } from "../store/repositories/alert-group-record.
 import type { PageRecord, PageState } from "../store/repositories/pages-repository.js";
 import type { StoredAlert } from "../store/repositories/alerts-repository.js";
 import type { Store, Tx } from "../store/store.js";
-import { heldBackSmsText, pageSmsText, templatedSmsText } from "./twilio/sms-reply.js";
-import { templatedText } from "../templates/render-template.js";
+import { heldBackSmsText } from "./twilio/sms-reply.js";
+import { pageSmsBody } from "./page-sms-body.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import { annotateLogContext } from "../shared/log-context.js";
@@ -240,9 +240,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
   /** The SMS page: the integration's `sms` template when it has one and it renders, else the default text. */
   function smsBody(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[]): string {
     const input = { group, alerts: recent, integrationType: types.get(group.integration) ?? "direct" };
-    const text = templatedText(templates.get(group.integration), "sms", input, warn);
-    if (text !== undefined) return templatedSmsText({ number: group.number, text, important: page.important });
-    return pageSmsText({ number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, firingCount: group.firingCount, truncatedAlerts: group.truncatedAlerts, important: page.important });
+    return pageSmsBody(templates.get(group.integration), input, page.important, warn);
   }
 
   async function phone(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {

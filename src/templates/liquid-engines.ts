@@ -34,6 +34,7 @@ const noFs: FS = {
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 // C0 and C1 control characters but tab and line feed; carriage returns go too (a stray \r garbles SMS and logs).
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** A substituted value as text: nothing for nil, items one after another for lists (as Liquid does), JSON for objects. */

@@ -44,7 +44,12 @@ const PROMPT = "Press 4 to acknowledge, 5 to escalate, 6 to resolve, or star to 
 
 /** The TwiML played when the callee answers: the alert, then the keys. */
 export function pageCallTwiml(call: PageCallInput): string {
-  return response([say(`This is calpage. ${describe(call)}`), ...prompts(call)]);
+  return response([say(spokenIntro(call)), ...prompts(call)]);
+}
+
+/** What a call says before the keys: `This is calpage. Alert 42, critical: HighLatency. 3 alerts.` */
+export function spokenIntro(call: PageCallInput): string {
+  return `This is calpage. ${describe(call)}`;
 }
 
 /**
