@@ -64,6 +64,15 @@ describe("message templates: rendering", () => {
     expect(text).toBe("*HighLatency (cluster=prod)* #42 (firing, 2/3)\np99 latency 2.4s on api-1 in PROD\n- api-1 since 2026-01-05T10:00:00Z");
   });
 
+  it("offers Liquid's standard filters; dates are in UTC", () => {
+    expect(
+      render(
+        "sms",
+        '{{ labels.alertname | downcase }} {{ labels.nope | default: "none" }} {{ annotations.summary | truncate: 12 }} {{ alert_group.first_alert_at | date: "%H:%M" }} {{ alerts | size }}',
+      ),
+    ).toBe("highlatency none p99 laten... 10:00 1");
+  });
+
   it("collapses one-line surfaces and keeps the template's own mrkdwn in the body", () => {
     expect(render("sms", "{{ labels.alertname }}\n  on {{ labels.cluster }}\n")).toBe("HighLatency on prod");
     expect(render("slack_body", "*Cluster:* `{{ labels.cluster }}` <https://grafana.example.com|dashboard>")).toBe(
