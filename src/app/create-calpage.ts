@@ -58,6 +58,7 @@ import { createCalpageMetrics } from "./calpage-metrics.js";
 import { createOutboundHeartbeat } from "./outbound-heartbeat.js";
 import { createOutgoingWebhooks } from "../webhooks/outgoing-webhooks.js";
 import { makeWebhookDeliveryHandler } from "../webhooks/delivery-handler.js";
+import { renderWebhookBody } from "../templates/render-webhook-body.js";
 
 /** /health/ready answers within this (ms) even while the database does not. */
 const READY_TIMEOUT_MS = 750;
@@ -200,6 +201,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
         twilio,
         config,
         now,
+        log,
         callbacks: {
           smsStatus: (id) => `${base}/twilio/sms/status?page=${encodeURIComponent(id)}`,
           callAnswer: (id) => `${base}/twilio/voice/answer?page=${encodeURIComponent(id)}`,
@@ -223,7 +225,23 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "escalation.ack_timeout": makeAckTimeoutHandler(store, deps.ackTimeoutOf, now),
       "escalation.ack_answer": makeAckAnswerHandler(store, actions, now),
       "slack.ack_check": makeAckCheckHandler(store, slackApi, slackUsers, config, now),
-      "webhook.deliver": makeWebhookDeliveryHandler({ store, config: () => live.config, now, retryDelaysMs: opts.webhookRetryDelaysMs, onOutcome: observed.webhookDelivery, log }),
+      "webhook.deliver": makeWebhookDeliveryHandler({
+        store,
+        config: () => live.config,
+        now,
+        retryDelaysMs: opts.webhookRetryDelaysMs,
+        onOutcome: observed.webhookDelivery,
+        log,
+        // An integration's `templates.webhook_body`, rendered with the group and its latest alerts as they are at the attempt.
+        renderBody: async ({ body, integration }) => {
+          if (integration.templates?.webhook_body === undefined) return null;
+          const group = await store.read.groups.get(body.alert_group.id);
+          if (!group) return null;
+          const alerts = await store.read.alerts.recent(group.id, 5);
+          const extra = { event: body.event, delivery_id: body.delivery_id, occurred_at: body.occurred_at, actor: body.actor };
+          return renderWebhookBody(integration.templates, { group, alerts, integrationType: integration.type, extra }, log) ?? null;
+        },
+      }),
       "audit.prune": makeAuditPruneHandler(store, config.access.auditRetentionSeconds, now, log),
       // Without HEARTBEAT_URL no such job is ever added; one left from an earlier run does nothing.
       "heartbeat.out": async () => heartbeatOut?.handle(),

@@ -48,6 +48,17 @@ export class Checker {
     this.problems.push({ path: p, message, line: p.startsWith("env.") ? null : this.lineOf(p) });
   }
 
+  /** A problem at a line other than the key's (e.g. inside a multi-line template). */
+  reportAt(p: string, message: string, line: number | null): void {
+    if (this.unsubstituted.has(p)) return;
+    this.problems.push({ path: p, message, line: line ?? this.lineOf(p) });
+  }
+
+  /** Whether the value's ${VAR} substitution failed (already reported). */
+  isUnsubstituted(p: string): boolean {
+    return this.unsubstituted.has(p);
+  }
+
   /** A warning: the value is valid and used, but it will not do all it says (e.g. a ladder the paging limits cut). */
   warn(p: string, message: string): void {
     this.warnings.push({ path: p, message, line: this.lineOf(p) });

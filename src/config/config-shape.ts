@@ -292,6 +292,15 @@ export const OUTGOING_WEBHOOK = object({
 });
 const OUTGOING_WEBHOOKS = list(OUTGOING_WEBHOOK);
 
+/** `templates:` of an integration; the keys are TEMPLATE_SURFACES (a test keeps them equal). */
+export const TEMPLATES = object({
+  slack_title: optional(text(), "Liquid template of the Slack title (plain text, 150 characters)"),
+  slack_body: optional(text(), "Liquid template of the Slack message body (mrkdwn; values escaped; 3000 characters)"),
+  sms: optional(text(), "Liquid template of an SMS page's text (cut to fit one SMS)"),
+  voice: optional(text(), "Liquid template of what a call says (500 characters)"),
+  webhook_body: optional(text(), "Liquid template of the outgoing webhooks' JSON body (must render valid JSON)"),
+});
+
 export const ROUTE = object({
   matchers: optional(MATCHERS, `Alertmanager matchers, all must match: ['severity="critical"', 'team=~"db|infra"']`),
   chain: optional(text(), "escalation chain for this route (default: the integration's)"),
@@ -314,6 +323,7 @@ export const INTEGRATION = object({
   rate_limit: optional(integer(1), "new or changed alerts accepted per minute before answering 429", 6000),
   responders: optional(PEOPLE, "who acts on these alert groups (default: access.responders)"),
   outgoing_webhooks: optional(OUTGOING_WEBHOOKS, "POST group events (opened, acknowledged, resolved…) to ticketing or status pages, signed"),
+  templates: optional(TEMPLATES, "Liquid templates for what this integration's alerts say in Slack, SMS, calls and webhook bodies"),
 });
 
 export const PAGING = object({

@@ -1,4 +1,5 @@
 import type { GroupEventName } from "../alerts/group-events.js";
+import type { MessageTemplates } from "../templates/template-surfaces.js";
 
 /**
  * The validated, typed shape of `calpage.yaml` (plus environment). Every other
@@ -200,6 +201,12 @@ export interface IntegrationConfig {
   responders: PeopleRef | null;
   /** Told of the events of every group of this integration, whatever its route. */
   outgoingWebhooks: OutgoingWebhookConfig[];
+  /**
+   * Liquid templates by surface (`slack_title`, `slack_body`, `sms`, `voice`, `webhook_body`), each
+   * checked when the config is read (see src/templates); a surface left out keeps the default text.
+   * Left out when the integration has none.
+   */
+  templates?: MessageTemplates;
 }
 
 export interface PagingLimits {

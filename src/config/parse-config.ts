@@ -45,6 +45,7 @@ import { validateEnv } from "./validate-env.js";
 import { validatePaging, validateTeamRules, validateUserRules } from "./validate-notification-rules.js";
 import { validateStorm } from "./validate-storm.js";
 import { validateOutgoingWebhooks } from "./validate-outgoing-webhooks.js";
+import { validateTemplates } from "./validate-templates.js";
 
 export { suggest } from "./config-checker.js";
 
@@ -96,7 +97,7 @@ export function parseConfig(
   const c = new Checker(index.lines, index.commentedOut, new Set(index.substitutionProblems.map((p) => p.path)));
   c.problems.push(...index.substitutionProblems);
   const root: unknown = doc.toJS({ maxAliasCount: 1000 });
-  const config = validateRoot(c, root ?? {}, absPath, options);
+  const config = validateRoot(c, root ?? {}, absPath, options, index.valueLines);
   const envConfig = validateEnv(c, env);
   if (c.problems.length > 0 || config === null) return fail(...sortProblems(c.problems));
   return ok({ ...config, env: envConfig, ...(c.warnings.length > 0 ? { warnings: sortProblems(c.warnings) } : {}) });
@@ -107,6 +108,8 @@ export function parseConfig(
 
 interface DocumentIndex {
   lines: Map<string, number>;
+  /** Line where a scalar's text starts: its own line, or the line after a block scalar's `|`/`>`. */
+  valueLines: Map<string, number>;
   /** Paths whose value is empty because a `#…` right after the key started a YAML comment. */
   commentedOut: Map<string, string>;
   substitutionProblems: ConfigProblem[];
@@ -121,6 +124,7 @@ function indexDocument(
   env: Record<string, string | undefined>,
 ): DocumentIndex {
   const lines = new Map<string, number>();
+  const valueLines = new Map<string, number>();
   const commentedOut = new Map<string, string>();
   const substitutionProblems: ConfigProblem[] = [];
   const aliasProblems: ConfigProblem[] = [];
@@ -136,6 +140,10 @@ function indexDocument(
   const visit = (node: unknown, p: string, line: number | null): void => {
     if (line !== null && !lines.has(p)) lines.set(p, line);
     if (isScalar(node)) {
+      if (node.range) {
+        const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+        valueLines.set(p, lineCounter.linePos(node.range[0]).line + (block ? 1 : 0));
+      }
       if (typeof node.value === "string") {
         const substituted = substituteEnv(node.value, env);
         if (substituted.ok) node.value = substituted.value;
@@ -170,6 +178,7 @@ function indexDocument(
 
   return {
     lines,
+    valueLines,
     commentedOut,
     substitutionProblems,
     aliasProblems,
@@ -209,7 +218,7 @@ const JSON_PATH_EXPECTATION = "a JSON path like data.alert.name or alerts[0].lab
 
 type ConfigWithoutEnv = Omit<Config, "env">;
 
-function validateRoot(c: Checker, root: unknown, absPath: string, options: ParseConfigOptions): ConfigWithoutEnv | null {
+function validateRoot(c: Checker, root: unknown, absPath: string, options: ParseConfigOptions, valueLines: ReadonlyMap<string, number>): ConfigWithoutEnv | null {
   const obj = c.object(root, "", keysOf(CONFIG), "a mapping with users:, schedules:, escalation_chains: and integrations:");
   if (obj === null) return null;
 
@@ -221,7 +230,7 @@ function validateRoot(c: Checker, root: unknown, absPath: string, options: Parse
   const users = validateUsers(c, obj.users, notificationRules, paging, exportTokens);
   const schedules = validateSchedules(c, obj.schedules, timezone, path.dirname(absPath), options, exportTokens);
   const chains = validateChains(c, obj.escalation_chains, { scheduleNames: schedules.names, users: users.lookup, timezone });
-  const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup);
+  const integrations = validateIntegrations(c, obj.integrations, chains.names, users.lookup, valueLines);
   const access = validateAccess(c, obj.access, users.lookup);
   const storm = validateStorm(c, obj.storm);
   const api = validateApi(c, obj.api, users.lookup);
@@ -448,7 +457,7 @@ function validateFeed(
   return local;
 }
 
-function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, users: UserLookup): IntegrationConfig[] {
+function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, users: UserLookup, valueLines: ReadonlyMap<string, number>): IntegrationConfig[] {
   const list: IntegrationConfig[] = [];
   const seen = new Map<string, string>();
   const tokens = new Map<string, number>();
@@ -504,9 +513,10 @@ function validateIntegrations(c: Checker, v: unknown, chainNames: Set<string>, u
     }
     const heartbeatSeconds = isEmpty(obj.heartbeat) ? null : c.boundedDuration(obj.heartbeat, `${p}.heartbeat`, true, "heartbeat", HEARTBEAT.min);
     const rateLimitPerMinute = c.integer(obj.rate_limit, `${p}.rate_limit`, { min: RATE_LIMIT.min, example: defaultOf(RATE_LIMIT), what: "alerts per minute" }, RATE_LIMIT.default);
+    const templates = validateTemplates(c, obj.templates, `${p}.templates`, valueLines);
 
-    if (name === null || type === null || !tokenOk || rateLimitPerMinute === null) return;
-    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders, outgoingWebhooks });
+    if (name === null || type === null || !tokenOk || rateLimitPerMinute === null || templates === null) return;
+    list.push({ name, type, token, routes, chain, channel, postToSlack, mapping, heartbeatSeconds, rateLimitPerMinute, responders, outgoingWebhooks, ...(Object.keys(templates).length > 0 ? { templates } : {}) });
   });
   return list;
 }

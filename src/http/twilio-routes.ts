@@ -18,6 +18,7 @@ import type { Store } from "../store/store.js";
 import type { createLadderPager } from "../paging/ladder-pager.js";
 import { parseLadderKey } from "../paging/ladder-key.js";
 import { maskPhone } from "../shared/redact.js";
+import { templatedText } from "../templates/render-template.js";
 
 /** At most this many passive answers (help, unknown text) per number per hour: no reply loops with auto-responders. */
 const PASSIVE_ANSWERS_PER_HOUR = 3;
@@ -55,15 +56,24 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     const groups = await deps.userGroupsOf(email).catch(() => new Set<string>());
     return phonePrincipal(email, u?.name ?? email, u?.slackId ?? u?.name ?? email, groups);
   };
-  const callInput = (g: AlertGroupRecord, pageId: string): PageCallInput => ({
-    number: g.number,
-    title: g.title,
-    severity: g.severity,
-    alertCount: g.alertCount,
-    firingCount: g.firingCount,
-    truncatedAlerts: g.truncatedAlerts,
-    gatherUrl: `${base}/twilio/voice/gather?page=${encodeURIComponent(pageId)}`,
-  });
+  const templates = new Map(config.integrations.map((i) => [i.name, i.templates]));
+  const types = new Map(config.integrations.map((i) => [i.name, i.type]));
+  /** What the call says; the integration's `voice` template, when it has one and it renders, replaces the description. */
+  const callInput = async (g: AlertGroupRecord, pageId: string): Promise<PageCallInput> => {
+    const voice = templates.get(g.integration)?.voice;
+    const input = voice === undefined ? null : { group: g, alerts: await store.read.alerts.recent(g.id, 5), integrationType: types.get(g.integration) ?? "direct" };
+    const spoken = input === null ? undefined : templatedText(templates.get(g.integration), "voice", input, deps.log);
+    return {
+      number: g.number,
+      title: g.title,
+      severity: g.severity,
+      alertCount: g.alertCount,
+      firingCount: g.firingCount,
+      truncatedAlerts: g.truncatedAlerts,
+      gatherUrl: `${base}/twilio/voice/gather?page=${encodeURIComponent(pageId)}`,
+      ...(spoken !== undefined ? { spoken } : {}),
+    };
+  };
 
   async function pageAndGroup(pageId: string | null): Promise<{ page: PageRecord; group: AlertGroupRecord } | null> {
     if (!pageId) return null;
@@ -76,7 +86,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     const found = await pageAndGroup(pageId);
     if (!found) return gatherResultTwiml({ type: "unknown" });
     const { page, group } = found;
-    const call = callInput(group, page.id);
+    const call = await callInput(group, page.id);
     if (digits === "") return gatherResultTwiml({ type: "no_input", call });
     const action = voiceDigit(digits);
     if (isMenuKey(digits)) await markAnswered(page.id, digits);
@@ -241,7 +251,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
     switch (path) {
       case "/twilio/voice/answer": {
         const found = await pageAndGroup(pageId);
-        sendText(res, 200, found && found.group.state === "firing" ? answerTwiml(callInput(found.group, found.page.id), field("AnsweredBy")) : hangupTwiml(), TWIML);
+        sendText(res, 200, found && found.group.state === "firing" ? answerTwiml(await callInput(found.group, found.page.id), field("AnsweredBy")) : hangupTwiml(), TWIML);
         return true;
       }
       case "/twilio/voice/gather":

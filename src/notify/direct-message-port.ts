@@ -1,6 +1,7 @@
 import type { IntegrationType } from "../config/config-types.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { StoredAlert } from "../store/repositories/alerts-repository.js";
+import type { MessageTemplates } from "../templates/template-surfaces.js";
 
 /** Who a direct message goes to: their chat member id and, when the chat knows it, their IANA time zone. */
 export interface DmRecipient {
@@ -13,6 +14,10 @@ export interface DirectPage {
   group: AlertGroupRecord;
   recent: readonly StoredAlert[];
   integrationType: IntegrationType | "direct";
+  /** The integration's message templates (its Slack title and body shape the DM too); none = the default text. */
+  templates?: MessageTemplates;
+  /** Told when a template fails and the default text is used. */
+  warn?: (text: string) => void;
   timezone: string;
   important: boolean;
 }

@@ -9,7 +9,8 @@ import type { AlertGroupRecord } from "../store/repositories/alert-group-record.
 import type { PageRecord, PageState } from "../store/repositories/pages-repository.js";
 import type { StoredAlert } from "../store/repositories/alerts-repository.js";
 import type { Store, Tx } from "../store/store.js";
-import { heldBackSmsText, pageSmsText } from "./twilio/sms-reply.js";
+import { heldBackSmsText } from "./twilio/sms-reply.js";
+import { pageSmsBody } from "./page-sms-body.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import { annotateLogContext } from "../shared/log-context.js";
@@ -35,6 +36,8 @@ export interface PageHandlerDeps {
   now?: () => number;
   /** Told after each page's outcome is committed (for metrics). */
   onOutcome?: (e: PageOutcomeEvent) => void;
+  /** Where a message template that failed is reported (the page then goes out with the default text). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -84,6 +87,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
   const { store, config } = deps;
   const now = deps.now ?? Date.now;
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
+  const templates = new Map(config.integrations.map((i) => [i.name, i.templates]));
+  const warn = deps.log ?? ((line: string) => console.warn(line));
   const names = new Map(config.users.map((u) => [u.email, u.name]));
   const limits = config.paging;
 
@@ -220,6 +225,8 @@ export function makePageHandler(deps: PageHandlerDeps) {
         group,
         recent,
         integrationType: types.get(group.integration) ?? "direct",
+        templates: templates.get(group.integration),
+        warn,
         timezone: user.tz ?? config.timezone,
         important: page.important,
       });
@@ -232,11 +239,17 @@ export function makePageHandler(deps: PageHandlerDeps) {
     }
   }
 
-  async function phone(page: PageRecord, group: AlertGroupRecord, who: string): Promise<Outcome> {
+  /** The SMS page: the integration's `sms` template when it has one and it renders, else the default text. */
+  function smsBody(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[]): string {
+    const input = { group, alerts: recent, integrationType: types.get(group.integration) ?? "direct" };
+    return pageSmsBody(templates.get(group.integration), input, page.important, warn);
+  }
+
+  async function phone(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {
     if (!deps.twilio || !page.phone) return { state: "failed", error: "no phone channel", log: `Could not reach ${who} by ${page.channel}: no phone number or Twilio.`, kind: "notify_failed" };
     try {
       if (page.channel === "sms") {
-        const body = pageSmsText({ number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, firingCount: group.firingCount, truncatedAlerts: group.truncatedAlerts, important: page.important });
+        const body = smsBody(page, group, recent);
         const sent = await deps.twilio.sendSms(page.phone, body, { statusCallback: deps.callbacks.smsStatus(page.id) });
         return { state: "sent", externalRef: sent.sid, log: `Sent an SMS to ${who}.` };
       }
@@ -271,7 +284,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const who = names.get(page.userEmail) ?? page.userEmail;
     let outcome: Outcome;
     try {
-      outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who) : await phone(page, group, who);
+      outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who) : await phone(page, group, recent, who);
     } catch (error) {
       if (!(error instanceof NothingSent)) throw error;
       // The provider did nothing (rate limited, or Slack could not even say who the person is):

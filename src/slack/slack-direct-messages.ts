@@ -9,7 +9,7 @@ export function createSlackDirectMessages(slack: SlackApi, slackUsers: SlackUser
   return {
     findRecipient: (email) => slackUsers.lookup(email),
     async sendPage(to, page) {
-      const message = directPageMessage(toAlertGroupView(page.group, page.recent, page.integrationType), {
+      const message = directPageMessage(toAlertGroupView(page.group, page.recent, page.integrationType, { templates: page.templates, warn: page.warn ?? (() => {}) }), {
         timezone: page.timezone,
         channelPermalink: null,
         important: page.important,

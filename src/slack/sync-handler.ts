@@ -47,6 +47,15 @@ export function makeSlackSyncHandler(
   log: (line: string) => void = (line) => console.log(line),
 ) {
   const types = new Map(config.integrations.map((i) => [i.name, i.type]));
+  const templates = new Map(config.integrations.map((i) => [i.name, i.templates]));
+  // A failing template is re-rendered on every edit of its message: say each failure once.
+  const warned = new Set<string>();
+  const warnOnce = (line: string) => {
+    if (warned.has(line)) return;
+    if (warned.size >= 1000) warned.clear();
+    warned.add(line);
+    log(line);
+  };
   const lastRendered = new Map<string, string>();
 
   function remember(groupId: string, rendered: string) {
@@ -116,7 +125,7 @@ export function makeSlackSyncHandler(
       return false;
     };
     try {
-      const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct"), {
+      const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct", { templates: templates.get(group.integration), warn: warnOnce }), {
         timezone: config.timezone,
       });
       const rendered = JSON.stringify(message);

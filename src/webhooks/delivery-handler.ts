@@ -60,7 +60,7 @@ export function makeWebhookDeliveryHandler(deps: DeliveryHandlerDeps) {
     }
     let text: string;
     try {
-      text = webhookBodyText(body, hook, integration, deps.renderBody);
+      text = await webhookBodyText(body, hook, integration, deps.renderBody);
     } catch (error) {
       deps.onOutcome?.("failed");
       await note("warning", `${label} not delivered: its body template failed (${errorText(error)}).`);

@@ -91,13 +91,14 @@ describe("webhookBodyText", () => {
   const integration = { name: "prod" } as IntegrationConfig;
   const body = buildWebhookBody({ name: "opened", actor: null }, group, { deliveryId: "d", occurredAt: T0, publicUrl: "https://c" });
 
-  it("is the body as JSON without a renderer, or when the renderer declines", () => {
-    expect(JSON.parse(webhookBodyText(body, hook, integration))).toEqual(body);
-    expect(webhookBodyText(body, hook, integration, () => null)).toBe(JSON.stringify(body));
+  it("is the body as JSON without a renderer, or when the renderer declines", async () => {
+    expect(JSON.parse(await webhookBodyText(body, hook, integration))).toEqual(body);
+    expect(await webhookBodyText(body, hook, integration, () => null)).toBe(JSON.stringify(body));
+    expect(await webhookBodyText(body, hook, integration, async () => null)).toBe(JSON.stringify(body));
   });
 
-  it("is what the renderer (a template) makes of the body", () => {
-    const text = webhookBodyText(body, hook, integration, ({ body: b, integration: i }) => JSON.stringify({ summary: `#${b.alert_group.number} ${b.event} on ${i.name}` }));
+  it("is what the renderer (a template) makes of the body", async () => {
+    const text = await webhookBodyText(body, hook, integration, ({ body: b, integration: i }) => JSON.stringify({ summary: `#${b.alert_group.number} ${b.event} on ${i.name}` }));
     expect(JSON.parse(text)).toEqual({ summary: "#42 opened on prod" });
   });
 });

@@ -34,9 +34,9 @@ export function buildWebhookBody(event: GroupEvent, group: AlertGroupRecord, met
  * request body to send, or null for the default JSON. Called at each attempt, outside any
  * transaction; a throw fails the delivery (logged on the group, not retried).
  */
-export type RenderWebhookBody = (input: { body: WebhookBody; hook: OutgoingWebhookConfig; integration: IntegrationConfig }) => string | null;
+export type RenderWebhookBody = (input: { body: WebhookBody; hook: OutgoingWebhookConfig; integration: IntegrationConfig }) => string | null | Promise<string | null>;
 
 /** The text sent: what `render` makes of it, else the default body as JSON. */
-export function webhookBodyText(body: WebhookBody, hook: OutgoingWebhookConfig, integration: IntegrationConfig, render?: RenderWebhookBody): string {
-  return render?.({ body, hook, integration }) ?? JSON.stringify(body);
+export async function webhookBodyText(body: WebhookBody, hook: OutgoingWebhookConfig, integration: IntegrationConfig, render?: RenderWebhookBody): Promise<string> {
+  return (await render?.({ body, hook, integration })) ?? JSON.stringify(body);
 }

@@ -234,3 +234,91 @@ schedules:
     expect(log.stdout).toContain("opened");
   });
 });
+
+describe("calpage validate --render", () => {
+  let dir: string;
+  let config: string;
+  const payload = join(root, "tests/fixtures/payloads/alertmanager-firing.json");
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "calpage-render-"));
+    config = join(dir, "calpage.yaml");
+    writeFileSync(
+      config,
+      `users: []
+integrations:
+  - name: prod-am
+    type: alertmanager
+    token: render-test-token-0001
+    templates:
+      slack_title: "{{ labels.alertname }} on {{ labels.cluster }}"
+      slack_body: |
+        *Summary:* {{ annotations.summary }}
+        {% for a in alerts %}• \`{{ a.labels.instance }}\`
+        {% endfor %}
+      sms: "{{ labels.alertname }} {{ labels.cluster }}: {{ annotations.summary }}"
+      webhook_body: '{"title": "{{ alert_group.title }}", "count": {{ alert_group.alerts_count }}}'
+  - name: broken-at-runtime
+    type: alertmanager
+    token: render-test-token-0002
+    templates:
+      voice: "{% for i in (1..100000000) %}.{% endfor %}"
+`,
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("shows every surface for a payload, marking templates and defaults, and stores nothing", async () => {
+    const r = await calpage(["validate", config, "--render", "prod-am", payload]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").slice(1)).toEqual([
+      `prod-am: what a first delivery of ${payload} would say (the group shown as #1):`,
+      "slack_title (template): 🔴 #1 HighLatency on prod",
+      "slack_body (template):",
+      "  *Summary:* API p99 latency above 1s",
+      "  • `api-0.api.prod.svc:8080`",
+      "  • `api-1.api.prod.svc:8080`",
+      "  • `api-2.api.prod.svc:8080`",
+      "sms (template): calpage #1: HighLatency prod: API p99 latency above 1s. Reply 1a to ack, 1r to resolve, 1e to escalate.",
+      "voice (default): This is calpage. Alert 1, critical: HighLatency (cluster=prod, service=api). 3 alerts.",
+      "webhook_body (template):",
+      '  {"title": "HighLatency (cluster=prod, service=api)", "count": 3}',
+      "",
+    ]);
+  });
+
+  it("says when a template fails and that the default goes out instead", async () => {
+    const r = await calpage(["validate", config, "--render", "broken-at-runtime", payload]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^voice \(default: the template failed at template line 1: memory alloc limit exceeded\): This is calpage\. Alert 1, critical: HighLatency/m);
+    expect(r.stdout).toContain("slack_title (default): 🔴 #1 HighLatency (cluster=prod, service=api)");
+  });
+
+  it("refuses an unknown integration, a missing file, invalid JSON (with its line) and a payload the integration would refuse", async () => {
+    const unknown = await calpage(["validate", config, "--render", "prod", payload]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('calpage validate --render: no integration named "prod" (did you mean "prod-am"?); defined: prod-am, broken-at-runtime');
+
+    const missing = await calpage(["validate", config, "--render", "prod-am", join(dir, "nope.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${join(dir, "nope.json")}: file not found`);
+
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, '{\n  "receiver": "calpage",\n  "alerts": [1, 2,]\n}\n');
+    const invalid = await calpage(["validate", config, "--render", "prod-am", bad]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain(`${bad}:3:19: invalid JSON: Unexpected token ']'`);
+
+    const refused = join(dir, "refused.json");
+    writeFileSync(refused, '{"receiver": "calpage"}');
+    const r = await calpage(["validate", config, "--render", "prod-am", refused]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${refused}: groupKey: required`);
+    expect(r.stderr).toContain("calpage validate --render: the alertmanager integration prod-am would refuse this payload (HTTP 400)");
+
+    const noArgs = await calpage(["validate", config, "--render", "prod-am"]);
+    expect(noArgs.code).toBe(2);
+    expect(noArgs.stderr).toContain("calpage validate --render needs an integration name and a payload file");
+  });
+});

@@ -136,6 +136,17 @@ ${route("slow", "slow")}
 ${route("forged", "forged")}
             events: [opened]
             secret: ${WRONG_SECRET}
+  - name: templated
+    type: alertmanager
+    token: templated-webhook-token-0001
+    chain: default
+    channel: "#alerts"
+    templates:
+      webhook_body: '{"event": "{{ event }}", "number": {{ alert_group.number }}, "summary": "{{ annotations.summary }}", "labels": {{ labels | json }}, "alert_group": {"id": "{{ alert_group.id }}"}}'
+    outgoing_webhooks:
+      - url: ${main}/templated
+        secret: \${HOOK_SECRET}
+        events: [opened, resolved]
 `;
 }
 
@@ -314,6 +325,21 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
     expect(r!.verified).toBe(false);
     // Signed correctly, only with the other secret.
     expect(r!.headers["x-calpage-signature"]).toBe(`sha256=${createHmac("sha256", WRONG_SECRET).update(`${r!.timestamp}.${r!.raw}`).digest("hex")}`);
+  });
+
+  it("sends the integration's templates.webhook_body instead of the default body: valid JSON, values escaped, signed", async () => {
+    const payload = alert("tpl");
+    payload.alerts[0]!.annotations = { summary: 'Disk "full" on db-1\\n<!channel>' };
+    const res = await fetch(`${base}/integrations/v1/alertmanager/templated-webhook-token-0001/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    expect(res.status).toBe(200);
+    const { groups } = (await res.json()) as { groups: { number: number }[] };
+    const g = (await app.store.read.groups.getByNumber(groups[0]!.number))!;
+    await waitFor(async () => to("/templated", g).length === 1, { timeoutMs: 10_000, description: "the templated delivery" });
+    const [r] = to("/templated", g);
+    expect(r!.verified).toBe(true);
+    expect(r!.event).toBe("opened");
+    expect(JSON.parse(r!.raw)).toEqual({ event: "opened", number: g.number, summary: 'Disk "full" on db-1\\n<!channel>', labels: { alertname: "Webhooks-tpl", team: "tpl" }, alert_group: { id: g.id } });
+    expect(await logOf(g)).toContain(`webhook: Webhook ${host()}: opened delivered (HTTP 200).`);
   });
 
   it("counts deliveries in calpage_outgoing_webhook_deliveries_total", async () => {

@@ -171,6 +171,16 @@ export function pageSmsText({ number, title, severity, alertCount, firingCount, 
 }
 
 /**
+ * An SMS page whose text comes from the integration's `sms` template, framed like the default
+ * page so replies work the same: `calpage #42 IMPORTANT: <text>. Reply 42a to ack, 42r to
+ * resolve, 42e to escalate.`, the text cut so the whole fits one SMS (see {@link pageSmsText}).
+ */
+export function templatedSmsText({ number, text, important }: { number: number; text: string; important: boolean }): string {
+  const head = `calpage #${number}${important ? " IMPORTANT" : ""}: `;
+  return fitTitle(head, cleanTitle(text), `. Reply ${number}a to ack, ${number}r to resolve, ${number}e to escalate.`);
+}
+
+/**
  * The one message sent when a number's SMS limit held pages back: `count` pages were not sent
  * one by one; `newestNumbers` are their group numbers, newest first, listed as far as they fit.
  */

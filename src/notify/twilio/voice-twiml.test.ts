@@ -63,6 +63,13 @@ describe("pageCallTwiml", () => {
     expect([...xml].filter((c) => c.charCodeAt(0) < 0x09)).toEqual([]);
   });
 
+  it("says a voice template's text after the alert number, escaped like everything else", () => {
+    const xml = pageCallTwiml({ ...page, severity: "critical", spoken: "Disk <Hangup/> full & \"db-1\"" });
+    expect(xml).toContain("<Say>This is calpage. Alert 42. Disk &lt;Hangup/&gt; full &amp; &quot;db-1&quot;</Say>");
+    expect(xml).not.toContain("critical");
+    expect(pageCallTwiml({ ...page, spoken: "  " })).toContain("<Say>This is calpage. Alert 42: HighLatency &lt;prod&gt; &amp; co.</Say>");
+  });
+
   it("cuts very long titles for speech", () => {
     const xml = pageCallTwiml({ ...page, title: "word ".repeat(200) });
     const said = /<Say>(.*?)<\/Say>/.exec(xml)?.[1] ?? "";

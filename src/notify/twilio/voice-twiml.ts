@@ -32,6 +32,8 @@ export interface PageCallInput {
   firingCount?: number;
   /** Alerts the source left out of its payload. */
   truncatedAlerts?: number;
+  /** The integration's `voice` template, rendered: said after "Alert 42." instead of the severity, title and count. */
+  spoken?: string;
 }
 
 /** How many seconds Gather waits for a key. */
@@ -42,7 +44,12 @@ const PROMPT = "Press 4 to acknowledge, 5 to escalate, 6 to resolve, or star to 
 
 /** The TwiML played when the callee answers: the alert, then the keys. */
 export function pageCallTwiml(call: PageCallInput): string {
-  return response([say(`This is calpage. ${describe(call)}`), ...prompts(call)]);
+  return response([say(spokenIntro(call)), ...prompts(call)]);
+}
+
+/** What a call says before the keys: `This is calpage. Alert 42, critical: HighLatency. 3 alerts.` */
+export function spokenIntro(call: PageCallInput): string {
+  return `This is calpage. ${describe(call)}`;
 }
 
 /**
@@ -114,6 +121,7 @@ function prompts(call: PageCallInput): string[] {
 }
 
 function describe(call: PageCallInput): string {
+  if (call.spoken !== undefined && call.spoken.trim() !== "") return `Alert ${call.number}. ${call.spoken.trim()}`;
   const title = call.title.replace(/\s+/g, " ").trim() || "no title";
   const spoken = title.length > MAX_SPOKEN_TITLE ? `${title.slice(0, MAX_SPOKEN_TITLE).trimEnd()}, and so on` : title;
   const severity = call.severity ? `, ${call.severity.trim()}` : "";

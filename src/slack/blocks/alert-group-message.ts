@@ -35,8 +35,8 @@ const SECTION = SLACK_LIMITS.sectionText;
 export function alertGroupMessage(view: AlertGroupView, opts: { timezone: string }): { text: string; blocks: KnownBlock[] } {
   const sources = uniqueSources(view.alerts);
   const blocks: KnownBlock[] = [header(view), section(ALERT_GROUP_BLOCK_IDS.summary, summaryLine(view))];
-  const message = messageText(view);
-  if (message !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.message, escapeTruncated(message, SECTION)));
+  const message = messageMrkdwn(view, SECTION);
+  if (message !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.message, message));
   const labels = labelsText(view.labels);
   if (labels !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.labels, labels));
   const alerts = alertsText(view, sources.length > 1);
@@ -91,6 +91,16 @@ function header(view: AlertGroupView): HeaderBlock {
 /** A mrkdwn section; `text` must already be escaped and within the limit. */
 export function section(blockId: string, text: string): SectionBlock {
   return { type: "section", block_id: blockId, text: { type: "mrkdwn", text: truncateMrkdwn(text, SECTION) } };
+}
+
+/**
+ * The message section's mrkdwn, at most `max` long: the rendered `slack_body` template when there
+ * is one (null when it rendered empty), else the escaped message (see {@link messageText}).
+ */
+export function messageMrkdwn(view: AlertGroupView, max: number): string | null {
+  if (view.bodyMrkdwn !== undefined) return view.bodyMrkdwn.trim() === "" ? null : truncateMrkdwn(view.bodyMrkdwn, max);
+  const message = messageText(view);
+  return message === null ? null : escapeTruncated(message, max);
 }
 
 /** The group's message, unless empty or a repeat of the title. */

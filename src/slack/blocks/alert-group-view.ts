@@ -51,4 +51,9 @@ export interface AlertGroupView {
   silencedUntil: Date | null;
   /** Pre-filled silence link at the source (e.g. Alertmanager), when there is one. */
   silenceUrl: string | null;
+  /**
+   * The integration's `slack_body` template, rendered (mrkdwn with every value escaped): shown
+   * instead of the message; empty means no message section. Left out: the message as received.
+   */
+  bodyMrkdwn?: string;
 }

@@ -1,10 +1,9 @@
 import type { HeaderBlock, KnownBlock } from "@slack/types";
 import { alertGroupActions } from "./alert-group-actions.js";
-import { alertGroupFallbackText, messageText, section, statusContext } from "./alert-group-message.js";
+import { alertGroupFallbackText, messageMrkdwn, section, statusContext } from "./alert-group-message.js";
 import { STATE_EMOJI, summaryLine } from "./alert-group-status.js";
 import type { AlertGroupView } from "./alert-group-view.js";
 import { escapeMrkdwnInline, mrkdwnLink, safeUrl } from "./mrkdwn-parts.js";
-import { escapeTruncated } from "./truncate.js";
 
 /** `block_id`s of the DM; the actions block uses {@link actionsBlockId}. */
 export const DIRECT_PAGE_BLOCK_IDS = {
@@ -37,8 +36,8 @@ export function directPageMessage(
   const permalink = opts.channelPermalink !== null ? safeUrl(opts.channelPermalink) : null;
   if (permalink !== null) lines.push(mrkdwnLink(permalink, "View the alert in the channel"));
   const blocks: KnownBlock[] = [header, section(DIRECT_PAGE_BLOCK_IDS.alert, lines.join("\n"))];
-  const message = messageText(view);
-  if (message !== null) blocks.push(section(DIRECT_PAGE_BLOCK_IDS.message, escapeTruncated(message, MESSAGE_EXCERPT)));
+  const message = messageMrkdwn(view, MESSAGE_EXCERPT);
+  if (message !== null) blocks.push(section(DIRECT_PAGE_BLOCK_IDS.message, message));
   blocks.push(statusContext(DIRECT_PAGE_BLOCK_IDS.status, view, opts.timezone));
   blocks.push(alertGroupActions(view));
   return { text: `${headline}: ${alertGroupFallbackText(view, { stateEmoji: false })}`, blocks };
