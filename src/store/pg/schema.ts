@@ -126,9 +126,24 @@ export const feeds = pgTable(
     checkedAt: ms("checked_at"),
     error: text("error"),
     errorSince: ms("error_since"),
+    /** sha256 (hex) of `body`: tells a stored shift table which copy it was computed from without reading the body. */
+    bodySha256: text("body_sha256"),
   },
   (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
 );
+
+/** The final schedule last computed from the stored feed copies, so `calpage who` answers without parsing them. */
+export const scheduleTables = pgTable("schedule_tables", {
+  schedule: text("schedule").primaryKey(),
+  /** Hash of everything the table depends on (feed hashes, users, zone, Slack overrides, code version); a different key means stale. */
+  inputsKey: text("inputs_key").notNull(),
+  /** Window the table covers, [window_from, window_to). */
+  windowFrom: ms("window_from").notNull(),
+  windowTo: ms("window_to").notNull(),
+  computedAt: ms("computed_at").notNull(),
+  /** The packed shifts (JSON, typed arrays as base64). */
+  data: text("data").notNull(),
+});
 
 export const counters = pgTable("counters", {
   name: text("name").primaryKey(),
