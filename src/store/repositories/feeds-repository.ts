@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { bodySha256 } from "../../shared/body-sha256.js";
 import type { Db } from "../db.js";
 import { numOrNull } from "../db.js";
 import { setClause } from "./columns.js";
@@ -50,11 +51,13 @@ export function feedsRepository(db: Db) {
         errorSince: numOrNull(r.error_since),
       }));
     },
+    /** Stores the copy; `body_sha256` is always the hash of exactly the body written (see {@link bodySha256}). */
     async upsert(f: FeedRecord): Promise<void> {
       const { schedule, kind, ...rest } = f;
-      await db.write(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)
-        values (${schedule}, ${kind}, ${f.source}, ${f.body}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince})
-        on conflict (schedule, kind) do update set ${setClause(rest, [])}`);
+      const hash = f.body === null ? null : bodySha256(f.body);
+      await db.write(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since, body_sha256)
+        values (${schedule}, ${kind}, ${f.source}, ${f.body}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince}, ${hash})
+        on conflict (schedule, kind) do update set ${setClause({ ...rest, bodySha256: hash }, [])}`);
     },
   };
 }

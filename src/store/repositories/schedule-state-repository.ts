@@ -60,6 +60,8 @@ export interface FeedMeta extends FeedVersion {
   lastModified: string | null;
   errorSince: number | null;
   hasBody: boolean;
+  /** sha256 of the stored body; null when none is stored, or it was stored before calpage kept hashes. */
+  bodySha256: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -130,7 +132,7 @@ export function scheduleStateRepository(db: Db) {
     },
     /** One stored feed copy's metadata, without its body; null when none is stored. */
     async feedMeta(schedule: string, kind: "primary" | "overrides"): Promise<FeedMeta | null> {
-      const rows = await db.all<Row>(sql`select schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since, body is not null as has_body
+      const rows = await db.all<Row>(sql`select schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since, body is not null as has_body, body_sha256
         from feeds where schedule = ${schedule} and kind = ${kind}`);
       const r = rows[0];
       if (!r) return null;
@@ -145,6 +147,7 @@ export function scheduleStateRepository(db: Db) {
         error: (r.error as string | null) ?? null,
         errorSince: numOrNull(r.error_since),
         hasBody: r.has_body === true || num(r.has_body) === 1,
+        bodySha256: (r.body_sha256 as string | null) ?? null,
       };
     },
     /** Records a check of a stored feed that did not bring a new body (304, or a failure); false when no copy is stored. */
