@@ -1,4 +1,4 @@
-import { createStore } from "../app/create-store.js";
+import { openStore } from "../app/open-store.js";
 import type { Config } from "../config/config-types.js";
 import { createInlineCompute } from "../schedule/compute-client.js";
 import { createScheduleService, type ScheduleService, type ScheduleServiceOptions } from "../schedule/schedule-service.js";
@@ -15,7 +15,7 @@ export async function openSchedules(
   err: (line: string) => void,
   opts: Pick<ScheduleServiceOptions, "window" | "useStoredTables"> = {},
 ): Promise<{ store: Store; schedules: ScheduleService }> {
-  const store = createStore(config);
+  const store = await openStore(config);
   await store.migrate();
   const schedules = createScheduleService(store, config, { log: err, compute: createInlineCompute(), ...opts });
   await schedules.start({ refresh: false });

@@ -118,6 +118,7 @@ export const feeds = sqliteTable(
     schedule: text("schedule").notNull(),
     kind: text("kind").notNull(),
     source: text("source").notNull(),
+    /** Stored after every other column (migration 0006): SQLite reads columns after a big value by walking its overflow pages. */
     body: text("body"),
     etag: text("etag"),
     lastModified: text("last_modified"),
