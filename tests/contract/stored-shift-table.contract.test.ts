@@ -74,6 +74,7 @@ describe.each(backends)("stored shift table for `who`: $name", (backend) => {
     await store.transaction(async (tx) => {
       await tx.db.run(sql`delete from schedule_tables`);
       await tx.db.run(sql`delete from feeds`);
+      await tx.db.run(sql`delete from feed_bodies`);
       await tx.db.run(sql`delete from slack_overrides`);
     });
     server = await startFeedServer(feed("Alice Example"));
@@ -185,7 +186,7 @@ describe.each(backends)("stored shift table for `who`: $name", (backend) => {
   it("parses a copy stored before calpage kept hashes (after an upgrade)", async () => {
     await serverRefresh();
     server.mode = "500";
-    await store.transaction((tx) => tx.db.run(sql`update feeds set body_sha256 = null`));
+    await store.transaction((tx) => tx.db.run(sql`update feed_bodies set body_sha256 = null`));
     const r = await who({ useStoredTables: true });
     expect(r).toMatchObject({ answer: [TEAM.alice.email], loaded: true });
     expect(r.parses).toBeGreaterThan(0);

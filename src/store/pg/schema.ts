@@ -119,15 +119,29 @@ export const feeds = pgTable(
     schedule: text("schedule").notNull(),
     kind: text("kind").notNull(),
     source: text("source").notNull(),
-    body: text("body"),
     etag: text("etag"),
     lastModified: text("last_modified"),
     fetchedAt: ms("fetched_at"),
     checkedAt: ms("checked_at"),
     error: text("error"),
     errorSince: ms("error_since"),
-    /** sha256 (hex) of `body`: tells a stored shift table which copy it was computed from without reading the body. */
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
+);
+
+/**
+ * The last good copy of a feed, apart from its refresh state (feeds): a feed is checked every few
+ * minutes, and SQLite rewrites a whole row, 20 MB body included, on every update of it.
+ */
+export const feedBodies = pgTable(
+  "feed_bodies",
+  {
+    schedule: text("schedule").notNull(),
+    kind: text("kind").notNull(),
+    /** sha256 (hex) of `body`: which copy a stored shift table was computed from, without reading the body; null for copies stored before calpage kept it. */
     bodySha256: text("body_sha256"),
+    /** Last, so SQLite reads the columns before it without walking the body's overflow pages. */
+    body: text("body").notNull(),
   },
   (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
 );

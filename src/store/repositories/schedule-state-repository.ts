@@ -95,8 +95,6 @@ function columns(patch: ScheduleStatePatch): Record<string, unknown> {
 
 export function scheduleStateRepository(db: Db) {
   const lock = db.dialect === "pg" ? sql` for update` : sql``;
-  // SQLite: typeof() reads the column's type from the row header; `body is not null` would load a 20 MB body.
-  const hasBody = db.dialect === "pg" ? sql`body is not null` : sql`typeof(body) <> 'null'`;
   return {
     /** The schedule's row, created empty when missing. `lock` holds it (Postgres) until the transaction ends. */
     async get(schedule: string, now: number, opts: { lock?: boolean } = {}): Promise<ScheduleStateRecord> {
@@ -134,8 +132,9 @@ export function scheduleStateRepository(db: Db) {
     },
     /** One stored feed copy's metadata, without its body; null when none is stored. */
     async feedMeta(schedule: string, kind: "primary" | "overrides"): Promise<FeedMeta | null> {
-      const rows = await db.all<Row>(sql`select schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since, ${hasBody} as has_body, body_sha256
-        from feeds where schedule = ${schedule} and kind = ${kind}`);
+      // body_sha256 is stored before the body: reading it does not read the body.
+      const rows = await db.all<Row>(sql`select f.source, f.etag, f.last_modified, f.fetched_at, f.checked_at, f.error, f.error_since, b.schedule is not null as has_body, b.body_sha256
+        from feeds f left join feed_bodies b on b.schedule = f.schedule and b.kind = f.kind where f.schedule = ${schedule} and f.kind = ${kind}`);
       const r = rows[0];
       if (!r) return null;
       return {

@@ -118,16 +118,29 @@ export const feeds = sqliteTable(
     schedule: text("schedule").notNull(),
     kind: text("kind").notNull(),
     source: text("source").notNull(),
-    /** Stored after every other column (migration 0006): SQLite reads columns after a big value by walking its overflow pages. */
-    body: text("body"),
     etag: text("etag"),
     lastModified: text("last_modified"),
     fetchedAt: integer("fetched_at"),
     checkedAt: integer("checked_at"),
     error: text("error"),
     errorSince: integer("error_since"),
-    /** sha256 (hex) of `body`: tells a stored shift table which copy it was computed from without reading the body. */
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
+);
+
+/**
+ * The last good copy of a feed, apart from its refresh state (feeds): a feed is checked every few
+ * minutes, and SQLite rewrites a whole row, 20 MB body included, on every update of it.
+ */
+export const feedBodies = sqliteTable(
+  "feed_bodies",
+  {
+    schedule: text("schedule").notNull(),
+    kind: text("kind").notNull(),
+    /** sha256 (hex) of `body`: which copy a stored shift table was computed from, without reading the body; null for copies stored before calpage kept it. */
     bodySha256: text("body_sha256"),
+    /** Last, so SQLite reads the columns before it without walking the body's overflow pages. */
+    body: text("body").notNull(),
   },
   (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
 );
