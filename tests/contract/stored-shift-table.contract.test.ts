@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/config-types.js";
@@ -135,6 +138,22 @@ describe.each(backends)("stored shift table for `who`: $name", (backend) => {
     const fast = await who({ useStoredTables: true });
     expect(server.statuses.at(-1)).toBe(304);
     expect(fast).toEqual({ answer: [TEAM.alice.email], parses: 0, loaded: true });
+  });
+
+  it("answers from the stored table when the feed sends the same bytes again (a file: no validators), and parses when they change", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "calpage-stored-table-"));
+    try {
+      const file = join(dir, "oncall.ics");
+      await writeFile(file, feed("Alice Example"));
+      await serverRefresh(config(file));
+      expect(await who({ useStoredTables: true, cfg: config(file) })).toEqual({ answer: [TEAM.alice.email], parses: 0, loaded: true });
+      await writeFile(file, feed("Carol Example"));
+      const changed = await who({ useStoredTables: true, cfg: config(file) });
+      expect(changed.answer).toEqual([TEAM.carol.email]);
+      expect(changed.parses).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("parses when the feed has changed since the table was stored, and stores the new one", async () => {
