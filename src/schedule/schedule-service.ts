@@ -208,7 +208,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
 
   /**
    * `useStoredTables`: serves the stored final schedule when the feeds fetched are the copies it
-   * was computed from, recording the checks as a refresh does. False (nothing done) otherwise.
+   * was computed from, recording the checks as a refresh does. Null (nothing done) otherwise.
    */
   async function adoptStoredTable(st: ScheduleState, fetched: Fetched[], t: number): Promise<RefreshOutcome | null> {
     const name = st.config.name;
