@@ -1,4 +1,4 @@
-import { createStore } from "../app/create-store.js";
+import { openStore } from "../app/open-store.js";
 import type { Config } from "../config/config-types.js";
 import { createInlineCompute } from "../schedule/compute-client.js";
 import { createScheduleService, type ScheduleService, type ScheduleServiceOptions } from "../schedule/schedule-service.js";
@@ -8,16 +8,16 @@ import type { Store } from "../store/store.js";
  * For offline CLI commands: the store and every schedule loaded once — from the
  * network when it answers, else from the stored last good copy. Computed on this thread (a CLI
  * has nothing else to do; a worker thread costs its start-up and a second heap), over `window`
- * (default the server's).
+ * (default the server's). `useStoredTables`: see {@link ScheduleServiceOptions}.
  */
 export async function openSchedules(
   config: Config,
   err: (line: string) => void,
-  opts: { window?: ScheduleServiceOptions["window"] } = {},
+  opts: Pick<ScheduleServiceOptions, "window" | "useStoredTables"> = {},
 ): Promise<{ store: Store; schedules: ScheduleService }> {
-  const store = createStore(config);
+  const store = await openStore(config);
   await store.migrate();
-  const schedules = createScheduleService(store, config, { log: err, compute: createInlineCompute(), ...(opts.window ? { window: opts.window } : {}) });
+  const schedules = createScheduleService(store, config, { log: err, compute: createInlineCompute(), ...opts });
   await schedules.start({ refresh: false });
   return { store, schedules };
 }

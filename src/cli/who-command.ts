@@ -22,7 +22,8 @@ export const whoCommand: CliCommand = {
       return 2;
     }
     // Only the day around now is computed; another --at is computed on its own when asked.
-    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY } });
+    // A final schedule stored by the server (or an earlier `who`) from the same copies answers without parsing them.
+    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY }, useStoredTables: true });
     try {
       const names = new Map(config.users.map((u) => [u.email, u.name]));
       let unknown = 0;
@@ -33,7 +34,7 @@ export const whoCommand: CliCommand = {
           unknown++;
           continue;
         }
-        const who = schedules.whoIsOnCall(s.name, when.value);
+        const who = await schedules.whoIsOnCallAsync(s.name, when.value);
         ctx.out(`${s.name}: ${who.length ? who.map((e) => `${names.get(e) ?? e} <${e}>`).join(", ") : "nobody is on call"}`);
       }
       return unknown > 0 ? 1 : 0;

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createScheduleComputer, type ComputeRequest, type ComputeResult } from "./compute-schedule.js";
+import type { ComputeRequest, ComputeResult, ScheduleComputer } from "./compute-schedule.js";
 
 /** Computes final schedules somewhere: in a worker thread (the server) or inline. */
 export interface ScheduleCompute {
@@ -18,11 +18,14 @@ export interface WorkerComputeOptions {
   log?: (line: string) => void;
 }
 
-/** Computes on the calling thread (CLI commands, tests of the pure core). */
+/**
+ * Computes on the calling thread (CLI commands, tests of the pure core). The parser is loaded on
+ * the first computation: `calpage who` answered from a stored table never loads it.
+ */
 export function createInlineCompute(): ScheduleCompute {
-  const compute = createScheduleComputer();
+  let compute: ScheduleComputer | null = null;
   return {
-    compute: async (req) => compute(req),
+    compute: async (req) => (compute ??= (await import("./compute-schedule.js")).createScheduleComputer())(req),
     close: async () => undefined,
   };
 }
@@ -58,7 +61,9 @@ export function createWorkerCompute(opts: WorkerComputeOptions = {}): ScheduleCo
   let worker: Worker | null = null;
   let ready = false;
   let current: (Pending & { timer: NodeJS.Timeout }) | null = null;
-  let inline: ReturnType<typeof createScheduleComputer> | null = null;
+  let inline: ScheduleComputer | null = null;
+  /** Loading the parser for the main thread after the worker could not start; requests wait in the queue. */
+  let loadingInline = false;
   let nextId = 1;
   let closed = false;
 
@@ -109,13 +114,23 @@ export function createWorkerCompute(opts: WorkerComputeOptions = {}): ScheduleCo
     }
     if (neverReady && !closed) {
       log(`schedule worker could not start (${error.message}); computing schedules on the main thread`);
-      inline = createScheduleComputer();
+      loadingInline = true;
+      void import("./compute-schedule.js")
+        .then((m) => (inline = m.createScheduleComputer()))
+        .catch((e: unknown) => {
+          for (const p of queue.splice(0)) p.reject(e instanceof Error ? e : new Error(String(e)));
+        })
+        .finally(() => {
+          loadingInline = false;
+          pump();
+        });
+      return;
     }
     pump();
   }
 
   function pump() {
-    if (closed || current) return;
+    if (closed || current || loadingInline) return;
     const next = queue.shift();
     if (!next) return;
     if (inline) {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { bodySha256 } from "../shared/body-sha256.js";
 import { finalSchedule } from "./final-schedule.js";
 import { parseCalendar } from "./parse-calendar.js";
 import type { ParsedCalendar, ScheduleProblem, ScheduleUser, Shift, SlackOverride } from "./schedule-types.js";
@@ -34,6 +35,9 @@ export interface ComputeResult {
   overridesError: string | null;
   /** Hash of both bodies: changes exactly when a feed's content does. */
   feedsHash: string;
+  /** sha256 (hex) of each body given; null when none was (what the feeds table stores as `body_sha256`). */
+  primarySha256: string | null;
+  overridesSha256: string | null;
 }
 
 interface CachedFeed {
@@ -59,7 +63,7 @@ export function createScheduleComputer() {
     const hit = cache.get(key);
     if (hit && hit.body === body && hit.timezone === timezone) return hit;
     const parsed = parseCalendar(body, { defaultZone: timezone });
-    const entry = { body, timezone, parsed, hash: createHash("sha256").update(body).digest("hex") };
+    const entry = { body, timezone, parsed, hash: bodySha256(body) };
     cache.set(key, entry);
     return entry;
   }
@@ -75,7 +79,8 @@ export function createScheduleComputer() {
       .update(overrides?.hash ?? "-")
       .digest("hex")
       .slice(0, 32);
-    if (!primary || primaryError) return { shifts: packShifts([]), problems: primary?.parsed.problems ?? [], feedOnlyShifts: req.feedOnly ? [] : null, primaryError, overridesError, feedsHash };
+    const hashes = { primarySha256: primary?.hash ?? null, overridesSha256: overrides?.hash ?? null };
+    if (!primary || primaryError) return { shifts: packShifts([]), problems: primary?.parsed.problems ?? [], feedOnlyShifts: req.feedOnly ? [] : null, primaryError, overridesError, feedsHash, ...hashes };
     const overridesCal = overrides && !overridesError ? overrides.parsed : null;
     const base = { primary: primary.parsed, overrides: overridesCal, users: req.users };
     const { shifts, problems } = finalSchedule({ ...base, slackOverrides: req.slackOverrides, from: new Date(req.from), to: new Date(req.to) });
@@ -86,7 +91,7 @@ export function createScheduleComputer() {
           ? clip(shifts, req.feedOnly.from, req.feedOnly.to)
           : finalSchedule({ ...base, slackOverrides: [], from: new Date(req.feedOnly.from), to: new Date(req.feedOnly.to) }).shifts;
     }
-    return { shifts: packShifts(shifts), problems, feedOnlyShifts, primaryError, overridesError, feedsHash };
+    return { shifts: packShifts(shifts), problems, feedOnlyShifts, primaryError, overridesError, feedsHash, ...hashes };
   };
 }
 

@@ -1,14 +1,27 @@
 import type { Config, ScheduleConfig } from "../config/config-types.js";
 import type { Store } from "../store/store.js";
 import type { FeedRecord } from "../store/repositories/feeds-repository.js";
+import type { FeedMeta } from "../store/repositories/schedule-state-repository.js";
 import type { SlackOverrideRecord } from "../store/repositories/slack-overrides-repository.js";
+import type { Tx } from "../store/store.js";
+import { bodySha256 } from "../shared/body-sha256.js";
 import { createWorkerCompute, type ScheduleCompute } from "./compute-client.js";
-import { createScheduleComputer, type ComputeRequest, type ComputeResult } from "./compute-schedule.js";
+import type { ComputeRequest, ComputeResult, ScheduleComputer } from "./compute-schedule.js";
 import { fetchFeed, type FetchResult } from "./fetch-feed.js";
 import type { ScheduleProblem, ScheduleUser, Shift, SlackOverride } from "./schedule-types.js";
 import { ShiftTable } from "./shift-table.js";
+import { decodePackedShifts, encodePackedShifts, shiftTableInputsKey } from "./stored-shift-table.js";
 
 type FeedKind = FeedRecord["kind"];
+
+/** One feed fetched during a refresh, with the stored copy's metadata from before. */
+interface Fetched {
+  kind: FeedKind;
+  source: string;
+  prev: FeedMeta | null;
+  result: FetchResult;
+  t: number;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -19,6 +32,16 @@ const DAY = 24 * HOUR;
 export const WINDOW_BEHIND_MS = 46 * DAY;
 /** …to this far ahead (the ICS export needs 15 days back and 180 ahead). */
 export const WINDOW_AHEAD_MS = 182 * DAY;
+/**
+ * The parser and expander, loaded on first need: `calpage who` answered from a stored table never
+ * loads them (a fifth of its start-up). Every path that computes on this thread awaits
+ * {@link loadComputer} first.
+ */
+let computerModule: typeof import("./compute-schedule.js") | null = null;
+async function loadComputer(): Promise<typeof import("./compute-schedule.js")> {
+  return (computerModule ??= await import("./compute-schedule.js"));
+}
+
 /** A window computed longer ago than this is recomputed (it slides with time). */
 const WINDOW_STALE_MS = DAY;
 /** The calendar-only schedule kept for swap detection covers the next week. */
@@ -56,6 +79,11 @@ interface ScheduleState {
   computed: ComputedSchedule | null;
   /** A small window computed on demand for a time outside `computed` (CLI `--at`). */
   side: { from: number; to: number; table: ShiftTable } | null;
+  /**
+   * `computed` is the stored table (see `useStoredTables`): the feed copies are still only in the
+   * database (`primary` is null) until something outside its window needs them.
+   */
+  fromStoredTable: boolean;
 }
 
 /** How one refresh went. */
@@ -83,6 +111,13 @@ export interface ScheduleServiceOptions {
    * (what the server needs); a CLI question about now needs a few days.
    */
   window?: { behindMs: number; aheadMs: number };
+  /**
+   * CLI `who`: when the feeds are unchanged (unreachable, 304, or the same bytes) and a final
+   * schedule computed from exactly these copies, users, zone and Slack overrides is stored, answer
+   * from it without reading or parsing the copies. Such a schedule has no problems or calendar-only
+   * week (`computed`), so only for questions about who is on call.
+   */
+  useStoredTables?: boolean;
 }
 
 /**
@@ -102,14 +137,14 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
   const doFetch = opts.fetch ?? ((source, prev) => fetchFeed(source, { etag: prev?.etag, lastModified: prev?.lastModified, timeoutMs: opts.fetchTimeoutMs }));
   const users: ScheduleUser[] = config.users.map((u) => ({ email: u.email, name: u.name, aliases: u.aliases, slackHandle: u.slackHandle }));
   const states = new Map<string, ScheduleState>(
-    config.schedules.map((s) => [s.name, { config: s, primary: null, overrides: null, slackOverrides: [], overridesKey: "", computed: null, side: null }]),
+    config.schedules.map((s) => [s.name, { config: s, primary: null, overrides: null, slackOverrides: [], overridesKey: "", computed: null, side: null, fromStoredTable: false }]),
   );
   let compute: ScheduleCompute | null = opts.compute ?? null;
   const windowBehind = opts.window?.behindMs ?? WINDOW_BEHIND_MS;
   const windowAhead = opts.window?.aheadMs ?? WINDOW_AHEAD_MS;
   const computer = () => (compute ??= createWorkerCompute({ log }));
   /** For rare synchronous questions outside the computed window; parses on this thread. */
-  let inline: ReturnType<typeof createScheduleComputer> | null = null;
+  let inline: ScheduleComputer | null = null;
   const chains = new Map<string, Promise<unknown>>();
   let syncTimer: NodeJS.Timeout | null = null;
   let syncing: Promise<void> | null = null;
@@ -144,9 +179,100 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     };
   }
 
-  function adopt(st: ScheduleState, req: ComputeRequest, r: ComputeResult, t: number): void {
+  async function adopt(st: ScheduleState, req: ComputeRequest, r: ComputeResult, t: number): Promise<void> {
     st.computed = { from: req.from, to: req.to, at: t, table: new ShiftTable(r.shifts), problems: r.problems, feedOnly: r.feedOnlyShifts ?? [], feedOnlyTo: req.feedOnly?.to ?? t, feedsHash: r.feedsHash };
     st.side = null;
+    st.fromStoredTable = false;
+    await storeTable(st, req, r, t).catch((e) => log(`schedule ${st.config.name}: storing the computed schedule failed (${String(e)}); \`calpage who\` will parse the feed copy`));
+  }
+
+  /**
+   * Stores the final schedule just computed, filed under a key of everything it was computed
+   * from, for `calpage who`. Not when the window matters beyond its edges (an expansion cap: a
+   * smaller window could see occurrences this one dropped) or a body could not be read.
+   */
+  async function storeTable(st: ScheduleState, req: ComputeRequest, r: ComputeResult, t: number): Promise<void> {
+    if (r.primaryError || r.primarySha256 === null || r.problems.some((p) => p.kind === "expansion_capped")) return;
+    const inputsKey = shiftTableInputsKey({
+      timezone: req.timezone,
+      users: req.users,
+      primarySha256: r.primarySha256,
+      overridesSha256: r.overridesSha256,
+      slackOverrides: req.slackOverrides,
+      from: req.from,
+      to: req.to,
+    });
+    const rec = { schedule: st.config.name, inputsKey, windowFrom: req.from, windowTo: req.to, computedAt: t };
+    await store.transaction((tx) => tx.scheduleTables.save(rec, () => encodePackedShifts(r.shifts)));
+  }
+
+  /**
+   * `useStoredTables`: serves the stored final schedule when the feeds fetched are the copies it
+   * was computed from, recording the checks as a refresh does. Null (nothing done) otherwise.
+   */
+  async function adoptStoredTable(st: ScheduleState, fetched: Fetched[], t: number): Promise<RefreshOutcome | null> {
+    const name = st.config.name;
+    const primary = fetched.find((f) => f.kind === "primary")?.prev;
+    const overrides = fetched.find((f) => f.kind === "overrides")?.prev ?? null;
+    if (!primary?.hasBody || !primary.bodySha256 || (overrides?.hasBody && !overrides.bodySha256)) return null;
+    for (const f of fetched) {
+      if (f.result.status !== "ok") continue;
+      // The same bytes as the stored copy, from the same source: a refresh would keep that copy.
+      if (!f.prev?.hasBody || f.prev.source !== f.source || f.prev.fetchedAt === null || bodySha256(f.result.body) !== f.prev.bodySha256) return null;
+    }
+    const stored = await store.read.scheduleTables.get(name);
+    if (!stored) return null;
+    const key = shiftTableInputsKey({
+      timezone: st.config.timezone,
+      users,
+      primarySha256: primary.bodySha256,
+      overridesSha256: overrides?.hasBody ? overrides.bodySha256 : null,
+      slackOverrides: st.slackOverrides,
+      from: stored.windowFrom,
+      to: stored.windowTo,
+    });
+    if (stored.inputsKey !== key) return null;
+    const packed = decodePackedShifts(stored.data);
+    if (!packed) return null;
+
+    const failures: RefreshOutcome["failures"] = [];
+    await store.transaction(async (tx) => {
+      for (const f of fetched) {
+        const res = f.result;
+        if (res.status === "ok") {
+          await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body: res.body, etag: res.etag, lastModified: res.lastModified, fetchedAt: f.prev!.fetchedAt, checkedAt: t, error: null, errorSince: null });
+        } else if (res.status === "error") {
+          failures.push({ kind: f.kind, message: res.message });
+          await recordFailure(tx, name, f, res.message, t);
+        } else if (f.prev) {
+          await tx.scheduleState.markFeedChecked(name, f.kind, t, null, null);
+        }
+      }
+    });
+    for (const f of failures) {
+      const prev = fetched.find((x) => x.kind === f.kind)?.prev;
+      const serving = !prev?.hasBody ? "no copy of it was ever read" : `serving the last good copy${prev.fetchedAt !== null ? ` from ${new Date(prev.fetchedAt).toISOString()}` : ""}`;
+      log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); ${serving}`);
+    }
+    st.computed = { from: stored.windowFrom, to: stored.windowTo, at: stored.computedAt, table: new ShiftTable(packed), problems: [], feedOnly: [], feedOnlyTo: stored.computedAt, feedsHash: "" };
+    st.side = null;
+    st.fromStoredTable = true;
+    return { failures, changed: false, lastGoodAt: primary.fetchedAt };
+  }
+
+  /** Reads the feed copies a stored table stood in for (a question outside its window). */
+  async function loadStoredCopies(st: ScheduleState): Promise<void> {
+    if (!st.fromStoredTable) return;
+    recordFrom(st, "primary", await store.read.feeds.get(st.config.name, "primary"));
+    if (st.config.overridesFeed) recordFrom(st, "overrides", await store.read.feeds.get(st.config.name, "overrides"));
+    st.fromStoredTable = false;
+  }
+
+  async function recordFailure(tx: Tx, name: string, f: Fetched, message: string, t: number): Promise<void> {
+    const errorSince = f.prev?.error ? (f.prev.errorSince ?? t) : t;
+    if (!(await tx.scheduleState.markFeedChecked(name, f.kind, t, message, errorSince))) {
+      await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: t, error: message, errorSince });
+    }
   }
 
   async function recompute(st: ScheduleState): Promise<void> {
@@ -156,7 +282,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     }
     const t = now();
     const req = request(st, t, { primary: st.primary.body, overrides: st.overrides?.body ?? null });
-    adopt(st, req, await computer().compute(req), t);
+    await adopt(st, req, await computer().compute(req), t);
   }
 
   function recordFrom(st: ScheduleState, kind: FeedKind, rec: FeedRecord | null): boolean {
@@ -182,7 +308,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     return true;
   }
 
-  async function fetchOne(st: ScheduleState, kind: FeedKind, source: string, t: number) {
+  async function fetchOne(st: ScheduleState, kind: FeedKind, source: string, t: number): Promise<Fetched> {
     // Metadata only: the stored body (megabytes for a busy calendar) is read only when memory has no copy.
     const prev = await store.read.scheduleState.feedMeta(st.config.name, kind);
     const validators = prev?.source === source && prev.hasBody ? { etag: prev.etag, lastModified: prev.lastModified } : null;
@@ -196,6 +322,10 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     const kinds: [FeedKind, string][] = [["primary", st.config.feed]];
     if (st.config.overridesFeed) kinds.push(["overrides", st.config.overridesFeed]);
     const fetched = await Promise.all(kinds.map(([kind, source]) => fetchOne(st, kind, source, t)));
+    if (opts.useStoredTables && !st.primary) {
+      const served = await adoptStoredTable(st, fetched, t);
+      if (served) return served;
+    }
     const failures: RefreshOutcome["failures"] = [];
     // Fall back to the stored copy when memory has none (first refresh, CLI).
     for (const f of fetched) if (!st[f.kind] && f.prev?.hasBody) recordFrom(st, f.kind, await store.read.feeds.get(name, f.kind));
@@ -240,10 +370,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
           if (!same) changed = true;
           st[f.kind] = { body, source: f.source, fetchedAt };
         } else if (failure) {
-          const errorSince = f.prev?.error ? (f.prev.errorSince ?? t) : t;
-          if (!(await tx.scheduleState.markFeedChecked(name, f.kind, t, failure.message, errorSince))) {
-            await tx.feeds.upsert({ schedule: name, kind: f.kind, source: f.source, body: null, etag: null, lastModified: null, fetchedAt: null, checkedAt: t, error: failure.message, errorSince });
-          }
+          await recordFailure(tx, name, f, failure.message, t);
         } else if (f.prev) {
           await tx.scheduleState.markFeedChecked(name, f.kind, t, null, null);
         }
@@ -255,7 +382,7 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       log(`schedule ${name}: ${f.kind} feed refresh failed (${f.message}); ${serving}`);
     }
 
-    if (result && changed) adopt(st, result.req, result.r, t);
+    if (result && changed) await adopt(st, result.req, result.r, t);
     else if (changed || !st.computed || t - st.computed.at > WINDOW_STALE_MS) await recompute(st).catch((e) => log(`schedule ${name}: ${String(e)}`));
     return { failures, changed, lastGoodAt: st.primary?.fetchedAt ?? null };
   }
@@ -285,7 +412,8 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
     if (c && from >= c.from && to <= c.to) return c.table;
     if (!st.primary) return null;
     if (st.side && from >= st.side.from && to <= st.side.to) return st.side.table;
-    inline ??= createScheduleComputer();
+    if (!computerModule) throw new Error("schedule computer not loaded: start() the schedule service first");
+    inline ??= computerModule.createScheduleComputer();
     const wFrom = Math.min(from, to - 1) - 2 * DAY;
     const wTo = Math.max(to, from + 1) + 2 * DAY;
     const r = inline({ ...request(st, from, { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: wFrom, to: wTo, feedOnly: null });
@@ -313,8 +441,11 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
           const name = st.config.name;
           setOverrides(st, overrides.get(name) ?? []);
           try {
-            recordFrom(st, "primary", await store.read.feeds.get(name, "primary"));
-            if (st.config.overridesFeed) recordFrom(st, "overrides", await store.read.feeds.get(name, "overrides"));
+            // With stored tables, the copies are read only when the stored table cannot serve (refreshLocked).
+            if (!(startOpts.refresh === false && opts.useStoredTables)) {
+              recordFrom(st, "primary", await store.read.feeds.get(name, "primary"));
+              if (st.config.overridesFeed) recordFrom(st, "overrides", await store.read.feeds.get(name, "overrides"));
+            }
             if (startOpts.refresh === false || !st.primary) await exclusive(name, () => refreshLocked(name));
             else await exclusive(name, () => recompute(st));
           } catch (e) {
@@ -322,6 +453,8 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
           }
         }),
       );
+      // Questions outside the computed window are answered on this thread (tableFor).
+      if (![...states.values()].every((st) => st.fromStoredTable)) await loadComputer();
       if (startOpts.refresh === false) return;
       const every = opts.syncEveryMs ?? 2000;
       syncTimer = setInterval(() => {
@@ -355,6 +488,16 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       const t = at.getTime();
       const c = st.computed;
       if (c && t >= c.from && t < c.to) return c.table.whoAt(t);
+      return tableFor(st, t, t + 1)?.whoAt(t) ?? [];
+    },
+    /** {@link whoIsOnCall}, reading the feed copies first when a stored table served and `at` is outside it. */
+    async whoIsOnCallAsync(name: string, at: Date): Promise<string[]> {
+      const st = stateOf(name);
+      const t = at.getTime();
+      const c = st.computed;
+      if (c && t >= c.from && t < c.to) return c.table.whoAt(t);
+      if (st.fromStoredTable) await exclusive(name, () => loadStoredCopies(st));
+      await loadComputer();
       return tableFor(st, t, t + 1)?.whoAt(t) ?? [];
     },
     /** The final schedule over [from, to). */
@@ -401,7 +544,8 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       return states.has(name);
     },
     isLoaded(name: string): boolean {
-      return Boolean(states.get(name)?.primary);
+      const st = states.get(name);
+      return Boolean(st?.primary || st?.fromStoredTable);
     },
   };
 }

@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { weeklyRotaIcs } from "../e2e/harness.js";
 
@@ -156,6 +158,23 @@ schedules:
     expect(second.code).toBe(0);
     expect(second.stdout.trim()).toBe("primary: Bob Example <bob@example.com>");
     expect(second.stderr).toContain("serving the last good copy");
+
+    // The answer came from the final schedule stored with the copy: swap the copy's text for
+    // another rota behind its back (same recorded hash) and `who` still says Bob, without reading it…
+    const db = new Database(join(dir, "data", "calpage.db"));
+    try {
+      const other = weeklyRotaIcs("Nobody Known", new Date());
+      db.prepare("update feed_bodies set body = ? where schedule = 'primary'").run(other);
+      const fromTable = await calpage(["who", "--config", config], env);
+      expect(fromTable.stdout.trim()).toBe("primary: Bob Example <bob@example.com>");
+      // …and once the hash says the copy changed (as a refresh records it), it parses the copy.
+      db.prepare("update feed_bodies set body_sha256 = ? where schedule = 'primary'").run(createHash("sha256").update(other).digest("hex"));
+      const parsed = await calpage(["who", "--config", config], env);
+      expect(parsed.code).toBe(0);
+      expect(parsed.stdout.trim()).toBe("primary: nobody is on call");
+    } finally {
+      db.close();
+    }
 
     const unknown = await calpage(["who", "nosuch", "--config", config], env);
     expect(unknown.code).toBe(2);

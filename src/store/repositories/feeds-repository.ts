@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { bodySha256 } from "../../shared/body-sha256.js";
 import type { Db } from "../db.js";
 import { numOrNull } from "../db.js";
 import { setClause } from "./columns.js";
@@ -22,7 +23,8 @@ type Row = Record<string, unknown>;
 export function feedsRepository(db: Db) {
   return {
     async get(schedule: string, kind: FeedRecord["kind"]): Promise<FeedRecord | null> {
-      const rows = await db.all<Row>(sql`select * from feeds where schedule = ${schedule} and kind = ${kind}`);
+      const rows = await db.all<Row>(sql`select f.*, b.body from feeds f left join feed_bodies b on b.schedule = f.schedule and b.kind = f.kind
+        where f.schedule = ${schedule} and f.kind = ${kind}`);
       const r = rows[0];
       if (!r) return null;
       return {
@@ -50,11 +52,22 @@ export function feedsRepository(db: Db) {
         errorSince: numOrNull(r.error_since),
       }));
     },
+    /**
+     * Stores the refresh state, and the body (in feed_bodies, with its sha256) when given; a null
+     * body removes the stored one. An unchanged body is not rewritten.
+     */
     async upsert(f: FeedRecord): Promise<void> {
-      const { schedule, kind, ...rest } = f;
-      await db.write(sql`insert into feeds (schedule, kind, source, body, etag, last_modified, fetched_at, checked_at, error, error_since)
-        values (${schedule}, ${kind}, ${f.source}, ${f.body}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince})
+      const { schedule, kind, body, ...rest } = f;
+      await db.write(sql`insert into feeds (schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since)
+        values (${schedule}, ${kind}, ${f.source}, ${f.etag}, ${f.lastModified}, ${f.fetchedAt}, ${f.checkedAt}, ${f.error}, ${f.errorSince})
         on conflict (schedule, kind) do update set ${setClause(rest, [])}`);
+      if (body === null) {
+        await db.write(sql`delete from feed_bodies where schedule = ${schedule} and kind = ${kind}`);
+        return;
+      }
+      await db.write(sql`insert into feed_bodies (schedule, kind, body_sha256, body) values (${schedule}, ${kind}, ${bodySha256(body)}, ${body})
+        on conflict (schedule, kind) do update set body_sha256 = excluded.body_sha256, body = excluded.body
+        where feed_bodies.body_sha256 is distinct from excluded.body_sha256`);
     },
   };
 }

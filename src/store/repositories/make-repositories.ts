@@ -13,6 +13,7 @@ import { rateSlotsRepository } from "./rate-slots-repository.js";
 import { slackOverridesRepository } from "./slack-overrides-repository.js";
 import { coverRequestsRepository } from "./cover-requests-repository.js";
 import { scheduleStateRepository } from "./schedule-state-repository.js";
+import { scheduleTablesRepository } from "./schedule-tables-repository.js";
 import { exportedShiftsRepository } from "./exported-shifts-repository.js";
 import { ladderRunsRepository } from "./ladder-runs-repository.js";
 import { smsAnswersRepository } from "./sms-answers-repository.js";
@@ -33,6 +34,7 @@ export function makeRepositories(db: Db) {
     slackOverrides: slackOverridesRepository(db),
     coverRequests: coverRequestsRepository(db),
     scheduleState: scheduleStateRepository(db),
+    scheduleTables: scheduleTablesRepository(db),
     exportedShifts: exportedShiftsRepository(db),
     userSettings: userSettingsRepository(db),
     ladderRuns: ladderRunsRepository(db),

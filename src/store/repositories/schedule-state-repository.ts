@@ -60,6 +60,8 @@ export interface FeedMeta extends FeedVersion {
   lastModified: string | null;
   errorSince: number | null;
   hasBody: boolean;
+  /** sha256 of the stored body; null when none is stored, or it was stored before calpage kept hashes. */
+  bodySha256: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -130,8 +132,9 @@ export function scheduleStateRepository(db: Db) {
     },
     /** One stored feed copy's metadata, without its body; null when none is stored. */
     async feedMeta(schedule: string, kind: "primary" | "overrides"): Promise<FeedMeta | null> {
-      const rows = await db.all<Row>(sql`select schedule, kind, source, etag, last_modified, fetched_at, checked_at, error, error_since, body is not null as has_body
-        from feeds where schedule = ${schedule} and kind = ${kind}`);
+      // body_sha256 is stored before the body: reading it does not read the body.
+      const rows = await db.all<Row>(sql`select f.source, f.etag, f.last_modified, f.fetched_at, f.checked_at, f.error, f.error_since, b.schedule is not null as has_body, b.body_sha256
+        from feeds f left join feed_bodies b on b.schedule = f.schedule and b.kind = f.kind where f.schedule = ${schedule} and f.kind = ${kind}`);
       const r = rows[0];
       if (!r) return null;
       return {
@@ -145,6 +148,7 @@ export function scheduleStateRepository(db: Db) {
         error: (r.error as string | null) ?? null,
         errorSince: numOrNull(r.error_since),
         hasBody: r.has_body === true || num(r.has_body) === 1,
+        bodySha256: (r.body_sha256 as string | null) ?? null,
       };
     },
     /** Records a check of a stored feed that did not bring a new body (304, or a failure); false when no copy is stored. */

@@ -127,7 +127,6 @@ export const feeds = table(
     schedule: text("schedule").notNull(),
     kind: text("kind").notNull(),
     source: text("source").notNull(),
-    body: text("body"),
     etag: text("etag"),
     lastModified: text("last_modified"),
     fetchedAt: ms("fetched_at"),
@@ -137,6 +136,36 @@ export const feeds = table(
   },
   (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
 );
+
+/**
+ * The last good copy of a feed, apart from its refresh state (feeds): a feed is checked every few
+ * minutes, and SQLite rewrites a whole row, 20 MB body included, on every update of it.
+ */
+export const feedBodies = table(
+  "feed_bodies",
+  {
+    schedule: text("schedule").notNull(),
+    kind: text("kind").notNull(),
+    /** sha256 (hex) of `body`: which copy a stored shift table was computed from, without reading the body; null for copies stored before calpage kept it. */
+    bodySha256: text("body_sha256"),
+    /** Last, so SQLite reads the columns before it without walking the body's overflow pages. */
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.kind] })],
+);
+
+/** The final schedule last computed from the stored feed copies, so `calpage who` answers without parsing them. */
+export const scheduleTables = table("schedule_tables", {
+  schedule: text("schedule").primaryKey(),
+  /** Hash of everything the table depends on (feed hashes, users, zone, Slack overrides, code version); a different key means stale. */
+  inputsKey: text("inputs_key").notNull(),
+  /** Window the table covers, [window_from, window_to). */
+  windowFrom: ms("window_from").notNull(),
+  windowTo: ms("window_to").notNull(),
+  computedAt: ms("computed_at").notNull(),
+  /** The packed shifts (JSON, typed arrays as base64). */
+  data: text("data").notNull(),
+});
 
 export const counters = table("counters", {
   name: text("name").primaryKey(),
