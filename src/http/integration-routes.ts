@@ -1,14 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestService } from "../alerts/ingest-service.js";
-import type { FieldError, IncomingGroup } from "../alerts/incoming-group.js";
-import { parseAlertmanager } from "../alerts/parse-alertmanager.js";
-import { parseGrafana } from "../alerts/parse-grafana.js";
-import { parseWebhook } from "../alerts/parse-webhook.js";
-import { parseGrafanaOnCall } from "../alerts/parse-grafana-legacy.js";
-import { parsePagerDuty } from "../alerts/parse-pagerduty.js";
+import { parsePayload } from "../alerts/parse-payload.js";
 import type { Config, IntegrationConfig, IntegrationType } from "../config/config-types.js";
-import type { Result } from "../shared/result.js";
 import { safeEqual } from "../shared/ids.js";
 import type { HeartbeatService } from "../alerts/heartbeat-service.js";
 import { createTokenBuckets } from "../alerts/token-bucket.js";
@@ -25,16 +19,6 @@ export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_aler
 
 /** PagerDuty's Events API v2 path: senders that only let you change PagerDuty's host post here, naming the integration by `routing_key`. */
 export const PAGERDUTY_ENQUEUE_PATH = "/v2/enqueue";
-
-type Parser = (body: unknown, i: IntegrationConfig) => Result<IncomingGroup[], FieldError>;
-const PARSERS: Record<Exclude<IntegrationType, "pagerduty">, Parser> = {
-  alertmanager: parseAlertmanager,
-  grafana_alerting: parseGrafana,
-  webhook: (body, i) => parseWebhook(body, i.mapping ?? undefined),
-  // Grafana OnCall's formatted webhook is the webhook parser's default shape.
-  formatted_webhook: (body) => parseWebhook(body),
-  grafana: parseGrafanaOnCall,
-};
 
 /** PagerDuty generates a 32-hex-digit key for a trigger without `dedup_key`, and so does calpage. */
 const newDedupKey = () => randomUUID().replaceAll("-", "");
@@ -133,15 +117,12 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     const pagerDuty = integration.type === "pagerduty";
     const reply = answers(res, pagerDuty);
     annotateLogContext({ integration: integration.name });
-    let groups: IncomingGroup[];
-    let key: string | null = null;
-    const parsed = integration.type === "pagerduty" ? parsePagerDuty(body, dedupKey) : PARSERS[integration.type](body, integration);
+    const parsed = parsePayload(integration, body, dedupKey);
     if (!parsed.ok) {
       rejected({ reason: "bad_payload" });
       return reply.refuse(400, parsed.errors.slice(0, 20).map((e) => `${e.field}: ${e.message}`), { list: true });
     }
-    if (Array.isArray(parsed.value)) groups = parsed.value;
-    else ({ groups, dedupKey: key } = parsed.value);
+    const { groups, dedupKey: key } = parsed.value;
     const t = now();
     // The rate limit counts what is new: alerts a group did not have and alerts that changed
     // between firing and resolved. Re-sent alerts cost nothing, so a source repeating a big
