@@ -47,7 +47,7 @@ export function formatSimulationTable(sim: Simulation, zone: string): string[] {
       lines.push(line(head));
       for (const r of rows) lines.push(line(r));
     }
-    lines.push(`End (${g.end.reason}): ${g.end.text}`);
+    lines.push(`End ${formatSimTime(g.end.at, zone)} (${g.end.reason}): ${g.end.text}`);
   }
   lines.push("");
   lines.push(`Assumed: ${sim.assumptions.join(" ")}`);

@@ -67,6 +67,8 @@ interface Ladder {
   state: LadderState;
   steps: LadderStep[];
   important: boolean;
+  /** The 1-based chain step that started this run of the ladder (its sends are shown under it). */
+  step: number;
 }
 
 interface GroupRun {
@@ -245,22 +247,23 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
       const wanted = important ? contact.rules.important : contact.rules.default;
       const { steps, dropped } = reachableSteps(wanted, contact.phone !== null, world.phoneEnabled, contact.smsOptOut);
       if (dropped) record(run, { at: now, kind: "note", step, email, name, text: `${name}: ${dropped}` });
-      const ladder: Ladder = { state: existing?.state ?? initialLadder, steps: steps.length > 0 ? steps : [{ type: "slack_dm" }], important };
+      const ladder: Ladder = { state: existing?.state ?? initialLadder, steps: steps.length > 0 ? steps : [{ type: "slack_dm" }], important, step };
       run.ladders.set(email, ladder);
-      ladderEvent(index, email, { type: "start" }, now, step);
+      ladderEvent(index, email, { type: "start" }, now);
     }
   }
 
-  function ladderEvent(index: number, email: string, event: LadderEvent, now: number, step: number | null = null): void {
+  function ladderEvent(index: number, email: string, event: LadderEvent, now: number): void {
     const run = runs[index]!;
     const ladder = run.ladders.get(email)!;
+    const step = ladder.step;
     const t = ladderTransition(ladder.state, event, ladder.steps, now);
     ladder.state = t.state;
     const name = world.nameOf(email);
     for (const e of t.effects) {
       switch (e.type) {
         case "send":
-          deliver(index, email, ladder, e.channel, e.rung, e.attempt, now, step);
+          deliver(index, email, ladder, e.channel, e.rung, e.attempt, now);
           break;
         case "set_timer":
           addTimer({ at: e.at, kind: "ladder", group: index, email, seq: e.seq });
@@ -276,8 +279,9 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
   }
 
   /** The page handler's part: per-number limit (and quiet hours, when calpage has them), then the send. */
-  function deliver(index: number, email: string, ladder: Ladder, channel: LadderChannel, rung: number, attempt: number, now: number, step: number | null): void {
+  function deliver(index: number, email: string, ladder: Ladder, channel: LadderChannel, rung: number, attempt: number, now: number): void {
     const run = runs[index]!;
+    const step = ladder.step;
     const name = world.nameOf(email);
     const base = { at: now, step, email, name, channel, rung: rung + 1, attempt, important: ladder.important };
     const untilAnswered = ladder.steps[rung]?.type === "call_until_answered";
@@ -294,7 +298,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     const quiet = world.quietHours?.(email, channel, now) ?? null;
     if (quiet !== null) {
       record(run, { ...base, kind: "held_back", text: `The ${what} to ${name} is held back: ${quiet}` });
-      if (untilAnswered) ladderEvent(index, email, { type: "call_result", rung, attempt, answered: false }, now, step);
+      if (untilAnswered) ladderEvent(index, email, { type: "call_result", rung, attempt, answered: false }, now);
       return;
     }
     const limits = world.paging;
@@ -316,7 +320,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
         record(run, { ...base, kind: "held_back", text: `The ${what} to ${name} is held back (${per}): it is not placed.` });
       }
       if (ladder.important) heldBackNotice(run, email, phone, now);
-      if (channel === "call") ladderEvent(index, email, { type: "call_result", rung, attempt, answered: false }, now, step);
+      if (channel === "call") ladderEvent(index, email, { type: "call_result", rung, attempt, answered: false }, now);
       return;
     }
     history.push(now);
@@ -408,7 +412,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
       const step = run.steps[run.state.stepIndex];
       const cond = step?.type === "if_alerts" ? `more than ${step.count} alerts within ${formatDuration(step.withinSeconds)}` : "more alerts";
       run.out.end = { reason: "holding", at: last, text: `Step ${run.state.stepIndex + 1} holds the chain until ${cond}; the simulation sends no further alerts, so it holds here.` };
-    } else run.out.end = { reason: "chain_end", at: last, text: `The chain ended and every notification ladder finished; the last event is at ${new Date(last).toISOString()}.` };
+    } else run.out.end = { reason: "chain_end", at: last, text: "The chain ended and every notification ladder finished." };
   }
 
   return {
