@@ -2,8 +2,9 @@ import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
 import { scheduleFeature } from "./schedule-feature.js";
 import { meFeature } from "./me-feature.js";
+import { simulateFeature } from "./simulate-feature.js";
 
 /** The features every calpage process runs. */
 export function builtInFeatures(ctx: FeatureContext): Feature[] {
-  return [scheduleFeature(ctx), meFeature(ctx)];
+  return [scheduleFeature(ctx), meFeature(ctx), simulateFeature(ctx)];
 }
