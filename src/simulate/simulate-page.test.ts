@@ -254,6 +254,12 @@ describe("simulatePage", () => {
     expect(resolving.end.reason).toBe("not_opened");
   });
 
+  it("says when the alerts would join an open group instead of opening one", () => {
+    const g = simulatePage({ integration, groups: [group()], chains: chains([{ type: "notify_users", users: ["alice@example.com"], important: false }]), at: T0 }, world({ openGroup: () => 12 })).groups[0]!;
+    expect(g.events[0]!.text).toContain("Alert group #12 is open with this grouping key");
+    expect(pages(g.events)).toEqual([[0, "Alice", "slack_dm"]]);
+  });
+
   it("an if_alerts step counts the payload's alerts and holds when they are too few", () => {
     const steps: EscalationStep[] = [{ type: "if_alerts", count: 2, withinSeconds: 600 }, { type: "notify_users", users: ["alice@example.com"], important: false }];
     const few = simulatePage({ integration, groups: [group({}, 2)], chains: chains(steps), at: T0 }, world()).groups[0]!;

@@ -43,6 +43,8 @@ export interface SimulationWorld {
   /** When the integration is in maintenance at the time of the alert: its end, and who started it. */
   maintenance?: { until: number; startedBy: string } | null;
   quietHours?: QuietHours;
+  /** The number of the open (not resolved) group of this integration with this grouping key, if any. */
+  openGroup?(groupingKey: string): number | null;
 }
 
 export interface SimulationRequest {
@@ -153,6 +155,14 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     if (!chain) {
       out.end = { reason: "no_chain", at, text: `${out.route.label} has no escalation chain: the group is posted${out.route.channel ? ` in ${out.route.channel}` : ""} and nobody is paged.` };
       continue;
+    }
+    const open = world.openGroup?.(g.groupingKey) ?? null;
+    if (open !== null) {
+      record(run, {
+        at,
+        kind: "note",
+        text: `Alert group #${open} is open with this grouping key: the server would add these alerts to it (its chain is already running) instead of opening a new one. Shown below as a new group.`,
+      });
     }
     const m = world.maintenance;
     if (m && m.until > at) {

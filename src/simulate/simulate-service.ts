@@ -74,6 +74,11 @@ export function createSimulateService(deps: SimulateServiceDeps) {
       }
 
       const maintenance = await store.read.maintenance.get(integration.name);
+      const open = new Map<string, number>();
+      for (const g of groups) {
+        const found = await store.read.groups.findOpen(integration.name, g.groupingKey);
+        if (found) open.set(g.groupingKey, found.number);
+      }
       return ok(
         simulatePage(
           { integration, groups, chains: config.escalationChains, at, horizonMs: opts.horizonMs, maxEvents: opts.maxEvents },
@@ -87,6 +92,7 @@ export function createSimulateService(deps: SimulateServiceDeps) {
             sentBefore: (phone, channel) => sent.get(`${channel}:${phone}`) ?? [],
             maintenance: maintenance && maintenance.startedAt <= at ? { until: maintenance.until, startedBy: maintenance.startedBy } : null,
             quietHours: deps.quietHours,
+            openGroup: (key) => open.get(key) ?? null,
           },
         ),
       );

@@ -186,6 +186,10 @@ describe.each(BACKENDS)("simulate matches what calpage really sends (%s)", (back
     // The held-back text really was held back, and the one after the window really bundled it.
     const bobTexts = twilio.messages.filter((m) => m.to === people.bob.phone && m.createdAt >= t0);
     expect(bobTexts.at(-1)!.body).toMatch(/1 more/i);
+    // Simulated again now, the same payload would join the group the real one opened, and it says so.
+    const again = await simulator.simulate("hooks", { body: payload }, Date.now());
+    const n = (await app.store.read.groups.findOpen("hooks", sim.groups[0]!.groupingKey))!.number;
+    expect(again.ok && again.value.groups[0]!.events[0]!.text).toContain(`Alert group #${n} is open with this grouping key`);
   });
 
   it("/oncall simulate answers privately with the timeline, routed by the labels given", async () => {
