@@ -416,8 +416,10 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
   for (const run of runs) {
     if (run.out.end.text !== "") continue;
     const last = run.out.events.reduce((t, e) => Math.max(t, e.at), at);
+    const laddersRunning = [...run.ladders.values()].some((l) => l.state.status === "active");
+    const chainWaiting = run.state.status === "active" && run.stopped !== "holding";
     if (run.stopped === "resolved") run.out.end = { reason: "resolved", at: run.resolvedAt!, text: "A resolve step resolved the group: nothing more is sent." };
-    else if (stoppedBy && (run.state.status === "active" || [...run.ladders.values()].some((l) => l.state.status === "active"))) run.out.end = { ...stoppedBy };
+    else if (stoppedBy && (chainWaiting || laddersRunning)) run.out.end = { ...stoppedBy };
     else if (run.stopped === "holding") {
       const step = run.steps[run.state.stepIndex];
       const cond = step?.type === "if_alerts" ? `more than ${step.count} alerts within ${formatDuration(step.withinSeconds)}` : "more alerts";
