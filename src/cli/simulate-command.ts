@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 const MAX_HORIZON_MS = 7 * DAY;
 
 export const simulateCommand: CliCommand = {
-  usage: "simulate <payload.json|-> --integration <name> [--at time] [--for 24h] [--format table|json]",
+  usage: "simulate <file|-> --integration <name> [--at time] [--for 24h] [--format table|json]",
   summary: "show what a payload would page: route, chain, every step and ladder rung with its time (changes nothing)",
   async run(ctx) {
     const integrationName = ctx.option("--integration");
