@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { formatDuration } from "../shared/duration.js";
+import { zoneAbbreviation } from "../slack/blocks/format-time.js";
 import type { SimulatedEvent, Simulation } from "./simulation.js";
 
 /** Short label of an event in the table's WHAT column. */
@@ -24,7 +25,8 @@ export function eventLabel(e: SimulatedEvent): string {
 
 /** `2026-12-05 09:00:00 CET` in `zone`. */
 export function formatSimTime(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd HH:mm:ss ZZZZ");
+  const dt = DateTime.fromMillis(ms, { zone });
+  return `${dt.toFormat("yyyy-MM-dd HH:mm:ss")} ${zoneAbbreviation(dt)}`;
 }
 
 /** `+0s`, `+2m`, `+1h30m` after the alert. */

@@ -292,8 +292,8 @@ describe("simulatePage", () => {
     const sim = simulatePage({ integration, groups: [group()], chains: chains([{ type: "notify_users", users: ["alice@example.com"], important: false }, { type: "wait", seconds: 90 }, { type: "notify_channel", mention: "channel" }]), at: T0 }, world());
     const table = formatSimulationTable(sim, "Europe/Berlin").join("\n");
     expect(table).toContain("Route: the default route -> chain default, channel #alerts");
-    expect(table).toMatch(/2026-12-07 11:00:00 GMT\+1 +\+0s +1 +DM +Slack DM to Alice\./);
-    expect(table).toMatch(/2026-12-07 11:01:30 GMT\+1 +\+1m30s +3 +@ +Step 3: @channel in #alerts\./);
+    expect(table).toMatch(/2026-12-07 11:00:00 CET +\+0s +1 +DM +Slack DM to Alice\./);
+    expect(table).toMatch(/2026-12-07 11:01:30 CET +\+1m30s +3 +@ +Step 3: @channel in #alerts\./);
     expect(table).toContain("Nothing was stored or sent.");
     const json = simulationJson(sim) as { at: string; groups: { events: { at: string; afterSeconds: number }[] }[] };
     expect(json.at).toBe("2026-12-07T10:00:00.000Z");

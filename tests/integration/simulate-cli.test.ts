@@ -116,12 +116,12 @@ describe("calpage simulate", () => {
     const out = r.stdout;
     expect(out).toContain("Route: the default route -> chain default, channel #alerts");
     // 09:50: Alice is on call; her ladder texts her 2 minutes later. 10:05: Bob is.
-    expect(out).toMatch(/2026-12-07 09:50:00 GMT\+1 +\+0s +1 +STEP +Step 1: notifying on-call of primary: Alice Example\./);
-    expect(out).toMatch(/2026-12-07 09:50:00 GMT\+1 +\+0s +1 +DM +Slack DM to Alice Example\./);
-    expect(out).toMatch(/2026-12-07 09:52:00 GMT\+1 +\+2m +1 +SMS +SMS to Alice Example\./);
-    expect(out).toMatch(/2026-12-07 10:05:00 GMT\+1 +\+15m +3 +STEP +Step 3: notifying on-call of primary: Bob Example\./);
-    expect(out).toMatch(/2026-12-07 10:05:00 GMT\+1 +\+15m +3 +DM +Slack DM to Bob Example\./);
-    expect(out).toContain("End 2026-12-07 10:05:00 GMT+1 (chain_end)");
+    expect(out).toMatch(/2026-12-07 09:50:00 CET +\+0s +1 +STEP +Step 1: notifying on-call of primary: Alice Example\./);
+    expect(out).toMatch(/2026-12-07 09:50:00 CET +\+0s +1 +DM +Slack DM to Alice Example\./);
+    expect(out).toMatch(/2026-12-07 09:52:00 CET +\+2m +1 +SMS +SMS to Alice Example\./);
+    expect(out).toMatch(/2026-12-07 10:05:00 CET +\+15m +3 +STEP +Step 3: notifying on-call of primary: Bob Example\./);
+    expect(out).toMatch(/2026-12-07 10:05:00 CET +\+15m +3 +DM +Slack DM to Bob Example\./);
+    expect(out).toContain("End 2026-12-07 10:05:00 CET (chain_end)");
     expect(out).toContain("Nothing was stored or sent.");
   });
 
