@@ -137,8 +137,8 @@ describe.each(BACKENDS)("simulate matches what calpage really sends (%s)", (back
 
   it("the real pages are the simulated ones: people, channels, order and times", async () => {
     const simulator = createSimulateService({ config: app.config, store: app.store, schedules: app.schedules, phoneEnabled: true });
-    const t0 = Date.now();
-    const result = await simulator.simulate("hooks", { body: payload }, t0);
+    // The simulated clock starts at the alert; the real one when the same payload is posted below.
+    const result = await simulator.simulate("hooks", { body: payload }, Date.now());
     expect(result.ok).toBe(true);
     const sim = result.ok ? result.value : null!;
     const expected = simulated(sim);
@@ -154,11 +154,12 @@ describe.each(BACKENDS)("simulate matches what calpage really sends (%s)", (back
       [5, "#alerts", "here"],
       [13, "bob", "sms"],
     ]);
-    expect(sim.groups[0]!.events.filter((e) => e.kind === "held_back").map((e) => [(e.at - t0) / 1000, e.name, e.channel])).toEqual([[5, "Bob", "sms"]]);
+    expect(sim.groups[0]!.events.filter((e) => e.kind === "held_back").map((e) => [(e.at - sim.at) / 1000, e.name, e.channel])).toEqual([[5, "Bob", "sms"]]);
     // The simulation changed nothing: no group, and the round-robin counter is untouched.
     expect(await app.store.read.groups.count()).toBe(0);
     expect(await app.store.read.counters.peek("round_robin:default:4")).toBe(0);
 
+    const t0 = Date.now();
     const res = await fetch(`${url}/integrations/v1/webhook/${HOOK_TOKEN}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
     expect(res.status).toBe(200);
     const last = expected.at(-1)!.offsetMs;
