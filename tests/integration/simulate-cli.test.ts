@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteJobQueue } from "../../src/jobs/sqlite-job-queue.js";
+import { createSqliteStore } from "../../src/store/sqlite-store.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
@@ -136,6 +138,30 @@ describe("calpage simulate", () => {
       ["step", "Escalation finished: the chain has no more steps.", "2026-12-07T08:50:00.000Z"],
     ]);
     expect(sim.groups[0]!.end.reason).toBe("chain_end");
+  });
+
+  it("follows Slack overrides stored in the database", async () => {
+    // Bob covers Alice's 09:00–10:00 shift from 09:30 (an override made with /oncall override).
+    const store = createSqliteStore(join(dir, "data", "calpage.db"), (db, added) => sqliteJobQueue(db, added));
+    await store.transaction((tx) =>
+      tx.slackOverrides.insert({
+        id: "ov-sim-1",
+        schedule: "primary",
+        userEmail: "bob@example.com",
+        startAt: Date.UTC(2026, 11, 7, 8, 30),
+        endAt: Date.UTC(2026, 11, 7, 9, 0),
+        replacing: "alice@example.com",
+        source: "command",
+        createdBy: "U0BOB0001",
+        createdAt: Date.now(),
+        cancelledAt: null,
+      }),
+    );
+    await store.close();
+    const r = await calpage(["simulate", join(dir, "api.json"), "--integration", "prod", "--at", "2026-12-07 09:50", "--config", config], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/09:50:00 CET +\+0s +1 +STEP +Step 1: notifying on-call of primary: Bob Example\./);
+    expect(r.stdout).not.toContain("Alice Example");
   });
 
   it("changes nothing: no alert group, page or job is stored", async () => {
