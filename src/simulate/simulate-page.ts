@@ -413,6 +413,9 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     }
   }
 
+  const pending = timers.filter(current).sort((a, b) => a.at - b.at)[0];
+  if (!stoppedBy && pending) stoppedBy = { reason: "event_limit", at: pending.at, text: `Stopped after ${events} events; more would follow from ${new Date(pending.at).toISOString()}.` };
+
   for (const run of runs) {
     if (run.out.end.text !== "") continue;
     const last = run.out.events.reduce((t, e) => Math.max(t, e.at), at);
