@@ -144,7 +144,9 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     runs.push(run);
     if (g.status === "resolved" || g.acknowledge === true) {
       const what = g.acknowledge === true ? "acknowledges" : "resolves";
-      out.end = { reason: "not_opened", at, text: `This payload ${what} the open group with grouping key "${g.groupingKey}" (if there is one); it opens nothing and pages nobody.` };
+      const open = world.openGroup?.(g.groupingKey) ?? null;
+      const target = open === null ? `the open group with grouping key "${g.groupingKey}", but none is open now` : `alert group #${open}`;
+      out.end = { reason: "not_opened", at, text: `This payload ${what} ${target}; it opens nothing and pages nobody.` };
       continue;
     }
     if (seenKeys.has(g.groupingKey)) {
