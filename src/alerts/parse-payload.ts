@@ -1,25 +1,12 @@
-import type { IntegrationConfig, IntegrationType } from "../config/config-types.js";
+import type { IntegrationConfig } from "../config/config-types.js";
 import type { Result } from "../shared/result.js";
 import type { FieldError, IncomingGroup } from "./incoming-group.js";
-import { parseAlertmanager } from "./parse-alertmanager.js";
-import { parseGrafana } from "./parse-grafana.js";
-import { parseGrafanaOnCall } from "./parse-grafana-legacy.js";
 import { parsePagerDuty } from "./parse-pagerduty.js";
-import { parseWebhook } from "./parse-webhook.js";
-
-type Parser = (body: unknown, i: IntegrationConfig) => Result<IncomingGroup[], FieldError>;
-const PARSERS: Record<Exclude<IntegrationType, "pagerduty">, Parser> = {
-  alertmanager: parseAlertmanager,
-  grafana_alerting: parseGrafana,
-  webhook: (body, i) => parseWebhook(body, i.mapping ?? undefined),
-  // Grafana OnCall's formatted webhook is the webhook parser's default shape.
-  formatted_webhook: (body) => parseWebhook(body),
-  grafana: parseGrafanaOnCall,
-};
+import { PARSERS } from "./payload-parsers.js";
 
 /**
- * One payload as the integration's intake reads it (the HTTP route and `calpage simulate` share
- * this): its groups, and for PagerDuty the event's dedup key (`newKey()` when it has none).
+ * One payload as the integration's intake reads it (the parsers of `src/http/integration-routes.ts`,
+ * for `calpage simulate`): its groups, and for PagerDuty the event's dedup key (`newKey()` when it has none).
  */
 export function parsePayload(
   integration: IntegrationConfig,

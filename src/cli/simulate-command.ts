@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { formatSimulationTable, simulationJson } from "../simulate/format-simulation.js";
+import { simulationJson } from "../simulate/format-simulation.js";
 import { DEFAULT_HORIZON_MS } from "../simulate/simulate-page.js";
 import { createSimulateService, twilioConfigured } from "../simulate/simulate-service.js";
 import { parseDuration } from "../shared/duration.js";
 import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
+import { formatSimulationTable } from "./simulation-table.js";
 import { parseWhen } from "./parse-time-option.js";
 
 const DAY = 86_400_000;

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IngestService } from "../alerts/ingest-service.js";
-import { parsePayload } from "../alerts/parse-payload.js";
+import type { IncomingGroup } from "../alerts/incoming-group.js";
+import { PARSERS } from "../alerts/payload-parsers.js";
+import { parsePagerDuty } from "../alerts/parse-pagerduty.js";
 import type { Config, IntegrationConfig, IntegrationType } from "../config/config-types.js";
 import { safeEqual } from "../shared/ids.js";
 import type { HeartbeatService } from "../alerts/heartbeat-service.js";
@@ -19,6 +21,7 @@ export const INTEGRATION_PATH = /^\/integrations\/v1\/(alertmanager|grafana_aler
 
 /** PagerDuty's Events API v2 path: senders that only let you change PagerDuty's host post here, naming the integration by `routing_key`. */
 export const PAGERDUTY_ENQUEUE_PATH = "/v2/enqueue";
+
 
 /** PagerDuty generates a 32-hex-digit key for a trigger without `dedup_key`, and so does calpage. */
 const newDedupKey = () => randomUUID().replaceAll("-", "");
@@ -117,12 +120,15 @@ export function createIntegrationRoutes(deps: IntegrationRouteDeps) {
     const pagerDuty = integration.type === "pagerduty";
     const reply = answers(res, pagerDuty);
     annotateLogContext({ integration: integration.name });
-    const parsed = parsePayload(integration, body, dedupKey);
+    let groups: IncomingGroup[];
+    let key: string | null = null;
+    const parsed = integration.type === "pagerduty" ? parsePagerDuty(body, dedupKey) : PARSERS[integration.type](body, integration);
     if (!parsed.ok) {
       rejected({ reason: "bad_payload" });
       return reply.refuse(400, parsed.errors.slice(0, 20).map((e) => `${e.field}: ${e.message}`), { list: true });
     }
-    const { groups, dedupKey: key } = parsed.value;
+    if (Array.isArray(parsed.value)) groups = parsed.value;
+    else ({ groups, dedupKey: key } = parsed.value);
     const t = now();
     // The rate limit counts what is new: alerts a group did not have and alerts that changed
     // between firing and resolved. Re-sent alerts cost nothing, so a source repeating a big

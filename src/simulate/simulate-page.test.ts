@@ -1,31 +1,47 @@
 import { describe, expect, it } from "vitest";
 import type { IncomingGroup } from "../alerts/incoming-group.js";
 import type { EscalationChainConfig, EscalationStep, IntegrationConfig, LadderStep, NotificationRules } from "../config/config-types.js";
+import { parseConfig } from "../config/parse-config.js";
 import type { EffectiveContact } from "../paging/effective-contact.js";
 import { simulatePage, type SimulationWorld } from "./simulate-page.js";
 import type { SimulatedEvent } from "./simulation.js";
-import { formatSimulationTable, simulationJson } from "./format-simulation.js";
 
 const T0 = Date.UTC(2026, 11, 7, 10, 0, 0); // Monday 11:00 in Berlin
 const S = 1000;
 const M = 60 * S;
 
-const integration: IntegrationConfig = {
-  name: "prod",
-  type: "alertmanager",
-  token: "t",
-  routes: [
-    { matchers: [{ name: "team", op: "=", value: "db" }], responders: null, chain: "db", channel: "#db", postToSlack: true },
-    { matchers: [{ name: "team", op: "=", value: "quiet" }], responders: null, chain: null, channel: "#quiet", postToSlack: false },
-  ],
-  chain: "default",
-  channel: "#alerts",
-  postToSlack: true,
-  mapping: null,
-  heartbeatSeconds: null,
-  rateLimitPerMinute: 6000,
-  responders: null,
-};
+/** The integration as calpage.yaml gives it (parsed, so the fixture follows the config's types). */
+function parsedIntegration(name = "prod"): IntegrationConfig {
+  const yaml = `users:
+  - {email: alice@example.com, name: Alice}
+escalation_chains:
+  - name: default
+    steps: [{notify_users: [alice@example.com]}]
+  - name: db
+    steps: [{notify_users: [alice@example.com]}]
+integrations:
+  - name: prod
+    type: alertmanager
+    token: prod-token-0123456789
+    chain: default
+    channel: "#alerts"
+    routes:
+      - matchers: ['team="db"']
+        chain: db
+        channel: "#db"
+      - matchers: ['team="quiet"']
+        channel: "#quiet"
+        post_to_slack: false
+  - name: bare
+    type: webhook
+    token: bare-token-0123456789
+    channel: "#bare"
+`;
+  const parsed = parseConfig(yaml, "/tmp/calpage.yaml", {});
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.value.integrations.find((i) => i.name === name)!;
+}
+const integration = parsedIntegration();
 
 function group(labels: Record<string, string> = {}, alerts = 1): IncomingGroup {
   return {
@@ -241,10 +257,12 @@ describe("simulatePage", () => {
     expect(unknown.events[0]!.text).toContain("who is on call in dbs is unknown");
     expect(pages(unknown.events)).toEqual([]);
 
-    // A route without its own chain inherits the integration's; here the integration has none either.
-    const quiet = simulatePage({ integration: { ...integration, chain: null }, groups: [group({ team: "quiet" })], chains: all, at: T0 }, world()).groups[0]!;
-    expect(quiet.end.reason).toBe("no_chain");
-    expect(quiet.route.channel).toBeNull();
+    // A route with post_to_slack: false has no channel; an integration without a chain pages nobody.
+    const quiet = simulatePage({ integration, groups: [group({ team: "quiet" })], chains: all, at: T0 }, world()).groups[0]!;
+    expect(quiet.route).toEqual({ index: 1, label: "route 2", chain: "default", channel: null });
+    const bare = simulatePage({ integration: parsedIntegration("bare"), groups: [group()], chains: all, at: T0 }, world()).groups[0]!;
+    expect(bare.end).toMatchObject({ reason: "no_chain", text: "The default route has no escalation chain: the group is posted in #bare and nobody is paged." });
+    expect(bare.events).toEqual([]);
 
     const held = simulatePage({ integration, groups: [group()], chains: all, at: T0 }, world({ maintenance: { until: T0 + 3_600_000, startedBy: "bob@example.com" } })).groups[0]!;
     expect(held.end.reason).toBe("maintenance");
@@ -286,17 +304,5 @@ describe("simulatePage", () => {
       ["held_back", "sms"],
       ["page", "slack_dm"],
     ]);
-  });
-
-  it("prints a table in the configured zone and JSON with ISO times", () => {
-    const sim = simulatePage({ integration, groups: [group()], chains: chains([{ type: "notify_users", users: ["alice@example.com"], important: false }, { type: "wait", seconds: 90 }, { type: "notify_channel", mention: "channel" }]), at: T0 }, world());
-    const table = formatSimulationTable(sim, "Europe/Berlin").join("\n");
-    expect(table).toContain("Route: the default route -> chain default, channel #alerts");
-    expect(table).toMatch(/2026-12-07 11:00:00 CET +\+0s +1 +DM +Slack DM to Alice\./);
-    expect(table).toMatch(/2026-12-07 11:01:30 CET +\+1m30s +3 +@ +Step 3: @channel in #alerts\./);
-    expect(table).toContain("Nothing was stored or sent.");
-    const json = simulationJson(sim) as { at: string; groups: { events: { at: string; afterSeconds: number }[] }[] };
-    expect(json.at).toBe("2026-12-07T10:00:00.000Z");
-    expect(json.groups[0]!.events.at(-1)).toMatchObject({ at: "2026-12-07T10:01:30.000Z", afterSeconds: 90 });
   });
 });

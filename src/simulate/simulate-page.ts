@@ -155,7 +155,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     }
     seenKeys.add(g.groupingKey);
     if (!chain) {
-      out.end = { reason: "no_chain", at, text: `${out.route.label} has no escalation chain: the group is posted${out.route.channel ? ` in ${out.route.channel}` : ""} and nobody is paged.` };
+      out.end = { reason: "no_chain", at, text: `${out.route.label.charAt(0).toUpperCase()}${out.route.label.slice(1)} has no escalation chain: the group is posted${out.route.channel ? ` in ${out.route.channel}` : ""} and nobody is paged.` };
       continue;
     }
     const open = world.openGroup?.(g.groupingKey) ?? null;
