@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
  * interfaces (ports) they need; adapters implement those ports, and src/app and src/cli (the
  * composition roots) wire them. So a domain file never imports an adapter or the packages behind one.
  */
-const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access", "templates", "webhooks"];
+const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access", "templates", "webhooks", "simulate"];
 const ADAPTER_IMPORTS = [
   {
     group: ["**/slack/**", "@slack/*"],
@@ -45,7 +45,7 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: ADAPTER_IMPORTS }] },
   },
   {
-    files: ["alerts", "escalation", "schedule", "access", "templates", "webhooks"].map((d) => `src/${d}/**/*.ts`),
+    files: ["alerts", "escalation", "schedule", "access", "templates", "webhooks", "simulate"].map((d) => `src/${d}/**/*.ts`),
     rules: { "no-restricted-imports": ["error", { patterns: [...ADAPTER_IMPORTS, TWILIO_ADAPTER] }] },
   },
   {

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   audit: async () => (await import("./cli/audit-command.js")).auditCommand,
   urls: async () => (await import("./cli/urls-command.js")).urlsCommand,
   import: async () => (await import("./cli/import-command.js")).importCommand,
+  simulate: async () => (await import("./cli/simulate-command.js")).simulateCommand,
 };
 
 async function usage(): Promise<string> {

@@ -1,19 +1,7 @@
-import { DateTime } from "luxon";
 import { formatDateTime } from "../slack/blocks/format-time.js";
 import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
-
-/** An ISO time with a zone, or `YYYY-MM-DD HH:MM` / `YYYY-MM-DDTHH:MM` read in `zone`; null when neither. */
-function parseWhen(words: string[], zone: string, now: Date): Date | null {
-  const text = words.join(" ").trim();
-  if (text === "" || text === "now") return now;
-  if (/([zZ]|[+-]\d{2}:?\d{2})$/.test(text)) {
-    const d = new Date(text);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  const dt = DateTime.fromISO(text.replace(" ", "T"), { zone });
-  return dt.isValid ? dt.toJSDate() : null;
-}
+import { parseWhen } from "./parse-time-option.js";
 
 export const explainCommand: CliCommand = {
   usage: "explain <schedule> [time]",

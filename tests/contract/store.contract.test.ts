@@ -330,6 +330,16 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.transaction((tx) => tx.counters.next(`${name}-other`))).toBe(1);
     });
 
+    it("peek reads the current value without using one up (0 for a new name)", async () => {
+      const name = integration("counter-peek");
+      expect(await store.read.counters.peek(name)).toBe(0);
+      await store.transaction((tx) => tx.counters.next(name));
+      await store.transaction((tx) => tx.counters.next(name));
+      expect(await store.read.counters.peek(name)).toBe(2);
+      expect(await store.read.counters.peek(name)).toBe(2);
+      expect(await store.transaction((tx) => tx.counters.next(name))).toBe(3);
+    });
+
     it("20 concurrent transactions get 20 distinct values, 1..20", async () => {
       const name = integration("counter-race");
       const values = await Promise.all(

@@ -11,5 +11,10 @@ export function countersRepository(db: Db) {
       );
       return num(rows[0]?.value);
     },
+    /** The counter's current value without changing it (0 for one never used): what `calpage simulate` reads. */
+    async peek(name: string): Promise<number> {
+      const rows = await db.all<{ value: unknown }>(sql`select value from counters where name = ${name}`);
+      return rows.length === 0 ? 0 : num(rows[0]!.value);
+    },
   };
 }
