@@ -173,17 +173,29 @@ export function registerCommands(app: App, deps: CommandDeps): void {
     }
   }
 
-  /** One group: the answer as before (state or refusal); several: one line of what was done and one per group that was not. */
+  /**
+   * One group: the answer as before (state or refusal); several: one line of what was done and one
+   * per group that was not — also when acting on one of them throws, so the groups already done are
+   * never hidden behind "Nothing was changed".
+   */
   async function actOnNumbers(verb: GroupVerb, numbers: number[], p: Principal): Promise<string> {
     const done: number[] = [];
     const notDone: string[] = [];
     for (const n of numbers) {
-      const g = await store.read.groups.getByNumber(n);
-      if (!g) {
-        notDone.push(`There is no alert group #${n}.`);
+      let result: Awaited<ReturnType<GuardedGroupActions>>;
+      let g: AlertGroupRecord | null;
+      try {
+        g = await store.read.groups.getByNumber(n);
+        if (!g) {
+          notDone.push(`There is no alert group #${n}.`);
+          continue;
+        }
+        result = await deps.guarded(p, "slack_command", g.id, ACTIONS[verb], now());
+      } catch (error) {
+        if (numbers.length === 1) throw error;
+        notDone.push(`#${n}: something went wrong (${error instanceof Error ? error.message : String(error)}); check it (\`/oncall alerts\`) and try again if needed.`);
         continue;
       }
-      const result = await deps.guarded(p, "slack_command", g.id, ACTIONS[verb], now());
       if (!result.ok) notDone.push(result.message);
       else if (numbers.length === 1) return verb === "escalate" ? `#${g.number}: the next escalation step runs now.` : `#${g.number} is now ${result.group.state}.`;
       else done.push(g.number);
