@@ -18,7 +18,7 @@ function groupNumbered(n: number): AlertGroupRecord {
 }
 
 /** The `/oncall` listener with a store of groups 1–5, whose `resolve` throws for the numbers in `failing`. */
-function oncallCommand(failing: ReadonlySet<number>) {
+function oncallCommand(failing: ReadonlySet<number>, openCount = 5) {
   let listener: ((args: Record<string, unknown>) => Promise<void>) | null = null;
   const app = { command: (_name: string, fn: typeof listener) => void (listener = fn) } as unknown as App;
   const done: number[] = [];
@@ -30,9 +30,19 @@ function oncallCommand(failing: ReadonlySet<number>) {
   }) as unknown as GuardedGroupActions;
   const deps = {
     config: { users: [], schedules: [] } as unknown as Config,
-    store: { read: { groups: { getByNumber: async (n: number) => (n >= 1 && n <= 5 ? groupNumbered(n) : null) } } },
+    store: {
+      read: {
+        groups: {
+          getByNumber: async (n: number) => (n >= 1 && n <= openCount ? groupNumbered(n) : null),
+          // Newest first, as the store lists them.
+          listOpen: async (limit: number) => Array.from({ length: Math.min(openCount, limit) }, (_, i) => groupNumbered(openCount - i)),
+        },
+      },
+    },
     guarded,
     principals: { forSlackUser: async () => ASKER },
+    // Every group paged the asker.
+    access: { groupFacts: async () => ({ paged: new Set([ASKER.email]) }) },
     now: () => 1_000,
   } as unknown as CommandDeps;
   registerCommands(app, deps);
@@ -64,5 +74,16 @@ describe("/oncall resolve <several numbers>", () => {
   it("one group that fails still answers as before (nothing was changed)", async () => {
     const cmd = oncallCommand(new Set([2]));
     expect(await cmd.run("resolve 2")).toMatch(/^Something went wrong: database unavailable\. Nothing was changed unless a message says so\.$/);
+  });
+});
+
+describe("/oncall resolve mine", () => {
+  it("in a storm of more groups than one command takes, says how many it left for the next run", async () => {
+    const cmd = oncallCommand(new Set(), 230);
+    const answer = await cmd.run("resolve mine");
+    expect(cmd.done).toHaveLength(200);
+    // The newest 200 first.
+    expect(Math.min(...cmd.done)).toBe(31);
+    expect(answer.split("\n").at(-1)).toBe("30 more open groups paged you: run `/oncall resolve mine` again for them.");
   });
 });

@@ -53,6 +53,8 @@ const DONE: Record<GroupVerb, string> = {
   escalate: "Escalated",
 };
 const MAX_LISTED = 30;
+/** Groups one `/oncall ack|resolve mine` acts on (newest first). */
+const MAX_MINE = 200;
 const AUDIT_LINES = 25;
 
 /** `/oncall …`: parse, check who may, call one service, answer privately (ephemeral) to whoever asked. */
@@ -213,7 +215,11 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       if (await pagedFor(g, p)) mine.push(g.number);
     }
     if (mine.length === 0) return verb === "ack" ? "No firing alert group has paged you. :tada:" : "No open alert group has paged you. :tada:";
-    return actOnNumbers(verb, mine.slice(0, 200), p);
+    const answer = await actOnNumbers(verb, mine.slice(0, MAX_MINE), p);
+    // In a storm "every group that paged you" can be more than one command acts on: never leave the rest unmentioned.
+    const left = mine.length - MAX_MINE;
+    if (left <= 0) return answer;
+    return `${answer}\n${left} more ${verb === "ack" ? "firing" : "open"} group${left === 1 ? "" : "s"} paged you: run \`/oncall ${verb} mine\` again for them.`;
   }
 
   /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
