@@ -55,6 +55,11 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
         case "keep": {
           // The answer to "still on it?": the acknowledgement stands; ask again after another ack_timeout.
           if (g.state !== "acknowledged" || g.acknowledgedAt === null) return refuse(`#${g.number} is no longer acknowledged (it is ${g.state}).`);
+          // Only the acknowledger answers for their acknowledgement (others can hold an older question's button).
+          // Compared when both are Slack members; an acknowledgement by phone or API names the person otherwise.
+          if (isSlackMember(actor) && isSlackMember(g.acknowledgedBy) && actor !== g.acknowledgedBy) {
+            return refuse(`#${g.number} is acknowledged by ${mention(g.acknowledgedBy!)}: only they can answer “still on it?”.`);
+          }
           const timeout = deps.ackTimeoutOf?.(g.chain) ?? null;
           await tx.jobs.remove(ackAnswerJobKey(g.id));
           if (timeout) await armAckTimeout(tx, g.id, g.acknowledgedAt, now + timeout.afterSeconds * 1000);
@@ -137,6 +142,8 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
 }
 
 export type GroupActions = ReturnType<typeof createGroupActions>;
+
+const isSlackMember = (actor: string | null): boolean => actor !== null && /^[UW][A-Z0-9]{2,}$/.test(actor);
 
 const EVENT_OF: Record<Exclude<GroupAction, "escalate" | "keep">, GroupEventName> = {
   acknowledge: "acknowledged",

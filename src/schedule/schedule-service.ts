@@ -524,6 +524,24 @@ export function createScheduleService(store: Store, config: Config, opts: Schedu
       const i = table ? table.indexAt(t) : -1;
       return table && i !== -1 ? table.shift(i) : null;
     },
+    /**
+     * {@link shiftAt} for request handlers: outside the window in memory it is computed where schedules
+     * are computed (the worker), never parsed on this thread (which takes alerts and runs timers).
+     */
+    async shiftAtAsync(name: string, at: Date): Promise<Shift | null> {
+      const st = stateOf(name);
+      const t = at.getTime();
+      const c = st.computed;
+      let table = c && t >= c.from && t < c.to ? c.table : st.side && t >= st.side.from && t < st.side.to ? st.side.table : null;
+      if (table === null) {
+        if (!st.primary) return null;
+        // The window tableFor would compute for the same question.
+        const req = { ...request(st, t, { primary: st.primary.body, overrides: st.overrides?.body ?? null }), from: t - 2 * DAY, to: t + 1 + 2 * DAY, feedOnly: null };
+        table = new ShiftTable((await computer().compute(req)).shifts);
+      }
+      const i = table.indexAt(t);
+      return i === -1 ? null : table.shift(i);
+    },
     /** When who is on call next changes after `at` (within the window in memory), or null. */
     nextChange(name: string, at: Date): Date | null {
       const st = states.get(name);

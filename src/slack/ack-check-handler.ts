@@ -1,3 +1,4 @@
+import { apiPrincipal } from "../access/principal.js";
 import type { Config } from "../config/config-types.js";
 import { requestSlackSync } from "../alerts/request-slack-sync.js";
 import type { Store } from "../store/store.js";
@@ -32,8 +33,14 @@ export function makeAckCheckHandler(store: Store, slack: SlackApi, slackUsers: S
   async function slackIdOf(actor: string): Promise<string | null> {
     if (/^[UW][A-Z0-9]+$/.test(actor)) return actor;
     const lower = actor.toLowerCase();
-    const user = config.users.find((u) => u.email.toLowerCase() === lower || u.name.toLowerCase() === lower);
+    // An acknowledgement through an API write token is its person's (`api.tokens[].as`): ask them.
+    const viaToken = config.api.tokens.find((t) => t.as !== null && apiPrincipal(t.name, t.as, nameOf(t.as)).actor === actor);
+    const user = config.users.find((u) => (viaToken ? u.email === viaToken.as : u.email.toLowerCase() === lower || u.name.toLowerCase() === lower));
     if (!user) return null;
     return (await slackUsers.lookup(user.email))?.id ?? null;
+  }
+
+  function nameOf(email: string): string {
+    return config.users.find((u) => u.email === email)?.name ?? email;
   }
 }

@@ -33,15 +33,17 @@ export interface PlacedHook {
 }
 
 /**
- * The hooks told about a group's events: the integration's, then those of the route the group's
- * labels select now (a config reload applies to open groups too). A URL listed on both is told once.
+ * The hooks told about a group's events (only those that want `event`, when given): the
+ * integration's, then those of the route the group's labels select now (a config reload applies
+ * to open groups too). A URL listed on both is told once. Hooks are picked for the event before
+ * that, so a URL whose integration entry does not want the event still gets it from its route entry.
  */
-export function hooksFor(integration: IntegrationConfig, labels: Readonly<Record<string, string>>): PlacedHook[] {
+export function hooksFor(integration: IntegrationConfig, labels: Readonly<Record<string, string>>, event?: GroupEvent["name"]): PlacedHook[] {
   const placed: PlacedHook[] = integration.outgoingWebhooks.map((hook) => ({ hook, route: null }));
   const { index } = selectRoute(integration, labels);
   if (index !== null) for (const hook of integration.routes[index]!.outgoingWebhooks) placed.push({ hook, route: index });
   const seen = new Set<string>();
-  return placed.filter((p) => !seen.has(p.hook.url) && seen.add(p.hook.url));
+  return placed.filter((p) => (event === undefined || p.hook.events.includes(event)) && !seen.has(p.hook.url) && seen.add(p.hook.url));
 }
 
 /** Finds a queued delivery's hook in the (possibly reloaded) configuration; null when it was removed. */
@@ -68,7 +70,7 @@ export function createOutgoingWebhooks(config: Config, opts: { publicUrl: string
     async emit(tx: Tx, known: AlertGroupRecord, event: GroupEvent, now: number): Promise<void> {
       const integration = integrations.get(known.integration);
       if (!integration) return;
-      const wanted = hooksFor(integration, known.labels).filter((p) => p.hook.events.includes(event.name));
+      const wanted = hooksFor(integration, known.labels, event.name);
       if (wanted.length === 0) return;
       // The group as this transaction changed it.
       const group = (await tx.groups.get(known.id)) ?? known;

@@ -117,6 +117,19 @@ describe.each(BACKENDS)("ack timeout (%s)", (backend) => {
     await waitFor(async () => slack.calls.filter(isQuestion(g)).length > asked, { timeoutMs: 10_000, description: "asked again" });
   });
 
+  it("Keep from someone other than the acknowledger (a button of an earlier question) is refused, and the question still runs out", async () => {
+    const g = await openGroup();
+    expect((await click("alert_ack", g)).status).toBe(200);
+    await slack.waitFor(isQuestion(g), 10_000);
+    const mark = slack.calls.length;
+    const bob = PEOPLE.bob;
+    expect((await postSignedSlack(url, buttonClickBody({ actionId: "alert_ack_keep", value: g.id, userId: bob.id, channelId: "D0BOBDM01", messageTs: "1700000000.000200" }))).status).toBe(200);
+    const answer = await slack.waitFor((c) => c.seq > mark && c.method === "chat.postEphemeral" && c.args.user === bob.id, 10_000);
+    expect(answer.args.text).toBe(`#${g.number} is acknowledged by <@${ALICE.id}>: only they can answer “still on it?”.`);
+    await waitFor(async () => (await state(g)) === "firing", { timeoutMs: 10_000, description: "unacknowledged after no answer from Alice" });
+    expect(await logText(g)).not.toContain("is still on it");
+  });
+
   it("Unacknowledge in the question starts the chain again at once", async () => {
     const g = await openGroup();
     expect((await click("alert_ack", g)).status).toBe(200);

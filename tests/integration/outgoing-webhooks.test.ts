@@ -339,7 +339,8 @@ describe.each(BACKENDS)("outgoing webhooks (%s)", (backend) => {
     expect(r!.verified).toBe(true);
     expect(r!.event).toBe("opened");
     expect(JSON.parse(r!.raw)).toEqual({ event: "opened", number: g.number, summary: 'Disk "full" on db-1\\n<!channel>', labels: { alertname: "Webhooks-tpl", team: "tpl" }, alert_group: { id: g.id } });
-    expect(await logOf(g)).toContain(`webhook: Webhook ${host()}: opened delivered (HTTP 200).`);
+    // The line is written after the receiver answered: wait for it as the other cases do.
+    await waitFor(async () => (await logOf(g)).includes(`webhook: Webhook ${host()}: opened delivered (HTTP 200).`), { timeoutMs: 10_000, description: "the delivery logged" });
   });
 
   it("counts deliveries in calpage_outgoing_webhook_deliveries_total", async () => {

@@ -48,4 +48,13 @@ describe("API request parameters", () => {
     expect(fieldOf(() => parseSilenceBody({ until: "2026-11-21T09:00:00Z" }, NOW))).toBe("400 until: until: is not in the future");
     expect(fieldOf(() => parseSilenceBody(null, NOW))).toMatch(/^400 body: /);
   });
+
+  it("refuses a silence duration that ends past any time calpage can store and show (instead of silencing with an invalid end)", () => {
+    // 99999999w from 2026 is year ~1.9 million: no Date can hold it; "forever" is how to say that.
+    expect(fieldOf(() => parseSilenceBody({ duration: "99999999w" }, NOW))).toBe(
+      '400 duration: duration: "99999999w" ends after 9999-12-31; give a shorter duration, or "forever"',
+    );
+    const longest = parseSilenceBody({ duration: "400000w" }, NOW)!;
+    expect(new Date(NOW + longest * 1000).toISOString()).toMatch(/^9[0-9]{3}-/);
+  });
 });

@@ -79,6 +79,9 @@ export function decodeCursor(cursor: string): number {
   return n;
 }
 
+/** The latest end of a silence: what an ISO `until` can say (four-digit years). */
+const LATEST_UNTIL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /**
  * The body of `POST …/silence`: `{"duration": "2h"}`, `{"duration": "forever"}` or `{"until": "<ISO time>"}`.
  * Seconds from `now`, or null for forever.
@@ -93,6 +96,8 @@ export function parseSilenceBody(body: unknown, now: number): number | null {
     if (b.duration.trim().toLowerCase() === "forever") return null;
     const seconds = parseDuration(b.duration);
     if (seconds === null || seconds <= 0) throw badParameter("duration", `expected a duration like "30m", "2h" or "forever", found "${b.duration}"`);
+    // The end must be a time calpage can store, schedule and show (an `until` cannot be later either).
+    if (now + seconds * 1000 > LATEST_UNTIL_MS) throw badParameter("duration", `"${b.duration}" ends after 9999-12-31; give a shorter duration, or "forever"`);
     return seconds;
   }
   if (b.until !== undefined) {

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from "./api-params.js";
 import { groupLogView, groupView, personView, shiftView } from "./api-views.js";
 
 const DAY = 86_400_000;
-/** `/oncall?at=` and shift ranges reach at most this far from now (a far-off time would be computed on the request's thread). */
+/** `/oncall?at=` and shift ranges reach at most this far from now (a time outside the window kept in memory costs a computation of its own, in the schedule worker). */
 export const MAX_REACH_MS = 400 * DAY;
 /** The longest range `/schedules/{name}/shifts` answers. */
 export const MAX_SHIFT_RANGE_MS = 92 * DAY;
@@ -72,20 +72,25 @@ export function createApiService(deps: ApiServiceDeps) {
   }
 
   return {
-    /** Who is on call at `at` (default now) in one schedule or every one, as `calpage who --at` says. */
-    oncall(q: { schedule?: string; at?: Date }, now: number) {
+    /**
+     * Who is on call at `at` (default now) in one schedule or every one, as `calpage who --at` says.
+     * A time outside the window in memory is computed off the request's thread (shiftAtAsync).
+     */
+    async oncall(q: { schedule?: string; at?: Date }, now: number) {
       const at = q.at ?? new Date(now);
       withinReach("at", at, now);
       const list = q.schedule === undefined ? config.schedules : [scheduleNamed(q.schedule, "schedule")];
       return {
         at: at.toISOString(),
-        schedules: list.map((s) => {
-          // Never read and no stored copy: unknown, not "nobody".
-          if (!schedules.isLoaded(s.name)) return { schedule: s.name, timezone: s.timezone, known: false, users: [], shift: null };
-          const users = schedules.whoIsOnCall(s.name, at);
-          const shift = schedules.shiftAt(s.name, at);
-          return { schedule: s.name, timezone: s.timezone, known: true, users: users.map((e) => personView(e, names)), shift: shift ? shiftView(shift, names) : null };
-        }),
+        schedules: await Promise.all(
+          list.map(async (s) => {
+            // Never read and no stored copy: unknown, not "nobody".
+            if (!schedules.isLoaded(s.name)) return { schedule: s.name, timezone: s.timezone, known: false, users: [], shift: null };
+            // The shift under way holds who is on call (whoIsOnCall is its users; a gap is nobody).
+            const shift = await schedules.shiftAtAsync(s.name, at);
+            return { schedule: s.name, timezone: s.timezone, known: true, users: (shift?.users ?? []).map((e) => personView(e, names)), shift: shift ? shiftView(shift, names) : null };
+          }),
+        ),
       };
     },
 

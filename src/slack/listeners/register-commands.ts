@@ -53,6 +53,8 @@ const DONE: Record<GroupVerb, string> = {
   escalate: "Escalated",
 };
 const MAX_LISTED = 30;
+/** Groups one `/oncall ack|resolve mine` acts on (newest first). */
+const MAX_MINE = 200;
 const AUDIT_LINES = 25;
 
 /** `/oncall …`: parse, check who may, call one service, answer privately (ephemeral) to whoever asked. */
@@ -173,17 +175,29 @@ export function registerCommands(app: App, deps: CommandDeps): void {
     }
   }
 
-  /** One group: the answer as before (state or refusal); several: one line of what was done and one per group that was not. */
+  /**
+   * One group: the answer as before (state or refusal); several: one line of what was done and one
+   * per group that was not — also when acting on one of them throws, so the groups already done are
+   * never hidden behind "Nothing was changed".
+   */
   async function actOnNumbers(verb: GroupVerb, numbers: number[], p: Principal): Promise<string> {
     const done: number[] = [];
     const notDone: string[] = [];
     for (const n of numbers) {
-      const g = await store.read.groups.getByNumber(n);
-      if (!g) {
-        notDone.push(`There is no alert group #${n}.`);
+      let result: Awaited<ReturnType<GuardedGroupActions>>;
+      let g: AlertGroupRecord | null;
+      try {
+        g = await store.read.groups.getByNumber(n);
+        if (!g) {
+          notDone.push(`There is no alert group #${n}.`);
+          continue;
+        }
+        result = await deps.guarded(p, "slack_command", g.id, ACTIONS[verb], now());
+      } catch (error) {
+        if (numbers.length === 1) throw error;
+        notDone.push(`#${n}: something went wrong (${error instanceof Error ? error.message : String(error)}); check it (\`/oncall alerts\`) and try again if needed.`);
         continue;
       }
-      const result = await deps.guarded(p, "slack_command", g.id, ACTIONS[verb], now());
       if (!result.ok) notDone.push(result.message);
       else if (numbers.length === 1) return verb === "escalate" ? `#${g.number}: the next escalation step runs now.` : `#${g.number} is now ${result.group.state}.`;
       else done.push(g.number);
@@ -201,7 +215,11 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       if (await pagedFor(g, p)) mine.push(g.number);
     }
     if (mine.length === 0) return verb === "ack" ? "No firing alert group has paged you. :tada:" : "No open alert group has paged you. :tada:";
-    return actOnNumbers(verb, mine.slice(0, 200), p);
+    const answer = await actOnNumbers(verb, mine.slice(0, MAX_MINE), p);
+    // In a storm "every group that paged you" can be more than one command acts on: never leave the rest unmentioned.
+    const left = mine.length - MAX_MINE;
+    if (left <= 0) return answer;
+    return `${answer}\n${left} more ${verb === "ack" ? "firing" : "open"} group${left === 1 ? "" : "s"} paged you: run \`/oncall ${verb} mine\` again for them.`;
   }
 
   /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
