@@ -7,6 +7,7 @@ import type { Tx } from "../store/store.js";
 import type { EscalationEvent, EscalationFacts } from "./escalation-state.js";
 import type { EscalationDeps } from "./escalation-deps.js";
 import { transition } from "./transition.js";
+import { channelMentionText } from "./channel-mention-text.js";
 
 export const escalationJobKey = (groupId: string) => `esc:${groupId}`;
 
@@ -91,7 +92,7 @@ export async function escalate(
           await log(`Step ${effect.step + 1}: the group has no Slack channel, so there is no one to @${effect.mention}.`, "warning");
           break;
         }
-        await requestSlackNotice(tx, group.channel, `<!${effect.mention}> #${group.number} ${group.title} is still firing and unacknowledged.`, now);
+        await requestSlackNotice(tx, group.channel, channelMentionText(effect.mention, group.number, group.title), now);
         await log(`Step ${effect.step + 1}: @${effect.mention} in ${group.channel}.`);
         break;
       case "webhook":
