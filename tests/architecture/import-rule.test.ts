@@ -9,7 +9,7 @@ import { packageRoot } from "../../src/shared/package-root.js";
  * adapters and the composition roots (src/app, src/cli) may import the domain.
  */
 const root = packageRoot();
-const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access"];
+const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access", "report"];
 
 let eslint: ESLint;
 beforeAll(() => {
