@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   audit: async () => (await import("./cli/audit-command.js")).auditCommand,
   urls: async () => (await import("./cli/urls-command.js")).urlsCommand,
   import: async () => (await import("./cli/import-command.js")).importCommand,
+  report: async () => (await import("./cli/report-command.js")).reportCommand,
 };
 
 async function usage(): Promise<string> {
