@@ -28,10 +28,10 @@ export function fairnessTable(period: FairnessPeriod, opts: { zones?: boolean; m
   const clip = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
   const head = ["person", ...(opts.zones ? ["zone"] : []), ...COLUMNS.map((c) => c.head), "ack median"];
   const rows: string[][] = period.people.map((p) => [
-    clip(p.onRota ? p.name : `${p.name} (off rota)`),
+    p.onRota ? clip(p.name) : `${clip(p.name)} (off rota)`,
     ...(opts.zones ? [p.zone] : []),
     ...COLUMNS.map((c) => cell(p, c.metric, c.hours)),
-    p.ackMedianSeconds === null ? "–" : formatDuration(p.ackMedianSeconds),
+    p.ackMedianSeconds === null ? "–" : p.ackMedianSeconds < 1 ? "<1s" : formatDuration(p.ackMedianSeconds),
   ]);
   const s = period.spread;
   if (s) {

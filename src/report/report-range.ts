@@ -42,6 +42,12 @@ export function parseReportRange(fromText: string | undefined, toText: string | 
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
+/** `march`, `Mar`, `sept`: the start (three letters at least) of a month's English name. */
+export function isMonthName(word: string): boolean {
+  const w = word.toLowerCase();
+  return w.length >= 3 && MONTHS.some((m) => m.startsWith(w));
+}
+
 /**
  * The month `/oncall report` is about: `2026-03`, or a month's name (`march`, `mar`) for its latest
  * one that has begun; absent = the current month. Cut at `now`: what has happened so far.
