@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { fairnessTable, flagLines, flagRuleText, unattributedText } from "../report/fairness-table.js";
 import { loadFairnessReport, reportZone } from "../report/load-fairness-report.js";
-import { parseReportRange } from "../report/report-range.js";
+import { monthLabel, parseReportRange } from "../report/report-range.js";
 import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
 
@@ -57,7 +57,7 @@ export const reportCommand: CliCommand = {
       const periods = report.months.length > 1 ? [...report.months, report.total] : report.months;
       for (const p of periods) {
         ctx.out("");
-        ctx.out(p.label === "total" ? "Whole range" : DateTime.fromFormat(p.label, "yyyy-MM").toFormat("LLLL yyyy"));
+        ctx.out(p.label === "total" ? "Whole range" : monthLabel(DateTime.fromFormat(p.label, "yyyy-MM")));
         if (p.people.length === 0) {
           ctx.out("nobody was on call or paged");
           continue;

@@ -42,6 +42,11 @@ export function parseReportRange(fromText: string | undefined, toText: string | 
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
+/** `March 2026`, in English whatever the machine's locale (the rest of the text is English). */
+export function monthLabel(d: DateTime): string {
+  return d.setLocale("en").toFormat("LLLL yyyy");
+}
+
 /** `march`, `Mar`, `sept`: the start (three letters at least) of a month's English name. */
 export function isMonthName(word: string): boolean {
   const w = word.toLowerCase();
@@ -67,7 +72,7 @@ export function parseReportMonth(word: string | undefined, zone: string, now: nu
     if (start.toMillis() > now) start = start.minus({ years: 1 });
   }
   const from = start.startOf("day").toMillis();
-  if (from > now) return fail(`${start.toFormat("LLLL yyyy")} has not begun yet.`);
+  if (from > now) return fail(`${monthLabel(start)} has not begun yet.`);
   const to = Math.min(now, start.plus({ months: 1 }).startOf("day").toMillis());
-  return ok({ from, to, label: start.toFormat("LLLL yyyy") });
+  return ok({ from, to, label: monthLabel(start) });
 }

@@ -34,7 +34,13 @@ export function reportCommand(deps: ReportCommandDeps): NonNullable<Feature["com
       const t = now();
       const month = parseReportMonth(cmd.month ?? undefined, zone, t);
       if (!month.ok) return ctx.respond(escapeMrkdwn(month.errors[0]!));
-      const { report, unloaded } = await loadFairnessReport(sources, { from: new Date(month.value.from), to: new Date(month.value.to), schedule: cmd.schedule });
+      let loaded: Awaited<ReturnType<typeof loadFairnessReport>>;
+      try {
+        loaded = await loadFairnessReport(sources, { from: new Date(month.value.from), to: new Date(month.value.to), schedule: cmd.schedule });
+      } catch (error) {
+        return ctx.respond(escapeMrkdwn(`Something went wrong while gathering the report: ${error instanceof Error ? error.message : String(error)}. Try again, or run \`calpage report fairness\` on the server.`));
+      }
+      const { report, unloaded } = loaded;
       const missing = unloaded.length ? `\n_calpage has no copy of ${unloaded.map((n) => `*${escapeMrkdwn(n)}*`).join(", ")}'s feed yet: its shifts are missing._` : "";
       return ctx.respond(fairnessMessage(report, { schedule: cmd.schedule, month: month.value.label, soFar: month.value.to === t }) + missing);
     },
