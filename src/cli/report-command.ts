@@ -43,9 +43,11 @@ export const reportCommand: CliCommand = {
     try {
       const { report, unloaded } = await loadFairnessReport({ config, store, schedules }, { from: new Date(range.value.from), to: new Date(range.value.to), schedule: scheduleOpt });
       for (const name of unloaded) ctx.err(`calpage: ${name}: no copy of the feed could be fetched or found in the database; its shifts are not in the report`);
+      // Exit 1 when a schedule's shifts are missing: the figures are incomplete.
+      const code = unloaded.length > 0 ? 1 : 0;
       if (format === "json") {
         ctx.out(JSON.stringify({ ...report, unloadedSchedules: unloaded, zonesFrom: "calpage.yaml (users[].timezone, else timezone)" }, null, 2));
-        return 0;
+        return code;
       }
       const day = (iso: string, endExclusive = false) => {
         const d = DateTime.fromISO(iso, { zone });
@@ -69,7 +71,7 @@ export const reportCommand: CliCommand = {
       ctx.out(flagRuleText(report.rule));
       const strangers = unattributedText(report);
       if (strangers) ctx.out(strangers);
-      return 0;
+      return code;
     } finally {
       await schedules.stop();
       await store.close();

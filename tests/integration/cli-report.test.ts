@@ -213,6 +213,17 @@ schedules:
     });
   });
 
+  it("says so, and exits 1, when a schedule's feed was never read: its shifts are missing", async () => {
+    const other = join(dir, "unreachable.yaml");
+    // Port 1 on loopback: nothing listens, and the database has no copy of this schedule's feed.
+    writeFileSync(other, `users:\n  - email: alice@example.com\n    name: Alice Example\nschedules:\n  - name: elsewhere\n    feed: http://127.0.0.1:1/rota.ics\n`);
+    const r = await calpage(["report", "fairness", "--from", "2026-03", "--to", "2026-03", "--config", other], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("elsewhere: no copy of the feed could be fetched or found in the database; its shifts are not in the report");
+    // Alice's page of 4 March is still counted.
+    expect(r.stdout).toMatch(/Alice Example \(off rota\)\s+UTC\s+0\.0\s+0\.0\s+0\.0\s+1/);
+  });
+
   it("refuses bad options with a reason and exit code 2", async () => {
     const missing = await calpage(["report", "fairness", "--to", "2026-03-31", "--config", config], env);
     expect(missing.code).toBe(2);
