@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   urls: async () => (await import("./cli/urls-command.js")).urlsCommand,
   import: async () => (await import("./cli/import-command.js")).importCommand,
   simulate: async () => (await import("./cli/simulate-command.js")).simulateCommand,
+  report: async () => (await import("./cli/report-command.js")).reportCommand,
 };
 
 async function usage(): Promise<string> {

@@ -27,6 +27,8 @@ export type AccessRequest =
   /** One's own notification settings (`/oncall me`, App Home). */
   | { kind: "settings" }
   | { kind: "audit" }
+  /** See the fairness report (`/oncall report`): everyone's on-call load and pages. */
+  | { kind: "report" }
   /** See every open group in `/oncall alerts`, not only those of one's channels. */
   | { kind: "all_groups" };
 
@@ -97,6 +99,7 @@ export function decideAccess(access: AccessConfig, who: Principal, request: Acce
     }
     case "cover":
     case "settings":
+    case "report":
       return allow();
     case "audit":
       return admin ? allow() : onlyAdmins("read the audit trail");

@@ -21,6 +21,8 @@ export interface UserConfig {
   notificationRules: NotificationRules | null;
   /** Secret for GET /ical/users/<email>.ics?token=…; null = no personal export. */
   exportToken: string | null;
+  /** The person's own IANA zone (nights and weekends in the fairness report); absent = the top-level timezone. */
+  timezone?: string;
 }
 
 /** One rung of a personal notification ladder. */

@@ -265,6 +265,12 @@ integrations:
     expect(valid(`users: []\nschedules:\n  - name: a\n    feed: ${feed}\n`).schedules[0]!.feed).toBe(expected);
   });
 
+  it("reads a user's own timezone; without one the user has none (the top-level timezone applies)", () => {
+    const config = valid(`timezone: Europe/Berlin\nusers:\n  - {email: a@example.com, name: A, timezone: Asia/Tokyo}\n  - {email: b@example.com, name: B}\n`);
+    expect(config.users.map((u) => u.timezone)).toEqual(["Asia/Tokyo", undefined]);
+    expectProblems(problems("users:\n  - email: a@example.com\n    name: A\n    timezone: Tokio\n"), [[4, "users[0].timezone", /unknown time zone "Tokio"/]]);
+  });
+
   it("checks local feed files through options.fileExists, with absolute paths", () => {
     const asked: string[] = [];
     const fileExists = (p: string) => {

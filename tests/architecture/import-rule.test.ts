@@ -9,7 +9,7 @@ import { packageRoot } from "../../src/shared/package-root.js";
  * adapters and the composition roots (src/app, src/cli) may import the domain.
  */
 const root = packageRoot();
-const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access", "templates", "webhooks", "simulate"];
+const DOMAIN = ["alerts", "escalation", "schedule", "notify", "paging", "access", "templates", "webhooks", "simulate", "report"];
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -89,7 +89,7 @@ describe("the import rule (eslint no-restricted-imports)", () => {
     const adapter = `import type { TwilioApi } from "../notify/twilio/twilio-api.js";\nexport type T = TwilioApi;\n`;
     expect(await importErrors("src/paging/new-thing.ts", adapter)).toEqual([]);
     expect(await importErrors("src/notify/new-thing.ts", `import type { TwilioApi } from "./twilio/twilio-api.js";\nexport type T = TwilioApi;\n`)).toEqual([]);
-    for (const domain of ["alerts", "escalation", "schedule", "access", "templates", "webhooks"]) {
+    for (const domain of ["alerts", "escalation", "schedule", "access", "templates", "webhooks", "simulate", "report"]) {
       expect((await importErrors(`src/${domain}/new-thing.ts`, adapter)).map(([line]) => line)).toEqual([1]);
     }
     const sdk = `import twilio from "twilio";${uses(["twilio"])}`;

@@ -445,6 +445,28 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.pages.heldBackSms(other, 10)).toEqual([{ id: expect.any(String), groupId: g2.id, groupNumber: g2.number }]);
     });
 
+    it("listForReport: pages sent in the range, and every page of the groups acknowledged in it (the fairness report)", async () => {
+      // A range of its own, far from every other test's times (the database is shared).
+      const from = T0 + 1_000_000_000 + Math.floor(Math.random() * 1e9) * 10;
+      const to = from + 30 * 86_400_000;
+      const paged = bareGroup({ integration: integration("report") });
+      const ackedLate = bareGroup({ integration: integration("report"), state: "acknowledged", acknowledgedBy: "U0ADA", acknowledgedAt: from + 5 });
+      const ackedAfter = bareGroup({ integration: integration("report"), state: "acknowledged", acknowledgedBy: "U0ADA", acknowledgedAt: to });
+      const inRange = page(paged.id, { dedupeKey: `${paged.id}:in`, state: "sent", sentAt: from, createdAt: from - 1 });
+      const neverSent = page(paged.id, { dedupeKey: `${paged.id}:pending`, createdAt: to - 1 });
+      const before = page(paged.id, { dedupeKey: `${paged.id}:before`, state: "sent", sentAt: from - 1, createdAt: from - 2 });
+      const atEnd = page(paged.id, { dedupeKey: `${paged.id}:end`, state: "sent", sentAt: to, createdAt: to });
+      // Paged before the range, acknowledged in it: its page comes along, to time the acknowledgement.
+      const ofAcked = page(ackedLate.id, { dedupeKey: `${ackedLate.id}:0`, state: "delivered", sentAt: from - 60_000, createdAt: from - 60_000 });
+      const ofAckedAfter = page(ackedAfter.id, { dedupeKey: `${ackedAfter.id}:0`, state: "delivered", sentAt: from - 60_000, createdAt: from - 60_000 });
+      await store.transaction(async (tx) => {
+        for (const g of [paged, ackedLate, ackedAfter]) await tx.groups.insert(g);
+        for (const p of [inRange, neverSent, before, atEnd, ofAcked, ofAckedAfter]) await tx.pages.insertIfNew(p);
+      });
+      expect((await store.read.pages.listForReport(from, to)).map((p) => p.id)).toStrictEqual([ofAcked.id, inRange.id, neverSent.id]);
+      expect(await store.read.groups.listAcknowledgedBetween(from, to)).toStrictEqual([{ id: ackedLate.id, acknowledgedBy: "U0ADA", acknowledgedAt: from + 5 }]);
+    });
+
     it("update with unlessState leaves a page in that state as it is", async () => {
       const g = bareGroup({ integration: integration("answered") });
       const p = page(g.id, { channel: "call", state: "answered" });

@@ -149,6 +149,13 @@ export function alertGroupsRepository(db: Db) {
       );
       return num(rows[0]?.n ?? 0);
     },
+    /** Who acknowledged which group when, for groups acknowledged in [from, to) (their standing acknowledgement), oldest first. */
+    async listAcknowledgedBetween(from: number, to: number): Promise<{ id: string; acknowledgedBy: string; acknowledgedAt: number }[]> {
+      const rows = await db.all<Row>(
+        sql`select id, acknowledged_by, acknowledged_at from alert_groups where acknowledged_at >= ${from} and acknowledged_at < ${to} and acknowledged_by is not null order by acknowledged_at, id`,
+      );
+      return rows.map((r) => ({ id: String(r.id), acknowledgedBy: String(r.acknowledged_by), acknowledgedAt: num(r.acknowledged_at) }));
+    },
     async count(): Promise<number> {
       const rows = await db.all<Row>(sql`select count(*) as n from alert_groups`);
       return num(rows[0]?.n ?? 0);

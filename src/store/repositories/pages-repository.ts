@@ -125,6 +125,15 @@ export function pagesRepository(db: Db) {
         and state in ('sending', 'sent', 'delivered', 'answered') and (sent_at < ${sentAt} or (sent_at = ${sentAt} and id < ${pageId})) limit 1`);
       return rows.length > 0;
     },
+    /**
+     * Pages sent (or, never sent, created) in [from, to), plus every page of the groups acknowledged
+     * in [from, to): what the fairness report counts and times acknowledgements against.
+     */
+    async listForReport(from: number, to: number): Promise<PageRecord[]> {
+      const rows = await db.all<Row>(sql`select * from pages where (coalesce(sent_at, created_at) >= ${from} and coalesce(sent_at, created_at) < ${to})
+        or group_id in (select id from alert_groups where acknowledged_at >= ${from} and acknowledged_at < ${to}) order by created_at, id`);
+      return rows.map(toPage);
+    },
     async listForGroup(groupId: string): Promise<PageRecord[]> {
       return (await db.all<Row>(sql`select * from pages where group_id = ${groupId} order by created_at, id`)).map(toPage);
     },
