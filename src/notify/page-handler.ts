@@ -14,6 +14,7 @@ import { pageSmsBody } from "./page-sms-body.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import { annotateLogContext } from "../shared/log-context.js";
+import { ladderMaySend } from "../paging/ladder-may-send.js";
 
 /** Where Twilio calls calpage back about one page. */
 export interface TwilioCallbackUrls {
@@ -42,7 +43,7 @@ export interface PageHandlerDeps {
 
 /**
  * What became of one page: `sent` (handed to Slack or Twilio), `failed`, `throttled` (held back
- * by the paging limits), `cancelled` (the group stopped firing first) or `retried` (the provider
+ * by the paging limits), `cancelled` (the group stopped firing first — for a responder request, was silenced or resolved) or `retried` (the provider
  * certainly sent nothing; tried again later). `alertToFirstPageMs`: for the first page of its
  * group that went out, the time from the group's first alert to it; otherwise null.
  */
@@ -106,7 +107,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       const [group, recent] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5)]);
       annotateLogContext({ group: group?.number, channel: page.channel });
       const t = now();
-      if (!group || group.state !== "firing") {
+      if (!group || !(await mayGoOut(tx, group, page))) {
         await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });
         ended = { channel: page.channel, outcome: "cancelled", alertToFirstPageMs: null };
         return null;
@@ -140,13 +141,24 @@ export function makePageHandler(deps: PageHandlerDeps) {
     return claimed;
   }
 
+  /**
+   * A page goes out while its group fires; while it is acknowledged, only a responder request's
+   * ("add responder") — its person's ladder run says so (read only in that case).
+   */
+  async function mayGoOut(tx: Tx, group: AlertGroupRecord | null, page: PageRecord): Promise<boolean> {
+    if (!group) return false;
+    if (group.state !== "acknowledged") return ladderMaySend(group.state, false);
+    const run = await tx.ladderRuns.get(page.groupId, page.userEmail);
+    return ladderMaySend(group.state, run?.responder === true);
+  }
+
   /** A page left in `sending` by a crash: failed, said in the thread, and the person reached again while the group fires. */
   async function unknownOutcome(tx: Tx, page: PageRecord): Promise<PageOutcomeEvent> {
     const t = now();
     const group = await tx.groups.get(page.groupId);
     const who = names.get(page.userEmail) ?? page.userEmail;
     const what = page.channel === "slack_dm" ? "The Slack DM" : page.channel === "sms" ? "The SMS" : "The call";
-    const firing = group?.state === "firing";
+    const firing = await mayGoOut(tx, group, page);
     await tx.pages.update(page.id, { state: "failed", error: UNKNOWN_OUTCOME, updatedAt: t });
     const after = firing ? "reaching them again now." : "the group no longer fires, so nothing more is sent.";
     await tx.log.add(page.groupId, t, "notify_failed", `${what} to ${who} may or may not have gone out: calpage stopped while sending it; ${after}`);
