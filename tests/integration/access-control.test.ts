@@ -199,6 +199,17 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
       after: (g) => expect(g.state).toBe("firing"),
     },
     {
+      name: "/oncall add <n> @user (add responder)",
+      allowed: RESPONDING,
+      refusal: /can add responders to it\./,
+      act: (role, g) => command(role, `add ${g.number} <@${P.other.id}|otto>`),
+      after: async (g) => {
+        expect(g.state).toBe("firing");
+        expect((await app.store.read.log.list(g.id)).map((e) => e.text).join("\n")).toContain("added Otto Other as a responder (paging with their ladder).");
+        expect((await app.store.read.pages.listForGroup(g.id)).map((p) => p.userEmail)).toContain(P.other.email);
+      },
+    },
+    {
       name: "escalate (button)",
       allowed: RESPONDING,
       refusal: /can escalate it\./,

@@ -64,6 +64,24 @@ describe("directPageMessage", () => {
     expect(status && status.type === "mrkdwn" ? status.text : "").toMatch(/^Acknowledged by <@U9> at 14:06 CET · /);
   });
 
+  it("a responder's page on an acknowledged group asks for help: Acknowledge answers it, no Unacknowledge of someone else's", () => {
+    const view = sampleView({ state: "acknowledged", acknowledgedBy: "U9", acknowledgedAt: new Date("2025-03-04T13:06:00Z") });
+    const { text, blocks } = directPageMessage(view, { ...OPTS, responder: true });
+    expect(text.startsWith("📟 You are asked to help: #42 HighLatency")).toBe(true);
+    expect(byId<SectionBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.alert)?.text?.text).toContain("\nYou were added as a responder; <@U9> acknowledged it and is on it.\n");
+    const block = blocks.find((b) => b.type === "actions");
+    expect(block?.type === "actions" ? block.elements.map((e) => ("action_id" in e ? e.action_id : undefined)) : []).toEqual([ACTION_ACK, ACTION_RESOLVE]);
+    expect(blockKitProblems(blocks)).toEqual([]);
+  });
+
+  it("a responder's page on a firing group is the usual page, saying they were added", () => {
+    const { text, blocks } = directPageMessage(sampleView(), { ...OPTS, responder: true });
+    expect(text.startsWith("📟 You are being paged: ")).toBe(true);
+    expect(byId<SectionBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.alert)?.text?.text).toContain("\nYou were added as a responder.\n");
+    const block = blocks.find((b) => b.type === "actions");
+    expect(block?.type === "actions" ? block.elements.map((e) => ("action_id" in e ? e.action_id : undefined)) : []).toEqual([ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE]);
+  });
+
   it("escapes hostile text and stays within limits", () => {
     const view = sampleView({ title: `<!channel> ${"t".repeat(5000)}`, message: "<@U1> & ".repeat(2000), severity: "<!here>" });
     const { text, blocks } = directPageMessage(view, { ...OPTS, channelPermalink: "javascript:alert(1)" });
