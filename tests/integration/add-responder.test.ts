@@ -6,7 +6,7 @@ import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-
 import { BACKENDS, actionIds, buttonValue, postSignedSlack, prepareEnv, startInProcess, writeConfigText, type Env } from "../e2e/harness.js";
 import { ics } from "../schedule/schedule-harness.js";
 import { startFakeSlack, type FakeSlack, type RecordedCall } from "../support/fake-slack.js";
-import { buttonClickBody, slashCommandBody } from "../support/slack-signing.js";
+import { buttonClickBody, slashCommandBody, viewSubmissionBody } from "../support/slack-signing.js";
 import { waitFor } from "../support/wait-for.js";
 
 /**
@@ -237,5 +237,54 @@ describe.each(BACKENDS)("add responder (%s)", (backend) => {
     );
     await dmAbout("bob", g, mark);
     await dmAbout("rita", g, mark);
+  });
+
+  describe("the alert message's Add responder button", () => {
+    async function openModal(who: Who, g: AlertGroupRecord): Promise<RecordedCall> {
+      const mark = slack.calls.length;
+      const body = buttonClickBody({ actionId: "alert_add_responder", value: g.id, userId: P[who].id, channelId: CHANNEL, messageTs: "1700000000.000100" });
+      expect((await postSignedSlack(url, body)).status).toBe(200);
+      return slack.waitFor((c) => c.seq > mark && c.method === "views.open", 10_000);
+    }
+
+    async function submit(who: Who, g: AlertGroupRecord, users: string[], schedules: string[]): Promise<unknown> {
+      const values = {
+        add_responder_users: { pick: { type: "multi_users_select", selected_users: users } },
+        add_responder_schedules: { pick: { type: "multi_static_select", selected_options: schedules.map((s) => ({ text: { type: "plain_text", text: s }, value: s })) } },
+      };
+      const res = await postSignedSlack(url, viewSubmissionBody({ callbackId: "add_responder", userId: P[who].id, privateMetadata: g.id, values }));
+      expect(res.status).toBe(200);
+      const raw = await res.text();
+      return raw ? JSON.parse(raw) : null;
+    }
+
+    it("is on firing and acknowledged groups' messages; its modal picks people and schedules, and pages them", async () => {
+      const g = await openGroup();
+      const posted = await slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === "#db-alerts" && buttonValue(c.args.blocks, "alert_ack") === g.id, 10_000);
+      expect(actionIds(posted.args.blocks)).toContain("alert_add_responder");
+      const opened = await openModal("paula", g);
+      const view = opened.args.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { type: string; options?: { value: string }[] } }[] };
+      expect(view).toMatchObject({ callback_id: "add_responder", private_metadata: g.id });
+      expect(view.blocks.find((b) => b.block_id === "add_responder_users")?.element?.type).toBe("multi_users_select");
+      expect(view.blocks.find((b) => b.block_id === "add_responder_schedules")?.element?.options?.map((o) => o.value)).toEqual(["db-primary", "payments"]);
+
+      await command("paula", `ack ${g.number}`);
+      const mark = slack.calls.length;
+      expect(await submit("paula", g, [P.bob.id], ["db-primary"])).toBeNull();
+      await dmAbout("bob", g, mark);
+      await dmAbout("rita", g, mark);
+      expect(await thread(g)).toContain(`<@${P.paula.id}> added Bob Helper, Rita Rota (on call in db-primary) as responders (paging with their ladders).`);
+      expect((await app.store.read.audit.list({ limit: 50 })).find((e) => e.target === `#${g.number}`)).toMatchObject({ surface: "slack_form", outcome: "done" });
+      expect((await app.store.read.groups.get(g.id))!.state).toBe("acknowledged");
+    });
+
+    it("problems show under the inputs and change nothing: nothing picked, not a calpage user, a refusal", async () => {
+      const g = await openGroup();
+      const errors = (answer: unknown) => (answer as { response_action: string; errors: Record<string, string> }).errors.add_responder_users;
+      expect(errors(await submit("paula", g, [], []))).toBe("Pick at least one person or schedule.");
+      expect(errors(await submit("paula", g, [P.stranger.id], []))).toMatch(/is not a calpage user, so calpage cannot page them/);
+      expect(errors(await submit("bob", g, [P.bob.id], []))).toMatch(/^Only #\d+'s responders \(Paula Paged\), admins \(Otto Other\) and the people paged for it can add responders to it\.$/);
+      expect((await app.store.read.pages.listForGroup(g.id)).map((p) => p.userEmail)).toEqual([P.paula.email]);
+    });
   });
 });
