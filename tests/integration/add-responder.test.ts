@@ -16,6 +16,7 @@ import { waitFor } from "../support/wait-for.js";
  */
 
 const TOKEN = "add-responder-test-token-0001";
+const WEB_TOKEN = "add-responder-web-token-0002";
 const CHANNEL = "C0DBALERT";
 const H = 3_600_000;
 
@@ -39,6 +40,8 @@ users:
       default: [slack_dm, {wait: 1s}, slack_dm]
   - email: ${P.rita.email}
     name: ${P.rita.name}
+    notification_rules:
+      default: [slack_dm, {wait: 1h}, slack_dm]
   - email: ${P.otto.email}
     name: ${P.otto.name}
 access:
@@ -54,11 +57,21 @@ escalation_chains:
       - notify_users: [${P.paula.email}]
       - wait: 1h
       - notify_users: [${P.otto.email}]
+  - name: web
+    steps:
+      - notify_users: [${P.rita.email}]
+      - wait: 1h
 integrations:
   - name: db
     type: alertmanager
     token: ${TOKEN}
     chain: db
+    channel: "#db-alerts"
+    responders: [${P.paula.email}]
+  - name: web
+    type: alertmanager
+    token: ${WEB_TOKEN}
+    chain: web
     channel: "#db-alerts"
     responders: [${P.paula.email}]
 `;
@@ -91,20 +104,21 @@ describe.each(BACKENDS)("add responder (%s)", (backend) => {
     await env?.cleanup();
   });
 
-  /** A fresh group of the `db` integration whose first step has paged Paula. */
-  async function openGroup(): Promise<AlertGroupRecord> {
+  /** A fresh group of the `db` integration whose first step has paged Paula (`web`: Rita). */
+  async function openGroup(integration: "db" | "web" = "db"): Promise<AlertGroupRecord> {
+    const [token, first] = integration === "db" ? [TOKEN, P.paula.email] : [WEB_TOKEN, P.rita.email];
     const key = `responder-${backend}-${++seq}`;
     const alert = { status: "firing", labels: { alertname: key }, annotations: { summary: `Case ${key}` }, startsAt: new Date().toISOString(), endsAt: "0001-01-01T00:00:00Z", generatorURL: "", fingerprint: key };
     const payload = { version: "4", groupKey: `{}:{alertname="${key}"}`, status: "firing", receiver: "calpage", groupLabels: { alertname: key }, commonLabels: alert.labels, commonAnnotations: alert.annotations, externalURL: "http://127.0.0.1:9093", truncatedAlerts: 0, alerts: [alert] };
-    const res = await fetch(`${url}/integrations/v1/alertmanager/${TOKEN}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    const res = await fetch(`${url}/integrations/v1/alertmanager/${token}/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
     expect(res.status).toBe(200);
     let group: AlertGroupRecord | null = null;
     await waitFor(
       async () => {
         group = (await app.store.read.groups.listOpen(1000)).find((g) => g.title.includes(key)) ?? null;
-        return group !== null && (await app.store.read.pages.listForGroup(group.id)).some((p) => p.userEmail === P.paula.email && p.state === "sent");
+        return group !== null && (await app.store.read.pages.listForGroup(group.id)).some((p) => p.userEmail === first && p.state === "sent");
       },
-      { timeoutMs: 10_000, description: `group ${key} and Paula's page` },
+      { timeoutMs: 10_000, description: `group ${key} and its first page` },
     );
     return group!;
   }
@@ -203,6 +217,27 @@ describe.each(BACKENDS)("add responder (%s)", (backend) => {
     // Acknowledging answered his own request: his ladder's second DM does not go out.
     await new Promise((r) => setTimeout(r, 1500));
     expect((await pagesOf(g, "bob")).filter((p) => p.state === "sent")).toHaveLength(1);
+  });
+
+  it("someone the chain is notifying, added while the group fires: their running ladder goes on, now past an acknowledgement", async () => {
+    const g = await openGroup("web");
+    const run = async () => (await app.store.read.ladderRuns.get(g.id, P.rita.email))!;
+    expect(await run()).toMatchObject({ responder: false, state: { status: "active", run: 1 } });
+    expect(await command("paula", `add ${g.number} <@${P.rita.id}>`)).toContain("added Rita Rota as a responder");
+    expect(await thread(g)).toContain("Rita Rota is already being notified about this group; their notifications now go on after an acknowledgement.");
+    await command("paula", `ack ${g.number}`);
+    expect(await run()).toMatchObject({ responder: true, state: { status: "active", run: 1 } });
+    expect(await pagesOf(g, "rita")).toHaveLength(1);
+  });
+
+  it("someone whose ladder an acknowledgement ended, added afterwards: their ladder starts again, as a responder's", async () => {
+    const g = await openGroup("web");
+    await command("paula", `ack ${g.number}`);
+    const mark = slack.calls.length;
+    await command("paula", `add ${g.number} <@${P.rita.id}>`);
+    await dmAbout("rita", g, mark);
+    expect(await app.store.read.ladderRuns.get(g.id, P.rita.email)).toMatchObject({ responder: true, state: { status: "active", run: 2 } });
+    expect((await pagesOf(g, "rita")).map((p) => p.ladderKey).sort()).toEqual(["1.0.1", "2.0.1"]);
   });
 
   it("a resolved or silenced group is refused, and nothing is paged or logged", async () => {
