@@ -43,8 +43,9 @@ export interface PageHandlerDeps {
 
 /**
  * What became of one page: `sent` (handed to Slack or Twilio), `failed`, `throttled` (held back
- * by the paging limits), `cancelled` (the group stopped firing first — for a responder request, was silenced or resolved) or `retried` (the provider
- * certainly sent nothing; tried again later). `alertToFirstPageMs`: for the first page of its
+ * by the paging limits), `cancelled` (the group stopped firing first; a responder request's page:
+ * the group was silenced or resolved first) or `retried` (the provider certainly sent nothing;
+ * tried again later). `alertToFirstPageMs`: for the first page of its
  * group that went out, the time from the group's first alert to it; otherwise null.
  */
 export interface PageOutcomeEvent {
