@@ -3,14 +3,14 @@ import { formatDuration } from "../shared/duration.js";
 import type { Principal } from "./principal.js";
 
 /** Group actions the rules know (the same names as the group-actions service). */
-export type GroupActionName = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep";
+export type GroupActionName = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep" | "add_responder";
 
 /** What the rules need to know about one alert group. */
 export interface GroupFacts {
   number: number;
   /** The route's or integration's responders; null = `access.responders` (which may itself be null = every calpage user). */
   responders: PeopleRef | null;
-  /** Emails of the people calpage paged for this group. */
+  /** Emails of the people calpage paged for this group (people added as responders among them). */
   paged: ReadonlySet<string>;
 }
 
@@ -117,6 +117,7 @@ const VERBS: Record<GroupActionName, string> = {
   unsilence: "unsilence",
   escalate: "escalate",
   keep: "keep acknowledging",
+  add_responder: "add responders to",
 };
 
 export function isAdmin(access: AccessConfig, who: Principal): boolean {

@@ -4,13 +4,15 @@ import { escalate, escalationJobKey } from "../escalation/escalate.js";
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 import type { Store } from "../store/store.js";
 import { formatDuration } from "../shared/duration.js";
+import { addResponders, type ResponderTarget } from "./add-responders.js";
 import { actorFromName, emitGroupEvent, type GroupEventActor, type GroupEventName } from "./group-events.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
-export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep";
+export type GroupAction = "acknowledge" | "unacknowledge" | "resolve" | "unresolve" | "silence" | "unsilence" | "escalate" | "keep" | "add_responder";
 
-export type ActionResult = { ok: true; group: AlertGroupRecord } | { ok: false; message: string };
+/** `note`: what an action did beyond the group's new state (`add_responder`: whom it pages). */
+export type ActionResult = { ok: true; group: AlertGroupRecord; note?: string } | { ok: false; message: string };
 
 /** Who acted: a Slack user id (`U…`, shown as a mention) or a plain name. */
 export type Actor = string;
@@ -27,25 +29,40 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
    * that acknowledgement (the ack timeout's own unacknowledge must not undo a newer one), and not when
    * a `keep` was logged at or after `opts.unlessKeptSince` (the question's time). `opts.by`: who acted,
    * as outgoing webhooks name them (the guarded actions pass the principal); default from `actor`.
+   * `opts.email`: the actor's calpage email, when they are a user (an acknowledgement answers their
+   * own responder request). `opts.responders`: whom `add_responder` pages.
    */
   return async function act(
     groupId: string,
     action: GroupAction,
     actor: Actor,
     now: number,
-    opts: { seconds?: number | null; ifAcknowledgedAt?: number; unlessKeptSince?: number; by?: GroupEventActor } = {},
+    opts: { seconds?: number | null; ifAcknowledgedAt?: number; unlessKeptSince?: number; by?: GroupEventActor; email?: string | null; responders?: readonly ResponderTarget[] } = {},
   ): Promise<ActionResult> {
     const by = opts.by ?? actorFromName(actor);
     return store.transaction(async (tx) => {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
       const refuse = (message: string): ActionResult => ({ ok: false, message });
+      /** False when an action changed no state after all (an added responder's acknowledgement). */
+      let changed = true;
+      let note: string | undefined;
       switch (action) {
         case "acknowledge":
           if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
-          if (g.state === "acknowledged") return refuse(`#${g.number} was already acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
+          if (g.state === "acknowledged") {
+            // Someone added as a responder acknowledges their page: they are helping; the acknowledgement stays.
+            if (!opts.email || !(await deps.pager.acceptResponder?.(tx, g.id, opts.email, now))) {
+              return refuse(`#${g.number} was already acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
+            }
+            await tx.log.add(g.id, now, "responder_acknowledged", `${mention(actor)} acknowledged their responder page; #${g.number} stays acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
+            changed = false;
+            break;
+          }
           await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "acknowledged", `Acknowledged by ${mention(actor)}.`);
+          // Their own responder request, if any, is answered; other responders' ladders go on.
+          if (opts.email) await deps.pager.acceptResponder?.(tx, g.id, opts.email, now);
           await escalate(tx, g, { type: "stop", reason: "acknowledged" }, now, deps);
           {
             const timeout = deps.ackTimeoutOf?.(g.chain) ?? null;
@@ -115,6 +132,12 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           await tx.log.add(g.id, now, "escalated", `Escalated now by ${mention(actor)}.`);
           break;
         }
+        case "add_responder": {
+          const added = await addResponders(tx, g, opts.responders ?? [], actor, now, deps);
+          if (!added.ok) return refuse(added.message);
+          note = added.note;
+          break;
+        }
         case "unresolve": {
           if (g.state !== "resolved") return refuse(`#${g.number} is not resolved.`);
           const newer = await tx.groups.findOpen(g.integration, g.groupingKey);
@@ -132,11 +155,11 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           break;
         }
       }
-      // `escalate` is told when its step runs (the step job sends `escalated`, naming `by`); `keep` changes no state.
-      if (action !== "escalate" && action !== "keep") await emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action], actor: by }, now);
+      // `escalate` is told when its step runs (the step job sends `escalated`, naming `by`); `keep` and `add_responder` change no state.
+      if (changed && action !== "escalate" && action !== "keep" && action !== "add_responder") await emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action], actor: by }, now);
       await requestSlackSync(tx, g.id, now);
       const updated = await tx.groups.get(g.id);
-      return { ok: true, group: updated ?? g };
+      return note === undefined ? { ok: true, group: updated ?? g } : { ok: true, group: updated ?? g, note };
     });
   };
 }
@@ -145,7 +168,7 @@ export type GroupActions = ReturnType<typeof createGroupActions>;
 
 const isSlackMember = (actor: string | null): boolean => actor !== null && /^[UW][A-Z0-9]{2,}$/.test(actor);
 
-const EVENT_OF: Record<Exclude<GroupAction, "escalate" | "keep">, GroupEventName> = {
+const EVENT_OF: Record<Exclude<GroupAction, "escalate" | "keep" | "add_responder">, GroupEventName> = {
   acknowledge: "acknowledged",
   unacknowledge: "unacknowledged",
   resolve: "resolved",

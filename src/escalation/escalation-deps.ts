@@ -11,10 +11,16 @@ export interface OnCallLookup {
 /**
  * Notifies people about a group inside the caller's transaction — by default each
  * person's own ladder (Slack DM, SMS, call…). `key` identifies the escalation pass
- * and step, so a replay notifies nobody twice.
+ * and step, so a replay notifies nobody twice. `opts.responder`: a responder request
+ * ("add responder"), whose pages also go out while the group is acknowledged.
  */
 export interface Pager {
-  page(tx: Tx, groupId: string, emails: readonly string[], important: boolean, key: string, now: number): Promise<void>;
+  page(tx: Tx, groupId: string, emails: readonly string[], important: boolean, key: string, now: number, opts?: { responder?: boolean }): Promise<void>;
+  /**
+   * The person acknowledged while a responder request of theirs is open: it is answered (its
+   * ladder stops, and it is no longer a responder request). False when they have none.
+   */
+  acceptResponder?(tx: Tx, groupId: string, email: string, now: number): Promise<boolean>;
 }
 
 export interface EscalationDeps {

@@ -20,6 +20,8 @@ export interface DirectPage {
   warn?: (text: string) => void;
   timezone: string;
   important: boolean;
+  /** A responder request's page ("add responder"): the DM says so, and offers Acknowledge while the group is acknowledged. */
+  responder?: boolean;
 }
 
 /**

@@ -14,6 +14,7 @@ import { pageSmsBody } from "./page-sms-body.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import { annotateLogContext } from "../shared/log-context.js";
+import { ladderMaySend } from "../paging/ladder-may-send.js";
 
 /** Where Twilio calls calpage back about one page. */
 export interface TwilioCallbackUrls {
@@ -42,8 +43,9 @@ export interface PageHandlerDeps {
 
 /**
  * What became of one page: `sent` (handed to Slack or Twilio), `failed`, `throttled` (held back
- * by the paging limits), `cancelled` (the group stopped firing first) or `retried` (the provider
- * certainly sent nothing; tried again later). `alertToFirstPageMs`: for the first page of its
+ * by the paging limits), `cancelled` (the group stopped firing first; a responder request's page:
+ * the group was silenced or resolved first) or `retried` (the provider certainly sent nothing;
+ * tried again later). `alertToFirstPageMs`: for the first page of its
  * group that went out, the time from the group's first alert to it; otherwise null.
  */
 export interface PageOutcomeEvent {
@@ -102,11 +104,12 @@ export function makePageHandler(deps: PageHandlerDeps) {
         return null;
       }
       if (!page || page.state !== "pending") return null;
-      // One round trip for both reads (the alerts are only used if the page goes out).
-      const [group, recent] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5)]);
+      // One round trip for the reads (the alerts are only used if the page goes out; the ladder run says whether it is a responder request's).
+      const [group, recent, run] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5), tx.ladderRuns.get(page.groupId, page.userEmail)]);
+      const responder = run?.responder === true;
       annotateLogContext({ group: group?.number, channel: page.channel });
       const t = now();
-      if (!group || group.state !== "firing") {
+      if (!group || !ladderMaySend(group.state, responder)) {
         await tx.pages.update(page.id, { state: "cancelled", updatedAt: t });
         ended = { channel: page.channel, outcome: "cancelled", alertToFirstPageMs: null };
         return null;
@@ -134,7 +137,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         }
       }
       await tx.pages.update(page.id, { state: "sending", attempts: page.attempts + 1, sentAt: t, updatedAt: t });
-      return { type: "page" as const, page, group, recent, claimedAt: t };
+      return { type: "page" as const, page, group, recent, responder, claimedAt: t };
     });
     if (ended) deps.onOutcome?.(ended);
     return claimed;
@@ -146,11 +149,11 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const group = await tx.groups.get(page.groupId);
     const who = names.get(page.userEmail) ?? page.userEmail;
     const what = page.channel === "slack_dm" ? "The Slack DM" : page.channel === "sms" ? "The SMS" : "The call";
-    const firing = group?.state === "firing";
+    const stillPaging = ladderMaySend(group?.state, (await tx.ladderRuns.get(page.groupId, page.userEmail))?.responder === true);
     await tx.pages.update(page.id, { state: "failed", error: UNKNOWN_OUTCOME, updatedAt: t });
-    const after = firing ? "reaching them again now." : "the group no longer fires, so nothing more is sent.";
+    const after = stillPaging ? "reaching them again now." : "the group no longer fires, so nothing more is sent.";
     await tx.log.add(page.groupId, t, "notify_failed", `${what} to ${who} may or may not have gone out: calpage stopped while sending it; ${after}`);
-    if (firing) await deps.onLost?.(tx, page, t);
+    if (stillPaging) await deps.onLost?.(tx, page, t);
     await requestSlackSync(tx, page.groupId, t);
     return { channel: page.channel, outcome: "failed", alertToFirstPageMs: null };
   }
@@ -210,7 +213,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     });
   }
 
-  async function slackDm(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string): Promise<Outcome> {
+  async function slackDm(page: PageRecord, group: AlertGroupRecord, recent: StoredAlert[], who: string, responder: boolean): Promise<Outcome> {
     const dm = deps.directMessages;
     let user: Awaited<ReturnType<typeof dm.findRecipient>>;
     try {
@@ -229,6 +232,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
         warn,
         timezone: user.tz ?? config.timezone,
         important: page.important,
+        responder,
       });
       return { state: "sent", externalRef: ref, log: `Sent a Slack DM to ${who}.` };
     } catch (error) {
@@ -280,11 +284,11 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const claimed = await claim(String(payload.pageId));
     if (!claimed) return;
     if (claimed.type === "notice") return sendNotice(claimed.notice, claimed.text, claimed.who);
-    const { page, group, recent, claimedAt } = claimed;
+    const { page, group, recent, responder, claimedAt } = claimed;
     const who = names.get(page.userEmail) ?? page.userEmail;
     let outcome: Outcome;
     try {
-      outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who) : await phone(page, group, recent, who);
+      outcome = page.channel === "slack_dm" ? await slackDm(page, group, recent, who, responder) : await phone(page, group, recent, who);
     } catch (error) {
       if (!(error instanceof NothingSent)) throw error;
       // The provider did nothing (rate limited, or Slack could not even say who the person is):

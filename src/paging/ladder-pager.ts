@@ -18,7 +18,7 @@ export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupI
  * Rungs the person cannot receive (no phone, Twilio not configured, SMS stopped)
  * are left out at the start, and the log says so.
  */
-export function createLadderPager(config: Config, opts: { phoneEnabled: boolean }): Pager & {
+export function createLadderPager(config: Config, opts: { phoneEnabled: boolean }): Required<Pager> & {
   apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void>;
   lost(tx: Tx, page: PageRecord, now: number): Promise<void>;
 } {
@@ -124,13 +124,34 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
   return {
     apply,
     lost,
-    async page(tx, groupId, emails, important, _key, now) {
+    async acceptResponder(tx, groupId, email, now) {
+      const run = await tx.ladderRuns.get(groupId, email, { lock: true });
+      if (!run?.responder) return false;
+      await apply(tx, { ...run, responder: false }, { type: "stop", reason: "acknowledged" }, now);
+      return true;
+    },
+    async page(tx, groupId, emails, important, _key, now, pageOpts = {}) {
+      const responder = pageOpts.responder === true;
       for (const email of emails) {
         // One round trip for both reads (the contact is not needed when the person is already being notified).
         const [existing, contact] = await Promise.all([tx.ladderRuns.get(groupId, email, { lock: true }), effectiveContact(tx, config, email)]);
+        let previous = existing?.state;
         if (existing?.state.status === "active") {
-          await tx.log.add(groupId, now, "notify", `${nameOf(email)} is already being notified about this group.`);
-          continue;
+          if (!responder || existing.responder) {
+            await tx.log.add(groupId, now, "notify", `${nameOf(email)} is already being notified about this group.`);
+            continue;
+          }
+          // A responder request for someone the chain is notifying: while the group fires, their
+          // ladder goes on as it is, now as a responder's (so an acknowledgement no longer stops it);
+          // once it is acknowledged, that ladder is over (its next rung would stop it): start anew.
+          const group = await tx.groups.get(groupId);
+          if (group?.state === "firing") {
+            await tx.ladderRuns.save({ ...existing, responder: true, updatedAt: now });
+            await tx.log.add(groupId, now, "notify", `${nameOf(email)} is already being notified about this group; their notifications now go on after an acknowledgement.`);
+            continue;
+          }
+          previous = ladderTransition(existing.state, { type: "stop", reason: "restarted as a responder request" }, existing.steps, now).state;
+          await tx.jobs.remove(ladderJobKey(groupId, email));
         }
         const wanted = important ? contact.rules.important : contact.rules.default;
         const { steps, dropped } = reachableSteps(wanted, contact.phone !== null, opts.phoneEnabled, contact.smsOptOut);
@@ -139,8 +160,9 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
           groupId,
           userEmail: email,
           important,
-          state: existing?.state ?? initialLadder,
+          state: previous ?? initialLadder,
           steps: steps.length > 0 ? steps : [{ type: "slack_dm" }],
+          responder,
           updatedAt: now,
         };
         await apply(tx, run, { type: "start" }, now, contact);

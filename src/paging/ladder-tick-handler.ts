@@ -1,10 +1,12 @@
 import type { Clock } from "../shared/clock.js";
 import type { Store } from "../store/store.js";
 import type { createLadderPager } from "./ladder-pager.js";
+import { ladderMaySend } from "./ladder-may-send.js";
 
 /**
  * Job `paging.ladder`: the next rung of one person's ladder. The ladder stops as
- * soon as the group is no longer firing (acknowledged, resolved or silenced).
+ * soon as the group is no longer firing (acknowledged, resolved or silenced) — a responder
+ * request's ladder goes on while the group is acknowledged (see {@link ladderMaySend}).
  * `onLate` is told how late (ms after its due time) each current rung ran.
  */
 export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof createLadderPager>, clock: Clock, onLate?: (ms: number) => void) {
@@ -20,7 +22,7 @@ export function makeLadderTickHandler(store: Store, pager: ReturnType<typeof cre
       if (!run || run.state.seq !== seq) return;
       const now = clock.now().getTime();
       if (run.state.nextAt !== null) lateMs = now - run.state.nextAt;
-      if (!group || group.state !== "firing") {
+      if (!group || !ladderMaySend(group.state, run.responder === true)) {
         await pager.apply(tx, run, { type: "stop", reason: group?.state ?? "gone" }, now);
         return;
       }

@@ -3,6 +3,7 @@ import { App, HTTPReceiver, LogLevel, type Authorize } from "@slack/bolt";
 import type { Feature } from "../app/feature.js";
 import type { Config } from "../config/config-types.js";
 import { registerActions } from "./listeners/register-actions.js";
+import { registerAddResponder } from "./listeners/register-add-responder.js";
 import { registerCommands, type CommandDeps } from "./listeners/register-commands.js";
 import { registerEvents } from "./listeners/register-events.js";
 import { guardSlackRequests } from "./slack-request-guard.js";
@@ -60,6 +61,7 @@ export async function createSlackApp(
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
   registerActions(app, { guarded: deps.guarded, principals: deps.principals, ...(deps.now ? { now: deps.now } : {}) });
+  registerAddResponder(app, { config, store: deps.store, guarded: deps.guarded, principals: deps.principals, log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
   const featureCommands = Object.assign({}, ...(deps.features ?? []).map((f) => f.commands ?? {})) as NonNullable<Feature["commands"]>;
   registerCommands(app, { ...deps, config, featureCommands });
   for (const f of deps.features ?? []) f.registerSlack?.(app);

@@ -13,6 +13,7 @@ export function createSlackDirectMessages(slack: SlackApi, slackUsers: SlackUser
         timezone: page.timezone,
         channelPermalink: null,
         important: page.important,
+        responder: page.responder === true,
       });
       const posted = await slack.postMessage({ channel: to.id, ...message });
       return `${posted.channel}:${posted.ts}`;

@@ -481,6 +481,35 @@ describe.each(backends)("store contract: $name", (backend) => {
     });
   });
 
+  describe("ladder runs", () => {
+    it("save/get round-trips a run; a responder request's flag survives updates, and a run without it reads as not one", async () => {
+      const g = bareGroup({ integration: integration("ladders") });
+      await store.transaction((tx) => tx.groups.insert(g));
+      const state = { status: "active" as const, run: 1, seq: 2, rung: 2, attempt: 0, awaitingCall: false, nextAt: T0 + 60_000 };
+      const steps = [{ type: "slack_dm" as const }, { type: "wait" as const, seconds: 60 }, { type: "sms" as const }];
+      const responder = { groupId: g.id, userEmail: "bob@example.com", important: false, state, steps, responder: true, updatedAt: T0 };
+      const chain = { groupId: g.id, userEmail: "ada@example.com", important: true, state, steps, updatedAt: T0 };
+      await store.transaction(async (tx) => {
+        await tx.ladderRuns.save(responder);
+        await tx.ladderRuns.save(chain);
+      });
+      expect(await store.read.ladderRuns.get(g.id, "bob@example.com")).toStrictEqual(responder);
+      expect(await store.read.ladderRuns.get(g.id, "ada@example.com")).toStrictEqual({ ...chain, responder: false });
+      // The flag is no part of the ladder's own state.
+      expect(Object.keys((await store.read.ladderRuns.get(g.id, "bob@example.com"))!.state)).not.toContain("responder");
+      await store.transaction(async (tx) => {
+        const locked = (await tx.ladderRuns.get(g.id, "bob@example.com", { lock: true }))!;
+        await tx.ladderRuns.save({ ...locked, state: { ...locked.state, status: "finished", nextAt: null }, updatedAt: T0 + 1 });
+      });
+      expect(await store.read.ladderRuns.get(g.id, "bob@example.com")).toMatchObject({ responder: true, state: { status: "finished" }, updatedAt: T0 + 1 });
+      await store.transaction(async (tx) => tx.ladderRuns.save({ ...responder, responder: false, updatedAt: T0 + 2 }));
+      expect((await store.read.ladderRuns.listForGroup(g.id)).map((r) => [r.userEmail, r.responder]).sort()).toEqual([
+        ["ada@example.com", false],
+        ["bob@example.com", false],
+      ]);
+    });
+  });
+
   describe("log", () => {
     it("add, unposted, markPosted and list keep insertion order", async () => {
       const groupId = `grp-log-${randomUUID()}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACTION_ACK,
+  ACTION_ADD_RESPONDER,
   ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
@@ -25,7 +26,8 @@ describe("action ids", () => {
       "alert_unsilence",
       "alert_escalate",
     ]);
-    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(8);
+    expect(ACTION_ADD_RESPONDER).toBe("alert_add_responder");
+    expect(new Set(ALERT_GROUP_ACTION_IDS).size).toBe(9);
   });
 });
 

@@ -24,6 +24,8 @@ export const ACTION_ESCALATE = "alert_escalate";
 
 /** Button in the ack timeout's DM: "still on it" — the group stays acknowledged. `value` = alert group id. */
 export const ACTION_ACK_KEEP = "alert_ack_keep";
+/** Button: open the "Add responder" modal (people and schedules to page into the group). `value` = alert group id. */
+export const ACTION_ADD_RESPONDER = "alert_add_responder";
 
 /** Every action id the alert group messages use, for registering listeners. */
 export const ALERT_GROUP_ACTION_IDS = [
@@ -35,6 +37,7 @@ export const ALERT_GROUP_ACTION_IDS = [
   ACTION_UNSILENCE,
   ACTION_ESCALATE,
   ACTION_ACK_KEEP,
+  ACTION_ADD_RESPONDER,
 ] as const;
 
 export type AlertGroupActionId = (typeof ALERT_GROUP_ACTION_IDS)[number];

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, StaticSelect } from "@slack/types";
 import {
   ACTION_ACK,
+  ACTION_ADD_RESPONDER,
   ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
@@ -34,17 +35,20 @@ function silenceMenu(): StaticSelect {
 /**
  * The buttons that make sense for the group's state, shared by the channel
  * message and the DM so both offer the same actions:
- * firing: Acknowledge, Escalate, Resolve, Silence menu; acknowledged: Unacknowledge, Resolve;
- * silenced: Unsilence, Acknowledge, Resolve; resolved: Unresolve.
+ * firing: Acknowledge, Escalate, Resolve, Silence menu, Add responder; acknowledged: Unacknowledge,
+ * Resolve, Add responder; silenced: Unsilence, Acknowledge, Resolve; resolved: Unresolve. `opts.responder` (the DM of a
+ * responder request, "add responder"): an acknowledged group offers Acknowledge (answering the
+ * request) and Resolve — not Unacknowledge, which would undo someone else's acknowledgement.
  */
-export function alertGroupActions(view: Pick<AlertGroupView, "id" | "state">): ActionsBlock {
+export function alertGroupActions(view: Pick<AlertGroupView, "id" | "state">, opts: { responder?: boolean } = {}): ActionsBlock {
   const id = view.id;
   const elements: ActionsBlock["elements"] = (() => {
     switch (view.state) {
       case "firing":
-        return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Escalate", ACTION_ESCALATE, id), button("Resolve", ACTION_RESOLVE, id), silenceMenu()];
+        return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Escalate", ACTION_ESCALATE, id), button("Resolve", ACTION_RESOLVE, id), silenceMenu(), button("Add responder", ACTION_ADD_RESPONDER, id)];
       case "acknowledged":
-        return [button("Unacknowledge", ACTION_UNACK, id), button("Resolve", ACTION_RESOLVE, id)];
+        if (opts.responder) return [button("Acknowledge", ACTION_ACK, id, "primary"), button("Resolve", ACTION_RESOLVE, id)];
+        return [button("Unacknowledge", ACTION_UNACK, id), button("Resolve", ACTION_RESOLVE, id), button("Add responder", ACTION_ADD_RESPONDER, id)];
       case "silenced":
         return [button("Unsilence", ACTION_UNSILENCE, id), button("Acknowledge", ACTION_ACK, id), button("Resolve", ACTION_RESOLVE, id)];
       case "resolved":

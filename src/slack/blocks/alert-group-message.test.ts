@@ -2,6 +2,7 @@ import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock 
 import { describe, expect, it } from "vitest";
 import {
   ACTION_ACK,
+  ACTION_ADD_RESPONDER,
   ACTION_ESCALATE,
   ACTION_RESOLVE,
   ACTION_SILENCE,
@@ -45,8 +46,8 @@ function statusText(blocks: KnownBlock[]): string {
 
 describe("alertGroupMessage buttons", () => {
   const cases: [AlertGroupState, string[]][] = [
-    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE]],
-    ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE]],
+    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_ADD_RESPONDER]],
+    ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE, ACTION_ADD_RESPONDER]],
     ["silenced", [ACTION_UNSILENCE, ACTION_ACK, ACTION_RESOLVE]],
     ["resolved", [ACTION_UNRESOLVE]],
   ];

@@ -1,6 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import { ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_UNACK, ACTION_UNRESOLVE, ACTION_UNSILENCE, parseActionsBlockId } from "./action-ids.js";
+import { ACTION_ACK, ACTION_ADD_RESPONDER, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_UNACK, ACTION_UNRESOLVE, ACTION_UNSILENCE, parseActionsBlockId } from "./action-ids.js";
 import type { AlertGroupState } from "./alert-group-view.js";
 import { blockKitProblems } from "./block-kit-problems.js";
 import { DIRECT_PAGE_BLOCK_IDS, directPageMessage } from "./direct-page-message.js";
@@ -42,8 +42,8 @@ describe("directPageMessage", () => {
   });
 
   const cases: [AlertGroupState, string[]][] = [
-    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE]],
-    ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE]],
+    ["firing", [ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_ADD_RESPONDER]],
+    ["acknowledged", [ACTION_UNACK, ACTION_RESOLVE, ACTION_ADD_RESPONDER]],
     ["silenced", [ACTION_UNSILENCE, ACTION_ACK, ACTION_RESOLVE]],
     ["resolved", [ACTION_UNRESOLVE]],
   ];
@@ -62,6 +62,24 @@ describe("directPageMessage", () => {
     expect(byId<HeaderBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.header)?.text.text).toBe("📟 You were paged");
     const status = byId<ContextBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.status)?.elements[0];
     expect(status && status.type === "mrkdwn" ? status.text : "").toMatch(/^Acknowledged by <@U9> at 14:06 CET · /);
+  });
+
+  it("a responder's page on an acknowledged group asks for help: Acknowledge answers it, no Unacknowledge of someone else's", () => {
+    const view = sampleView({ state: "acknowledged", acknowledgedBy: "U9", acknowledgedAt: new Date("2025-03-04T13:06:00Z") });
+    const { text, blocks } = directPageMessage(view, { ...OPTS, responder: true });
+    expect(text.startsWith("📟 You are asked to help: #42 HighLatency")).toBe(true);
+    expect(byId<SectionBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.alert)?.text?.text).toContain("\nYou were added as a responder; <@U9> acknowledged it and is on it.\n");
+    const block = blocks.find((b) => b.type === "actions");
+    expect(block?.type === "actions" ? block.elements.map((e) => ("action_id" in e ? e.action_id : undefined)) : []).toEqual([ACTION_ACK, ACTION_RESOLVE]);
+    expect(blockKitProblems(blocks)).toEqual([]);
+  });
+
+  it("a responder's page on a firing group is the usual page, saying they were added", () => {
+    const { text, blocks } = directPageMessage(sampleView(), { ...OPTS, responder: true });
+    expect(text.startsWith("📟 You are being paged: ")).toBe(true);
+    expect(byId<SectionBlock>(blocks, DIRECT_PAGE_BLOCK_IDS.alert)?.text?.text).toContain("\nYou were added as a responder.\n");
+    const block = blocks.find((b) => b.type === "actions");
+    expect(block?.type === "actions" ? block.elements.map((e) => ("action_id" in e ? e.action_id : undefined)) : []).toEqual([ACTION_ACK, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_SILENCE, ACTION_ADD_RESPONDER]);
   });
 
   it("escapes hostile text and stays within limits", () => {

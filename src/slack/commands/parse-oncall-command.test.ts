@@ -28,6 +28,8 @@ describe("parseOncallCommand", () => {
     ["maintenance prod-am off", { kind: "maintenance_off", integration: "prod-am" }],
     ["page <@U123ABC|bob> db is down", { kind: "page", target: { userId: "U123ABC" }, message: "db is down", important: false }],
     ["page primary disk full important", { kind: "page", target: { schedule: "primary" }, message: "disk full", important: true }],
+    ["add 42 <@U123ABC|bob>", { kind: "add_responder", number: 42, targets: [{ userId: "U123ABC" }] }],
+    ["add #42 <@U1> db-primary,#payments <@W2|eve>", { kind: "add_responder", number: 42, targets: [{ userId: "U1" }, { schedule: "db-primary" }, { schedule: "payments" }, { userId: "W2" }] }],
   ])("%j", (text, expected) => expect(parseOncallCommand(text)).toEqual(expected));
 
   it.each([
@@ -44,6 +46,10 @@ describe("parseOncallCommand", () => {
     ["maintenance prod-am", "Usage: `/oncall maintenance"],
     ["page <@U1>", "Usage: `/oncall page"],
     ["page <@U1> important", "Usage: `/oncall page"],
+    ["add", "Which group? Usage: `/oncall add <group number> <@user|schedule>"],
+    ["add <@U1> 42", '"<@U1>" is not a group number. Usage: `/oncall add'],
+    ["add 42", "Whom should calpage add to #42? Usage: `/oncall add"],
+    ["add 42 a b c d e f g h i j k", "At most 10 people or schedules in one command."],
     ["frobnicate", 'Unknown command "frobnicate"'],
   ])("%j is refused with a helpful message", (text, start) => {
     const r = parseOncallCommand(text);

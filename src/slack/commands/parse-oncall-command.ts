@@ -4,6 +4,8 @@ export type GroupVerb = "ack" | "resolve" | "unack" | "unresolve" | "unsilence" 
 
 /** At most this many groups in one command (`/oncall ack 1-50`). */
 export const MAX_GROUPS_PER_COMMAND = 50;
+/** At most this many people or schedules in one `/oncall add`. */
+export const MAX_RESPONDER_WORDS = 10;
 
 /** What someone asked for with `/oncall …`. Pure; the listener turns it into a service call. */
 export type OncallCommand =
@@ -14,6 +16,8 @@ export type OncallCommand =
   | { kind: GroupVerb; numbers: number[] }
   | { kind: "ack" | "resolve"; mine: true }
   | { kind: "silence"; number: number; seconds: number | null }
+  /** Add responders to group `number`: Slack users (`<@U…>`) and schedules, each paged with their own ladder. */
+  | { kind: "add_responder"; number: number; targets: ({ userId: string } | { schedule: string })[] }
   | { kind: "maintenance"; integration: string; seconds: number | null }
   | { kind: "maintenance_off"; integration: string }
   | { kind: "page"; target: { userId: string } | { schedule: string }; message: string; important: boolean }
@@ -29,6 +33,7 @@ export const ONCALL_HELP = [
   "`/oncall ack mine` · `/oncall resolve mine` — every open group that paged you",
   "`/oncall escalate <n>` — run the chain's next step now",
   "`/oncall silence <n> <30m|1h|2h|4h|8h|24h|forever>` · `/oncall unsilence <n>`",
+  "`/oncall add <n> <@user|schedule> [more]` — page more people into group #n (also when it is acknowledged)",
   "`/oncall page <@user|schedule> <message> [important]` — page someone directly",
   "`/oncall maintenance <integration> <duration|off>` — store alerts without escalating",
   "`/oncall audit [7d] [@user]` — who did what (admins)",
@@ -103,6 +108,19 @@ export function parseOncallCommand(text: string): OncallCommand {
       const seconds = parseDuration(d);
       if (seconds === null || seconds <= 0) return { kind: "error", message: `"${args[1]}" is not a duration; use e.g. 30m, 2h or forever.` };
       return { kind: "silence", number: n, seconds };
+    }
+    case "add": {
+      const usage = "Usage: `/oncall add <group number> <@user|schedule> [more @users or schedules]`, e.g. `/oncall add 42 @bob db-primary`.";
+      const n = groupNumber(args[0]);
+      if (n === null) return { kind: "error", message: `${args[0] ? `"${args[0]}" is not a group number. ` : "Which group? "}${usage}` };
+      const words = args.slice(1).flatMap((a) => a.split(",")).filter(Boolean);
+      if (words.length === 0) return { kind: "error", message: `Whom should calpage add to #${n}? ${usage}` };
+      if (words.length > MAX_RESPONDER_WORDS) return { kind: "error", message: `At most ${MAX_RESPONDER_WORDS} people or schedules in one command.` };
+      const targets = words.map((w) => {
+        const m = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(w);
+        return m ? { userId: m[1]! } : { schedule: w.replace(/^#/, "") };
+      });
+      return { kind: "add_responder", number: n, targets };
     }
     case "maintenance": {
       const integration = args[0];

@@ -4,6 +4,7 @@ import { formatAuditTable } from "../../access/format-audit.js";
 import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
 import type { Principal } from "../../access/principal.js";
 import { alertCountsText } from "../../alerts/alert-counts-text.js";
+import type { ResponderTarget } from "../../alerts/add-responders.js";
 import type { DirectPageService } from "../../alerts/direct-page-service.js";
 import type { GroupAction } from "../../alerts/group-actions.js";
 import type { MaintenanceService } from "../../alerts/maintenance-service.js";
@@ -125,6 +126,8 @@ export function registerCommands(app: App, deps: CommandDeps): void {
       case "unsilence":
       case "escalate":
         return "mine" in cmd ? actOnMine(cmd.kind, await who()) : actOnNumbers(cmd.kind, cmd.numbers, await who());
+      case "add_responder":
+        return addResponder(cmd.number, cmd.targets, await who());
       case "maintenance":
       case "maintenance_off": {
         const p = await who();
@@ -173,6 +176,28 @@ export function registerCommands(app: App, deps: CommandDeps): void {
         return `${head}\n\`\`\`\n${escapeMrkdwn(formatAuditTable(entries)).replace(/`/g, "'")}\n\`\`\``;
       }
     }
+  }
+
+  /**
+   * `/oncall add <n> <@user|schedule> …`: mentions become calpage users and schedule names are
+   * checked first (an unknown one lists the schedules), then the guarded `add_responder` pages them.
+   */
+  async function addResponder(number: number, words: ({ userId: string } | { schedule: string })[], p: Principal): Promise<string> {
+    const g = await store.read.groups.getByNumber(number);
+    if (!g) return `There is no alert group #${number}.`;
+    const targets: ResponderTarget[] = [];
+    for (const w of words) {
+      if ("userId" in w) {
+        const email = await emailOf(w.userId);
+        if (!email) return `<@${w.userId}> is not a calpage user, so calpage cannot page them: an admin can add their Slack email to \`users\` in calpage.yaml.`;
+        targets.push({ email });
+      } else if (!schedules.has(w.schedule)) {
+        const known = config.schedules.map((s) => s.name).join(", ") || "none";
+        return `"${escapeMrkdwn(w.schedule)}" is neither a @mention nor a schedule. Schedules: ${known}.`;
+      } else targets.push({ schedule: w.schedule });
+    }
+    const result = await deps.guarded(p, "slack_command", g.id, "add_responder", now(), { responders: targets });
+    return result.ok ? `#${g.number}: added ${escapeMrkdwn(result.note ?? "them")}.` : result.message;
   }
 
   /**
