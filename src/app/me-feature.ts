@@ -14,7 +14,7 @@ import type { FeatureContext } from "./feature-context.js";
  */
 export function meFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, slackUsers, log, now } = ctx;
-  const settings = createUserSettingsService({ store, config, twilio: twilioOf(ctx), now, log });
+  const settings = createUserSettingsService({ store, config, twilio: twilioOf(ctx), now, log, zones: ctx.zones });
   const identifyAny = createIdentifyMe(config, slackUsers);
   // Settings are the person's own, but guests and deactivated accounts only read (README "Access control").
   const identify: IdentifyMe = async (client, slackId) => {

@@ -188,6 +188,7 @@ export const USER = object({
   slack_handle: optional(text(/^@?[^\s@]+$/, { expectation: "a Slack handle like alice" }), "Slack handle like alice (a leading @ is dropped)"),
   notification_rules: optional(NOTIFICATION_RULES, "the person's own ladders; a ladder left out is the team-wide one"),
   export_token: optional(SECRET, "secret of the personal calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
+  timezone: optional(ZONE, "IANA time zone for quiet hours, night-shift warnings and times shown to the person (default: their Slack profile's, else the top-level timezone)"),
 });
 
 export const SCHEDULE = object({

@@ -21,6 +21,8 @@ export interface UserConfig {
   notificationRules: NotificationRules | null;
   /** Secret for GET /ical/users/<email>.ics?token=…; null = no personal export. */
   exportToken: string | null;
+  /** IANA zone for quiet hours, night shifts and times shown to the person; wins over their Slack profile's. Absent/null = Slack's, else the top-level `timezone`. */
+  timezone?: string | null;
 }
 
 /** One rung of a personal notification ladder. */

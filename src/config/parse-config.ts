@@ -308,6 +308,7 @@ function validateUsers(
     const who = email ?? (typeof obj.email === "string" && obj.email.trim() !== "" ? obj.email.trim() : p);
     const notificationRules = validateUserRules(c, obj.notification_rules, `${p}.notification_rules`, teamRules, isEmpty(obj.phone) ? who : null, paging);
     const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
+    const timezone = c.zone(obj.timezone, `${p}.timezone`);
     // Registered even when the name is bad, so references to this user don't add follow-up problems.
     const identifiers: [string, string][] = aliases.map((a, j): [string, string] => [a, `${p}.aliases[${j}]`]);
     if (name !== null) identifiers.unshift([name, `${p}.name`]);
@@ -325,7 +326,7 @@ function validateUsers(
       lookup.identifiers.push(identifier);
     }
     if (email === null || name === null) return;
-    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token });
+    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token, timezone });
   });
   return { list, lookup };
 }

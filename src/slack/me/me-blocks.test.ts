@@ -17,6 +17,9 @@ const me = (over: Partial<MySettings> = {}): MySettings => ({
   smsOptOut: false,
   phoneEnabled: true,
   smsFrom: "+15550009999",
+  zone: { zone: "Europe/Berlin", source: "Slack" },
+  quiet: null,
+  quietNow: null,
   ...over,
 });
 

@@ -17,6 +17,9 @@ export interface UserSettingsRecord {
   codeAttempts: number;
   rules: NotificationRules | null;
   smsOptOut: boolean;
+  /** Quiet hours as local `HH:MM` times in the person's zone (`to` <= `from`: overnight); null = none. */
+  quietFrom: string | null;
+  quietTo: string | null;
   updatedAt: number;
 }
 
@@ -31,6 +34,8 @@ const toRecord = (r: Row): UserSettingsRecord => ({
   codeAttempts: num(r.code_attempts ?? 0),
   rules: r.rules ? parseJson<NotificationRules | null>(r.rules, null) : null,
   smsOptOut: num(r.sms_opt_out ?? 0) === 1,
+  quietFrom: (r.quiet_from as string | null) ?? null,
+  quietTo: (r.quiet_to as string | null) ?? null,
   updatedAt: num(r.updated_at),
 });
 
