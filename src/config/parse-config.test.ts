@@ -1441,3 +1441,16 @@ describe("parseConfig: ack_timeout", () => {
     expectProblems(problems(chain("{answer_within: 5m}")), [[12, "escalation_chains[0].ack_timeout.after", /missing/]]);
   });
 });
+
+describe("a user's timezone", () => {
+  it("is read when it is an IANA zone, and left out when absent", () => {
+    const c = valid("users:\n  - email: ada@example.com\n    name: Ada\n    timezone: America/New_York\n  - email: bo@example.com\n    name: Bo\n");
+    expect(c.users.map((u) => u.timezone)).toEqual(["America/New_York", undefined]);
+  });
+
+  it("an unknown zone is refused with its line and path", () => {
+    const found = problems("users:\n  - email: ada@example.com\n    name: Ada\n    timezone: Europe/Berln\n");
+    expect(found.map((p) => [p.line, p.path])).toEqual([[4, "users[0].timezone"]]);
+    expect(found[0]!.message).toMatch(/Europe\/Berln/);
+  });
+});

@@ -326,7 +326,7 @@ function validateUsers(
       lookup.identifiers.push(identifier);
     }
     if (email === null || name === null) return;
-    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token, timezone });
+    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token, ...(timezone ? { timezone } : {}) });
   });
   return { list, lookup };
 }

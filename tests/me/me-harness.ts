@@ -19,13 +19,15 @@ export interface TestPerson {
   phone: string | null;
   default: string;
   important?: string;
+  /** Their Slack profile's time zone (the fake Slack's default is UTC). */
+  tz?: string;
 }
 
 export const email = (p: string) => `${p}@example.com`;
 export const slackId = (p: string) => `U0${p.toUpperCase().padEnd(6, "X")}`;
 export const fullName = (p: string) => `${p[0]!.toUpperCase()}${p.slice(1)} Example`;
 
-/** calpage.yaml: the people, one schedule (`onCall` is on call), one chain per person, a webhook integration routing `who` to that chain. */
+/** calpage.yaml: the people, one schedule (`onCall` is on call), two chains per person (normal, important), a webhook integration routing `who` to them. */
 export function meConfigYaml(people: Record<string, TestPerson>): string {
   const names = Object.keys(people);
   const users = names
@@ -36,8 +38,11 @@ export function meConfigYaml(people: Record<string, TestPerson>): string {
       return `  - email: ${email(p)}\n    name: ${fullName(p)}${phone}\n    notification_rules:\n      default: ${person.default}${important}`;
     })
     .join("\n");
-  const chains = names.map((p) => `  - name: ${p}\n    steps:\n      - notify_users: [${email(p)}]`).join("\n");
-  const routes = names.map((p) => `      - matchers: ['who="${p}"']\n        chain: ${p}`).join("\n");
+  // Each person has a chain paging them normally (`who: <person>`) and one paging them as important (`who: <person>-important`).
+  const chains = names
+    .map((p) => `  - name: ${p}\n    steps:\n      - notify_users: [${email(p)}]\n  - name: ${p}-important\n    steps:\n      - notify_users: [${email(p)}]\n        important: true`)
+    .join("\n");
+  const routes = names.map((p) => `      - matchers: ['who="${p}"']\n        chain: ${p}\n      - matchers: ['who="${p}-important"']\n        chain: ${p}-important`).join("\n");
   return `timezone: UTC
 users:
 ${users}
@@ -74,7 +79,7 @@ export async function startMeWorld(
   people: Record<string, TestPerson>,
   opts: { withTwilio: boolean; onCall: string; strangers?: string[] },
 ): Promise<MeWorld> {
-  const slackUsers = Object.fromEntries([...Object.keys(people), ...(opts.strangers ?? [])].map((p) => [email(p), { id: slackId(p), name: p, realName: fullName(p) }]));
+  const slackUsers = Object.fromEntries([...Object.keys(people), ...(opts.strangers ?? [])].map((p) => [email(p), { id: slackId(p), name: p, realName: fullName(p), ...(people[p]?.tz ? { tz: people[p].tz } : {}) }]));
   const slack = await startFakeSlack({ users: slackUsers, channels: { alerts: CHANNEL }, token: "xoxb-e2e-test" });
   const twilio = opts.withTwilio ? await startFakeTwilio({ accountSid: SID, authToken: AUTH }) : null;
   const port = await getFreePort();
