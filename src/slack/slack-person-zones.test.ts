@@ -71,7 +71,7 @@ describe("people's time zones", () => {
   it("ignores a zone that is not an IANA zone, and keeps the last one when Slack fails", async () => {
     const s = slackWith({ "ada@example.com": "Not/AZone" });
     const lines: string[] = [];
-    let t = 0;
+    const t = 0;
     const zones = createSlackPersonZones(config(), s.slack, s.users, { now: () => t, log: (l) => lines.push(l) });
     await zones.refresh("ada@example.com");
     expect(zones.zoneOf("ada@example.com")).toEqual({ zone: "Europe/London", source: "default" });
