@@ -1,6 +1,10 @@
 import type { Config } from "../config/config-types.js";
 import { createTwilioApi, type TwilioApi } from "../notify/twilio/twilio-api.js";
 import { createUserSettingsService } from "../paging/settings/user-settings-service.js";
+import { configuredZones } from "../paging/person-zones.js";
+import { turnsOf } from "../schedule/cover-service.js";
+import { coverModal, type CoverShiftOption } from "../slack/schedule/cover-blocks.js";
+import { HOME_SHIFT_DAYS, type HomeExtras, type HomeGroup } from "../slack/me/home-sections.js";
 import { createIdentifyMe, type IdentifyMe } from "../slack/me/identify-me.js";
 import { meCommand } from "../slack/me/me-command.js";
 import { registerMeListeners } from "../slack/me/register-me-listeners.js";
@@ -9,8 +13,9 @@ import type { FeatureContext } from "./feature-context.js";
 
 /**
  * People's own notification settings in Slack: `/oncall me` (phone number verified by an
- * SMS code, default and important ladders) and calpage's Home tab, which shows who is on
- * call now and the same settings with buttons and modals.
+ * SMS code, default and important ladders, quiet hours) and calpage's Home tab, which shows
+ * who is on call now, the person's next shifts (with Request cover) and the open groups that
+ * paged them (with Acknowledge), and the same settings with buttons and modals.
  */
 export function meFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, slackUsers, log, now } = ctx;
@@ -29,9 +34,33 @@ export function meFeature(ctx: FeatureContext): Feature {
     const at = new Date(now());
     return config.schedules.map((s) => ({ schedule: s.name, people: schedules.whoIsOnCall(s.name, at).map((e) => names.get(e) ?? e) }));
   };
+  const zones = ctx.zones ?? configuredZones(config);
+  /** The person's turns on call from now to `days` ahead, every schedule, soonest first. */
+  const turns = (email: string, days: number) => {
+    const t = now();
+    return config.schedules
+      .flatMap((s) => turnsOf(schedules.shifts(s.name, new Date(t), new Date(t + days * 86_400_000)), email).map((turn) => ({ schedule: s.name, start: Math.max(turn.start, t), end: turn.end, canCover: s.channel !== null })))
+      .sort((a, b) => a.start - b.start || a.schedule.localeCompare(b.schedule));
+  };
+  const homeExtras = async (email: string): Promise<HomeExtras> => {
+    const groups = await store.read.groups.listOpenPagedFor(email, 100);
+    return {
+      timezone: zones.zoneOf(email).zone,
+      shifts: turns(email, HOME_SHIFT_DAYS),
+      groups: groups.flatMap((g): HomeGroup[] => (g.state === "resolved" ? [] : [{ id: g.id, number: g.number, title: g.title, state: g.state, acknowledgedBy: g.acknowledgedBy }])),
+    };
+  };
+  /** `/oncall cover`'s modal with `chosen` first (picked); null when it is not one of the person's turns now. */
+  const coverModalFor = async (email: string, chosen: CoverShiftOption) => {
+    const mine = turns(email, 30).filter((s) => s.canCover);
+    const picked = mine.find((s) => s.schedule === chosen.schedule && s.end === chosen.end && s.start <= Math.max(chosen.start, now()));
+    if (!picked) return null;
+    const shifts = [picked, ...mine.filter((s) => s !== picked)].map(({ schedule, start, end }) => ({ schedule, start, end }));
+    return coverModal({ shifts, timezone: zones.zoneOf(email).zone, now: now(), privateMetadata: JSON.stringify({ channel: null }) });
+  };
   return {
     name: "me",
-    registerSlack: (app) => registerMeListeners(app, { settings, identify, onCallNow, now, log, audit }),
+    registerSlack: (app) => registerMeListeners(app, { settings, identify, onCallNow, now, log, audit, homeExtras, coverModal: coverModalFor }),
     commands: { me: meCommand({ settings, identify, now, audit }) },
   };
 }

@@ -5,6 +5,7 @@ import type { MySettings } from "../../paging/settings/user-settings-service.js"
 import { CODE_TTL_MS } from "../../paging/settings/verification-code.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import { SLACK_LIMITS, truncateMrkdwn } from "../blocks/truncate.js";
+import { groupBlocks, shiftBlocks, type HomeExtras } from "./home-sections.js";
 import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText, quietLine, zoneLine } from "./me-summary.js";
 
 /*
@@ -41,11 +42,14 @@ function onCallText(lines: readonly OnCallLine[]): string {
 }
 
 /**
- * calpage's Home tab: who is on call now and, for calpage users, their phone (masked) and
- * both ladders in words, with buttons to change them. `me` null = not a calpage user.
+ * calpage's Home tab: who is on call now and, for calpage users, their next shifts (with
+ * **Request cover**), the open alert groups that paged them (with **Acknowledge**), their phone
+ * (masked), both ladders in words and their quiet hours, with buttons to change them.
+ * `me` null = not a calpage user; `extras` null = shifts and groups could not be read.
  */
-export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, now: number): HomeView {
+export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, now: number, extras: HomeExtras | null = null): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: "On call now" } }, mrkdwnSection(onCallText(onCall))];
+  if (me !== null && extras !== null) blocks.push(...shiftBlocks(extras, now), ...groupBlocks(extras));
   blocks.push({ type: "divider" }, { type: "header", text: { type: "plain_text", text: "How calpage reaches you" } });
   if (me === null) {
     blocks.push(mrkdwnSection(NOT_A_USER_TEXT));
