@@ -2,7 +2,7 @@ import type { Config } from "../config/config-types.js";
 import { createTwilioApi, type TwilioApi } from "../notify/twilio/twilio-api.js";
 import { createUserSettingsService } from "../paging/settings/user-settings-service.js";
 import { configuredZones } from "../paging/person-zones.js";
-import { turnsOf } from "../schedule/cover-service.js";
+import { COVER_LOOKAHEAD_MS, turnsOf } from "../schedule/cover-service.js";
 import { coverModal, type CoverShiftOption } from "../slack/schedule/cover-blocks.js";
 import { HOME_SHIFT_DAYS, type HomeExtras, type HomeGroup } from "../slack/me/home-sections.js";
 import { createIdentifyMe, type IdentifyMe } from "../slack/me/identify-me.js";
@@ -35,11 +35,24 @@ export function meFeature(ctx: FeatureContext): Feature {
     return config.schedules.map((s) => ({ schedule: s.name, people: schedules.whoIsOnCall(s.name, at).map((e) => names.get(e) ?? e) }));
   };
   const zones = ctx.zones ?? configuredZones(config);
-  /** The person's turns on call from now to `days` ahead, every schedule, soonest first. */
+  /**
+   * The person's turns on call that start within `days`, every schedule, soonest first. Read
+   * 30 days ahead, so a turn is cut only when it lasts beyond that (`openEnded`).
+   */
   const turns = (email: string, days: number) => {
     const t = now();
+    const horizon = t + COVER_LOOKAHEAD_MS;
     return config.schedules
-      .flatMap((s) => turnsOf(schedules.shifts(s.name, new Date(t), new Date(t + days * 86_400_000)), email).map((turn) => ({ schedule: s.name, start: Math.max(turn.start, t), end: turn.end, canCover: s.channel !== null })))
+      .flatMap((s) =>
+        turnsOf(schedules.shifts(s.name, new Date(t), new Date(horizon)), email).map((turn) => ({
+          schedule: s.name,
+          start: Math.max(turn.start, t),
+          end: turn.end,
+          canCover: s.channel !== null,
+          openEnded: turn.end >= horizon,
+        })),
+      )
+      .filter((turn) => turn.start < t + days * 86_400_000)
       .sort((a, b) => a.start - b.start || a.schedule.localeCompare(b.schedule));
   };
   const homeExtras = async (email: string): Promise<HomeExtras> => {
@@ -50,13 +63,16 @@ export function meFeature(ctx: FeatureContext): Feature {
       groups: groups.flatMap((g): HomeGroup[] => (g.state === "resolved" ? [] : [{ id: g.id, number: g.number, title: g.title, state: g.state, acknowledgedBy: g.acknowledgedBy }])),
     };
   };
-  /** `/oncall cover`'s modal with `chosen` first (picked); null when it is not one of the person's turns now. */
+  /** `/oncall cover`'s modal with `chosen` first (picked); null when it is no longer within one of the person's turns. */
   const coverModalFor = async (email: string, chosen: CoverShiftOption) => {
-    const mine = turns(email, 30).filter((s) => s.canCover);
-    const picked = mine.find((s) => s.schedule === chosen.schedule && s.end === chosen.end && s.start <= Math.max(chosen.start, now()));
-    if (!picked) return null;
-    const shifts = [picked, ...mine.filter((s) => s !== picked)].map(({ schedule, start, end }) => ({ schedule, start, end }));
-    return coverModal({ shifts, timezone: zones.zoneOf(email).zone, now: now(), privateMetadata: JSON.stringify({ channel: null }) });
+    const t = now();
+    const mine = turns(email, COVER_LOOKAHEAD_MS / 86_400_000).filter((s) => s.canCover);
+    const start = Math.max(chosen.start, t);
+    const within = mine.find((s) => s.schedule === chosen.schedule && s.start <= start && s.end >= chosen.end && chosen.end > start);
+    if (!within) return null;
+    const picked = { schedule: chosen.schedule, start, end: chosen.end };
+    const others = mine.filter((s) => s !== within).map(({ schedule, start: from, end }) => ({ schedule, start: from, end }));
+    return coverModal({ shifts: [picked, ...others], timezone: zones.zoneOf(email).zone, now: t, privateMetadata: JSON.stringify({ channel: null }) });
   };
   return {
     name: "me",

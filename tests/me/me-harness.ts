@@ -28,7 +28,7 @@ export const slackId = (p: string) => `U0${p.toUpperCase().padEnd(6, "X")}`;
 export const fullName = (p: string) => `${p[0]!.toUpperCase()}${p.slice(1)} Example`;
 
 /** calpage.yaml: the people, one schedule (`onCall` is on call), two chains per person (normal, important), a webhook integration routing `who` to them. */
-export function meConfigYaml(people: Record<string, TestPerson>): string {
+export function meConfigYaml(people: Record<string, TestPerson>, opts: { scheduleChannel?: boolean } = {}): string {
   const names = Object.keys(people);
   const users = names
     .map((p) => {
@@ -48,7 +48,7 @@ users:
 ${users}
 schedules:
   - name: primary
-    feed: ./oncall.ics
+    feed: ./oncall.ics${opts.scheduleChannel ? '\n    channel: "#alerts"\n    announce: false' : ""}
 escalation_chains:
 ${chains}
 integrations:
@@ -67,17 +67,19 @@ export interface MeWorld {
   env: Env;
   app: Calpage;
   url: string;
+  /** What calpage logged. */
+  logs: string[];
   close(): Promise<void>;
 }
 
 /**
  * calpage against a fake Slack (every person plus `strangers` who are not calpage users) and,
- * when `withTwilio`, a fake Twilio; `onCall` is on call in the schedule "primary".
+ * when `withTwilio`, a fake Twilio; `onCall` is on call in the schedule "primary" (which posts in #alerts when `scheduleChannel`).
  */
 export async function startMeWorld(
   backend: Backend,
   people: Record<string, TestPerson>,
-  opts: { withTwilio: boolean; onCall: string; strangers?: string[] },
+  opts: { withTwilio: boolean; onCall: string; strangers?: string[]; scheduleChannel?: boolean },
 ): Promise<MeWorld> {
   const slackUsers = Object.fromEntries([...Object.keys(people), ...(opts.strangers ?? [])].map((p) => [email(p), { id: slackId(p), name: p, realName: fullName(p), ...(people[p]?.tz ? { tz: people[p].tz } : {}) }]));
   const slack = await startFakeSlack({ users: slackUsers, channels: { alerts: CHANNEL }, token: "xoxb-e2e-test" });
@@ -89,16 +91,17 @@ export async function startMeWorld(
     Object.assign(env.env, { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: AUTH, TWILIO_FROM_NUMBER: FROM, TWILIO_API_URL: twilio.url.replace(/\/$/, "") });
   }
   writeFileSync(join(env.dir, "oncall.ics"), weeklyRotaIcs(fullName(opts.onCall), new Date()));
-  const yaml = meConfigYaml(people);
+  const yaml = meConfigYaml(people, { scheduleChannel: opts.scheduleChannel });
   const path = join(env.dir, "calpage.yaml");
   writeFileSync(path, yaml);
-  const { app, url } = await startInProcess(path, env.env, yaml, port);
+  const { app, url, logs } = await startInProcess(path, env.env, yaml, port);
   return {
     slack,
     twilio,
     env,
     app,
     url,
+    logs,
     async close() {
       await app.stop();
       await twilio?.close();

@@ -24,6 +24,8 @@ export interface HomeShift {
   end: number;
   /** The schedule has a channel, so a cover request can be posted. */
   canCover: boolean;
+  /** The turn goes on past the last time calpage looked at (`end`). */
+  openEnded?: boolean;
 }
 
 /** An open alert group that paged you. */
@@ -54,7 +56,7 @@ export function shiftBlocks(x: HomeExtras, now: number): KnownBlock[] {
   if (x.shifts.length === 0) return [...blocks, section(`You are not on call in the next ${HOME_SHIFT_DAYS} days.`)];
   const ref = new Date(now);
   for (const s of x.shifts.slice(0, HOME_MAX_SHIFTS)) {
-    const when = `${formatDateTime(new Date(s.start), x.timezone, ref)} → ${formatDateTime(new Date(s.end), x.timezone, ref)}`;
+    const when = `${formatDateTime(new Date(s.start), x.timezone, ref)} → ${s.openEnded ? "beyond " : ""}${formatDateTime(new Date(s.end), x.timezone, ref)}`;
     const nowOn = s.start <= now ? " _(on call now)_" : "";
     const button = s.canCover ? { type: "button", action_id: ACTION_HOME_REQUEST_COVER, text: { type: "plain_text", text: "Request cover" }, value: coverShiftValue(s) } : undefined;
     blocks.push(section(`*${escapeMrkdwn(s.schedule)}*: ${when}${nowOn}`, button));

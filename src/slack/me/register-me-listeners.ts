@@ -91,7 +91,10 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
     if (email === null) return void (await publishHome(client, body.user.id, null));
     const chosen = parseCoverShiftValue(action.value);
     const view = chosen && deps.coverModal ? await deps.coverModal(email, chosen) : null;
-    if (view) await client.views.open({ trigger_id: body.trigger_id, view });
+    if (view) {
+      await client.views.open({ trigger_id: body.trigger_id, view }).catch((e: unknown) => log(`me: could not open the cover form for ${email}: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
     // The shift is over or no longer yours: show the Home tab as it is now.
     else await republish(client, body.user.id, email);
   });
