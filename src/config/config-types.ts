@@ -55,6 +55,8 @@ export interface ScheduleConfig {
   userGroup: string | null;
   /** Post "now on call / next" announcements in `channel` (default true when a channel is set). */
   announce: boolean;
+  /** Report people's hours on call between 00:00 and 06:00 in their own zone with the calendar check; absent = false. */
+  nightWarnings?: boolean;
 }
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";

@@ -408,8 +408,12 @@ function validateSchedules(
     if (announce && !hasChannel) {
       c.report(`${p}.announce`, 'announce needs a channel to post in; add channel: "#oncall" to the schedule (or leave announce out)');
     }
+    const nightWarnings = c.bool(obj.night_warnings, `${p}.night_warnings`, false);
+    if (nightWarnings && !hasChannel) {
+      c.report(`${p}.night_warnings`, 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)');
+    }
     if (name === null || feed === null) return;
-    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce });
+    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce, ...(nightWarnings ? { nightWarnings } : {}) });
   });
   return { list, names };
 }
