@@ -17,6 +17,8 @@ export interface PersonZone {
  */
 export interface PersonZones {
   zoneOf(email: string): PersonZone;
+  /** Asks the chat for the zones of these people that are not known (or are stale), and resolves once it answered; never inside a transaction. */
+  load?(emails: Iterable<string>): Promise<void>;
 }
 
 /** A `timezone` on the user in calpage.yaml, else the top-level `timezone`. */

@@ -117,6 +117,8 @@ export function makeScheduleHandlers(deps: ScheduleJobDeps): Partial<Record<Feat
       const outcome = await schedules.refresh(sc.name);
       const t = now();
       const c = schedules.computed(sc.name);
+      // Night hours are counted in each person's zone: ask the chat for those it has not told yet.
+      if (c && sc.nightWarnings) await zones.load?.(c.table.range(t, t + REPORT_AHEAD_MS).flatMap((s) => s.users));
       const input = {
         failures: outcome.failures,
         lastGoodAt: outcome.lastGoodAt,

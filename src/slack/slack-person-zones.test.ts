@@ -83,3 +83,15 @@ describe("people's time zones", () => {
     expect(lines).toEqual(["zones: could not read the Slack time zone of ada@example.com: slack down"]);
   });
 });
+
+describe("loading zones before they are needed", () => {
+  it("asks Slack once for each person not known, skips calpage.yaml's, and then answers from memory", async () => {
+    const s = slackWith({ "ada@example.com": "America/Chicago", U0CY00001: "Australia/Sydney" });
+    const zones = createSlackPersonZones(config(), s.slack, s.users, { now: () => 0 });
+    await zones.load(["ada@example.com", "bo@example.com", "cy@example.com", "ada@example.com"]);
+    expect(s.calls).toEqual(["lookup:ada@example.com", "info:U0CY00001"]);
+    expect(zones.zoneOf("cy@example.com")).toEqual({ zone: "Australia/Sydney", source: "Slack" });
+    await zones.load(["ada@example.com", "cy@example.com"]);
+    expect(s.calls).toHaveLength(2);
+  });
+});

@@ -44,7 +44,7 @@ export function createSlackPersonZones(config: Config, slack: Pick<SlackApi, "us
     return p;
   }
 
-  const zones: PersonZones & { refresh(email: string): Promise<void>; learn(email: string, tz: string | null): void; warm(): Promise<void> } = {
+  const zones: PersonZones & { refresh(email: string): Promise<void>; learn(email: string, tz: string | null): void; load(emails: Iterable<string>): Promise<void> } = {
     zoneOf(email: string): PersonZone {
       const own = configuredZone(config, email);
       if (own) return own;
@@ -58,9 +58,13 @@ export function createSlackPersonZones(config: Config, slack: Pick<SlackApi, "us
       const zone = valid(tz);
       if (zone) known.set(email, { tz: zone, until: now() + ZONE_REFRESH_MS });
     },
-    /** Reads every calpage user's zone once (at start), one after another so Slack's rate limits are not hit in a burst. */
-    async warm(): Promise<void> {
-      for (const u of config.users) if (!u.timezone) await refresh(u.email);
+    /** Reads the zones of these people that are not known or are an hour old, one after another (no burst against Slack's rate limits). */
+    async load(emails: Iterable<string>): Promise<void> {
+      for (const email of new Set(emails)) {
+        if (configuredZone(config, email)) continue;
+        const hit = known.get(email);
+        if (!hit || hit.until <= now()) await refresh(email);
+      }
     },
   };
   return zones;
