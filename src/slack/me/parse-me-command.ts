@@ -12,7 +12,7 @@ export type MeCommand =
   | { kind: "quiet"; text: string }
   | { kind: "error"; message: string };
 
-export const ME_USAGE = "`/oncall me` — your phone number and notification rules (`/oncall me help` to change them)";
+export const ME_USAGE = "`/oncall me` — your phone number, notification rules and quiet hours (`/oncall me help` to change them)";
 
 export const ME_HELP = [
   "*Your phone and notification rules*",
