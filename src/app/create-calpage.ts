@@ -164,6 +164,13 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const pagingFeature: Feature = {
       name: "paging",
       http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
+      // Quiet hours are kept in the person's zone: read from Slack the zones of everyone who set some, so the first page after a start uses them.
+      start: async () => {
+        void store.read.userSettings
+          .emailsWithQuietHours()
+          .then((emails) => zones.load(emails))
+          .catch((e: unknown) => log(`zones: could not read the time zones of people with quiet hours: ${errorText(e)}`));
+      },
       handlers: {
         "paging.ladder": makeLadderTickHandler(store, pager, clock, observed.ladderLate),
         "paging.bundle": makeBundleHandler(store, twilio, config, now),

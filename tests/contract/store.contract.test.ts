@@ -406,8 +406,10 @@ describe.each(backends)("store contract: $name", (backend) => {
       const who = `quiet-${randomUUID()}@example.com`;
       await store.transaction((tx) => tx.userSettings.upsert(who, { quietFrom: "22:00", quietTo: "07:00" }, T0));
       expect(await store.read.userSettings.get(who)).toMatchObject({ quietFrom: "22:00", quietTo: "07:00", smsOptOut: false, rules: null });
+      expect(await store.read.userSettings.emailsWithQuietHours()).toContain(who);
       await store.transaction((tx) => tx.userSettings.upsert(who, { quietFrom: null, quietTo: null }, T0 + 1));
       expect(await store.read.userSettings.get(who)).toMatchObject({ quietFrom: null, quietTo: null, updatedAt: T0 + 1 });
+      expect(await store.read.userSettings.emailsWithQuietHours()).not.toContain(who);
     });
 
     it("sentToPhoneSince counts every call Twilio took, answered or not, and nothing that never went out", async () => {

@@ -95,20 +95,22 @@ export async function startMeWorld(
   const path = join(env.dir, "calpage.yaml");
   writeFileSync(path, yaml);
   const { app, url, logs } = await startInProcess(path, env.env, yaml, port);
-  return {
+  const world: MeWorld = {
     slack,
     twilio,
     env,
     app,
     url,
     logs,
+    // The app that runs now: a test may restart calpage and put the new one in `app`.
     async close() {
-      await app.stop();
+      await world.app.stop();
       await twilio?.close();
       await slack.close();
       await env.cleanup();
     },
   };
+  return world;
 }
 
 /** Runs `/oncall <text>` as `person` and resolves with the private answer calpage posts. */

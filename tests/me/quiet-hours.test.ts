@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, sleep } from "../e2e/harness.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BACKENDS, sleep, startInProcess } from "../e2e/harness.js";
 import { alertFor, email, oncall, openHome, slackId, startMeWorld, viewText, type MeWorld, type TestPerson } from "./me-harness.js";
 
 // Nora's Slack profile says she lives at UTC+14, where the wall clock is 10 hours behind UTC's time of day:
@@ -78,6 +80,23 @@ describe.each(BACKENDS)("quiet hours (%s)", (backend) => {
     const sms = await w.twilio!.waitForMessage((m) => m.to === people.nora!.phone, 10_000);
     expect(sms.body).toContain(`#${n}`);
     expect((await logOf(n)).some((t) => t.includes("quiet hours"))).toBe(false);
+  });
+
+  it("after a restart, the zones of people with quiet hours are read from Slack before a page needs them", async () => {
+    await w.app.stop();
+    const mark = w.slack.calls.length;
+    const path = join(w.env.dir, "calpage.yaml");
+    ({ app: w.app } = await startInProcess(path, w.env.env, readFileSync(path, "utf8"), Number(new URL(w.url).port)));
+    await w.slack.waitFor((c) => c.seq > mark && c.method === "users.lookupByEmail" && c.args.email === email("nora"), 10_000);
+    // Otto set no quiet hours: his zone is not asked for at start.
+    expect(w.slack.calls.filter((c) => c.seq > mark && c.method === "users.lookupByEmail" && c.args.email === email("otto"))).toEqual([]);
+    const dmsBefore = dmsTo("nora").length;
+    const smsBefore = smsTo("nora").length;
+    const n = await alertFor(w, "nora", "nora-restarted", "nora after restart");
+    for (let i = 0; i < 50 && dmsTo("nora").length === dmsBefore; i++) await sleep(100);
+    await sleep(500);
+    expect(smsTo("nora")).toHaveLength(smsBefore);
+    expect(await logOf(n)).toContain(`Nora Example: quiet hours until ${until()} (${ZONE}): SMS not sent.`);
   });
 
   it("`/oncall me quiet off` removes them: the next normal page texts again", async () => {

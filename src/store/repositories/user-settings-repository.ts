@@ -50,6 +50,10 @@ export function userSettingsRepository(db: Db) {
     async findByPhone(phone: string): Promise<UserSettingsRecord[]> {
       return (await db.all<Row>(sql`select * from user_settings where phone = ${phone} or pending_phone = ${phone}`)).map(toRecord);
     },
+    /** Everyone who has set quiet hours (their zones are worth knowing before a page comes). */
+    async emailsWithQuietHours(): Promise<string[]> {
+      return (await db.all<Row>(sql`select email from user_settings where quiet_from is not null order by email`)).map((r) => String(r.email));
+    },
     /** Creates the row if needed, then applies the patch. */
     async upsert(email: string, patch: Partial<Omit<UserSettingsRecord, "email">>, now: number): Promise<void> {
       await db.write(sql`insert into user_settings (email, code_attempts, sms_opt_out, updated_at) values (${email}, 0, 0, ${now}) on conflict (email) do nothing`);
