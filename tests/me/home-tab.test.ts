@@ -21,7 +21,7 @@ describe.each(BACKENDS)("the Home tab's shifts and pages (%s)", (backend) => {
   let w: MeWorld;
 
   beforeAll(async () => {
-    w = await startMeWorld(backend, people, { withTwilio: false, onCall: "erin", scheduleChannel: true });
+    w = await startMeWorld(backend, people, { withTwilio: false, onCall: "erin", scheduleChannel: true, strangers: ["mallory"] });
   });
   afterAll(async () => {
     await w?.close();
@@ -66,6 +66,18 @@ describe.each(BACKENDS)("the Home tab's shifts and pages (%s)", (backend) => {
     expect((await w.app.store.read.audit.list({})).find((e) => e.target === `#${n}`)).toMatchObject({ actorId: slackId("erin"), surface: "slack_button", action: "acknowledge", outcome: "done" });
     const text = viewText(await openHome(w, "erin"));
     expect(text).toContain(`*#${n}* Erin's queue is stuck — _acknowledged by <@${slackId("erin")}>_`);
+  });
+
+  it("a refused Acknowledge from the Home tab changes nothing and says why in a DM (the Home tab has no channel)", async () => {
+    const n = await alertFor(w, "erin", "erin-home-3", "Erin's cron is late");
+    const group = (await w.app.store.read.groups.getByNumber(n))!;
+    const mark = w.slack.calls.length;
+    // Mallory is in Slack but not a calpage user: not among the group's responders.
+    await clickOnHome("mallory", ACTION_ACK, group.id);
+    const dm = await w.slack.waitFor((c) => c.seq > mark && c.method === "chat.postMessage" && c.args.channel === slackId("mallory"), 10_000);
+    expect(String(dm.args.text)).toMatch(/^You are not a calpage user, so you can only use the read-only commands/);
+    expect((await w.app.store.read.groups.get(group.id))!.state).toBe("firing");
+    expect((await w.app.store.read.audit.list({})).find((e) => e.target === `#${n}`)).toMatchObject({ actorId: slackId("mallory"), action: "acknowledge", outcome: "refused" });
   });
 
   it("Request cover opens /oncall cover's form with that shift picked", async () => {
