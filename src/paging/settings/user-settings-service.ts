@@ -72,7 +72,7 @@ export interface UserSettingsDeps {
   /** For tests; default six cryptographically random digits. */
   newCode?: () => string;
   /** People's time zones; default calpage.yaml's (the user's `timezone`, else the top-level one). */
-  zones?: PersonZones & { refresh?(email: string): Promise<void> };
+  zones?: PersonZones;
 }
 
 /**
@@ -84,7 +84,7 @@ export interface UserSettingsDeps {
 export function createUserSettingsService(deps: UserSettingsDeps) {
   const { store, config, twilio, now, log } = deps;
   const newCode = deps.newCode ?? newVerificationCode;
-  const zones: PersonZones & { refresh?(email: string): Promise<void> } = deps.zones ?? configuredZones(config);
+  const zones: PersonZones = deps.zones ?? configuredZones(config);
   const usersByEmail = new Map(config.users.map((u) => [u.email, u]));
   const configRules = (email: string): NotificationRules => usersByEmail.get(email)?.notificationRules ?? config.notificationRules;
   const configPhone = (email: string) => usersByEmail.get(email)?.phone ?? null;
@@ -141,8 +141,8 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
   }
 
   async function get(email: string): Promise<MySettings> {
-    // Shown to the person: their zone as Slack says it now (a lookup only when it is not known or is an hour old).
-    await zones.refresh?.(email);
+    // Shown to the person: their zone as Slack says it (asked only when it is not known or is an hour old).
+    await zones.load?.([email]);
     return view(email, await store.read.userSettings.get(email), now());
   }
 
