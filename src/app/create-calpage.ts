@@ -42,6 +42,7 @@ import { createLogOnlySlackApi } from "../slack/log-only-slack-api.js";
 import { createSlackApp, missingSlackSettings } from "../slack/create-slack-app.js";
 import { createSlackDirectMessages } from "../slack/slack-direct-messages.js";
 import { createSlackUserCache } from "../slack/slack-user-cache.js";
+import { createSlackPersonZones } from "../slack/slack-person-zones.js";
 import { createSlackPrincipals } from "../slack/slack-principals.js";
 import { makeSlackNoticeHandler } from "../slack/notice-handler.js";
 import { makeSlackSyncHandler } from "../slack/sync-handler.js";
@@ -139,7 +140,8 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const users = new Map(config.users.map((u) => [u.email, u]));
     const slackUsers = createSlackUserCache(slackApi, users);
     const schedules = createScheduleService(store, config, { log, now });
-    const pager = createLadderPager(config, { phoneEnabled: twilio !== null });
+    const zones = createSlackPersonZones(config, slackApi, slackUsers, { now, log });
+    const pager = createLadderPager(config, { phoneEnabled: twilio !== null, zones });
     const chains = new Map(config.escalationChains.map((c) => [c.name, c]));
     // Outgoing webhooks hear of every group event, in the transaction that makes it.
     const deps = {
@@ -158,10 +160,17 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
     const guarded = createGuardedGroupActions(store, actions, access);
     const principals = createSlackPrincipals(config, slackApi, slackUsers, access.ruleUserGroups);
 
-    const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
+    const featureContext: FeatureContext = { config, store, slack: slackApi, slackUsers, zones, schedules, actions, access, guarded, principals, ingest, escalation: deps, log, now, metrics, twilio };
     const pagingFeature: Feature = {
       name: "paging",
       http: createTwilioRoutes({ config, store, guarded, userGroupsOf: principals.userGroupsOfEmail, pager, metrics, log, now }),
+      // Quiet hours are kept in the person's zone: read from Slack the zones of everyone who set some, so the first page after a start uses them.
+      start: async () => {
+        void store.read.userSettings
+          .emailsWithQuietHours()
+          .then((emails) => zones.load(emails))
+          .catch((e: unknown) => log(`zones: could not read the time zones of people with quiet hours: ${errorText(e)}`));
+      },
       handlers: {
         "paging.ladder": makeLadderTickHandler(store, pager, clock, observed.ladderLate),
         "paging.bundle": makeBundleHandler(store, twilio, config, now),
@@ -197,7 +206,7 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
       "escalation.step": makeEscalationStepHandler(store, clock, deps, observed.escalationLate),
       "notify.page": makePageHandler({
         store,
-        directMessages: createSlackDirectMessages(slackApi, slackUsers),
+        directMessages: createSlackDirectMessages(slackApi, slackUsers, zones.learn),
         twilio,
         config,
         now,

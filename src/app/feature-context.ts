@@ -9,6 +9,7 @@ import type { TwilioApi } from "../notify/twilio/twilio-api.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import type { SlackApi } from "../slack/slack-api.js";
 import type { SlackUserCache } from "../slack/slack-user-cache.js";
+import type { SlackPersonZones } from "../slack/slack-person-zones.js";
 import type { SlackPrincipals } from "../slack/slack-principals.js";
 import type { Store } from "../store/store.js";
 
@@ -18,6 +19,8 @@ export interface FeatureContext {
   store: Store;
   slack: SlackApi;
   slackUsers: SlackUserCache;
+  /** People's time zones (calpage.yaml, else their Slack profile, else the top-level timezone). Optional for contexts built by hand. */
+  zones?: SlackPersonZones;
   schedules: ScheduleService;
   /** Unchecked group actions: for jobs and the system itself. People's actions go through `guarded`. */
   actions: GroupActions;

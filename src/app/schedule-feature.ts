@@ -26,7 +26,7 @@ export function scheduleFeature(ctx: FeatureContext): Feature {
   const exports = createExportService({ store, config, schedules, now });
   let timer: NodeJS.Timeout | null = null;
   const handlers: Partial<Record<FeatureTaskName, TaskHandler>> = {
-    ...makeScheduleHandlers({ store, config, schedules, log, now }),
+    ...makeScheduleHandlers({ store, config, schedules, log, now, zones: ctx.zones }),
     ...makeScheduleSlackHandlers({ store, config, schedules, slack, people, log, now }),
     [TASK_COVER_MESSAGE]: makeCoverMessageHandler({ store, config, slack, people, now }),
   };

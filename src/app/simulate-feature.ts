@@ -11,7 +11,7 @@ import type { FeatureContext } from "./feature-context.js";
 export function simulateFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, slack, slackUsers, now } = ctx;
   const phoneEnabled = ctx.twilio !== undefined ? ctx.twilio !== null : twilioConfigured(config);
-  const simulator = createSimulateService({ config, store, schedules, phoneEnabled });
+  const simulator = createSimulateService({ config, store, schedules, phoneEnabled, ...(ctx.zones ? { zoneOf: (email: string) => ctx.zones!.zoneOf(email).zone } : {}) });
   const people = createSlackPeople(config, slack, slackUsers);
   return {
     name: "simulate",

@@ -36,7 +36,7 @@ describe("formatSimulationTable", () => {
       },
       {
         whoIsOnCall: () => [],
-        contactOf: () => ({ phone: null, rules: config.notificationRules, smsOptOut: false }),
+        contactOf: () => ({ phone: null, rules: config.notificationRules, smsOptOut: false, quiet: null }),
         nameOf: () => "Alice",
         phoneEnabled: false,
         paging: config.paging,

@@ -188,7 +188,7 @@ export const USER = object({
   slack_handle: optional(text(/^@?[^\s@]+$/, { expectation: "a Slack handle like alice" }), "Slack handle like alice (a leading @ is dropped)"),
   notification_rules: optional(NOTIFICATION_RULES, "the person's own ladders; a ladder left out is the team-wide one"),
   export_token: optional(SECRET, "secret of the personal calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
-  timezone: optional(ZONE, "the person's IANA time zone, for their nights and weekends (default: the top-level timezone)"),
+  timezone: optional(ZONE, "IANA time zone for quiet hours, night-shift warnings, the fairness report's nights and weekends, and times shown to the person (default for quiet hours and times shown: their Slack profile's; else the top-level timezone)"),
 });
 
 export const SCHEDULE = object({
@@ -201,6 +201,7 @@ export const SCHEDULE = object({
   export_token: optional(SECRET, "secret of the schedule's calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
   user_group: optional(USER_GROUP, "Slack user group handle kept equal to who is on call"),
   announce: optional(bool(), 'post "now on call / next" in the channel (default: true when a channel is set; needs one)'),
+  night_warnings: optional(bool(), "add to the calendar check (at change and weekly) each person's hours on call between 00:00 and 06:00 in their own time zone over the next 14 days (default: false; needs a channel)"),
 });
 
 export const WEBHOOK_STEP = object({

@@ -21,8 +21,12 @@ export interface UserConfig {
   notificationRules: NotificationRules | null;
   /** Secret for GET /ical/users/<email>.ics?token=…; null = no personal export. */
   exportToken: string | null;
-  /** The person's own IANA zone (nights and weekends in the fairness report); absent = the top-level timezone. */
-  timezone?: string;
+  /**
+   * The person's own IANA zone: quiet hours, night shifts and times shown to them (wins over their Slack
+   * profile's), and nights and weekends in the fairness report. Absent/null = Slack's (fairness: the
+   * top-level `timezone`), else the top-level `timezone`.
+   */
+  timezone?: string | null;
 }
 
 /** One rung of a personal notification ladder. */
@@ -55,6 +59,8 @@ export interface ScheduleConfig {
   userGroup: string | null;
   /** Post "now on call / next" announcements in `channel` (default true when a channel is set). */
   announce: boolean;
+  /** Report people's hours on call between 00:00 and 06:00 in their own zone with the calendar check; absent = false. */
+  nightWarnings?: boolean;
 }
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";

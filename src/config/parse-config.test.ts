@@ -1447,3 +1447,32 @@ describe("parseConfig: ack_timeout", () => {
     expectProblems(problems(chain("{answer_within: 5m}")), [[12, "escalation_chains[0].ack_timeout.after", /missing/]]);
   });
 });
+
+describe("a user's timezone", () => {
+  it("is read when it is an IANA zone, and left out when absent", () => {
+    const c = valid("users:\n  - email: ada@example.com\n    name: Ada\n    timezone: America/New_York\n  - email: bo@example.com\n    name: Bo\n");
+    expect(c.users.map((u) => u.timezone)).toEqual(["America/New_York", undefined]);
+  });
+
+  it("an unknown zone is refused with its line and path", () => {
+    const found = problems("users:\n  - email: ada@example.com\n    name: Ada\n    timezone: Europe/Berln\n");
+    expect(found.map((p) => [p.line, p.path])).toEqual([[4, "users[0].timezone"]]);
+    expect(found[0]!.message).toMatch(/Europe\/Berln/);
+  });
+});
+
+describe("a schedule's night_warnings", () => {
+  const schedule = (extra: string) => `users: []\nschedules:\n  - name: primary\n    feed: https://calendar.example.com/a.ics\n${extra}`;
+
+  it("is off unless set, and on with a channel", () => {
+    expect(valid(schedule("")).schedules[0]!.nightWarnings).toBeUndefined();
+    expect(valid(schedule('    channel: "#oncall"\n    night_warnings: true\n')).schedules[0]!.nightWarnings).toBe(true);
+  });
+
+  it("needs a channel to post in, and must be true or false", () => {
+    expect(problems(schedule("    night_warnings: true\n")).map((p) => [p.line, p.path, p.message])).toEqual([
+      [5, "schedules[0].night_warnings", 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)'],
+    ]);
+    expect(problems(schedule('    channel: "#oncall"\n    night_warnings: sometimes\n')).map((p) => p.path)).toEqual(["schedules[0].night_warnings"]);
+  });
+});

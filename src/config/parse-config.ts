@@ -308,7 +308,7 @@ function validateUsers(
     const who = email ?? (typeof obj.email === "string" && obj.email.trim() !== "" ? obj.email.trim() : p);
     const notificationRules = validateUserRules(c, obj.notification_rules, `${p}.notification_rules`, teamRules, isEmpty(obj.phone) ? who : null, paging);
     const token = exportToken(c, obj.export_token, `${p}.export_token`, p, exportTokens);
-    const zone = c.zone(obj.timezone, `${p}.timezone`);
+    const timezone = c.zone(obj.timezone, `${p}.timezone`);
     // Registered even when the name is bad, so references to this user don't add follow-up problems.
     const identifiers: [string, string][] = aliases.map((a, j): [string, string] => [a, `${p}.aliases[${j}]`]);
     if (name !== null) identifiers.unshift([name, `${p}.name`]);
@@ -326,7 +326,7 @@ function validateUsers(
       lookup.identifiers.push(identifier);
     }
     if (email === null || name === null) return;
-    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token, ...(zone !== null ? { timezone: zone } : {}) });
+    list.push({ email, name, aliases, phone, slackId, slackHandle, notificationRules, exportToken: token, ...(timezone ? { timezone } : {}) });
   });
   return { list, lookup };
 }
@@ -408,8 +408,12 @@ function validateSchedules(
     if (announce && !hasChannel) {
       c.report(`${p}.announce`, 'announce needs a channel to post in; add channel: "#oncall" to the schedule (or leave announce out)');
     }
+    const nightWarnings = c.bool(obj.night_warnings, `${p}.night_warnings`, false);
+    if (nightWarnings && !hasChannel) {
+      c.report(`${p}.night_warnings`, 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)');
+    }
     if (name === null || feed === null) return;
-    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce });
+    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce, ...(nightWarnings ? { nightWarnings } : {}) });
   });
   return { list, names };
 }

@@ -8,6 +8,8 @@ import type { Tx } from "../store/store.js";
 import { effectiveContact, type EffectiveContact } from "./effective-contact.js";
 import { parseLadderKey } from "./ladder-key.js";
 import { otherChannel } from "./other-channel.js";
+import { configuredZones, type PersonZones } from "./person-zones.js";
+import { quietHoldReason, quietHoursAt } from "./quiet-hours.js";
 
 export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupId}:${email}`;
 
@@ -16,14 +18,24 @@ export const ladderJobKey = (groupId: string, email: string) => `ladder:${groupI
  * important) for the group — Slack DM, wait, SMS, call… A person already being
  * notified about the group is not started again; a finished ladder starts a new run.
  * Rungs the person cannot receive (no phone, Twilio not configured, SMS stopped)
- * are left out at the start, and the log says so.
+ * are left out at the start, and the log says so. During the person's quiet hours (in their
+ * time zone, `zones`) a normal page's SMS and call rungs are skipped as they come up, and the
+ * log says so; important pages are not affected.
  */
-export function createLadderPager(config: Config, opts: { phoneEnabled: boolean }): Required<Pager> & {
+export function createLadderPager(config: Config, opts: { phoneEnabled: boolean; zones?: PersonZones }): Required<Pager> & {
   apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number): Promise<void>;
   lost(tx: Tx, page: PageRecord, now: number): Promise<void>;
 } {
   const names = new Map(config.users.map((u) => [u.email, u.name]));
   const nameOf = (email: string) => names.get(email) ?? email;
+  const zones = opts.zones ?? configuredZones(config);
+
+  /** Why the SMS and call rungs of this run must not go out at `now`: the person's quiet hours during a normal page. */
+  function holdPhone(run: LadderRunRecord, contact: EffectiveContact, now: number): string | null {
+    if (run.important || contact.quiet === null) return null;
+    const quiet = quietHoursAt(contact.quiet, zones.zoneOf(run.userEmail).zone, now);
+    return quiet ? quietHoldReason(quiet) : null;
+  }
 
   async function applyEffects(tx: Tx, run: LadderRunRecord, effects: LadderEffect[], now: number, known?: EffectiveContact): Promise<void> {
     const sends = effects.some((e) => e.type === "send" && e.channel !== "slack_dm");
@@ -74,8 +86,10 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
     }
   }
 
-  async function apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number, contact?: EffectiveContact): Promise<void> {
-    const t = ladderTransition(run.state, event, run.steps, now);
+  async function apply(tx: Tx, run: LadderRunRecord, event: LadderEvent, now: number, known?: EffectiveContact): Promise<void> {
+    // Quiet hours are decided at each rung's time: read the person's settings when a phone rung may come up.
+    const contact = known ?? (!run.important && run.steps.some((s) => s.type !== "slack_dm" && s.type !== "wait") ? await effectiveContact(tx, config, run.userEmail) : undefined);
+    const t = ladderTransition(run.state, event, run.steps, now, { holdPhone: contact ? holdPhone(run, contact, now) : null });
     const next = { ...run, state: t.state, updatedAt: now };
     await tx.ladderRuns.save(next);
     await applyEffects(tx, next, t.effects, now, contact);
@@ -98,7 +112,9 @@ export function createLadderPager(config: Config, opts: { phoneEnabled: boolean 
       }
     }
     const contact = await effectiveContact(tx, config, page.userEmail);
-    const channel = otherChannel(page.channel, opts.phoneEnabled && contact.phone !== null, contact.smsOptOut);
+    // During quiet hours a normal page's second notice is a DM too.
+    const quiet = !page.important && contact.quiet !== null && quietHoursAt(contact.quiet, zones.zoneOf(page.userEmail).zone, now) !== null;
+    const channel = otherChannel(page.channel, opts.phoneEnabled && contact.phone !== null && !quiet, contact.smsOptOut);
     const id = newId();
     await tx.pages.add({
       id,

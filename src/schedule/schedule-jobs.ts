@@ -1,3 +1,4 @@
+import { configuredZones, type PersonZones } from "../paging/person-zones.js";
 import { slackQueueFor } from "../alerts/request-slack-sync.js";
 import type { CoverRequestRecord } from "../store/repositories/cover-requests-repository.js";
 import type { Config, ScheduleConfig } from "../config/config-types.js";
@@ -83,6 +84,8 @@ export interface ScheduleJobDeps {
   schedules: ScheduleService;
   log: (line: string) => void;
   now: () => number;
+  /** People's time zones, for `night_warnings`; default calpage.yaml's. */
+  zones?: PersonZones;
 }
 
 /** Whether two member lists are the same, in order; never when the first is unknown (null). */
@@ -101,6 +104,7 @@ export const sameList = (a: readonly string[] | null, b: readonly string[]) => a
  */
 export function makeScheduleHandlers(deps: ScheduleJobDeps): Partial<Record<FeatureTaskName, TaskHandler>> {
   const { store, config, schedules, log, now } = deps;
+  const zones = deps.zones ?? configuredZones(config);
   const byName = new Map(config.schedules.map((s) => [s.name, s]));
   const scheduleOf = (payload: Record<string, unknown>): ScheduleConfig | null => byName.get(String(payload.schedule)) ?? null;
 
@@ -113,6 +117,8 @@ export function makeScheduleHandlers(deps: ScheduleJobDeps): Partial<Record<Feat
       const outcome = await schedules.refresh(sc.name);
       const t = now();
       const c = schedules.computed(sc.name);
+      // Night hours are counted in each person's zone: ask the chat for those it has not told yet.
+      if (c && sc.nightWarnings) await zones.load?.(c.table.range(t, t + REPORT_AHEAD_MS).flatMap((s) => s.users));
       const input = {
         failures: outcome.failures,
         lastGoodAt: outcome.lastGoodAt,
@@ -121,7 +127,7 @@ export function makeScheduleHandlers(deps: ScheduleJobDeps): Partial<Record<Feat
               feedsHash: c.feedsHash,
               feedOnly: clip(c.feedOnly, t, t + SWAP_HORIZON_MS).map((s) => ({ start: s.start.getTime(), end: s.end.getTime(), users: s.users })),
               coveredTo: c.feedOnlyTo,
-              report: buildScheduleReport(c.problems, c.table.range(t, t + REPORT_AHEAD_MS), t, t + REPORT_AHEAD_MS),
+              report: buildScheduleReport(c.problems, c.table.range(t, t + REPORT_AHEAD_MS), t, t + REPORT_AHEAD_MS, sc.nightWarnings ? (email) => zones.zoneOf(email).zone : undefined),
             }
           : null,
         now: t,

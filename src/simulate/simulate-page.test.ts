@@ -63,7 +63,7 @@ function world(over: Partial<SimulationWorld> & { contacts?: Record<string, { ph
   const counters = new Map<string, number>();
   return {
     whoIsOnCall: () => ["alice@example.com"],
-    contactOf: (email): EffectiveContact => ({ phone: contacts[email]?.phone ?? null, rules: contacts[email]?.rules ?? DM_ONLY, smsOptOut: contacts[email]?.smsOptOut ?? false }),
+    contactOf: (email): EffectiveContact => ({ phone: contacts[email]?.phone ?? null, rules: contacts[email]?.rules ?? DM_ONLY, smsOptOut: contacts[email]?.smsOptOut ?? false, quiet: null }),
     nameOf: (email) => email.split("@")[0]!.replace(/^./, (c) => c.toUpperCase()),
     phoneEnabled: true,
     paging: { smsPerWindow: 5, callsPerWindow: 3, windowSeconds: 900 },

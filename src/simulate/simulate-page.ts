@@ -19,12 +19,11 @@ export const DEFAULT_MAX_EVENTS = 500;
 export const CALL_RING_SECONDS = 30;
 
 /**
- * Quiet hours, where calpage has them: asked before each text or call; a non-null answer holds
- * the send back with that reason. No quiet-hours rule exists in this version of calpage, so
- * the shell passes none; the hook is where one plugs in, so simulate keeps showing what the
- * server does.
+ * Quiet hours (`/oncall me quiet`): asked before each text or call of a ladder; a non-null answer
+ * holds the send back with that reason, as the pager skips SMS and call rungs of a normal page in
+ * the person's quiet hours. The shell builds it from the stored settings and people's zones.
  */
-export type QuietHours = (email: string, channel: "sms" | "call", at: number) => string | null;
+export type QuietHours = (email: string, channel: "sms" | "call", at: number, important: boolean) => string | null;
 
 /** What the simulation reads from the outside world, all synchronous: the shell loads it first. */
 export interface SimulationWorld {
@@ -307,7 +306,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
       record(run, { ...base, kind: "held_back", text: `Could not reach ${name} by ${channel}: no phone number.` });
       return;
     }
-    const quiet = world.quietHours?.(email, channel, now) ?? null;
+    const quiet = world.quietHours?.(email, channel, now, ladder.important) ?? null;
     if (quiet !== null) {
       record(run, { ...base, kind: "held_back", text: `The ${what} to ${name} is held back: ${quiet}` });
       if (untilAnswered) ladderEvent(index, email, { type: "call_result", rung, attempt, answered: false }, now);

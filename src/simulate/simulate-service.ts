@@ -2,6 +2,8 @@ import type { IncomingGroup } from "../alerts/incoming-group.js";
 import { parsePayload } from "../alerts/parse-payload.js";
 import type { Config } from "../config/config-types.js";
 import { effectiveContact, type EffectiveContact } from "../paging/effective-contact.js";
+import { configuredZone } from "../paging/person-zones.js";
+import { quietHoldReason, quietHoursAt } from "../paging/quiet-hours.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import type { Store } from "../store/store.js";
@@ -14,8 +16,10 @@ export interface SimulateServiceDeps {
   schedules: Pick<ScheduleService, "whoIsOnCall" | "isLoaded">;
   /** Whether Twilio is configured: without it the pager leaves SMS and call rungs out. */
   phoneEnabled: boolean;
-  /** Quiet hours, once calpage has them (see {@link QuietHours}); none in this version. */
+  /** Replaces the quiet-hours rule built from the stored settings (tests). */
   quietHours?: QuietHours;
+  /** A person's zone for their quiet hours (the server's PersonZones); default: calpage.yaml's, else the top-level timezone. */
+  zoneOf?: (email: string) => string;
 }
 
 export interface SimulateOptions {
@@ -52,7 +56,14 @@ export function createSimulateService(deps: SimulateServiceDeps) {
 
       const contacts = new Map<string, EffectiveContact>();
       for (const u of config.users) contacts.set(u.email, await effectiveContact(store.read, config, u.email));
-      const fallback: EffectiveContact = { phone: null, rules: config.notificationRules, smsOptOut: false };
+      const fallback: EffectiveContact = { phone: null, rules: config.notificationRules, smsOptOut: false, quiet: null };
+      const zoneOf = deps.zoneOf ?? ((email: string) => configuredZone(config, email)?.zone ?? config.timezone);
+      // The pager's own rule: a normal page's SMS and call rungs are skipped in the person's quiet hours.
+      const quietHours: QuietHours = (email, _channel, at, important) => {
+        if (important) return null;
+        const q = quietHoursAt(contacts.get(email)?.quiet ?? null, zoneOf(email), at);
+        return q ? `${quietHoldReason(q)}.` : null;
+      };
 
       const counters = new Map<string, number>();
       for (const chain of config.escalationChains) {
@@ -91,7 +102,7 @@ export function createSimulateService(deps: SimulateServiceDeps) {
             roundRobinNext: (name) => (counters.get(name) ?? 0) + 1,
             sentBefore: (phone, channel) => sent.get(`${channel}:${phone}`) ?? [],
             maintenance: maintenance && maintenance.startedAt <= at ? { until: maintenance.until, startedBy: maintenance.startedBy } : null,
-            quietHours: deps.quietHours,
+            quietHours: deps.quietHours ?? quietHours,
             openGroup: (key) => open.get(key) ?? null,
           },
         ),

@@ -394,6 +394,34 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.pages.get(p2.id)).toMatchObject({ state: "failed", error: "channel_not_found", updatedAt: T0 + 10 });
     });
 
+    it("listOpenPagedFor lists the open groups that paged a person, newest first, and not resolved ones or others", async () => {
+      const who = `paged-${randomUUID()}@example.com`;
+      const [older, newer, resolved, other] = [1, 2, 3, 4].map(() => bareGroup({ integration: integration("paged-for") }));
+      await store.transaction(async (tx) => {
+        for (const g of [older!, newer!, resolved!, other!]) await tx.groups.insert(g);
+        await tx.groups.update(newer!.id, { state: "acknowledged", acknowledgedBy: "U0ADA0001" });
+        await tx.groups.update(resolved!.id, { state: "resolved" });
+        // Two pages for one group list it once.
+        for (const g of [older!, older!, newer!, resolved!]) await tx.pages.insertIfNew(page(g.id, { userEmail: who, dedupeKey: `${g.id}:${randomUUID()}` }));
+        await tx.pages.insertIfNew(page(other!.id, { dedupeKey: `${other!.id}:someone-else` }));
+      });
+      const listed = await store.read.groups.listOpenPagedFor(who);
+      expect(listed.map((g) => g.id)).toEqual([older!, newer!].sort((a, b) => b.number - a.number).map((g) => g.id));
+      expect(listed.find((g) => g.id === newer!.id)).toMatchObject({ state: "acknowledged", acknowledgedBy: "U0ADA0001" });
+      expect(await store.read.groups.listOpenPagedFor(who, 1)).toHaveLength(1);
+      expect(await store.read.groups.listOpenPagedFor(`nobody-${randomUUID()}@example.com`)).toEqual([]);
+    });
+
+    it("user settings keep quiet hours, and clear them", async () => {
+      const who = `quiet-${randomUUID()}@example.com`;
+      await store.transaction((tx) => tx.userSettings.upsert(who, { quietFrom: "22:00", quietTo: "07:00" }, T0));
+      expect(await store.read.userSettings.get(who)).toMatchObject({ quietFrom: "22:00", quietTo: "07:00", smsOptOut: false, rules: null });
+      expect(await store.read.userSettings.emailsWithQuietHours()).toContain(who);
+      await store.transaction((tx) => tx.userSettings.upsert(who, { quietFrom: null, quietTo: null }, T0 + 1));
+      expect(await store.read.userSettings.get(who)).toMatchObject({ quietFrom: null, quietTo: null, updatedAt: T0 + 1 });
+      expect(await store.read.userSettings.emailsWithQuietHours()).not.toContain(who);
+    });
+
     it("sentToPhoneSince counts every call Twilio took, answered or not, and nothing that never went out", async () => {
       const g = bareGroup({ integration: integration("throttle") });
       const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;

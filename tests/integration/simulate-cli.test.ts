@@ -164,6 +164,25 @@ describe("calpage simulate", () => {
     expect(r.stdout).not.toContain("Alice Example");
   });
 
+  it("applies Alice's quiet hours (/oncall me quiet) as the pager does: her SMS of a normal page is held back", async () => {
+    const store = createSqliteStore(join(dir, "data", "calpage.db"), (db, added) => sqliteJobQueue(db, added));
+    await store.transaction((tx) => tx.userSettings.upsert("alice@example.com", { quietFrom: "09:00", quietTo: "09:30" }, Date.now()));
+    await store.close();
+    try {
+      const r = await calpage(["simulate", join(dir, "api.json"), "--integration", "prod", "--at", "2026-12-07 09:10", "--config", config], env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/09:10:00 CET +\+0s +1 +DM +Slack DM to Alice Example\./);
+      expect(r.stdout).toMatch(/09:12:00 CET +\+2m .*The SMS to Alice Example is held back: quiet hours until 09:30 \(Europe\/Berlin\)\./);
+      // Outside them (09:40 -> SMS at 09:42) the SMS goes out.
+      const later = await calpage(["simulate", join(dir, "api.json"), "--integration", "prod", "--at", "2026-12-07 09:40", "--config", config], env);
+      expect(later.stdout).not.toContain("quiet hours");
+    } finally {
+      const s2 = createSqliteStore(join(dir, "data", "calpage.db"), (db, added) => sqliteJobQueue(db, added));
+      await s2.transaction((tx) => tx.userSettings.upsert("alice@example.com", { quietFrom: null, quietTo: null }, Date.now()));
+      await s2.close();
+    }
+  });
+
   it("changes nothing: no alert group, page or job is stored", async () => {
     const db = new Database(join(dir, "data", "calpage.db"), { readonly: true });
     try {

@@ -19,14 +19,16 @@ export interface TestPerson {
   phone: string | null;
   default: string;
   important?: string;
+  /** Their Slack profile's time zone (the fake Slack's default is UTC). */
+  tz?: string;
 }
 
 export const email = (p: string) => `${p}@example.com`;
 export const slackId = (p: string) => `U0${p.toUpperCase().padEnd(6, "X")}`;
 export const fullName = (p: string) => `${p[0]!.toUpperCase()}${p.slice(1)} Example`;
 
-/** calpage.yaml: the people, one schedule (`onCall` is on call), one chain per person, a webhook integration routing `who` to that chain. */
-export function meConfigYaml(people: Record<string, TestPerson>): string {
+/** calpage.yaml: the people, one schedule (`onCall` is on call), two chains per person (normal, important), a webhook integration routing `who` to them. */
+export function meConfigYaml(people: Record<string, TestPerson>, opts: { scheduleChannel?: boolean } = {}): string {
   const names = Object.keys(people);
   const users = names
     .map((p) => {
@@ -36,14 +38,17 @@ export function meConfigYaml(people: Record<string, TestPerson>): string {
       return `  - email: ${email(p)}\n    name: ${fullName(p)}${phone}\n    notification_rules:\n      default: ${person.default}${important}`;
     })
     .join("\n");
-  const chains = names.map((p) => `  - name: ${p}\n    steps:\n      - notify_users: [${email(p)}]`).join("\n");
-  const routes = names.map((p) => `      - matchers: ['who="${p}"']\n        chain: ${p}`).join("\n");
+  // Each person has a chain paging them normally (`who: <person>`) and one paging them as important (`who: <person>-important`).
+  const chains = names
+    .map((p) => `  - name: ${p}\n    steps:\n      - notify_users: [${email(p)}]\n  - name: ${p}-important\n    steps:\n      - notify_users: [${email(p)}]\n        important: true`)
+    .join("\n");
+  const routes = names.map((p) => `      - matchers: ['who="${p}"']\n        chain: ${p}\n      - matchers: ['who="${p}-important"']\n        chain: ${p}-important`).join("\n");
   return `timezone: UTC
 users:
 ${users}
 schedules:
   - name: primary
-    feed: ./oncall.ics
+    feed: ./oncall.ics${opts.scheduleChannel ? '\n    channel: "#alerts"\n    announce: false' : ""}
 escalation_chains:
 ${chains}
 integrations:
@@ -62,19 +67,21 @@ export interface MeWorld {
   env: Env;
   app: Calpage;
   url: string;
+  /** What calpage logged. */
+  logs: string[];
   close(): Promise<void>;
 }
 
 /**
  * calpage against a fake Slack (every person plus `strangers` who are not calpage users) and,
- * when `withTwilio`, a fake Twilio; `onCall` is on call in the schedule "primary".
+ * when `withTwilio`, a fake Twilio; `onCall` is on call in the schedule "primary" (which posts in #alerts when `scheduleChannel`).
  */
 export async function startMeWorld(
   backend: Backend,
   people: Record<string, TestPerson>,
-  opts: { withTwilio: boolean; onCall: string; strangers?: string[] },
+  opts: { withTwilio: boolean; onCall: string; strangers?: string[]; scheduleChannel?: boolean },
 ): Promise<MeWorld> {
-  const slackUsers = Object.fromEntries([...Object.keys(people), ...(opts.strangers ?? [])].map((p) => [email(p), { id: slackId(p), name: p, realName: fullName(p) }]));
+  const slackUsers = Object.fromEntries([...Object.keys(people), ...(opts.strangers ?? [])].map((p) => [email(p), { id: slackId(p), name: p, realName: fullName(p), ...(people[p]?.tz ? { tz: people[p].tz } : {}) }]));
   const slack = await startFakeSlack({ users: slackUsers, channels: { alerts: CHANNEL }, token: "xoxb-e2e-test" });
   const twilio = opts.withTwilio ? await startFakeTwilio({ accountSid: SID, authToken: AUTH }) : null;
   const port = await getFreePort();
@@ -84,23 +91,26 @@ export async function startMeWorld(
     Object.assign(env.env, { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: AUTH, TWILIO_FROM_NUMBER: FROM, TWILIO_API_URL: twilio.url.replace(/\/$/, "") });
   }
   writeFileSync(join(env.dir, "oncall.ics"), weeklyRotaIcs(fullName(opts.onCall), new Date()));
-  const yaml = meConfigYaml(people);
+  const yaml = meConfigYaml(people, { scheduleChannel: opts.scheduleChannel });
   const path = join(env.dir, "calpage.yaml");
   writeFileSync(path, yaml);
-  const { app, url } = await startInProcess(path, env.env, yaml, port);
-  return {
+  const { app, url, logs } = await startInProcess(path, env.env, yaml, port);
+  const world: MeWorld = {
     slack,
     twilio,
     env,
     app,
     url,
+    logs,
+    // The app that runs now: a test may restart calpage and put the new one in `app`.
     async close() {
-      await app.stop();
+      await world.app.stop();
       await twilio?.close();
       await slack.close();
       await env.cleanup();
     },
   };
+  return world;
 }
 
 /** Runs `/oncall <text>` as `person` and resolves with the private answer calpage posts. */

@@ -302,3 +302,47 @@ describe("ladderTransition: a page whose outcome is unknown (lost)", () => {
     expect(ladderTransition(stopped!.state, lost(0), steps, T0 + 2 * S).effects).toEqual([]);
   });
 });
+
+describe("ladderTransition: quiet hours (holdPhone)", () => {
+  const hold = { holdPhone: "quiet hours until 07:00 (Europe/Berlin)" };
+
+  it("skips SMS and call rungs, says so, and still sends the DM", () => {
+    const steps: LadderStep[] = [{ type: "slack_dm" }, { type: "sms" }, { type: "call" }];
+    const r = ladderTransition(initialLadder, { type: "start" }, steps, T0, hold);
+    expect(withoutLogs(r.effects)).toEqual([{ type: "send", channel: "slack_dm", rung: 0, attempt: 1, key: "1.0.1" }]);
+    expect(r.effects.filter((e) => e.type === "log").map((e) => (e as { text: string }).text)).toEqual([
+      "quiet hours until 07:00 (Europe/Berlin): SMS not sent.",
+      "quiet hours until 07:00 (Europe/Berlin): call not made.",
+      "Notification rules finished: no more rungs.",
+    ]);
+    expect(r.state.status).toBe("finished");
+  });
+
+  it("skips a call_until_answered rung whole instead of waiting for a call result", () => {
+    const steps: LadderStep[] = [{ type: "call_until_answered", everySeconds: 60, times: 3 }, { type: "slack_dm" }];
+    const r = ladderTransition(initialLadder, { type: "start" }, steps, T0, hold);
+    expect(withoutLogs(r.effects)).toEqual([{ type: "send", channel: "slack_dm", rung: 1, attempt: 1, key: "1.1.1" }]);
+    expect(r.state).toMatchObject({ status: "finished", awaitingCall: false, nextAt: null });
+  });
+
+  it("is decided at each rung's time: the SMS after a wait goes out once the quiet hours are over", () => {
+    const steps: LadderStep[] = [{ type: "sms" }, { type: "wait", seconds: 60 }, { type: "sms" }];
+    const started = ladderTransition(initialLadder, { type: "start" }, steps, T0, hold);
+    expect(withoutLogs(started.effects)).toEqual([{ type: "set_timer", at: T0 + 60 * S, seq: 2 }]);
+    const later = ladderTransition(started.state, { type: "tick", seq: started.state.seq }, steps, T0 + 60 * S, { holdPhone: null });
+    expect(withoutLogs(later.effects)).toEqual([{ type: "send", channel: "sms", rung: 2, attempt: 1, key: "1.2.1" }]);
+  });
+
+  it("stops further calls of a call_until_answered rung when the quiet hours begin between calls", () => {
+    const steps: LadderStep[] = [{ type: "call_until_answered", everySeconds: 60, times: 3 }];
+    const [first, unanswered] = play(steps, [
+      [{ type: "start" }, T0],
+      [result(false), T0 + 30 * S],
+    ]);
+    expect(withoutLogs(first!.effects)[0]).toMatchObject({ type: "send", channel: "call" });
+    const again = ladderTransition(unanswered!.state, { type: "tick", seq: unanswered!.state.seq }, steps, T0 + 90 * S, hold);
+    expect(withoutLogs(again.effects)).toEqual([]);
+    expect(again.effects).toContainEqual({ type: "log", text: "quiet hours until 07:00 (Europe/Berlin): call not made." });
+    expect(again.state.status).toBe("finished");
+  });
+});

@@ -65,6 +65,12 @@ export interface LadderOptions {
    * call rings and plays, so a slow result is not mistaken for a lost one.
    */
   callResultTimeoutSeconds?: number;
+  /**
+   * Why SMS and call rungs must not go out now (the person's quiet hours during a normal page),
+   * e.g. `quiet hours until 07:00 (Europe/Berlin)`; absent = they go out. Such a rung is skipped,
+   * not delayed: the log says so and the ladder goes on to its next rung.
+   */
+  holdPhone?: string | null;
 }
 
 export const DEFAULT_CALL_RESULT_TIMEOUT_SECONDS = 600;
@@ -84,6 +90,8 @@ export function ladderSendKey(run: number, rung: number, attempt: number): strin
  *   Answered: go on. Not answered: call again `everySeconds` later, at most `times` calls, then go
  *   on. A `stop` (the group was acknowledged) ends it all.
  * - After the last rung the ladder is `finished`.
+ * - With `options.holdPhone` (quiet hours), `sms`, `call` and `call_until_answered` rungs are
+ *   skipped with a log line instead.
  */
 export function ladderTransition(
   state: LadderState,
@@ -177,6 +185,11 @@ function runRungs(state: LadderState, steps: readonly LadderStep[], now: number,
     if (!step) {
       effects.push({ type: "log", text: "Notification rules finished: no more rungs." });
       return { state: { ...state, status: "finished", rung, attempt: 0, awaitingCall: false, nextAt: null }, effects };
+    }
+    if (options.holdPhone && (step.type === "sms" || step.type === "call" || step.type === "call_until_answered")) {
+      effects.push({ type: "log", text: `${options.holdPhone}: ${step.type === "sms" ? "SMS not sent" : "call not made"}.` });
+      rung++;
+      continue;
     }
     switch (step.type) {
       case "slack_dm":

@@ -3,6 +3,8 @@ import { ladderOverLimits, ladderOverLimitText } from "../../notify/ladder/ladde
 import { TwilioApiError, type TwilioApi } from "../../notify/twilio/twilio-api.js";
 import type { UserSettingsRecord } from "../../store/repositories/user-settings-repository.js";
 import type { Store, Tx } from "../../store/store.js";
+import { configuredZones, type PersonZone, type PersonZones } from "../person-zones.js";
+import { parseQuietHours, quietHoursAt, type QuietHours, type QuietNow } from "../quiet-hours.js";
 import { needsPhone, parseLadderText, sameLadder } from "./ladder-text.js";
 import { maskPhone, parsePhoneNumber } from "./phone-number.js";
 import {
@@ -40,7 +42,15 @@ export interface MySettings {
   smsFrom: string | null;
   /** What the per-number paging limits would hold back of each ladder, in words; left out = nothing. */
   limitNotes?: string[];
+  /** The person's time zone and where it comes from (quiet hours are in it). */
+  zone: PersonZone;
+  /** Quiet hours set with `/oncall me quiet`; null = none. */
+  quiet: QuietHours | null;
+  /** Set when the quiet hours are in force now. */
+  quietNow: QuietNow | null;
 }
+
+export type QuietResult = { ok: true; me: MySettings } | { ok: false; message: string };
 
 export type PhoneChangeResult =
   | { ok: true; phone: string; expiresAt: number }
@@ -61,6 +71,8 @@ export interface UserSettingsDeps {
   log: (line: string) => void;
   /** For tests; default six cryptographically random digits. */
   newCode?: () => string;
+  /** People's time zones; default calpage.yaml's (the user's `timezone`, else the top-level one). */
+  zones?: PersonZones;
 }
 
 /**
@@ -72,6 +84,7 @@ export interface UserSettingsDeps {
 export function createUserSettingsService(deps: UserSettingsDeps) {
   const { store, config, twilio, now, log } = deps;
   const newCode = deps.newCode ?? newVerificationCode;
+  const zones: PersonZones = deps.zones ?? configuredZones(config);
   const usersByEmail = new Map(config.users.map((u) => [u.email, u]));
   const configRules = (email: string): NotificationRules => usersByEmail.get(email)?.notificationRules ?? config.notificationRules;
   const configPhone = (email: string) => usersByEmail.get(email)?.phone ?? null;
@@ -81,6 +94,8 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
     const rules = s?.rules ?? fromConfig;
     const source = (k: Ladder): Source => (s?.rules && !sameLadder(s.rules[k], fromConfig[k]) ? "slack" : "config");
     const pendingValid = s?.pendingPhone && s.codeHash && s.codeExpiresAt !== null && s.codeExpiresAt > t;
+    const zone = zones.zoneOf(email);
+    const quiet = s?.quietFrom && s.quietTo ? { from: s.quietFrom, to: s.quietTo } : null;
     return {
       email,
       name: usersByEmail.get(email)?.name ?? email,
@@ -94,6 +109,9 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       phoneEnabled: twilio !== null,
       smsFrom: config.env.twilio.fromNumber,
       limitNotes: limitNotes(rules, ["default", "important"]),
+      zone,
+      quiet,
+      quietNow: quietHoursAt(quiet, zone.zone, t),
     };
   }
 
@@ -123,6 +141,8 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
   }
 
   async function get(email: string): Promise<MySettings> {
+    // Shown to the person: their zone as Slack says it (asked only when it is not known or is an hour old).
+    await zones.load?.([email]);
     return view(email, await store.read.userSettings.get(email), now());
   }
 
@@ -258,6 +278,18 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       const saved = await get(email);
       const changed = (["default", "important"] as const).filter((k) => texts[k] !== undefined);
       return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved))), ...limitNotes(saved.rules, changed)] };
+    },
+
+    /**
+     * Sets quiet hours (`22:00-07:00`, local time in the person's zone) or removes them (`off`):
+     * from the next rung on, normal pages skip SMS and calls during them.
+     */
+    async setQuietHours(email: string, text: string): Promise<QuietResult> {
+      const parsed = parseQuietHours(text);
+      if (!parsed.ok) return { ok: false, message: parsed.errors.join(" ") };
+      const t = now();
+      await store.transaction((tx) => tx.userSettings.upsert(email, { quietFrom: parsed.value?.from ?? null, quietTo: parsed.value?.to ?? null }, t));
+      return { ok: true, me: await get(email) };
     },
 
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */

@@ -42,6 +42,8 @@ export function registerActions(app: App, deps: { guarded: GuardedGroupActions; 
       const channel = body.channel?.id ?? body.container?.channel_id;
       const tell = async (text: string) => {
         if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+        // A click in the Home tab has no channel to answer in: the answer comes as a DM.
+        else if (body.container?.type === "view") await client.chat.postMessage({ channel: body.user.id, text });
       };
       if (!groupId) return tell("This button does not name an alert group.");
       const result = await act(body.user.id, groupId, action);

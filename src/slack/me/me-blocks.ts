@@ -5,7 +5,8 @@ import type { MySettings } from "../../paging/settings/user-settings-service.js"
 import { CODE_TTL_MS } from "../../paging/settings/verification-code.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import { SLACK_LIMITS, truncateMrkdwn } from "../blocks/truncate.js";
-import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText } from "./me-summary.js";
+import { groupBlocks, shiftBlocks, type HomeExtras } from "./home-sections.js";
+import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText, quietLine, zoneLine } from "./me-summary.js";
 
 /*
  * Ids the listeners register on. The Home tab of everyone who opened it carries these
@@ -41,17 +42,21 @@ function onCallText(lines: readonly OnCallLine[]): string {
 }
 
 /**
- * calpage's Home tab: who is on call now and, for calpage users, their phone (masked) and
- * both ladders in words, with buttons to change them. `me` null = not a calpage user.
+ * calpage's Home tab: who is on call now and, for calpage users, their next shifts (with
+ * **Request cover**), the open alert groups that paged them (with **Acknowledge**), their phone
+ * (masked), both ladders in words and their quiet hours, with buttons to change them.
+ * `me` null = not a calpage user; `extras` null = shifts and groups could not be read.
  */
-export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, now: number): HomeView {
+export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, now: number, extras: HomeExtras | null = null): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: "On call now" } }, mrkdwnSection(onCallText(onCall))];
+  if (me !== null && extras !== null) blocks.push(...shiftBlocks(extras, now), ...groupBlocks(extras));
   blocks.push({ type: "divider" }, { type: "header", text: { type: "plain_text", text: "How calpage reaches you" } });
   if (me === null) {
     blocks.push(mrkdwnSection(NOT_A_USER_TEXT));
   } else {
     blocks.push(mrkdwnSection([`*Phone:* ${phoneText(me)}`, ...phoneNotes(me, now)].join("\n")));
     blocks.push(mrkdwnSection([ladderLine(me, "default"), ladderLine(me, "important"), ...ladderNotes(me)].join("\n")));
+    blocks.push(mrkdwnSection([quietLine(me), zoneLine(me)].join("\n")));
     const buttons: KnownBlock = {
       type: "actions",
       block_id: "me_actions",
@@ -64,7 +69,7 @@ export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, n
     blocks.push(buttons);
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: "*Default* pages use the first ladder, *important* ones the second; a ladder stops once the alert is acknowledged. `/oncall me phone remove` goes back to calpage.yaml's number." }],
+      elements: [{ type: "mrkdwn", text: "*Default* pages use the first ladder, *important* ones the second; a ladder stops once the alert is acknowledged. `/oncall me phone remove` goes back to calpage.yaml's number; `/oncall me quiet 22:00-07:00` sets quiet hours." }],
     });
   }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Type `/oncall help` for commands, `/oncall me help` for your settings." }] });

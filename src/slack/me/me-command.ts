@@ -2,7 +2,7 @@ import type { CommandContext, Feature } from "../../app/feature.js";
 import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import type { IdentifyMe } from "./identify-me.js";
-import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, rulesSavedText, verifiedText } from "./me-summary.js";
+import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, quietSavedText, rulesSavedText, verifiedText } from "./me-summary.js";
 import { ME_HELP, ME_USAGE, parseMeCommand } from "./parse-me-command.js";
 
 /** `/oncall me …`: parse, call the settings service, answer privately. */
@@ -43,6 +43,11 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
           await audit(`settings: ${cmd.ladder} rules`, r.ok ? null : "invalid rules");
           if (!r.ok) return ctx.respond(ladderErrorsText(cmd.ladder, r.errors[cmd.ladder] ?? []));
           return ctx.respond(rulesSavedText(await settings.get(email), [cmd.ladder], r.warnings));
+        }
+        case "quiet": {
+          const r = await settings.setQuietHours(email, cmd.text);
+          await audit("settings: quiet hours", r.ok ? null : r.message);
+          return ctx.respond(r.ok ? quietSavedText(r.me) : escapeMrkdwn(r.message));
         }
         case "rules_reset": {
           const me = await settings.resetRules(email, cmd.ladder);

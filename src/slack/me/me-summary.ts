@@ -1,5 +1,6 @@
 import { describeLadder } from "../../paging/settings/ladder-text.js";
 import { maskPhone } from "../../paging/settings/phone-number.js";
+import { describeQuietHours } from "../../paging/quiet-hours.js";
 import type { Ladder, MySettings } from "../../paging/settings/user-settings-service.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 
@@ -39,6 +40,32 @@ export function ladderNotes(me: MySettings): string[] {
   return (me.limitNotes ?? []).map((n) => `:warning: ${escapeMrkdwn(n)}`);
 }
 
+const ZONE_SOURCE: Record<MySettings["zone"]["source"], string> = {
+  Slack: "from your Slack profile",
+  "calpage.yaml": "from calpage.yaml",
+  default: "calpage's default; Slack has not told calpage yours",
+};
+
+/** `*Time zone:* Europe/Berlin (from your Slack profile)` */
+export function zoneLine(me: MySettings): string {
+  return `*Time zone:* ${escapeMrkdwn(me.zone.zone)} _(${ZONE_SOURCE[me.zone.source]})_`;
+}
+
+/** `*Quiet hours:* 22:00–07:00 (Europe/Berlin) — normal pages reach you by Slack DM only; important ones ring as always.` */
+export function quietLine(me: MySettings): string {
+  if (me.quiet === null) return "*Quiet hours:* _none_ — every page follows your ladder at any hour";
+  const now = me.quietNow ? " _(quiet now)_" : "";
+  return `*Quiet hours:* ${escapeMrkdwn(describeQuietHours(me.quiet, me.zone.zone))}${now} — normal pages reach you by Slack DM only (no SMS or call); important pages ring as always`;
+}
+
+/** The answer to `/oncall me quiet …`. */
+export function quietSavedText(me: MySettings): string {
+  return me.quiet === null
+    ? ":white_check_mark: No quiet hours: from the next page on every page follows your ladder at any hour."
+    : `:white_check_mark: Saved. ${quietLine(me)}.
+Your time zone: ${escapeMrkdwn(me.zone.zone)} _(${ZONE_SOURCE[me.zone.source]})_.`;
+}
+
 /** The answer to `/oncall me`. */
 export function meSummaryText(me: MySettings, now: number): string {
   return [
@@ -48,10 +75,13 @@ export function meSummaryText(me: MySettings, now: number): string {
     ladderLine(me, "default"),
     ladderLine(me, "important"),
     ...ladderNotes(me),
+    quietLine(me),
+    zoneLine(me),
     "",
     "Change them:",
     "• `/oncall me phone +4915112345678` — a new number, checked with a code sent by SMS · `/oncall me phone remove`",
     "• `/oncall me rules default slack_dm, wait 2m, sms, wait 3m, call` · `/oncall me rules important …` · `/oncall me rules reset`",
+    "• `/oncall me quiet 22:00-07:00` — normal pages by Slack DM only during those hours · `/oncall me quiet off`",
     "• or use the buttons in calpage's Home tab.",
   ].join("\n");
 }

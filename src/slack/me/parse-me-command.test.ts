@@ -18,12 +18,15 @@ describe("parseMeCommand", () => {
     ["rules default dm -&gt; sms", { kind: "rules", ladder: "default", text: "dm -> sms" }],
     ["rules reset", { kind: "rules_reset", ladder: null }],
     ["rules important reset", { kind: "rules_reset", ladder: "important" }],
+    ["quiet 22:00-07:00", { kind: "quiet", text: "22:00-07:00" }],
+    ["quiet 22:00 - 07:00", { kind: "quiet", text: "22:00 - 07:00" }],
+    ["QUIET off", { kind: "quiet", text: "off" }],
   ];
   it.each(cases)("%j", (text, cmd) => {
     expect(parseMeCommand(words(text))).toEqual(cmd);
   });
 
-  it.each(["phone", "verify", "rules", "rules default", "rules sometimes sms", "frobnicate"])("explains how to use %j", (text) => {
+  it.each(["phone", "verify", "rules", "rules default", "rules sometimes sms", "quiet", "frobnicate"])("explains how to use %j", (text) => {
     const cmd = parseMeCommand(words(text));
     expect(cmd.kind).toBe("error");
     if (cmd.kind === "error") expect(cmd.message).toMatch(/\/oncall me/);

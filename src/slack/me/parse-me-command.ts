@@ -9,9 +9,10 @@ export type MeCommand =
   | { kind: "verify"; code: string }
   | { kind: "rules"; ladder: Ladder; text: string }
   | { kind: "rules_reset"; ladder: Ladder | null }
+  | { kind: "quiet"; text: string }
   | { kind: "error"; message: string };
 
-export const ME_USAGE = "`/oncall me` — your phone number and notification rules (`/oncall me help` to change them)";
+export const ME_USAGE = "`/oncall me` — your phone number, notification rules and quiet hours (`/oncall me help` to change them)";
 
 export const ME_HELP = [
   "*Your phone and notification rules*",
@@ -22,6 +23,7 @@ export const ME_HELP = [
   "`/oncall me rules default slack_dm, wait 2m, sms, wait 3m, call` — the ladder for normal pages",
   "`/oncall me rules important call until answered every 2m x5` — the ladder for important pages",
   "`/oncall me rules reset` (or `rules default reset`) — back to calpage.yaml's ladders",
+  "`/oncall me quiet 22:00-07:00` — quiet hours in your time zone: normal pages reach you by Slack DM only (no SMS or call), important pages ring as always · `/oncall me quiet off`",
   "Steps: `slack_dm`, `sms`, `call`, `wait <duration>`, `call until answered [every 2m] [x5]`. The Home tab of calpage has the same, with forms.",
 ].join("\n");
 
@@ -61,6 +63,10 @@ export function parseMeCommand(words: readonly string[]): MeCommand {
       if (text.toLowerCase() === "reset") return { kind: "rules_reset", ladder: name };
       return { kind: "rules", ladder: name, text };
     }
+    case "quiet":
+    case "quiet-hours":
+      if (restText === "") return { kind: "error", message: "Usage: `/oncall me quiet 22:00-07:00` (local time in your time zone), or `/oncall me quiet off`." };
+      return { kind: "quiet", text: restText };
     default:
       return { kind: "error", message: `Unknown \`/oncall me\` command "${sub}".\n${ME_HELP}` };
   }

@@ -1,4 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { ModalView } from "@slack/types";
+import { parseCoverShiftValue, type CoverShiftOption } from "../schedule/cover-blocks.js";
+import { ACTION_HOME_REQUEST_COVER, type HomeExtras } from "./home-sections.js";
 import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
 import type { IdentifyMe } from "./identify-me.js";
 import type { SettingsAudit } from "./me-command.js";
@@ -28,6 +31,10 @@ export interface MeListenerDeps {
   now: () => number;
   log: (line: string) => void;
   audit: SettingsAudit;
+  /** A calpage user's next shifts and the open groups that paged them, for the Home tab; absent = not shown. */
+  homeExtras?: (email: string) => Promise<HomeExtras>;
+  /** The cover modal with `chosen` (one of the person's turns) picked; null when it is not one of their turns any more. */
+  coverModal?: (email: string, chosen: CoverShiftOption) => Promise<ModalView | null>;
 }
 
 /** Modal errors are plain text under one input; Slack cuts long ones, so keep the first lines. */
@@ -48,7 +55,9 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
 
   async function publishHome(client: App["client"], userId: string, email: string | null): Promise<void> {
     const me = email ? await settings.get(email) : null;
-    await client.views.publish({ user_id: userId, view: homeView(onCallNow(), me, now()) });
+    // Shifts and groups are extras: when they cannot be read, the rest of the Home tab still shows.
+    const extras = email && deps.homeExtras ? await deps.homeExtras(email).catch((e: unknown) => (log(`me: could not read the Home tab's shifts and groups for ${email}: ${e instanceof Error ? e.message : String(e)}`), null)) : null;
+    await client.views.publish({ user_id: userId, view: homeView(onCallNow(), me, now(), extras) });
   }
   const republish = (client: App["client"], userId: string, email: string) =>
     publishHome(client, userId, email).catch((e: unknown) => log(`me: could not update the Home tab of ${userId}: ${e instanceof Error ? e.message : String(e)}`));
@@ -73,6 +82,21 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
   onButton(ACTION_ME_ENTER_CODE, async (email) => {
     const me = await settings.get(email);
     return me.pending ? verifyModal(me.pending.phone) : phoneModal(me);
+  });
+
+  // "Request cover" on one of your shifts: the cover modal of `/oncall cover`, that shift picked; its submission goes through the cover rules.
+  app.action<BlockAction<ButtonAction>>(ACTION_HOME_REQUEST_COVER, async ({ ack, body, action, client }) => {
+    await ack();
+    const email = await identify(client, body.user.id);
+    if (email === null) return void (await publishHome(client, body.user.id, null));
+    const chosen = parseCoverShiftValue(action.value);
+    const view = chosen && deps.coverModal ? await deps.coverModal(email, chosen) : null;
+    if (view) {
+      await client.views.open({ trigger_id: body.trigger_id, view }).catch((e: unknown) => log(`me: could not open the cover form for ${email}: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    // The shift is over or no longer yours: show the Home tab as it is now.
+    else await republish(client, body.user.id, email);
   });
 
   const valueOf = (view: { state: { values: Record<string, Record<string, { value?: string | null }>> } }, block: string) =>

@@ -51,7 +51,7 @@ export function noticeText(schedule: string, timezone: string, n: ScheduleNotice
     case "feed_recovered":
       return `:white_check_mark: The calendar feed of ${sched(schedule)} works again; calpage is using the fresh copy.`;
     case "report":
-      return reportText(schedule, timezone, n.report, now, n.weekly);
+      return reportText(schedule, timezone, n.report, now, n.weekly, who);
     case "report_cleared":
       return `:white_check_mark: ${sched(schedule)}: every name in the calendar matches a user and nobody-on-call gaps in the next 14 days are gone.`;
     case "calendar_change":
@@ -59,8 +59,8 @@ export function noticeText(schedule: string, timezone: string, n: ScheduleNotice
   }
 }
 
-/** Unmatched names, gaps in the next 14 days and broken events, one per line. */
-export function reportText(schedule: string, timezone: string, r: ScheduleReport, now: number, weekly: boolean): string {
+/** Unmatched names, gaps in the next 14 days, broken events and night shifts, one per line. */
+export function reportText(schedule: string, timezone: string, r: ScheduleReport, now: number, weekly: boolean, who?: PersonRenderer): string {
   const lines: string[] = [];
   if (r.unmatched.length) {
     lines.push("*Names that match no user* (add them as `aliases` in calpage.yaml, or fix the event):");
@@ -74,8 +74,18 @@ export function reportText(schedule: string, timezone: string, r: ScheduleReport
     lines.push("*Events calpage could not read fully:*");
     lines.push(...capped(r.other.map((p) => `• ${escapeMrkdwn(p.message)}`)));
   }
+  if (r.nights?.length) {
+    lines.push("*On call at night* (00:00–06:00 in their own time zone, next 14 days):");
+    lines.push(...capped(r.nights.map((n) => `• ${who ? who(n.email) : escapeMrkdwn(n.email)}: ${hoursText(n.hours)} (${escapeMrkdwn(n.zone)})`)));
+  }
   const head = weekly ? `:mag: Weekly calendar check for ${sched(schedule)}:` : `:mag: Calendar check for ${sched(schedule)} after the calendar changed:`;
   return [head, ...lines].join("\n");
+}
+
+/** `6 h`, `1.5 h`: whole hours as they are, else to the half hour (never 0 for a positive time). */
+function hoursText(hours: number): string {
+  const rounded = Math.max(0.5, Math.round(hours * 2) / 2);
+  return `${rounded} h`;
 }
 
 /** Stretches of the next 7 days whose people changed in the calendar. */

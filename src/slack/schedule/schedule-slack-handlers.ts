@@ -87,6 +87,7 @@ export function makeScheduleSlackHandlers(deps: ScheduleSlackDeps): Partial<Reco
     const mentioned: string[] = [];
     if (n.kind === "announce") mentioned.push(...n.users, ...(n.next?.users ?? []));
     if (n.kind === "refresh" && n.notice.kind === "calendar_change") for (const c of n.notice.changes) mentioned.push(...c.before, ...c.after);
+    if (n.kind === "refresh" && n.notice.kind === "report") for (const night of n.notice.report.nights ?? []) mentioned.push(night.email);
     if (n.kind === "cover_taken") mentioned.push(n.taker, n.requester);
     const who = await people.renderer(mentioned);
     let text: string;

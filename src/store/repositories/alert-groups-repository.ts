@@ -99,6 +99,13 @@ export function alertGroupsRepository(db: Db) {
       const rows = await db.all<Row>(sql`select * from alert_groups where state <> 'resolved' order by number desc limit ${limit}`);
       return rows.map(toRecord);
     },
+    /** Open (not resolved) groups that paged `email` (any channel, any outcome), newest first. */
+    async listOpenPagedFor(email: string, limit = 100): Promise<AlertGroupRecord[]> {
+      const rows = await db.all<Row>(
+        sql`select * from alert_groups g where g.state <> 'resolved' and exists (select 1 from pages p where p.group_id = g.id and p.user_email = ${email}) order by g.number desc limit ${limit}`,
+      );
+      return rows.map(toRecord);
+    },
     /** Groups matching `q`, newest (highest number) first. */
     async search(q: GroupSearch): Promise<AlertGroupRecord[]> {
       const where: SQL[] = [sql`1 = 1`];

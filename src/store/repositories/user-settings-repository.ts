@@ -17,6 +17,9 @@ export interface UserSettingsRecord {
   codeAttempts: number;
   rules: NotificationRules | null;
   smsOptOut: boolean;
+  /** Quiet hours as local `HH:MM` times in the person's zone (`to` <= `from`: overnight); null = none. */
+  quietFrom: string | null;
+  quietTo: string | null;
   updatedAt: number;
 }
 
@@ -31,6 +34,8 @@ const toRecord = (r: Row): UserSettingsRecord => ({
   codeAttempts: num(r.code_attempts ?? 0),
   rules: r.rules ? parseJson<NotificationRules | null>(r.rules, null) : null,
   smsOptOut: num(r.sms_opt_out ?? 0) === 1,
+  quietFrom: (r.quiet_from as string | null) ?? null,
+  quietTo: (r.quiet_to as string | null) ?? null,
   updatedAt: num(r.updated_at),
 });
 
@@ -44,6 +49,10 @@ export function userSettingsRepository(db: Db) {
     /** Everyone whose settings mention this phone (current or pending) — for inbound SMS and STOP. */
     async findByPhone(phone: string): Promise<UserSettingsRecord[]> {
       return (await db.all<Row>(sql`select * from user_settings where phone = ${phone} or pending_phone = ${phone}`)).map(toRecord);
+    },
+    /** Everyone who has set quiet hours (their zones are worth knowing before a page comes). */
+    async emailsWithQuietHours(): Promise<string[]> {
+      return (await db.all<Row>(sql`select email from user_settings where quiet_from is not null order by email`)).map((r) => String(r.email));
     },
     /** Creates the row if needed, then applies the patch. */
     async upsert(email: string, patch: Partial<Omit<UserSettingsRecord, "email">>, now: number): Promise<void> {

@@ -265,7 +265,7 @@ export const exportedShifts = table(
   (t) => [primaryKey({ columns: [t.schedule, t.uid] })],
 );
 
-/** Per-person settings changed in Slack: phone (verified by SMS code), ladders, SMS opt-out. */
+/** Per-person settings changed in Slack: phone (verified by SMS code), ladders, SMS opt-out, quiet hours. */
 export const userSettings = table("user_settings", {
   email: text("email").primaryKey(),
   phone: text("phone"),
@@ -277,6 +277,9 @@ export const userSettings = table("user_settings", {
   /** JSON NotificationRules; null = calpage.yaml's. */
   rules: text("rules"),
   smsOptOut: integer("sms_opt_out").notNull(),
+  /** Quiet hours `HH:MM` (local time in the person's zone; `to` <= `from` runs overnight); null = none. */
+  quietFrom: text("quiet_from"),
+  quietTo: text("quiet_to"),
   updatedAt: ms("updated_at").notNull(),
 });
 
