@@ -3,8 +3,9 @@ import type { FeatureContext } from "./feature-context.js";
 import { scheduleFeature } from "./schedule-feature.js";
 import { meFeature } from "./me-feature.js";
 import { apiFeature } from "./api-feature.js";
+import { webFeature } from "./web-feature.js";
 
 /** The features every calpage process runs. */
 export function builtInFeatures(ctx: FeatureContext): Feature[] {
-  return [scheduleFeature(ctx), meFeature(ctx), apiFeature(ctx)];
+  return [scheduleFeature(ctx), meFeature(ctx), apiFeature(ctx), webFeature(ctx)];
 }

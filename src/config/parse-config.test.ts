@@ -235,6 +235,8 @@ integrations:
         logLevel: "info",
         logFormat: null,
         publicUrl: "http://localhost:8080",
+        publicUrlSet: false,
+        webLinkTtlSeconds: 43_200,
         slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
         twilio: NO_TWILIO,
       },
@@ -742,6 +744,8 @@ describe("parseConfig: environment", () => {
       logLevel: "info",
       logFormat: null,
       publicUrl: "http://localhost:8080",
+      publicUrlSet: false,
+      webLinkTtlSeconds: 43_200,
       slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
       twilio: NO_TWILIO,
     });
@@ -765,6 +769,7 @@ describe("parseConfig: environment", () => {
       SHUTDOWN_GRACE: "30s",
       LOG_LEVEL: "DEBUG",
       LOG_FORMAT: "pretty",
+      WEB_LINK_TTL: "2d",
     }).env;
     expect(env).toEqual({
       databaseUrl: "postgresql://calpage:pw@db:5432/calpage",
@@ -779,6 +784,8 @@ describe("parseConfig: environment", () => {
       logLevel: "debug",
       logFormat: "pretty",
       publicUrl: "https://oncall.example.com",
+      publicUrlSet: true,
+      webLinkTtlSeconds: 172_800,
       slack: { botToken: "xoxb-1", signingSecret: "secret", appToken: "xapp-1", apiUrl: "http://127.0.0.1:4000/api" },
       twilio: NO_TWILIO,
     });
@@ -795,6 +802,8 @@ describe("parseConfig: environment", () => {
 
   it.each<[Record<string, string>, Expected[]]>([
     [{ DATABASE_URL: "mysql://db/calpage" }, [[null, "env.DATABASE_URL", /^expected a Postgres URL like postgres:\/\//]]],
+    [{ WEB_LINK_TTL: "forever" }, [[null, "env.WEB_LINK_TTL", /^expected how long a web view link .* lasts, like 12h or 2d \(1 min to 30 days\), found "forever"/]]],
+    [{ WEB_LINK_TTL: "40d" }, [[null, "env.WEB_LINK_TTL", /\(1 min to 30 days\)/]]],
     [{ DATABASE_URL: "./data/calpage.db" }, [[null, "env.DATABASE_URL", /leave it unset to use SQLite/]]],
     [{ DATABASE_URL: "postgres://calpage:p@ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /host is ambiguous.*@ is %40/]]],
     [{ DATABASE_URL: "postgres://calpage:pa/ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /cannot be read as a URL.*\/ is %2F/]]],

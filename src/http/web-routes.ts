@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebAnswer, WebService } from "../web/web-service.js";
+import { WEB_CSS } from "../web/web-style.js";
+
+/** The session cookie: the signed token itself (stateless, so every replica reads it). */
+export const WEB_COOKIE = "calpage_web";
+
+const SECURITY_HEADERS = {
+  // No scripts at all; styles only calpage's own sheet and the bars' positions.
+  "content-security-policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
+/**
+ * The read-only web view (README "Web view"): `/web/login?t=<token>` exchanges a `/oncall web`
+ * link for a session cookie; `/web/`, `/web/schedules/<name>`, `/web/groups/<number>` need it;
+ * `/web/style.css` is the one asset. Thin: parse, ask the web service, send its page.
+ */
+export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }) {
+  const { web } = deps;
+  const send = (res: ServerResponse, a: WebAnswer, headers: Record<string, string> = {}) => {
+    res.writeHead(a.status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(a.html), ...SECURITY_HEADERS, ...headers });
+    res.end(a.html);
+  };
+  const cookie = (value: string, maxAge: number) =>
+    `${WEB_COOKIE}=${value}; Path=/web; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${deps.secureCookie ? "; Secure" : ""}`;
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
+    if (path !== "/web" && !path.startsWith("/web/")) return false;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
+      res.end("method not allowed: the web view is read-only\n");
+      return true;
+    }
+    const url = new URL(req.url ?? "/", "http://calpage.invalid");
+    if (path === "/web/style.css") {
+      res.writeHead(200, { "content-type": "text/css; charset=utf-8", "content-length": Buffer.byteLength(WEB_CSS), "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" });
+      res.end(WEB_CSS);
+      return true;
+    }
+    if (path === "/web") {
+      res.writeHead(308, { location: "/web/" });
+      res.end();
+      return true;
+    }
+    if (path === "/web/login") {
+      const checked = await web.check(url.searchParams.get("t"));
+      if (!checked.ok) {
+        send(res, checked.answer);
+        return true;
+      }
+      // The token leaves the address bar (and the history) at once.
+      res.writeHead(303, { location: "/web/", "set-cookie": cookie(url.searchParams.get("t")!, web.maxAgeSeconds(checked.identity)), ...SECURITY_HEADERS });
+      res.end();
+      return true;
+    }
+    if (path === "/web/logout") {
+      send(res, web.refusedPage(200, "Signed out", "Type /oncall web in Slack to sign in again."), { "set-cookie": cookie("", 0) });
+      return true;
+    }
+    const checked = await web.check(readCookie(req.headers.cookie, WEB_COOKIE));
+    if (!checked.ok) {
+      send(res, checked.answer, checked.answer.status === 403 ? { "set-cookie": cookie("", 0) } : {});
+      return true;
+    }
+    const signed = await web.signIn(checked.identity, url.searchParams.get("tz"));
+    if (!signed.ok) {
+      send(res, signed.answer);
+      return true;
+    }
+    const who = signed.who;
+    if (path === "/web/") {
+      send(res, await web.index(who));
+      return true;
+    }
+    const s = /^\/web\/schedules\/([^/]+)$/.exec(path);
+    if (s) {
+      const name = decode(s[1]!);
+      const q = (k: string) => url.searchParams.get(k);
+      send(res, name === null ? web.refusedPage(404, "No such schedule", "That schedule name cannot be read.") : await web.schedule(who, name, { view: q("view"), start: q("start"), tz: q("tz") }));
+      return true;
+    }
+    const g = /^\/web\/groups\/#?(\d{1,9})$/.exec(path);
+    if (g) {
+      send(res, await web.group(who, Number(g[1])));
+      return true;
+    }
+    send(res, web.refusedPage(404, "Not found", `calpage has no page at ${path}.`, "The web view has /web/ (schedules and your open alert groups), /web/schedules/<name> and /web/groups/<number>."));
+    return true;
+  };
+}
+
+/** One cookie's value from a Cookie header; null when absent. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}

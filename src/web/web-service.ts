@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import { DateTime } from "luxon";
+import type { GroupVisibility } from "../access/group-visibility.js";
+import type { AccessService } from "../access/access-service.js";
+import type { Principal } from "../access/principal.js";
+import type { Config } from "../config/config-types.js";
+import { findGaps } from "../schedule/find-gaps.js";
+import type { ScheduleService } from "../schedule/schedule-service.js";
+import type { Store } from "../store/store.js";
+import { groupPage, groupTimeline } from "./group-page.js";
+import { indexPage, messagePage } from "./index-page.js";
+import { schedulePage } from "./schedule-page.js";
+import { buildTimeline, type TimelineView } from "./schedule-timeline.js";
+import type { Viewer } from "./web-layout.js";
+import { signWebToken, verifyWebToken, type WebIdentity } from "./web-token.js";
+
+/** The `generated_secrets` name of the key web links and sessions are signed with (shared by replicas, kept across restarts). */
+export const WEB_SIGNING_SECRET_NAME = "web.signing_key";
+
+/** A page to send: status and the whole HTML document. */
+export interface WebAnswer {
+  status: number;
+  html: string;
+}
+
+/** Someone signed in: the identity from their link or session, who they are now for the access rules, and the zone times are shown in. */
+export interface SignedIn {
+  identity: WebIdentity;
+  principal: Principal;
+  viewer: Viewer;
+}
+
+export interface WebServiceDeps {
+  config: Config;
+  store: Store;
+  schedules: ScheduleService;
+  access: AccessService;
+  visibility: GroupVisibility;
+  /** Who the Slack member is now (guest, deactivated, calpage user, user groups). */
+  principalOf(userId: string): Promise<Principal>;
+  now: () => number;
+}
+
+const NEW_LINK = "Type /oncall web in Slack to get a new personal link.";
+
+/** The web view's decisions: links and sessions, who may see what, and each page's data. Routes stay thin. */
+export function createWebService(deps: WebServiceDeps) {
+  const { config, store, schedules, access, visibility, now } = deps;
+  const users = new Map(config.users.map((u) => [u.email, u]));
+  const bySlackId = new Map(config.users.filter((u) => u.slackId).map((u) => [u.slackId!, u]));
+  const person = (email: string) => users.get(email)?.name ?? email;
+  const slackName = (id: string) => bySlackId.get(id)?.name ?? id;
+  let secret: Promise<string> | null = null;
+  const signingSecret = () =>
+    (secret ??= store.read.generatedSecrets.getOrCreate(WEB_SIGNING_SECRET_NAME, randomBytes(32).toString("base64url"), now()).catch((e: unknown) => {
+      secret = null;
+      throw e;
+    }));
+
+  const refused = (status: number, title: string, ...lines: string[]): WebAnswer => ({ status, html: messagePage(title, lines, null) });
+
+  return {
+    /** A personal link for `/oncall web`: `<PUBLIC_URL>/web/login?t=<token>`, valid for WEB_LINK_TTL. */
+    async link(userId: string, email: string | null, tz: string | null): Promise<{ url: string; expiresAt: number }> {
+      const expiresAt = now() + config.env.webLinkTtlSeconds * 1000;
+      const token = signWebToken({ userId, email, tz, expiresAt }, await signingSecret());
+      return { url: `${config.env.publicUrl.replace(/\/+$/, "")}/web/login?t=${token}`, expiresAt };
+    },
+
+    /** Checks a link's or session cookie's token; a refusal page (403) says how to get a new link. */
+    async check(token: string | null): Promise<{ ok: true; identity: WebIdentity } | { ok: false; answer: WebAnswer }> {
+      if (token === null || token === "") return { ok: false, answer: refused(401, "Sign in to calpage", "These pages show calpage's schedules and alert groups to people of its Slack workspace.", NEW_LINK) };
+      const r = verifyWebToken(token, await signingSecret(), now());
+      if (r.ok) return r;
+      if (r.reason === "expired") return { ok: false, answer: refused(403, "This link has expired", `Links to calpage's web view last ${hoursText(config.env.webLinkTtlSeconds)}.`, NEW_LINK) };
+      return { ok: false, answer: refused(403, "This link is not valid", "It was not made by this calpage, or it was changed or cut short when it was copied.", NEW_LINK) };
+    },
+
+    /** Who is looking, and in which zone (`?tz=`, else their Slack profile's, else calpage.yaml's); a deactivated account or an unknown zone is refused. */
+    async signIn(identity: WebIdentity, tzParam: string | null): Promise<{ ok: true; who: SignedIn } | { ok: false; answer: WebAnswer }> {
+      const principal = await deps.principalOf(identity.userId);
+      if (principal.deactivated) return { ok: false, answer: refused(403, "Not allowed", "Your Slack account is deactivated, so calpage does not show its pages to it.") };
+      if (tzParam !== null && !validZone(tzParam)) {
+        return { ok: false, answer: refused(400, "Unknown time zone", `tz: "${tzParam}" is not a time zone calpage knows; use an IANA name like Europe/Berlin or America/New_York, or leave tz out to use your Slack profile's.`) };
+      }
+      const zone = tzParam ?? (identity.tz !== null && validZone(identity.tz) ? identity.tz : config.timezone);
+      return { ok: true, who: { identity, principal, viewer: { name: principal.name, zone } } };
+    },
+
+    async index(who: SignedIn): Promise<WebAnswer> {
+      const at = new Date(now());
+      const list = config.schedules.map((s) => ({ name: s.name, onCall: schedules.whoIsOnCall(s.name, at).map(person), loaded: schedules.isLoaded(s.name) }));
+      const seen = await visibility.filter(who.principal, await store.read.groups.listOpen(500));
+      const groups = seen.ok ? seen.groups : [];
+      const note = !seen.ok ? seen.message : seen.all ? null : "Only groups in channels you are in, or that paged you, are listed.";
+      return { status: 200, html: indexPage({ schedules: list, groups, groupsNote: note }, who.viewer) };
+    },
+
+    async schedule(who: SignedIn, name: string, query: { view: string | null; start: string | null; tz: string | null }): Promise<WebAnswer> {
+      if (!schedules.has(name)) {
+        const known = config.schedules.map((s) => s.name).join(", ") || "none";
+        return { status: 404, html: messagePage("No such schedule", [`There is no schedule called "${name}". Schedules: ${known}.`], who.viewer) };
+      }
+      const view = query.view ?? "week";
+      if (view !== "week" && view !== "month") return { status: 400, html: messagePage("Bad view", [`view: expected week or month, found "${view}".`], who.viewer) };
+      const zone = who.viewer.zone;
+      let start = DateTime.fromMillis(now(), { zone });
+      if (query.start !== null) {
+        const d = /^\d{4}-\d{2}-\d{2}$/.test(query.start) ? DateTime.fromISO(query.start, { zone }) : null;
+        if (!d?.isValid) return { status: 400, html: messagePage("Bad start date", [`start: expected a date like 2026-12-07, found "${query.start}".`], who.viewer) };
+        start = d;
+      }
+      const base = buildTimeline({ schedule: name, view: view as TimelineView, start, zone, shifts: [], gaps: [], name: person });
+      const shifts = await schedules.shiftsAsync(name, base.from, base.to);
+      const loaded = schedules.isLoaded(name);
+      const gaps = loaded ? findGaps(shifts, base.from, base.to) : [];
+      const t = buildTimeline({ schedule: name, view: view as TimelineView, start, zone, shifts, gaps, name: person });
+      return { status: 200, html: schedulePage(name, t, who.viewer, { loaded, zoneParam: query.tz }) };
+    },
+
+    async group(who: SignedIn, number: number): Promise<WebAnswer> {
+      const g = await store.read.groups.getByNumber(number);
+      if (!g) return { status: 404, html: messagePage("No such alert group", [`There is no alert group #${number}.`], who.viewer) };
+      const may = await visibility.canSee(who.principal, g);
+      if (!may.ok) return { status: 403, html: messagePage("Not allowed", [may.message], who.viewer) };
+      const [alerts, log, pages] = await Promise.all([store.read.alerts.recent(g.id, 500), store.read.log.list(g.id), store.read.pages.listForGroup(g.id)]);
+      const entries = groupTimeline({ alerts, log, pages, person, slackName });
+      const actor = (a: string) => (/^[UW][A-Z0-9]{2,}$/.test(a) ? slackName(a) : a);
+      return { status: 200, html: groupPage(g, entries, who.viewer, { slackUrl: null, actor }) };
+    },
+
+    /** The session cookie's lifetime for a token (seconds, at least 1). */
+    maxAgeSeconds(identity: WebIdentity): number {
+      return Math.max(1, Math.floor((identity.expiresAt - now()) / 1000));
+    },
+    refusedPage: refused,
+  };
+}
+
+export type WebService = ReturnType<typeof createWebService>;
+
+function validZone(zone: string): boolean {
+  return zone.length <= 64 && DateTime.now().setZone(zone).isValid;
+}
+
+function hoursText(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? "" : "s"}`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`;
+  return `${Math.round(seconds / 60)} minutes`;
+}
