@@ -36,7 +36,7 @@ export interface WebServiceDeps {
   schedules: ScheduleService;
   access: AccessService;
   visibility: GroupVisibility;
-  /** Who the Slack member is now (guest, deactivated, calpage user, user groups). */
+  /** Who the Slack member is now (guest, deactivated, calpage user, user groups); its name names Slack ids in log lines. */
   principalOf(userId: string): Promise<Principal>;
   now: () => number;
 }
@@ -49,7 +49,18 @@ export function createWebService(deps: WebServiceDeps) {
   const users = new Map(config.users.map((u) => [u.email, u]));
   const bySlackId = new Map(config.users.filter((u) => u.slackId).map((u) => [u.slackId!, u]));
   const person = (email: string) => users.get(email)?.name ?? email;
-  const slackName = (id: string) => bySlackId.get(id)?.name ?? id;
+  /** Names for the Slack ids in `texts` (mentions, actors): calpage.yaml's `slack_id`, else Slack's profile; at most 20 looked up. */
+  async function slackNames(texts: (string | null)[]): Promise<(id: string) => string> {
+    const ids = new Set<string>();
+    for (const t of texts) for (const m of (t ?? "").matchAll(/\b([UW][A-Z0-9]{2,})\b/g)) if (ids.size < 20) ids.add(m[1]!);
+    const found = new Map<string, string>();
+    for (const id of ids) {
+      const known = bySlackId.get(id)?.name;
+      const name = known ?? (await deps.principalOf(id).then((p) => (p.name !== id ? p.name : null), () => null));
+      if (name) found.set(id, name);
+    }
+    return (id) => found.get(id) ?? id;
+  }
   let secret: Promise<string> | null = null;
   const signingSecret = () =>
     (secret ??= store.read.generatedSecrets.getOrCreate(WEB_SIGNING_SECRET_NAME, randomBytes(32).toString("base64url"), now()).catch((e: unknown) => {
@@ -124,6 +135,7 @@ export function createWebService(deps: WebServiceDeps) {
       const may = await visibility.canSee(who.principal, g);
       if (!may.ok) return { status: 403, html: messagePage("Not allowed", [may.message], who.viewer) };
       const [alerts, log, pages] = await Promise.all([store.read.alerts.recent(g.id, 500), store.read.log.list(g.id), store.read.pages.listForGroup(g.id)]);
+      const slackName = await slackNames([g.acknowledgedBy, g.resolvedBy, g.silencedBy, ...log.map((e) => e.text)]);
       const entries = groupTimeline({ alerts, log, pages, person, slackName });
       const actor = (a: string) => (/^[UW][A-Z0-9]{2,}$/.test(a) ? slackName(a) : a);
       return { status: 200, html: groupPage(g, entries, who.viewer, { slackUrl: null, actor }) };
