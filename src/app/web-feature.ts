@@ -13,7 +13,7 @@ import type { FeatureContext } from "./feature-context.js";
 export function webFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, access, principals, slack, now } = ctx;
   const visibility = createGroupVisibility(access, slack);
-  const web = createWebService({ config, store, schedules, access, visibility, principalOf: (id) => principals.forSlackUser(id), now });
+  const web = createWebService({ config, store, schedules, visibility, principalOf: (id) => principals.forSlackUser(id), now });
   return {
     name: "web",
     http: createWebRoutes({ web, secureCookie: config.env.publicUrl.startsWith("https://") }),

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DateTime } from "luxon";
 import type { GroupVisibility } from "../access/group-visibility.js";
-import type { AccessService } from "../access/access-service.js";
 import type { Principal } from "../access/principal.js";
 import type { Config } from "../config/config-types.js";
 import { findGaps } from "../schedule/find-gaps.js";
@@ -34,7 +33,6 @@ export interface WebServiceDeps {
   config: Config;
   store: Store;
   schedules: ScheduleService;
-  access: AccessService;
   visibility: GroupVisibility;
   /** Who the Slack member is now (guest, deactivated, calpage user, user groups); its name names Slack ids in log lines. */
   principalOf(userId: string): Promise<Principal>;
@@ -45,7 +43,7 @@ const NEW_LINK = "Type /oncall web in Slack to get a new personal link.";
 
 /** The web view's decisions: links and sessions, who may see what, and each page's data. Routes stay thin. */
 export function createWebService(deps: WebServiceDeps) {
-  const { config, store, schedules, access, visibility, now } = deps;
+  const { config, store, schedules, visibility, now } = deps;
   const users = new Map(config.users.map((u) => [u.email, u]));
   const bySlackId = new Map(config.users.filter((u) => u.slackId).map((u) => [u.slackId!, u]));
   const person = (email: string) => users.get(email)?.name ?? email;

@@ -170,15 +170,21 @@ integrations:
 export const SCREENS = ["index", "schedule-week", "schedule-month", "group", "expired-link"] as const;
 
 /**
- * Signs Alice in with her `/oncall web` link in a phone-sized or desktop page and saves a
- * screenshot of each page to `dir` (`<name>.png`). Returns the files written.
+ * Signs Alice in with her `/oncall web` link in a page of the given size and saves a screenshot
+ * of each page (or `only` those) to `dir` as `<name><suffix>.png`. Returns the files written.
  */
-export async function saveScreenshots(browser: Browser, s: WebScenario, dir: string, opts: { width?: number; height?: number } = {}): Promise<string[]> {
+export async function saveScreenshots(
+  browser: Browser,
+  s: WebScenario,
+  dir: string,
+  opts: { width?: number; height?: number; suffix?: string; only?: readonly (typeof SCREENS)[number][] } = {},
+): Promise<string[]> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1100, height: opts.height ?? 800 }, locale: "en-GB" });
   const page = await context.newPage();
   const files: string[] = [];
   const shot = async (name: (typeof SCREENS)[number]) => {
-    const file = join(dir, `${name}.png`);
+    if (opts.only && !opts.only.includes(name)) return;
+    const file = join(dir, `${name}${opts.suffix ?? ""}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);
   };

@@ -123,6 +123,7 @@ describe.skipIf(chromiumMissing !== null)("the web view in headless Chromium", (
     const ack = DateTime.fromFormat(ackTime!, "yyyy-LL-dd HH:mm:ss", { zone: "America/New_York" });
     expect(Math.abs(ack.toMillis() - Date.now())).toBeLessThan(5 * 60_000);
     // The summary with markup is text: no image was made, nothing ran.
+    expect(await page.textContent("main")).toContain(HOSTILE_SUMMARY);
     expect(await page.locator("main img").count()).toBe(0);
     expect(await page.title()).not.toBe("pwned");
     await page.screenshot({ path: join(ARTIFACTS, "group.png"), fullPage: true });
@@ -174,12 +175,11 @@ describe.skipIf(chromiumMissing !== null)("the web view in headless Chromium", (
   it("shows where the keyboard is: a visible focus ring on links and fields", async () => {
     const { context, page } = await signedIn(PEOPLE.alice.id);
     await page.goto(`${s.url}/web/schedules/primary`);
+    // Run in the page (a string: this file is type-checked without the DOM's types).
     const focused = async () =>
-      page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
-        const st = getComputedStyle(el);
-        return { text: el.textContent?.trim() ?? "", tag: el.tagName, outline: `${st.outlineStyle} ${st.outlineWidth}` };
-      });
+      page.evaluate<{ text: string; tag: string; outline: string }>(
+        `(() => { const el = document.activeElement; const st = getComputedStyle(el); return { text: (el.textContent || "").trim(), tag: el.tagName, outline: st.outlineStyle + " " + st.outlineWidth }; })()`,
+      );
     await page.keyboard.press("Tab");
     expect(await focused()).toEqual({ text: "Skip to content", tag: "A", outline: "solid 3px" });
     for (let i = 0; i < 12; i++) {
