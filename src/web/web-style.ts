@@ -10,7 +10,7 @@ export const WEB_CSS = `
 body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, [tabindex]:focus-visible {
-  outline: 3px solid #ff8c00; outline-offset: 2px; box-shadow: 0 0 0 5px #1b1f24; }
+  outline: 3px solid #c2410c; outline-offset: 2px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .skip { position: absolute; left: -9999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
 header.top { display: flex; flex-wrap: wrap; gap: 12px; align-items: baseline; padding: 10px 16px; border-bottom: 1px solid var(--line); }
