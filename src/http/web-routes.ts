@@ -4,6 +4,10 @@ import { WEB_CSS } from "../web/web-style.js";
 
 /** The session cookie: the signed token itself (stateless, so every replica reads it). */
 export const WEB_COOKIE = "calpage_web";
+/** The page someone without a session asked for (a Slack message's Timeline link): where their next sign-in goes. */
+export const NEXT_COOKIE = "calpage_web_next";
+/** Pages worth coming back to after signing in: calpage's own, no other host. */
+const NEXT_PAGE = /^\/web\/(?:groups\/\d{1,9}|schedules\/[A-Za-z0-9%._~-]{1,200}(?:\?[A-Za-z0-9%=&._~-]{0,300})?)$/;
 
 const SECURITY_HEADERS = {
   // No scripts at all; styles only calpage's own sheet and the bars' positions.
@@ -24,8 +28,8 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
     res.writeHead(a.status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(a.html), ...SECURITY_HEADERS, ...headers });
     res.end(a.html);
   };
-  const cookie = (value: string, maxAge: number) =>
-    `${WEB_COOKIE}=${value}; Path=/web; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${deps.secureCookie ? "; Secure" : ""}`;
+  const cookie = (value: string, maxAge: number, name = WEB_COOKIE) =>
+    `${name}=${value}; Path=/web; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${deps.secureCookie ? "; Secure" : ""}`;
 
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     if (path !== "/web" && !path.startsWith("/web/")) return false;
@@ -51,8 +55,11 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
         send(res, checked.answer);
         return true;
       }
-      // The token leaves the address bar (and the history) at once.
-      res.writeHead(303, { location: "/web/", "set-cookie": cookie(url.searchParams.get("t")!, web.maxAgeSeconds(checked.identity)), ...SECURITY_HEADERS });
+      // The token leaves the address bar (and the history) at once; on to the page asked for before signing in, if any.
+      const next = decodeNext(readCookie(req.headers.cookie, NEXT_COOKIE));
+      const cookies = [cookie(url.searchParams.get("t")!, web.maxAgeSeconds(checked.identity))];
+      if (next !== null) cookies.push(cookie("", 0, NEXT_COOKIE));
+      res.writeHead(303, { location: next ?? "/web/", "set-cookie": cookies, ...SECURITY_HEADERS });
       res.end();
       return true;
     }
@@ -62,7 +69,11 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
     }
     const checked = await web.check(readCookie(req.headers.cookie, WEB_COOKIE));
     if (!checked.ok) {
-      send(res, checked.answer, checked.answer.status === 403 ? { "set-cookie": cookie("", 0) } : {});
+      const asked = `${path}${url.search}`;
+      const remember = NEXT_PAGE.test(asked) ? [cookie(encodeURIComponent(asked), 3600, NEXT_COOKIE)] : [];
+      const clear = checked.answer.status === 403 ? [cookie("", 0)] : [];
+      if (clear.length + remember.length > 0) res.setHeader("set-cookie", [...clear, ...remember]);
+      send(res, checked.answer);
       return true;
     }
     const signed = await web.signIn(checked.identity, url.searchParams.get("tz"));
@@ -99,6 +110,12 @@ export function readCookie(header: string | undefined, name: string): string | n
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return null;
+}
+
+/** The remembered page, if it is still one of calpage's own. */
+function decodeNext(value: string | null): string | null {
+  const page = value === null ? null : decode(value);
+  return page !== null && NEXT_PAGE.test(page) ? page : null;
 }
 
 function decode(part: string): string | null {

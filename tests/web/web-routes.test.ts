@@ -74,6 +74,22 @@ describe.each(BACKENDS)("web view routes (%s)", (backend) => {
     expect(await r2.text()).toContain("This link is not valid");
   });
 
+  it("comes back to the page asked for before signing in (a Slack message's Timeline link), and only to calpage's own pages", async () => {
+    const asked = await get(`/web/groups/${s.groupNumber}`);
+    expect(asked.status).toBe(401);
+    const next = asked.headers.get("set-cookie")!;
+    expect(next).toMatch(/^calpage_web_next=%2Fweb%2Fgroups%2F\d+; Path=\/web; Max-Age=3600; HttpOnly; SameSite=Lax$/);
+    const link = await s.linkFor(PEOPLE.alice.id);
+    const r = await fetch(link, { redirect: "manual", headers: { cookie: next.split(";")[0]! } });
+    expect(r.status).toBe(303);
+    expect(r.headers.get("location")).toBe(`/web/groups/${s.groupNumber}`);
+    expect(r.headers.getSetCookie()).toEqual([expect.stringMatching(/^calpage_web=/), expect.stringMatching(/^calpage_web_next=; Path=\/web; Max-Age=0/)]);
+    for (const elsewhere of ["https%3A%2F%2Fevil.example.com%2F", "%2F%2Fevil.example.com", "%2Fweb%2Flogin%3Ft%3Dx"]) {
+      const r2 = await fetch(link, { redirect: "manual", headers: { cookie: `calpage_web_next=${elsewhere}` } });
+      expect(r2.headers.get("location"), elsewhere).toBe("/web/");
+    }
+  });
+
   it("checks who the link is for on every page: a deactivated Slack account is refused", async () => {
     s.slack.users.add({ id: "U0DAVE01", name: "dave", email: "dave@example.com", realName: "Dave Gone", deleted: true });
     const r = await get("/web/", `calpage_web=${await s.tokenExpiringAt("U0DAVE01", "dave@example.com", Date.now() + 60_000)}`);
