@@ -39,6 +39,8 @@ export interface WebServiceDeps {
   now: () => number;
 }
 
+/** How far from today a schedule page may start (computing far-off years from a feed is work nobody needs). */
+const MAX_START_DAYS = 2 * 366;
 const NEW_LINK = "Type /oncall web in Slack to get a new personal link.";
 
 /** The web view's decisions: links and sessions, who may see what, and each page's data. Routes stay thin. */
@@ -117,6 +119,9 @@ export function createWebService(deps: WebServiceDeps) {
       if (query.start !== null) {
         const d = /^\d{4}-\d{2}-\d{2}$/.test(query.start) ? DateTime.fromISO(query.start, { zone }) : null;
         if (!d?.isValid) return { status: 400, html: messagePage("Bad start date", [`start: expected a date like 2026-12-07, found "${query.start}".`], who.viewer) };
+        if (Math.abs(d.diff(start, "days").days) > MAX_START_DAYS) {
+          return { status: 400, html: messagePage("Bad start date", [`start: ${query.start} is more than two years from today; calpage shows schedules from two years back to two years ahead.`], who.viewer) };
+        }
         start = d;
       }
       const base = buildTimeline({ schedule: name, view: view as TimelineView, start, zone, shifts: [], gaps: [], name: person });

@@ -30,7 +30,8 @@ describe.each(BACKENDS)("web view routes (%s)", (backend) => {
     const link = await s.linkFor(PEOPLE.alice.id);
     expect(link.startsWith(`${s.url}/web/login?t=`)).toBe(true);
     const cookie = await session(link);
-    for (const path of ["/web/", "/web/schedules/primary", "/web/schedules/primary?view=month&start=2026-02-01", `/web/groups/${s.groupNumber}`]) {
+    const lastYear = new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10);
+    for (const path of ["/web/", "/web/schedules/primary", `/web/schedules/primary?view=month&start=${lastYear}`, `/web/groups/${s.groupNumber}`]) {
       const r = await get(path, cookie);
       expect(r.status, path).toBe(200);
       expect(r.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -54,6 +55,9 @@ describe.each(BACKENDS)("web view routes (%s)", (backend) => {
     const start = await get("/web/schedules/primary?start=next-tuesday", cookie);
     expect(start.status).toBe(400);
     expect(await start.text()).toContain("start: expected a date like 2026-12-07, found &quot;next-tuesday&quot;.");
+    const far = await get("/web/schedules/primary?view=month&start=2999-01-01", cookie);
+    expect(far.status).toBe(400);
+    expect(await far.text()).toContain("start: 2999-01-01 is more than two years from today");
     expect((await get("/web/elsewhere", cookie)).status).toBe(404);
     const post = await fetch(`${s.url}/web/`, { method: "POST", headers: { cookie } });
     expect(post.status).toBe(405);
