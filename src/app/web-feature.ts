@@ -1,5 +1,6 @@
 import { createGroupVisibility } from "../access/group-visibility.js";
 import { createWebRoutes } from "../http/web-routes.js";
+import { createSlackSignIn } from "../slack/web/slack-sign-in.js";
 import { webCommands } from "../slack/web/web-command.js";
 import { createWebService } from "../web/web-service.js";
 import type { Feature } from "./feature.js";
@@ -13,7 +14,17 @@ import type { FeatureContext } from "./feature-context.js";
 export function webFeature(ctx: FeatureContext): Feature {
   const { config, store, schedules, access, principals, slack, now } = ctx;
   const visibility = createGroupVisibility(access, slack);
-  const web = createWebService({ config, store, schedules, visibility, principalOf: (id) => principals.forSlackUser(id), now });
+  const signIn = config.env.slackSignIn;
+  const web = createWebService({
+    config,
+    store,
+    schedules,
+    visibility,
+    principalOf: (id) => principals.forSlackUser(id),
+    slackSignIn: signIn ? createSlackSignIn({ ...signIn, apiUrl: config.env.slack.apiUrl }) : null,
+    slackUser: (id) => slack.userInfo(id),
+    now,
+  });
   return {
     name: "web",
     http: createWebRoutes({ web, secureCookie: config.env.publicUrl.startsWith("https://") }),

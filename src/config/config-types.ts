@@ -288,6 +288,8 @@ export interface Config {
     publicUrlSet: boolean;
     /** WEB_LINK_TTL: how long a `/oncall web` link and the session it opens last (default 12 h). */
     webLinkTtlSeconds: number;
+    /** SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: "Sign in with Slack" (OpenID Connect) on the web view; null = links only. */
+    slackSignIn: { clientId: string; clientSecret: string } | null;
     slack: SlackEnv;
     twilio: TwilioEnv;
   };

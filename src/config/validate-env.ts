@@ -41,6 +41,15 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     else c.report("env.WEB_LINK_TTL", `expected how long a web view link from \`/oncall web\` lasts, like 12h or 2d (1 min to 30 days), found ${describe(webTtlText)}`);
   }
 
+  // "Sign in with Slack" on the web view: both or neither. The secret is never repeated.
+  const clientId = get("SLACK_CLIENT_ID");
+  const clientSecret = get("SLACK_CLIENT_SECRET");
+  let slackSignIn: { clientId: string; clientSecret: string } | null = null;
+  if (clientId !== null && clientSecret !== null) slackSignIn = { clientId, clientSecret };
+  else if (clientId !== null || clientSecret !== null) {
+    c.report(`env.${clientId === null ? "SLACK_CLIENT_ID" : "SLACK_CLIENT_SECRET"}`, "is missing: \"Sign in with Slack\" needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information page of the Slack app); set both, or neither to sign in with /oncall web links only");
+  }
+
   const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
   const sqlitePath = `${dataDir.replace(/\/+$/, "")}/calpage.db`;
 
@@ -101,6 +110,7 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     publicUrl,
     publicUrlSet: publicUrlGiven !== null,
     webLinkTtlSeconds,
+    slackSignIn,
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),
       signingSecret: get("SLACK_SIGNING_SECRET"),

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebAnswer, WebService } from "../web/web-service.js";
+import type { WebIdentity } from "../web/web-token.js";
 import { WEB_CSS } from "../web/web-style.js";
 
 /** The session cookie: the signed token itself (stateless, so every replica reads it). */
 export const WEB_COOKIE = "calpage_web";
 /** The page someone without a session asked for (a Slack message's Timeline link): where their next sign-in goes. */
 export const NEXT_COOKIE = "calpage_web_next";
+/** A "Sign in with Slack" under way in this browser: its state and nonce, for 10 minutes. */
+export const SIGN_IN_COOKIE = "calpage_signin";
 /** Pages worth coming back to after signing in: calpage's own, no other host. */
 const NEXT_PAGE = /^\/web\/(?:groups\/\d{1,9}|schedules\/[A-Za-z0-9%._~-]{1,200}(?:\?[A-Za-z0-9%=&._~-]{0,300})?)$/;
 
@@ -31,6 +34,15 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
   const cookie = (value: string, maxAge: number, name = WEB_COOKIE) =>
     `${name}=${value}; Path=/web; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${deps.secureCookie ? "; Secure" : ""}`;
 
+  /** The session cookie, then on to the page asked for before signing in, if any, else /web/. */
+  const signedIn = (req: IncomingMessage, res: ServerResponse, token: string, identity: WebIdentity, more: string[]) => {
+    const next = decodeNext(readCookie(req.headers.cookie, NEXT_COOKIE));
+    const cookies = [cookie(token, web.maxAgeSeconds(identity)), ...more];
+    if (next !== null) cookies.push(cookie("", 0, NEXT_COOKIE));
+    res.writeHead(303, { location: next ?? "/web/", "set-cookie": cookies, ...SECURITY_HEADERS });
+    res.end();
+  };
+
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     if (path !== "/web" && !path.startsWith("/web/")) return false;
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -55,12 +67,28 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
         send(res, checked.answer);
         return true;
       }
-      // The token leaves the address bar (and the history) at once; on to the page asked for before signing in, if any.
-      const next = decodeNext(readCookie(req.headers.cookie, NEXT_COOKIE));
-      const cookies = [cookie(url.searchParams.get("t")!, web.maxAgeSeconds(checked.identity))];
-      if (next !== null) cookies.push(cookie("", 0, NEXT_COOKIE));
-      res.writeHead(303, { location: next ?? "/web/", "set-cookie": cookies, ...SECURITY_HEADERS });
+      // The token leaves the address bar (and the history) at once.
+      signedIn(req, res, url.searchParams.get("t")!, checked.identity, []);
+      return true;
+    }
+    if (path === "/web/signin/slack") {
+      const started = web.startSlackSignIn();
+      if (!started) {
+        send(res, web.refusedPage(404, "Not found", "Sign in with Slack is not set up here.", "Type /oncall web in Slack to get a personal link."));
+        return true;
+      }
+      res.writeHead(303, { location: started.location, "set-cookie": cookie(started.pending, 600, SIGN_IN_COOKIE), ...SECURITY_HEADERS });
       res.end();
+      return true;
+    }
+    if (path === "/web/signin/slack/callback") {
+      const q = (k: string) => url.searchParams.get(k);
+      const done = await web.finishSlackSignIn({ code: q("code"), state: q("state"), error: q("error") }, readCookie(req.headers.cookie, SIGN_IN_COOKIE));
+      if (!done.ok) {
+        send(res, done.answer, { "set-cookie": cookie("", 0, SIGN_IN_COOKIE) });
+        return true;
+      }
+      signedIn(req, res, done.token, done.identity, [cookie("", 0, SIGN_IN_COOKIE)]);
       return true;
     }
     if (path === "/web/logout") {

@@ -25,7 +25,8 @@ ${input.groupsNote ? html`<p class="muted">${input.groupsNote}</p>` : ""}
   return webPage("On call", body, viewer);
 }
 
-/** A refusal: what went wrong and how to get in (403 for links, 401 without a session, 404…). */
-export function messagePage(title: string, lines: string[], viewer: Viewer | null): string {
-  return webPage(title, html`<div class="refused"><h1>${title}</h1>${lines.map((l) => html`<p>${l}</p>`)}</div>`, viewer);
+/** A refusal: what went wrong and how to get in (403 for links, 401 without a session, 404…), with a way on when there is one. */
+export function messagePage(title: string, lines: string[], viewer: Viewer | null, action?: { href: string; label: string }): string {
+  const button = action ? html`<p><a class="button" href="${action.href}">${action.label}</a></p>` : "";
+  return webPage(title, html`<div class="refused"><h1>${title}</h1>${lines.map((l) => html`<p>${l}</p>`)}${button}</div>`, viewer);
 }

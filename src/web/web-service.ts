@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
 import type { GroupVisibility } from "../access/group-visibility.js";
 import type { Principal } from "../access/principal.js";
 import type { Config } from "../config/config-types.js";
 import { findGaps } from "../schedule/find-gaps.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
+import type { SlackSignIn } from "../slack/web/slack-sign-in.js";
 import type { Store } from "../store/store.js";
 import { groupPage, groupTimeline } from "./group-page.js";
 import { indexPage, messagePage } from "./index-page.js";
@@ -36,6 +37,10 @@ export interface WebServiceDeps {
   visibility: GroupVisibility;
   /** Who the Slack member is now (guest, deactivated, calpage user, user groups); its name names Slack ids in log lines. */
   principalOf(userId: string): Promise<Principal>;
+  /** "Sign in with Slack" when SLACK_CLIENT_ID/SECRET are set; null = links only. */
+  slackSignIn?: SlackSignIn | null;
+  /** The member as calpage's bot sees them (`users.info`): null when they are not in its workspace. */
+  slackUser?: (userId: string) => Promise<{ tz: string | null; deleted: boolean } | null>;
   now: () => number;
 }
 
@@ -68,7 +73,11 @@ export function createWebService(deps: WebServiceDeps) {
       throw e;
     }));
 
-  const refused = (status: number, title: string, ...lines: string[]): WebAnswer => ({ status, html: messagePage(title, lines, null) });
+  const signIn = deps.slackSignIn ?? null;
+  const signInAction = signIn ? { href: "/web/signin/slack", label: "Sign in with Slack" } : undefined;
+  const refused = (status: number, title: string, ...lines: string[]): WebAnswer => ({ status, html: messagePage(title, lines, null, status === 200 ? undefined : signInAction) });
+  const base = config.env.publicUrl.replace(/\/+$/, "");
+  const redirectUri = `${base}/web/signin/slack/callback`;
 
   return {
     /** A personal link for `/oncall web`: `<PUBLIC_URL>/web/login?t=<token>`, valid for WEB_LINK_TTL. */
@@ -144,6 +153,35 @@ export function createWebService(deps: WebServiceDeps) {
       return { status: 200, html: groupPage(g, entries, who.viewer, { slackUrl: null, actor }) };
     },
 
+    /** Whether "Sign in with Slack" is configured. */
+    signInWithSlack: signIn !== null,
+
+    /** Where to send the browser to sign in with Slack, and the `state.nonce` its cookie keeps until it comes back. */
+    startSlackSignIn(): { location: string; pending: string } | null {
+      if (!signIn) return null;
+      const state = randomBytes(18).toString("base64url");
+      const nonce = randomBytes(18).toString("base64url");
+      return { location: signIn.authorizeUrl(state, nonce, redirectUri), pending: `${state}.${nonce}` };
+    },
+
+    /** Slack sent the browser back: the state must be this browser's, the code must name a member of calpage's workspace; then a session as for a link. */
+    async finishSlackSignIn(q: { code: string | null; state: string | null; error: string | null }, pending: string | null): Promise<{ ok: true; token: string; identity: WebIdentity } | { ok: false; answer: WebAnswer }> {
+      if (!signIn) return { ok: false, answer: refused(404, "Not found", "Sign in with Slack is not set up here.", NEW_LINK) };
+      if (q.error !== null) return { ok: false, answer: refused(403, "Not signed in", `Slack did not sign you in (${q.error}).`, NEW_LINK) };
+      const [state, nonce] = (pending ?? "").split(".");
+      if (!state || !nonce || q.state === null || !sameText(q.state, state)) {
+        return { ok: false, answer: refused(403, "Not signed in", "This sign-in was not started in this browser, or took longer than 10 minutes.", NEW_LINK) };
+      }
+      if (q.code === null || q.code === "") return { ok: false, answer: refused(400, "Not signed in", "code: Slack's answer has no code.", NEW_LINK) };
+      const r = await signIn.exchange(q.code, redirectUri, nonce, now());
+      if (!r.ok) return { ok: false, answer: refused(403, "Not signed in", r.message, NEW_LINK) };
+      const member = await (deps.slackUser?.(r.userId) ?? Promise.resolve(null)).catch(() => null);
+      if (member === null) return { ok: false, answer: refused(403, "Not signed in", "That Slack account is not in calpage's workspace.") };
+      if (member.deleted) return { ok: false, answer: refused(403, "Not allowed", "Your Slack account is deactivated, so calpage does not show its pages to it.") };
+      const identity: WebIdentity = { userId: r.userId, email: r.email, tz: member.tz, expiresAt: now() + config.env.webLinkTtlSeconds * 1000 };
+      return { ok: true, token: signWebToken(identity, await signingSecret()), identity };
+    },
+
     /** The session cookie's lifetime for a token (seconds, at least 1). */
     maxAgeSeconds(identity: WebIdentity): number {
       return Math.max(1, Math.floor((identity.expiresAt - now()) / 1000));
@@ -153,6 +191,12 @@ export function createWebService(deps: WebServiceDeps) {
 }
 
 export type WebService = ReturnType<typeof createWebService>;
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 function validZone(zone: string): boolean {
   return zone.length <= 64 && DateTime.now().setZone(zone).isValid;

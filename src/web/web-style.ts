@@ -26,6 +26,7 @@ th { background: #f2f4f7; }
 nav.views { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 12px; }
 nav.views form { display: flex; gap: 6px; align-items: center; }
 input, select, button { font: inherit; padding: 4px 8px; border: 1px solid #5b6675; border-radius: 4px; background: #fff; color: var(--fg); }
+a.button { display: inline-block; padding: 8px 14px; border-radius: 4px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: 14px; margin: 8px 0; padding: 0; list-style: none; }
 .swatch { display: inline-block; width: 14px; height: 14px; border: 2px solid; vertical-align: -2px; margin-right: 4px; }

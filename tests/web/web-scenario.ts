@@ -81,12 +81,13 @@ export const HOSTILE_SUMMARY = `<img src=x onerror="document.title='pwned'"> Dis
  * #alerts (Alice and Bob are members, Carol is not), an alert group that paged Alice by Slack DM and
  * that she acknowledged — everything the web view's pages show.
  */
-export async function startWebScenario(backend: Backend): Promise<WebScenario> {
+export async function startWebScenario(backend: Backend, extraEnv: Record<string, string> = {}): Promise<WebScenario> {
   const users = Object.fromEntries(Object.values(PEOPLE).map((p) => [p.email, { id: p.id, name: p.name.split(" ")[0]!.toLowerCase(), realName: p.name, tz: ZONES[p.email] }]));
   const slack = await startFakeSlack({ users, channels: { alerts: CHANNEL_ID }, channelMembers: { [CHANNEL_ID]: [PEOPLE.alice.id, PEOPLE.bob.id] }, token: "xoxb-e2e-test" });
   const port = await getFreePort();
   const env = await prepareEnv(backend, slack, port);
   env.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
+  Object.assign(env.env, extraEnv);
   const cals = scenarioCalendars(new Date());
   writeFileSync(join(env.dir, "oncall.ics"), cals.primary);
   writeFileSync(join(env.dir, "overrides.ics"), cals.overrides);
