@@ -15,6 +15,7 @@ export function configSecrets(config: Config): (string | null)[] {
     slack.botToken,
     slack.signingSecret,
     slack.appToken,
+    config.env.slackSignIn?.clientSecret ?? null,
     twilio.authToken,
     config.env.metricsToken,
     config.env.heartbeatUrl,

@@ -292,6 +292,12 @@ export interface Config {
     /** LOG_FORMAT: json or pretty; null = pretty on a terminal, JSON otherwise. */
     logFormat: "json" | "pretty" | null;
     publicUrl: string;
+    /** PUBLIC_URL was set (publicUrl is not the localhost default): links to calpage's pages go into Slack messages. */
+    publicUrlSet: boolean;
+    /** WEB_LINK_TTL: how long a `/oncall web` link and the session it opens last (default 12 h). */
+    webLinkTtlSeconds: number;
+    /** SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: "Sign in with Slack" (OpenID Connect) on the web view; null = links only. */
+    slackSignIn: { clientId: string; clientSecret: string } | null;
     slack: SlackEnv;
     twilio: TwilioEnv;
   };

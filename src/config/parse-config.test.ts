@@ -235,6 +235,9 @@ integrations:
         logLevel: "info",
         logFormat: null,
         publicUrl: "http://localhost:8080",
+        publicUrlSet: false,
+        webLinkTtlSeconds: 43_200,
+        slackSignIn: null,
         slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
         twilio: NO_TWILIO,
       },
@@ -748,6 +751,9 @@ describe("parseConfig: environment", () => {
       logLevel: "info",
       logFormat: null,
       publicUrl: "http://localhost:8080",
+      publicUrlSet: false,
+      webLinkTtlSeconds: 43_200,
+      slackSignIn: null,
       slack: { botToken: null, signingSecret: null, appToken: null, apiUrl: null },
       twilio: NO_TWILIO,
     });
@@ -771,6 +777,9 @@ describe("parseConfig: environment", () => {
       SHUTDOWN_GRACE: "30s",
       LOG_LEVEL: "DEBUG",
       LOG_FORMAT: "pretty",
+      WEB_LINK_TTL: "2d",
+      SLACK_CLIENT_ID: "1234.5678",
+      SLACK_CLIENT_SECRET: "client-secret-abc",
     }).env;
     expect(env).toEqual({
       databaseUrl: "postgresql://calpage:pw@db:5432/calpage",
@@ -785,6 +794,9 @@ describe("parseConfig: environment", () => {
       logLevel: "debug",
       logFormat: "pretty",
       publicUrl: "https://oncall.example.com",
+      publicUrlSet: true,
+      webLinkTtlSeconds: 172_800,
+      slackSignIn: { clientId: "1234.5678", clientSecret: "client-secret-abc" },
       slack: { botToken: "xoxb-1", signingSecret: "secret", appToken: "xapp-1", apiUrl: "http://127.0.0.1:4000/api" },
       twilio: NO_TWILIO,
     });
@@ -801,6 +813,10 @@ describe("parseConfig: environment", () => {
 
   it.each<[Record<string, string>, Expected[]]>([
     [{ DATABASE_URL: "mysql://db/calpage" }, [[null, "env.DATABASE_URL", /^expected a Postgres URL like postgres:\/\//]]],
+    [{ WEB_LINK_TTL: "forever" }, [[null, "env.WEB_LINK_TTL", /^expected how long a web view link .* lasts, like 12h or 2d \(1 min to 30 days\), found "forever"/]]],
+    [{ WEB_LINK_TTL: "40d" }, [[null, "env.WEB_LINK_TTL", /\(1 min to 30 days\)/]]],
+    [{ SLACK_CLIENT_ID: "1234.5678" }, [[null, "env.SLACK_CLIENT_SECRET", /^is missing: "Sign in with Slack" needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET/]]],
+    [{ SLACK_CLIENT_SECRET: "shh-secret" }, [[null, "env.SLACK_CLIENT_ID", /^is missing: .*set both, or neither/]]],
     [{ DATABASE_URL: "./data/calpage.db" }, [[null, "env.DATABASE_URL", /leave it unset to use SQLite/]]],
     [{ DATABASE_URL: "postgres://calpage:p@ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /host is ambiguous.*@ is %40/]]],
     [{ DATABASE_URL: "postgres://calpage:pa/ss@db:5432/calpage" }, [[null, "env.DATABASE_URL", /cannot be read as a URL.*\/ is %2F/]]],

@@ -33,6 +33,23 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     else c.report("env.SHUTDOWN_GRACE", `expected how long shutdown may wait for requests and jobs, like 10s or 1m (1 s to 1 h), found ${describe(graceText)}`);
   }
 
+  let webLinkTtlSeconds = 12 * 3600;
+  const webTtlText = get("WEB_LINK_TTL");
+  if (webTtlText !== null) {
+    const seconds = parseDuration(webTtlText);
+    if (seconds !== null && seconds >= 60 && seconds <= 30 * 86400) webLinkTtlSeconds = seconds;
+    else c.report("env.WEB_LINK_TTL", `expected how long a web view link from \`/oncall web\` lasts, like 12h or 2d (1 min to 30 days), found ${describe(webTtlText)}`);
+  }
+
+  // "Sign in with Slack" on the web view: both or neither. The secret is never repeated.
+  const clientId = get("SLACK_CLIENT_ID");
+  const clientSecret = get("SLACK_CLIENT_SECRET");
+  let slackSignIn: { clientId: string; clientSecret: string } | null = null;
+  if (clientId !== null && clientSecret !== null) slackSignIn = { clientId, clientSecret };
+  else if (clientId !== null || clientSecret !== null) {
+    c.report(`env.${clientId === null ? "SLACK_CLIENT_ID" : "SLACK_CLIENT_SECRET"}`, "is missing: \"Sign in with Slack\" needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information page of the Slack app); set both, or neither to sign in with /oncall web links only");
+  }
+
   const dataDir = get("CALPAGE_DATA_DIR") ?? "./data";
   const sqlitePath = `${dataDir.replace(/\/+$/, "")}/calpage.db`;
 
@@ -65,7 +82,8 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     }
     return value.replace(/\/+$/, "");
   };
-  const publicUrl = httpUrl("PUBLIC_URL", "https://calpage.example.com") ?? `http://localhost:${port}`;
+  const publicUrlGiven = httpUrl("PUBLIC_URL", "https://calpage.example.com");
+  const publicUrl = publicUrlGiven ?? `http://localhost:${port}`;
   const apiUrl = httpUrl("SLACK_API_URL", "https://slack.com/api");
   // Monitoring services put a secret in the URL (a check's UUID): never repeated in a message.
   let heartbeatUrl = get("HEARTBEAT_URL");
@@ -90,6 +108,9 @@ export function validateEnv(c: Checker, env: Record<string, string | undefined>)
     logLevel,
     logFormat,
     publicUrl,
+    publicUrlSet: publicUrlGiven !== null,
+    webLinkTtlSeconds,
+    slackSignIn,
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),
       signingSecret: get("SLACK_SIGNING_SECRET"),

@@ -134,6 +134,7 @@ function routeName(path: string): string {
   if (path.startsWith("/ical/")) return "ical";
   if (path.startsWith("/twilio/")) return "twilio";
   if (path === "/api" || path.startsWith("/api/")) return "api";
+  if (path === "/web" || path.startsWith("/web/")) return "web";
   if (["/slack/events", "/health/live", "/health/ready", "/metrics", "/"].includes(path)) return path;
   return "other";
 }

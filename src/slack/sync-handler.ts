@@ -127,6 +127,7 @@ export function makeSlackSyncHandler(
     try {
       const message = alertGroupMessage(toAlertGroupView(group, recent, types.get(group.integration) ?? "direct", { templates: templates.get(group.integration), warn: warnOnce }), {
         timezone: config.timezone,
+        timelineUrl: config.env.publicUrlSet ? `${config.env.publicUrl.replace(/\/+$/, "")}/web/groups/${group.number}` : null,
       });
       const rendered = JSON.stringify(message);
       let channel = group.slackChannelId;

@@ -149,11 +149,12 @@ describe.each(BACKENDS)("alert groups count the alerts really in them (%s)", (ba
     expect(g).toMatchObject({ alertCount: 1, firingCount: 1, truncatedAlerts: 0 });
     expect(await app.store.read.alerts.countForGroup(g.id)).toBe(1);
     expect(await slackSays(n, "1 alert")).toMatch(/— firing, critical, 1 alert$/);
-    // The links line names each link once (it used to repeat Source and Silence).
+    // The links line names each link once (it used to repeat Source and Silence); PUBLIC_URL is set, so the group's web page is last.
     const g1 = await group(n);
     const blocks = slack.message(g1.slackChannelId!, g1.slackTs!)?.blocks as { block_id?: string; text?: { text: string } }[];
     const links = blocks.find((b) => b.block_id === "alert_group_links")?.text?.text ?? "";
-    expect([...links.matchAll(/\|([^>]+)>/g)].map((m) => m[1])).toEqual(["Source", "Runbook", "Alertmanager", "Silence in Alertmanager"]);
+    expect([...links.matchAll(/\|([^>]+)>/g)].map((m) => m[1])).toEqual(["Source", "Runbook", "Alertmanager", "Silence in Alertmanager", "Timeline"]);
+    expect(links).toContain(`<${env.env.PUBLIC_URL}/web/groups/${n}|Timeline>`);
     const sms = await twilio.waitForMessage((m) => m.to === ALICE_PHONE && m.body.includes(`#${n} `), 15_000);
     expect(sms.body).toBe(`calpage #${n} CRITICAL: ResentOnce. Reply ${n}a to ack, ${n}r to resolve, ${n}e to escalate.`);
     expect(await app.store.read.pages.listForGroup(g.id)).toHaveLength(1);

@@ -766,13 +766,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       send(res, failure.status, response, headers);
       return;
     }
-    if (!token) {
+    // Slack's OpenID Connect token exchange authenticates with the app's client id and secret, not a token.
+    if (!token && method !== "openid.connect.token") {
       const response = { ok: false, error: "not_authed" };
       record({ ...base, status: 200, response }, true);
       send(res, 200, response);
       return;
     }
-    if (opts.token !== undefined && token !== opts.token) {
+    if (token && opts.token !== undefined && token !== opts.token) {
       const response = { ok: false, error: "invalid_auth" };
       record({ ...base, status: 200, response }, true);
       send(res, 200, response);

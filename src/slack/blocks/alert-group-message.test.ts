@@ -126,6 +126,19 @@ describe("alertGroupMessage content", () => {
     expect(linksOf({ ...view, state: "resolved" })).toBe(`<${source}|Source> · <http://alertmanager:9093|Alertmanager>`);
   });
 
+  it("links the group's timeline page last when PUBLIC_URL is set, and shows a links section for it alone", () => {
+    const source = "http://prometheus:9090/graph?g0.expr=latency";
+    const view = sampleView({ links: [{ title: "Source", url: source }], silenceUrl: null, alerts: [] });
+    const linksOf = (v: typeof view, timelineUrl?: string | null) =>
+      blockById<SectionBlock>(alertGroupMessage(v, { ...TZ, timelineUrl }).blocks, ALERT_GROUP_BLOCK_IDS.links)?.text?.text;
+    expect(linksOf(view, "https://calpage.example.com/web/groups/42")).toBe(`<${source}|Source> · <https://calpage.example.com/web/groups/42|Timeline>`);
+    expect(linksOf(view, null)).toBe(`<${source}|Source>`);
+    expect(linksOf(view)).toBe(`<${source}|Source>`);
+    const bare = sampleView({ links: [], silenceUrl: null, alerts: [] });
+    expect(linksOf(bare, "https://calpage.example.com/web/groups/42")).toBe("<https://calpage.example.com/web/groups/42|Timeline>");
+    expect(linksOf(bare, "javascript:alert(1)")).toBeUndefined();
+  });
+
   it("counts firing and resolved alerts apart, and what the source left out", () => {
     const view = sampleView({ alertCount: 5, firingCount: 3 });
     const { text, blocks } = alertGroupMessage(view, TZ);

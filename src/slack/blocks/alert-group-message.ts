@@ -30,9 +30,10 @@ const SECTION = SLACK_LIMITS.sectionText;
  * message, labels, latest alerts, links, who acted and when, and the buttons for
  * the state. `text` is the plain fallback Slack uses for notifications, e.g.
  * `🔴 #42 HighLatency (cluster=prod) — firing, 3 alerts`.
- * Times are rendered in `opts.timezone`. Pure: same view, same output.
+ * Times are rendered in `opts.timezone`; `opts.timelineUrl` (the group's page in calpage's web
+ * view, when PUBLIC_URL is set) is linked as "Timeline". Pure: same view, same output.
  */
-export function alertGroupMessage(view: AlertGroupView, opts: { timezone: string }): { text: string; blocks: KnownBlock[] } {
+export function alertGroupMessage(view: AlertGroupView, opts: { timezone: string; timelineUrl?: string | null }): { text: string; blocks: KnownBlock[] } {
   const sources = uniqueSources(view.alerts);
   const blocks: KnownBlock[] = [header(view), section(ALERT_GROUP_BLOCK_IDS.summary, summaryLine(view))];
   const message = messageMrkdwn(view, SECTION);
@@ -41,7 +42,7 @@ export function alertGroupMessage(view: AlertGroupView, opts: { timezone: string
   if (labels !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.labels, labels));
   const alerts = alertsText(view, sources.length > 1);
   if (alerts !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.alerts, alerts));
-  const links = linksText(view, sources.length === 1 ? sources[0]! : null);
+  const links = linksText(view, sources.length === 1 ? sources[0]! : null, opts.timelineUrl ?? null);
   if (links !== null) blocks.push(section(ALERT_GROUP_BLOCK_IDS.links, links));
   blocks.push(statusContext(ALERT_GROUP_BLOCK_IDS.status, view, opts.timezone));
   blocks.push(alertGroupActions(view));
@@ -181,7 +182,7 @@ const SILENCE_LINK_TITLE: Record<AlertGroupView["integrationType"], string> = {
  * and the silence page), the alerts' one source when the links lack it, and the silence
  * link — under its clearer title, and only while the group is not resolved.
  */
-function linksText(view: AlertGroupView, source: string | null): string | null {
+function linksText(view: AlertGroupView, source: string | null, timelineUrl: string | null): string | null {
   const silence = view.silenceUrl !== null && safeUrl(view.silenceUrl) !== null ? view.silenceUrl : null;
   const seen = new Set<string>();
   const links: string[] = [];
@@ -198,6 +199,7 @@ function linksText(view: AlertGroupView, source: string | null): string | null {
     seen.delete(safeUrl(silence) ?? silence);
     add(silence, SILENCE_LINK_TITLE[view.integrationType]);
   }
+  if (timelineUrl !== null && safeUrl(timelineUrl) !== null) add(timelineUrl, "Timeline");
   if (links.length === 0) return null;
   const reserve = " · +100000 more".length;
   const shown: string[] = [];

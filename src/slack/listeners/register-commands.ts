@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { AccessService } from "../../access/access-service.js";
 import { formatAuditTable } from "../../access/format-audit.js";
+import { createGroupVisibility } from "../../access/group-visibility.js";
 import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
 import type { Principal } from "../../access/principal.js";
 import { alertCountsText } from "../../alerts/alert-counts-text.js";
@@ -63,6 +64,7 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   const { config, store, schedules, access, principals } = deps;
   const now = deps.now ?? Date.now;
   const users = new Map(config.users.map((u) => [u.email, u]));
+  const visibility = createGroupVisibility(access, deps.slack);
 
   const extra = deps.featureCommands ?? {};
   const help = [ONCALL_HELP, ...Object.values(extra).map((c) => c.usage)].join("\n");
@@ -249,42 +251,21 @@ export function registerCommands(app: App, deps: CommandDeps): void {
 
   /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
   async function listAlerts(p: Principal): Promise<string> {
-    const all = access.decide(p, { kind: "all_groups" });
-    if (!all.allowed && all.rule !== "admins_only") return all.message;
     const open = await store.read.groups.listOpen(500);
-    let visible: AlertGroupRecord[] = open;
-    if (!all.allowed) {
-      const members = new Map<string, Set<string> | null>();
-      visible = [];
-      for (const g of open) {
-        if (await pagedFor(g, p)) visible.push(g);
-        else if (g.channel !== null && (await channelHas(g, p.id, members))) visible.push(g);
-      }
-    }
+    const seen = await visibility.filter(p, open);
+    if (!seen.ok) return seen.message;
+    const visible = seen.groups;
     if (visible.length === 0) return open.length === 0 ? "No open alert groups. :tada:" : "No open alert groups in the channels you are in. :tada:";
     const lines = visible.slice(0, MAX_LISTED).map((g) => {
       const title = escapeMrkdwn(g.title.length > 120 ? `${g.title.slice(0, 119)}…` : g.title);
       return `${STATE_EMOJI[g.state]} *#${g.number}* ${title} — ${g.state}, ${alertCountsText(g)}`;
     });
     if (visible.length > MAX_LISTED) lines.push(`…and ${visible.length - MAX_LISTED} more`);
-    if (!all.allowed && visible.length < open.length) lines.push(`_Only groups in channels you are in, or that paged you, are listed._`);
+    if (!seen.all && visible.length < open.length) lines.push(`_Only groups in channels you are in, or that paged you, are listed._`);
     return lines.join("\n");
   }
 
-  async function pagedFor(g: AlertGroupRecord, p: Principal): Promise<boolean> {
-    if (p.email === null) return false;
-    return (await access.groupFacts(g)).paged.has(p.email);
-  }
-
-  async function channelHas(g: AlertGroupRecord, userId: string, cache: Map<string, Set<string> | null>): Promise<boolean> {
-    const key = g.slackChannelId ?? g.channel!;
-    if (!cache.has(key)) {
-      const id = /^[CG][A-Z0-9]{2,}$/.test(key) ? key : await deps.slack.channelIdByName(key).catch(() => null);
-      const members = id ? await deps.slack.channelMembers(id).catch(() => null) : null;
-      cache.set(key, members ? new Set(members) : null);
-    }
-    return cache.get(key)?.has(userId) ?? false;
-  }
+  const pagedFor = (g: AlertGroupRecord, p: Principal) => visibility.pagedFor(g, p);
 
   async function emailOf(userId: string): Promise<string | null> {
     for (const u of users.values()) if (u.slackId === userId) return u.email;

@@ -1,0 +1,35 @@
+import { html, type SafeHtml } from "./html.js";
+
+/** Who is looking, as the pages' header shows it. */
+export interface Viewer {
+  name: string;
+  zone: string;
+}
+
+/**
+ * A whole page: one style sheet of calpage's own, no scripts, no external requests. `viewer`
+ * null for pages shown before sign-in (an expired link).
+ */
+export function webPage(title: string, body: SafeHtml, viewer: Viewer | null): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · calpage</title>
+<link rel="stylesheet" href="/web/style.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+<a class="brand" href="/web/">calpage</a>
+${viewer ? html`<span class="who">Signed in as ${viewer.name} · times in ${viewer.zone} · <a href="/web/logout">Sign out</a></span>` : ""}
+</header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>
+`.text;
+}
