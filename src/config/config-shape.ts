@@ -200,6 +200,15 @@ export const SCHEDULE = object({
   export_token: optional(SECRET, "secret of the schedule's calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
   user_group: optional(USER_GROUP, "Slack user group handle kept equal to who is on call"),
   announce: optional(bool(), 'post "now on call / next" in the channel (default: true when a channel is set; needs one)'),
+  reminders: optional(
+    anyOf(list(duration("1m", "14d"), { single: true }), { kind: "const", value: "off" }, { kind: "const", value: false }),
+    "DM each person this long before their shift, like [1d, 1h] (the default), or off; people may choose their own with /oncall me reminders",
+  ),
+  handoff: optional(
+    { kind: "enum", values: { dm: "DM the outgoing and the incoming person", channel: "DM them and post it in the schedule's channel", off: "no handoff summary" } },
+    "the summary at the end of each shift (groups, pages, what is still open)",
+    "dm",
+  ),
 });
 
 export const WEBHOOK_STEP = object({

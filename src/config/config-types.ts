@@ -53,6 +53,10 @@ export interface ScheduleConfig {
   userGroup: string | null;
   /** Post "now on call / next" announcements in `channel` (default true when a channel is set). */
   announce: boolean;
+  /** DM each person this long before each of their shifts (seconds, longest first; [] = off). Default 1 day and 1 hour. */
+  reminders: number[];
+  /** The handoff summary at the end of a shift: DM outgoing and incoming ("dm"), also the channel, or off. */
+  handoff: "dm" | "channel" | "off";
 }
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";

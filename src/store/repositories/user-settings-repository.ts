@@ -17,6 +17,8 @@ export interface UserSettingsRecord {
   codeAttempts: number;
   rules: NotificationRules | null;
   smsOptOut: boolean;
+  /** Shift reminders before each shift (ms; [] = none); null = the schedule's. */
+  reminders: number[] | null;
   updatedAt: number;
 }
 
@@ -31,6 +33,7 @@ const toRecord = (r: Row): UserSettingsRecord => ({
   codeAttempts: num(r.code_attempts ?? 0),
   rules: r.rules ? parseJson<NotificationRules | null>(r.rules, null) : null,
   smsOptOut: num(r.sms_opt_out ?? 0) === 1,
+  reminders: r.reminders ? parseJson<number[] | null>(r.reminders, null) : null,
   updatedAt: num(r.updated_at),
 });
 
@@ -48,10 +51,11 @@ export function userSettingsRepository(db: Db) {
     /** Creates the row if needed, then applies the patch. */
     async upsert(email: string, patch: Partial<Omit<UserSettingsRecord, "email">>, now: number): Promise<void> {
       await db.write(sql`insert into user_settings (email, code_attempts, sms_opt_out, updated_at) values (${email}, 0, 0, ${now}) on conflict (email) do nothing`);
-      const { smsOptOut, rules, ...rest } = patch;
+      const { smsOptOut, rules, reminders, ...rest } = patch;
       const row: Record<string, unknown> = { ...rest, updatedAt: now };
       if (smsOptOut !== undefined) row.smsOptOut = smsOptOut ? 1 : 0;
       if (rules !== undefined) row.rules = rules === null ? null : JSON.stringify(rules);
+      if (reminders !== undefined) row.reminders = reminders === null ? null : JSON.stringify(reminders);
       await db.write(sql`update user_settings set ${setClause(row, [])} where email = ${email}`);
     },
   };

@@ -247,8 +247,33 @@ export const scheduleState = table("schedule_state", {
   feedHealth: text("feed_health"),
   lastReportAt: ms("last_report_at"),
   lastReportHash: text("last_report_hash"),
+  /** JSON: each person's turns over the next 14 days as last told to them, to DM what changed. */
+  peopleSnapshot: text("people_snapshot"),
   updatedAt: ms("updated_at").notNull(),
 });
+
+/**
+ * Messages about a person's shift sent by DM (reminders, "shift moved/cancelled", "on call now",
+ * handoffs, change summaries), one row each. The row is inserted in the same transaction as the
+ * DM's job and the first writer wins, so replicas and restarts send each message once.
+ */
+export const shiftMessages = table(
+  "shift_messages",
+  {
+    schedule: text("schedule").notNull(),
+    email: text("email").notNull(),
+    /** reminder, moved, cancelled, start, handoff. */
+    kind: text("kind").notNull(),
+    /** What makes the message itself (e.g. `<start>|<end>|<offset>` of a reminder). */
+    key: text("key").notNull(),
+    shiftStart: ms("shift_start").notNull(),
+    shiftEnd: ms("shift_end").notNull(),
+    /** JSON: what the message said that a later one needs (e.g. the reminder offsets). */
+    detail: text("detail"),
+    sentAt: ms("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.email, t.kind, t.key] }), index("shift_messages_end").on(t.shiftEnd)],
+);
 
 /** Shifts already published in the ICS export, so removed ones are kept as CANCELLED with a stable UID. */
 export const exportedShifts = table(
@@ -277,6 +302,8 @@ export const userSettings = table("user_settings", {
   /** JSON NotificationRules; null = calpage.yaml's. */
   rules: text("rules"),
   smsOptOut: integer("sms_opt_out").notNull(),
+  /** JSON: shift reminders before a shift, in ms ([] = off); null = the schedule's. */
+  reminders: text("reminders"),
   updatedAt: ms("updated_at").notNull(),
 });
 
