@@ -260,6 +260,19 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       return { ok: true, rules: saved.rules, warnings: [...new Set(changed.flatMap((k) => warningsFor(saved.rules[k], saved))), ...limitNotes(saved.rules, changed)] };
     },
 
+    /**
+     * Shift reminders before each of the person's shifts (ms before the start; [] = none), or null
+     * for each schedule's own `reminders`. The next planning run of every schedule uses them.
+     */
+    async setReminders(email: string, reminders: number[] | null): Promise<void> {
+      await store.transaction((tx) => tx.userSettings.upsert(email, { reminders: reminders === null ? null : [...new Set(reminders)].sort((a, b) => b - a) }, now()));
+    },
+
+    /** The person's own shift reminders (ms), or null when they follow each schedule's. */
+    async reminders(email: string): Promise<number[] | null> {
+      return (await store.read.userSettings.get(email))?.reminders ?? null;
+    },
+
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */
     async resetRules(email: string, which: Ladder | null): Promise<MySettings> {
       const t = now();
