@@ -80,6 +80,8 @@ describe("planShiftDms", () => {
       [BOB, { kind: "start", turn: { start: tomorrow.end, end: tomorrow.end + DAY } }],
     ]);
     expect(run(tomorrow.end + M, people(), sent, onCallAt)).toEqual([]);
+    // Bob's running turn made shorter: not a new start.
+    expect(run(tomorrow.end + H, [{ email: BOB, reminders: [], turns: [{ start: tomorrow.end, end: tomorrow.end + 2 * H }] }], sent, onCallAt)).toEqual([]);
   });
 
   it("gives a handoff missed while calpage was down within the grace, not after", () => {

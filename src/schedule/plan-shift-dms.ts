@@ -30,7 +30,9 @@ export type ShiftDm =
   | { kind: "cancelled"; turn: Turn }
   | { kind: "start"; turn: Turn }
   /** The end of `turn` of `outgoing`: who takes over (may be nobody). */
-  | { kind: "handoff"; turn: Turn; outgoing: string; incoming: string[] };
+  | { kind: "handoff"; turn: Turn; outgoing: string; incoming: string[] }
+  /** Changes to the person's shifts in the next 14 days, batched (a moved turn: removed and added). */
+  | { kind: "changes"; removed: Turn[]; added: Turn[] };
 
 /** A `shift_messages` row to insert; the DM goes out only when the first claim of its plan is new. */
 export interface ShiftClaim {
@@ -143,7 +145,8 @@ export function planShiftDms(input: { now: number; people: PersonTurns[]; sent: 
     for (const t of p.turns) {
       if (t.start <= now && now < t.end) {
         later(t.end);
-        if (!has("start", turnKey(t))) dms.push({ email: p.email, dm: { kind: "start", turn: t }, claims: [{ kind: "start", key: turnKey(t), shiftStart: t.start, shiftEnd: t.end }] });
+        // Keyed by the start alone: a running turn that is extended or shortened is not a new start.
+        if (!has("start", String(t.start))) dms.push({ email: p.email, dm: { kind: "start", turn: t }, claims: [{ kind: "start", key: String(t.start), shiftStart: t.start, shiftEnd: t.end }] });
       }
       if (t.end <= now && now - t.end < HANDOFF_GRACE_MS && !has("handoff", turnKey(t))) {
         const before = new Set(input.onCallAt(t.end - 1));

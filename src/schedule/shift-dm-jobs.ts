@@ -1,7 +1,8 @@
 import type { Config, ScheduleConfig } from "../config/config-types.js";
 import type { TaskHandler } from "../jobs/job-queue.js";
 import type { Tx, Store } from "../store/store.js";
-import { HANDOFF_GRACE_MS, planShiftDms, turnsIn, type PersonTurns, type ShiftDm } from "./plan-shift-dms.js";
+import { CHANGES_HORIZON_MS, diffPeopleTurns, type PeopleTurns } from "./diff-people-turns.js";
+import { HANDOFF_GRACE_MS, planShiftDms, turnsIn, type PersonTurns, type PlannedShiftDm, type ShiftDm, type Turn } from "./plan-shift-dms.js";
 import { scheduleQueue } from "./schedule-jobs.js";
 import type { ScheduleService } from "./schedule-service.js";
 
@@ -72,6 +73,8 @@ export function makeShiftDmsHandler(deps: { store: Store; config: Config; schedu
     const shifts = (c ? c.table.overlapping(t - TURNS_BEHIND_MS, t + TURNS_AHEAD_MS) : []).map((s) => ({ start: s.start.getTime(), end: s.end.getTime(), users: s.users }));
     let nextAt = t;
     await store.transaction(async (tx) => {
+      // One planner at a time per schedule (replicas queue behind the row lock): the change DMs compare with the last snapshot once.
+      const state = await tx.scheduleState.get(sc.name, t, { lock: true });
       const sent = await tx.shiftMessages.listEndingAfter(sc.name, t - HANDOFF_GRACE_MS - 1);
       const emails = [...new Set([...shifts.flatMap((s) => s.users), ...sent.map((m) => m.email)])].sort();
       const people: PersonTurns[] = [];
@@ -96,9 +99,35 @@ export function makeShiftDmsHandler(deps: { store: Store; config: Config; schedu
           await queueDm(tx, { schedule: sc.name, to: { email: p.email, role: "self" }, dm: p.dm, at: t }, t);
         }
       }
+      await tellChanges(tx, sc, state.peopleSnapshot, people, d.dms, t);
       await tx.shiftMessages.pruneEndedBefore(t - KEEP_SENT_MS);
     });
     return nextAt;
+  }
+
+  /**
+   * Compares each person's turns over the next 14 days with the snapshot the last run stored, and
+   * DMs each person whose turns changed one message listing every change (except what a "moved" or
+   * "cancelled" DM of this run already says). The first snapshot is taken silently.
+   */
+  async function tellChanges(tx: Tx, sc: ScheduleConfig, before: PeopleTurns | null, people: PersonTurns[], planned: PlannedShiftDm[], t: number): Promise<void> {
+    const visible = (x: Turn) => x.end > t && x.start < t + CHANGES_HORIZON_MS;
+    const after: PeopleTurns = { from: t, to: t + CHANGES_HORIZON_MS, turns: {} };
+    for (const p of people) {
+      const turns = p.turns.filter(visible);
+      if (turns.length > 0) after.turns[p.email] = turns;
+    }
+    await tx.scheduleState.update(sc.name, { peopleSnapshot: after }, t);
+    if (!before) return;
+    const same = (a: Turn) => (b: Turn) => a.start === b.start && a.end === b.end;
+    for (const c of diffPeopleTurns(before, after, t)) {
+      const told = planned.filter((p) => p.email === c.email).map((p) => p.dm);
+      const removed = c.removed.filter((x) => !told.some((dm) => (dm.kind === "moved" && same(dm.from)(x)) || (dm.kind === "cancelled" && same(dm.turn)(x))));
+      const added = c.added.filter((x) => !told.some((dm) => dm.kind === "moved" && same(dm.to)(x)));
+      if (removed.length === 0 && added.length === 0) continue;
+      log(`schedule ${sc.name}: shift changes DM to ${c.email}`);
+      await queueDm(tx, { schedule: sc.name, to: { email: c.email, role: "self" }, dm: { kind: "changes", removed, added }, at: t }, t);
+    }
   }
 
   return async (payload) => {

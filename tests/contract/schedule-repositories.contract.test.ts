@@ -130,14 +130,16 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
         announcedAt: null,
         userGroup: null,
         shiftsSnapshot: null,
+        peopleSnapshot: null,
         feedHealth: null,
         lastReportAt: null,
         lastReportHash: null,
         updatedAt: T0,
       });
       const snapshot = { feedsHash: "abc", from: T0, to: T0 + 7 * 24 * H, shifts: [{ start: T0, end: T0 + H, users: ["alice@example.com"] }] };
+      const people = { from: T0, to: T0 + 14 * 24 * H, turns: { "alice@example.com": [{ start: T0, end: T0 + H }] } };
       await store.transaction((tx) =>
-        tx.scheduleState.update("state-rt", { shiftsSnapshot: snapshot, feedHealth: "failing", lastReportAt: T0 + 1, lastReportHash: "h", userGroup: { members: ["U1"], warned: "empty" } }, T0 + 2),
+        tx.scheduleState.update("state-rt", { shiftsSnapshot: snapshot, peopleSnapshot: people, feedHealth: "failing", lastReportAt: T0 + 1, lastReportHash: "h", userGroup: { members: ["U1"], warned: "empty" } }, T0 + 2),
       );
       expect(await store.read.scheduleState.find("state-rt")).toEqual({
         schedule: "state-rt",
@@ -145,6 +147,7 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
         announcedAt: null,
         userGroup: { members: ["U1"], warned: "empty" },
         shiftsSnapshot: snapshot,
+        peopleSnapshot: people,
         feedHealth: "failing",
         lastReportAt: T0 + 1,
         lastReportHash: "h",

@@ -105,7 +105,11 @@ describe.each(backends)("shift DMs with two replicas: $name", (backend) => {
       },
       { timeoutMs: 10_000, description: "the DM jobs to be taken" },
     );
-    return dms.slice(before).map((d) => ({ to: "channel" in d.to ? "#channel" : `${d.to.email}:${d.to.role}`, dm: d.dm }));
+    // The runner may take them in any order: sorted by whom they are for.
+    return dms
+      .slice(before)
+      .map((d) => ({ to: "channel" in d.to ? "#channel" : `${d.to.email}:${d.to.role}`, dm: d.dm }))
+      .sort((a, b) => a.to.localeCompare(b.to) || a.dm.kind.localeCompare(b.dm.kind));
   }
 
   const alice = { start: ALICE_START, end: HANDOVER };
@@ -141,16 +145,35 @@ describe.each(backends)("shift DMs with two replicas: $name", (backend) => {
     const end = await planAt(HANDOVER);
     const handoff = { kind: "handoff", turn, outgoing: TEAM.alice.email, incoming: [TEAM.bob.email] };
     expect(end).toEqual([
+      { to: "#channel", dm: handoff },
       { to: `${TEAM.alice.email}:outgoing`, dm: handoff },
       { to: `${TEAM.bob.email}:incoming`, dm: handoff },
-      { to: "#channel", dm: handoff },
       { to: `${TEAM.bob.email}:self`, dm: { kind: "start", turn: bob } },
     ]);
     expect(await planAt(HANDOVER + M)).toEqual([]);
   });
 
+  it("tells each person whose shifts changed once, every change in one message", async () => {
+    const half = HANDOVER + 12 * H;
+    feed.body = ics([
+      ...rota(ALICE_START + 2 * H).filter((e) => e.uid !== "bob"),
+      { uid: "bob", summary: "On call: Bob Example", start: new Date(HANDOVER), end: new Date(half) },
+      { uid: "carol", summary: "On call: Carol Example", start: new Date(half), end: new Date(HANDOVER + DAY) },
+      { uid: "carol2", summary: "On call: Carol Example", start: new Date(HANDOVER + 3 * DAY), end: new Date(HANDOVER + 4 * DAY) },
+    ]);
+    for (const r of replicas) await r.schedules.refresh("primary");
+    const got = await planAt(HANDOVER + 2 * M);
+    expect(got.filter((d) => d.dm.kind === "changes")).toEqual([
+      { to: `${TEAM.bob.email}:self`, dm: { kind: "changes", removed: [bob], added: [{ start: HANDOVER, end: half }] } },
+      { to: `${TEAM.carol.email}:self`, dm: { kind: "changes", removed: [], added: [{ start: half, end: HANDOVER + DAY }, { start: HANDOVER + 3 * DAY, end: HANDOVER + 4 * DAY }] } },
+    ]);
+    // Carol's first new shift is within a day: its reminder too. Bob's running shift is not a new start.
+    expect(got.filter((d) => d.dm.kind !== "changes")).toEqual([{ to: `${TEAM.carol.email}:self`, dm: { kind: "reminder", turn: { start: half, end: HANDOVER + DAY }, before: DAY } }]);
+    expect(await planAt(HANDOVER + 3 * M)).toEqual([]);
+  });
+
   it("a replica started later (a restart) sends nothing again", async () => {
     await replica();
-    expect(await planAt(HANDOVER + 2 * M)).toEqual([]);
+    expect(await planAt(HANDOVER + 4 * M)).toEqual([]);
   });
 });

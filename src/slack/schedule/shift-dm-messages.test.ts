@@ -33,6 +33,13 @@ describe("shift DM texts", () => {
     );
   });
 
+  it("lists every change of a person's shifts in one message, in time order", () => {
+    const moved = { start: START + 24 * H, end: END + 24 * H };
+    expect(shiftDmMessage({ kind: "changes", removed: [moved], added: [turn] }, berlin).text).toBe(
+      [":calendar: Your shifts in *primary* changed:", "• new: Tue 10 Mar, 10:00 CET → Tue 10 Mar, 18:00 CET", "• no longer yours: Wed 11 Mar, 10:00 CET → Wed 11 Mar, 18:00 CET"].join("\n"),
+    );
+  });
+
   it("lists the open alert groups when a shift starts, their titles escaped", () => {
     expect(shiftDmMessage({ kind: "start", turn }, berlin).text).toBe(":rotating_light: You are on call now for *primary* until Tue 10 Mar, 18:00 CET. No alert groups are open.");
     const text = shiftDmMessage({ kind: "start", turn }, berlin, [{ number: 7, title: "Disk full on db-1 <!channel>", state: "firing" }]).text;

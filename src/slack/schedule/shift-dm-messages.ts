@@ -42,7 +42,7 @@ function groupLines(groups: OpenGroupLine[]): string[] {
   return lines;
 }
 
-/** The reminder, moved, cancelled and "on call now" DMs. */
+/** The reminder, moved, cancelled, "on call now" and shift-changes DMs. */
 export function shiftDmMessage(dm: Exclude<ShiftDm, { kind: "handoff" }>, v: ShiftDmView, open: OpenGroupLine[] = []): { text: string; blocks: KnownBlock[] } {
   let text: string;
   const blocks: KnownBlock[] = [];
@@ -56,6 +56,14 @@ export function shiftDmMessage(dm: Exclude<ShiftDm, { kind: "handoff" }>, v: Shi
     case "cancelled":
       text = `:heavy_multiplication_x: Your shift in ${sched(v.schedule)} ${span(dm.turn, v)} was cancelled: you are no longer on call then.`;
       break;
+    case "changes": {
+      const lines = [
+        ...dm.added.map((x) => ({ at: x.start, line: `• new: ${span(x, v)}` })),
+        ...dm.removed.map((x) => ({ at: x.start, line: `• no longer yours: ${span(x, v)}` })),
+      ].sort((a, b) => a.at - b.at);
+      text = [`:calendar: Your shifts in ${sched(v.schedule)} changed:`, ...lines.map((l) => l.line)].join("\n");
+      break;
+    }
     case "start": {
       const head = `:rotating_light: You are on call now for ${sched(v.schedule)} until ${at(dm.turn.end, v)}.`;
       text = open.length === 0 ? `${head} No alert groups are open.` : [`${head} Open alert groups:`, ...groupLines(open)].join("\n");
