@@ -84,6 +84,11 @@ describe("planShiftDms", () => {
     expect(run(tomorrow.end + H, [{ email: BOB, reminders: [], turns: [{ start: tomorrow.end, end: tomorrow.end + 2 * H }] }], sent, onCallAt)).toEqual([]);
   });
 
+  it("says 'on call now' up to an hour late (calpage was down), not for a turn long under way when first seen", () => {
+    expect(run(tomorrow.start + 59 * M, [alice()], []).map((d) => d.dm.kind)).toEqual(["start"]);
+    expect(run(tomorrow.start + H, [alice()], [])).toEqual([]);
+  });
+
   it("gives a handoff missed while calpage was down within the grace, not after", () => {
     const turn = { start: T0 - 8 * H, end: T0 - H };
     expect(run(T0, [alice([turn])], []).map((d) => d.dm.kind)).toEqual(["handoff"]);

@@ -53,6 +53,11 @@ export interface PlannedShiftDm {
 const HOUR = 3_600_000;
 /** A shift that ended this long ago still gets its handoff (calpage was down at its end). */
 export const HANDOFF_GRACE_MS = 6 * HOUR;
+/**
+ * "On call now" is said up to this long after the turn started (calpage was down at its start);
+ * a turn that had long started when calpage first saw it (a first deployment) is not announced.
+ */
+export const START_GRACE_MS = HOUR;
 /** A shift moved to a turn that does not overlap it counts as moved only within this distance (else: cancelled). */
 export const MOVE_MAX_MS = 24 * HOUR;
 /** Planning runs again at least this often. */
@@ -84,7 +89,7 @@ export function turnsIn(shifts: readonly { start: number; end: number; users: re
  * - Moved / cancelled: a turn the person was reminded of that is gone before it started. The
  *   person's new turn overlapping it (or of the same length within a day) is where it moved,
  *   and counts as reminded; otherwise it was cancelled.
- * - Start: "you are on call now", once per turn, while it runs.
+ * - Start: "you are on call now", once per turn, at its start (up to {@link START_GRACE_MS} late).
  * - Handoff: when a turn has ended (up to {@link HANDOFF_GRACE_MS} late), to the outgoing person and
  *   whoever came on at that moment.
  *
@@ -145,6 +150,7 @@ export function planShiftDms(input: { now: number; people: PersonTurns[]; sent: 
     for (const t of p.turns) {
       if (t.start <= now && now < t.end) {
         later(t.end);
+        if (now - t.start >= START_GRACE_MS) continue;
         // Keyed by the start alone: a running turn that is extended or shortened is not a new start.
         if (!has("start", String(t.start))) dms.push({ email: p.email, dm: { kind: "start", turn: t }, claims: [{ kind: "start", key: String(t.start), shiftStart: t.start, shiftEnd: t.end }] });
       }
