@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Calpage } from "../../src/app/create-calpage.js";
-import { BACKENDS, prepareEnv, type Env } from "../e2e/harness.js";
-import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../support/fake-slack.js";
+import type { ModalView } from "@slack/types";
+import { BACKENDS, buttonValue, postSignedSlack, prepareEnv, type Env } from "../e2e/harness.js";
+import { buttonClickBody } from "../support/slack-signing.js";
+import { startFakeSlack, type FakeSlack, type RecordedCall } from "../support/fake-slack.js";
 import { ics, scheduleYaml, sleep, startCalpage, startFeedServer, TEAM, teamSlackUsers, type FeedServer } from "./schedule-harness.js";
 
 /**
@@ -16,6 +18,7 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
   const apps: Calpage[] = [];
   let start: number;
   let handover: number;
+  let url: string;
 
   beforeAll(async () => {
     slack = await startFakeSlack({ users: teamSlackUsers(), channels: { oncall: "C0ONCALL1" }, token: "xoxb-e2e-test" });
@@ -30,7 +33,9 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
       ]),
     );
     const yaml = scheduleYaml({ feed: feed.url, channel: "#oncall", announce: false }).replace("    channel:", "    handoff: channel\n    channel:");
-    apps.push((await startCalpage(env.dir, env.env, yaml)).app);
+    const first = await startCalpage(env.dir, env.env, yaml);
+    apps.push(first.app);
+    url = first.url;
     if (backend === "postgres") apps.push((await startCalpage(env.dir, env.env, yaml, "replica.yaml")).app);
   });
 
@@ -42,7 +47,7 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
   });
 
   const posts = (to: string, has: string) => slack.callsTo("chat.postMessage").filter((c) => c.args.channel === to && String(c.args.text).includes(has));
-  const dm = (to: string, has: string, timeoutMs: number): Promise<FakeSlackCall> =>
+  const dm = (to: string, has: string, timeoutMs: number): Promise<RecordedCall> =>
     slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === to && String(c.args.text).includes(has), timeoutMs);
 
   it("reminds Carol in her own time zone, with a Request cover button", async () => {
@@ -51,6 +56,18 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
     const blocks = JSON.stringify(reminder.args.blocks);
     expect(blocks).toContain("schedule_cover_ask");
     expect(blocks).toContain("Request cover");
+
+    // The button opens the "ask for cover" form with this shift first.
+    const mark = slack.calls.length;
+    const value = buttonValue(reminder.args.blocks, "schedule_cover_ask");
+    expect(value).toBe(`primary|${start}|${handover}`);
+    const res = await postSignedSlack(url, buttonClickBody({ actionId: "schedule_cover_ask", value: value!, userId: TEAM.carol.id, channelId: TEAM.carol.id, messageTs: String(reminder.at) }));
+    expect(res.status).toBe(200);
+    const opened = await slack.waitFor((c) => c.seq > mark && c.method === "views.open", 10_000);
+    const view = opened.args.view as ModalView;
+    expect(view.callback_id).toBe("schedule_cover_request");
+    const select = view.blocks.find((b) => b.block_id === "cover_shift") as { element: { initial_option: { value: string } } };
+    expect(select.element.initial_option.value).toBe(`primary|${start}|${handover}`);
   });
 
   it("tells Carol she is on call now at the start", async () => {
