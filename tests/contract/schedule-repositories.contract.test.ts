@@ -166,6 +166,22 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
       expect(await store.read.scheduleState.find("claim")).toMatchObject({ announcedUsers: [], announcedAt: T0 + 3 });
     });
 
+    it("claims a shift message exactly once among concurrent claimers, lists it while its shift matters, and prunes it", async () => {
+      const m = { schedule: "sm", email: "alice@example.com", kind: "reminder" as const, key: `${T0 + 10 * H}|${T0 + 18 * H}|3600000`, shiftStart: T0 + 10 * H, shiftEnd: T0 + 18 * H, detail: null, sentAt: T0 };
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.transaction((tx) => tx.shiftMessages.claim(m))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      // Another kind or key for the same shift is another message.
+      expect(await store.transaction((tx) => tx.shiftMessages.claim({ ...m, kind: "start", key: String(m.shiftStart) }))).toBe(true);
+      expect((await store.read.shiftMessages.listEndingAfter("sm", T0 + 17 * H)).map((r) => [r.kind, r.key])).toEqual([
+        ["reminder", m.key],
+        ["start", String(m.shiftStart)],
+      ]);
+      expect(await store.read.shiftMessages.listEndingAfter("sm", T0 + 18 * H)).toEqual([]);
+      expect(await store.read.shiftMessages.listEndingAfter("other", 0)).toEqual([]);
+      expect(await store.transaction((tx) => tx.shiftMessages.pruneEndedBefore(T0 + 19 * H))).toBeGreaterThanOrEqual(2);
+      expect(await store.read.shiftMessages.listEndingAfter("sm", 0)).toEqual([]);
+    });
+
     it("claims user group state only from the expected value", async () => {
       await store.transaction((tx) => tx.scheduleState.get("ug", T0));
       const a = { members: ["U1"], warned: null };
