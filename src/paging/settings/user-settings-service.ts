@@ -34,6 +34,8 @@ export interface MySettings {
   ruleSources: Record<Ladder, Source>;
   /** The person texted STOP: SMS steps are skipped. */
   smsOptOut: boolean;
+  /** Shift reminders (ms before each shift; [] = off); null = each schedule's. */
+  reminders: number[] | null;
   /** Twilio is configured, so numbers can be verified and SMS/call steps work. */
   phoneEnabled: boolean;
   /** Twilio's sender number (to text START to). */
@@ -91,6 +93,7 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       rules,
       ruleSources: { default: source("default"), important: source("important") },
       smsOptOut: s?.smsOptOut ?? false,
+      reminders: s?.reminders ?? null,
       phoneEnabled: twilio !== null,
       smsFrom: config.env.twilio.fromNumber,
       limitNotes: limitNotes(rules, ["default", "important"]),
@@ -266,11 +269,6 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
      */
     async setReminders(email: string, reminders: number[] | null): Promise<void> {
       await store.transaction((tx) => tx.userSettings.upsert(email, { reminders: reminders === null ? null : [...new Set(reminders)].sort((a, b) => b - a) }, now()));
-    },
-
-    /** The person's own shift reminders (ms), or null when they follow each schedule's. */
-    async reminders(email: string): Promise<number[] | null> {
-      return (await store.read.userSettings.get(email))?.reminders ?? null;
     },
 
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */

@@ -5,7 +5,7 @@ import type { MySettings } from "../../paging/settings/user-settings-service.js"
 import { CODE_TTL_MS } from "../../paging/settings/verification-code.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import { SLACK_LIMITS, truncateMrkdwn } from "../blocks/truncate.js";
-import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText } from "./me-summary.js";
+import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText, remindersText } from "./me-summary.js";
 
 /*
  * Ids the listeners register on. The Home tab of everyone who opened it carries these
@@ -52,6 +52,7 @@ export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, n
   } else {
     blocks.push(mrkdwnSection([`*Phone:* ${phoneText(me)}`, ...phoneNotes(me, now)].join("\n")));
     blocks.push(mrkdwnSection([ladderLine(me, "default"), ladderLine(me, "important"), ...ladderNotes(me)].join("\n")));
+    blocks.push(mrkdwnSection(remindersText(me.reminders)));
     const buttons: KnownBlock = {
       type: "actions",
       block_id: "me_actions",

@@ -1,9 +1,8 @@
 import type { CommandContext, Feature } from "../../app/feature.js";
 import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
-import { formatDuration } from "../../shared/duration.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import type { IdentifyMe } from "./identify-me.js";
-import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, rulesSavedText, verifiedText } from "./me-summary.js";
+import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, remindersText, rulesSavedText, verifiedText } from "./me-summary.js";
 import { ME_HELP, ME_USAGE, parseMeCommand } from "./parse-me-command.js";
 
 /** `/oncall me …`: parse, call the settings service, answer privately. */
@@ -23,7 +22,7 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
       const audit = (action: string, error: string | null) => deps.audit(ctx.userId, "slack_command", action, error);
       switch (cmd.kind) {
         case "show":
-          return ctx.respond(`${meSummaryText(await settings.get(email), now())}\n${remindersText(await settings.reminders(email))}`);
+          return ctx.respond(meSummaryText(await settings.get(email), now()));
         case "reminders": {
           await settings.setReminders(email, cmd.seconds.map((s) => s * 1000));
           await audit("settings: shift reminders", null);
@@ -65,9 +64,3 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
   };
 }
 
-/** One line on the person's shift reminders (ms before each shift; null: the schedules'). */
-export function remindersText(reminders: number[] | null): string {
-  if (reminders === null) return "*Shift reminders:* each schedule's (calpage.yaml; by default a day and an hour before). `/oncall me reminders 1d 1h` or `off` to choose your own.";
-  if (reminders.length === 0) return "*Shift reminders:* off — calpage does not DM you before your shifts. `/oncall me reminders reset` for each schedule's.";
-  return `*Shift reminders:* ${reminders.map((ms) => formatDuration(Math.round(ms / 1000))).join(" and ")} before each of your shifts. \`/oncall me reminders reset\` for each schedule's.`;
-}
