@@ -1,8 +1,8 @@
 import type { Config, ScheduleConfig } from "../config/config-types.js";
 import type { TaskHandler } from "../jobs/job-queue.js";
 import type { Tx, Store } from "../store/store.js";
-import { CHANGES_HORIZON_MS, diffPeopleTurns, type PeopleTurns } from "./diff-people-turns.js";
-import { HANDOFF_GRACE_MS, planShiftDms, turnsIn, type PersonTurns, type PlannedShiftDm, type ShiftDm, type Turn } from "./plan-shift-dms.js";
+import { decideChangeDms, type PeopleTurns } from "./diff-people-turns.js";
+import { HANDOFF_GRACE_MS, planShiftDms, turnsIn, type PersonTurns, type PlannedShiftDm, type SentShiftMessage, type ShiftDm, type Turn } from "./plan-shift-dms.js";
 import { scheduleQueue } from "./schedule-jobs.js";
 import type { ScheduleService } from "./schedule-service.js";
 
@@ -99,35 +99,35 @@ export function makeShiftDmsHandler(deps: { store: Store; config: Config; schedu
           await queueDm(tx, { schedule: sc.name, to: { email: p.email, role: "self" }, dm: p.dm, at: t }, t);
         }
       }
-      await tellChanges(tx, sc, state.peopleSnapshot, people, d.dms, t);
+      const changesAt = await tellChanges(tx, sc, state.peopleSnapshot, people, sent, d.dms, t);
+      if (changesAt !== null) nextAt = Math.min(nextAt, changesAt);
       await tx.shiftMessages.pruneEndedBefore(t - KEEP_SENT_MS);
     });
     return nextAt;
   }
 
   /**
-   * Compares each person's turns over the next 14 days with the snapshot the last run stored, and
-   * DMs each person whose turns changed one message listing every change (except what a "moved" or
-   * "cancelled" DM of this run already says). The first snapshot is taken silently.
+   * Compares each person's turns over the next 14 days with what they were last told, and DMs each
+   * person whose turns changed one message listing every change, once their changes have waited
+   * {@link CHANGES_BATCH_MS} (see `decideChangeDms`); what a "moved" or "cancelled" DM says is left
+   * out. Returns when to look again for changes still waiting.
    */
-  async function tellChanges(tx: Tx, sc: ScheduleConfig, before: PeopleTurns | null, people: PersonTurns[], planned: PlannedShiftDm[], t: number): Promise<void> {
-    const visible = (x: Turn) => x.end > t && x.start < t + CHANGES_HORIZON_MS;
-    const after: PeopleTurns = { from: t, to: t + CHANGES_HORIZON_MS, turns: {} };
-    for (const p of people) {
-      const turns = p.turns.filter(visible);
-      if (turns.length > 0) after.turns[p.email] = turns;
-    }
-    await tx.scheduleState.update(sc.name, { peopleSnapshot: after }, t);
-    if (!before) return;
-    const same = (a: Turn) => (b: Turn) => a.start === b.start && a.end === b.end;
-    for (const c of diffPeopleTurns(before, after, t)) {
-      const told = planned.filter((p) => p.email === c.email).map((p) => p.dm);
-      const removed = c.removed.filter((x) => !told.some((dm) => (dm.kind === "moved" && same(dm.from)(x)) || (dm.kind === "cancelled" && same(dm.turn)(x))));
-      const added = c.added.filter((x) => !told.some((dm) => dm.kind === "moved" && same(dm.to)(x)));
-      if (removed.length === 0 && added.length === 0) continue;
+  async function tellChanges(tx: Tx, sc: ScheduleConfig, before: PeopleTurns | null, people: PersonTurns[], sent: SentShiftMessage[], planned: PlannedShiftDm[], t: number): Promise<number | null> {
+    const current: Record<string, Turn[]> = {};
+    for (const p of people) if (p.turns.length > 0) current[p.email] = p.turns;
+    const key = (x: Turn) => `${x.start}|${x.end}`;
+    const told = (email: string, x: Turn, change: "removed" | "added") =>
+      change === "removed"
+        ? sent.some((m) => m.email === email && (m.kind === "moved" || m.kind === "cancelled") && m.key === key(x)) ||
+          planned.some((p) => p.email === email && ((p.dm.kind === "moved" && key(p.dm.from) === key(x)) || (p.dm.kind === "cancelled" && key(p.dm.turn) === key(x))))
+        : sent.some((m) => m.email === email && m.kind === "reminder" && m.key === `${key(x)}|moved`) || planned.some((p) => p.email === email && p.dm.kind === "moved" && key(p.dm.to) === key(x));
+    const d = decideChangeDms(before, current, t, told);
+    await tx.scheduleState.update(sc.name, { peopleSnapshot: d.after }, t);
+    for (const c of d.send) {
       log(`schedule ${sc.name}: shift changes DM to ${c.email}`);
-      await queueDm(tx, { schedule: sc.name, to: { email: c.email, role: "self" }, dm: { kind: "changes", removed, added }, at: t }, t);
+      await queueDm(tx, { schedule: sc.name, to: { email: c.email, role: "self" }, dm: { kind: "changes", removed: c.removed, added: c.added }, at: t }, t);
     }
+    return d.nextAt;
   }
 
   return async (payload) => {

@@ -137,7 +137,7 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
         updatedAt: T0,
       });
       const snapshot = { feedsHash: "abc", from: T0, to: T0 + 7 * 24 * H, shifts: [{ start: T0, end: T0 + H, users: ["alice@example.com"] }] };
-      const people = { from: T0, to: T0 + 14 * 24 * H, turns: { "alice@example.com": [{ start: T0, end: T0 + H }] } };
+      const people = { from: T0, to: T0 + 14 * 24 * H, people: { "alice@example.com": { from: T0, to: T0 + 14 * 24 * H, turns: [{ start: T0, end: T0 + H }], pendingSince: null } } };
       await store.transaction((tx) =>
         tx.scheduleState.update("state-rt", { shiftsSnapshot: snapshot, peopleSnapshot: people, feedHealth: "failing", lastReportAt: T0 + 1, lastReportHash: "h", userGroup: { members: ["U1"], warned: "empty" } }, T0 + 2),
       );

@@ -28,11 +28,11 @@ export interface UserGroupState {
   warned: string | null;
 }
 
-/** Each person's turns (whole, sorted) overlapping [from, to), as last compared. */
+/** What each person was last told of their turns (see src/schedule/diff-people-turns.ts). */
 export interface PeopleSnapshot {
   from: number;
   to: number;
-  turns: Record<string, { start: number; end: number }[]>;
+  people: Record<string, { from: number; to: number; turns: { start: number; end: number }[]; pendingSince: number | null }>;
 }
 
 /** What calpage last announced / synced / reported for one schedule, so it says things once. */
