@@ -76,7 +76,7 @@ describe("planShiftDms", () => {
     expect(run(tomorrow.start + H, people(), sent, onCallAt)).toEqual([]);
     const end = run(tomorrow.end, people(), sent, onCallAt);
     expect(end.map((d) => [d.email, d.dm])).toEqual([
-      [ALICE, { kind: "handoff", turn: tomorrow, outgoing: ALICE, incoming: [BOB] }],
+      [ALICE, { kind: "handoff", turn: tomorrow, outgoing: ALICE, incoming: [BOB], lead: true }],
       [BOB, { kind: "start", turn: { start: tomorrow.end, end: tomorrow.end + DAY } }],
     ]);
     expect(run(tomorrow.end + M, people(), sent, onCallAt)).toEqual([]);
@@ -87,6 +87,16 @@ describe("planShiftDms", () => {
   it("says 'on call now' up to an hour late (calpage was down), not for a turn long under way when first seen", () => {
     expect(run(tomorrow.start + 59 * M, [alice()], []).map((d) => d.dm.kind)).toEqual(["start"]);
     expect(run(tomorrow.start + H, [alice()], [])).toEqual([]);
+  });
+
+  it("has one lead handoff when two people go off at once, so the incoming person hears it once", () => {
+    const onCallAt = (t: number) => (t < tomorrow.end ? [ALICE, BOB] : ["carol@example.com"]);
+    const both = [alice(), { email: BOB, reminders: [], turns: [tomorrow] }];
+    const end = run(tomorrow.end, both, [], onCallAt);
+    expect(end.map((d) => [d.email, d.dm.kind === "handoff" && d.dm.lead, d.dm.kind === "handoff" && d.dm.incoming])).toEqual([
+      [ALICE, true, ["carol@example.com"]],
+      [BOB, false, ["carol@example.com"]],
+    ]);
   });
 
   it("gives a handoff missed while calpage was down within the grace, not after", () => {

@@ -29,8 +29,12 @@ export type ShiftDm =
   | { kind: "moved"; from: Turn; to: Turn }
   | { kind: "cancelled"; turn: Turn }
   | { kind: "start"; turn: Turn }
-  /** The end of `turn` of `outgoing`: who takes over (may be nobody). */
-  | { kind: "handoff"; turn: Turn; outgoing: string; incoming: string[] }
+  /**
+   * The end of `turn` of `outgoing`: who takes over (may be nobody). `lead`: `outgoing` is the first
+   * (by email) of the people going off at that moment, whose handoff also goes to the incoming
+   * people and the channel (so they get one, not one per outgoing person).
+   */
+  | { kind: "handoff"; turn: Turn; outgoing: string; incoming: string[]; lead: boolean }
   /** Changes to the person's shifts in the next 14 days, batched (a moved turn: removed and added). */
   | { kind: "changes"; removed: Turn[]; added: Turn[] };
 
@@ -155,9 +159,11 @@ export function planShiftDms(input: { now: number; people: PersonTurns[]; sent: 
         if (!has("start", String(t.start))) dms.push({ email: p.email, dm: { kind: "start", turn: t }, claims: [{ kind: "start", key: String(t.start), shiftStart: t.start, shiftEnd: t.end }] });
       }
       if (t.end <= now && now - t.end < HANDOFF_GRACE_MS && !has("handoff", turnKey(t))) {
-        const before = new Set(input.onCallAt(t.end - 1));
-        const incoming = input.onCallAt(t.end).filter((e) => e !== p.email && !before.has(e));
-        dms.push({ email: p.email, dm: { kind: "handoff", turn: t, outgoing: p.email, incoming }, claims: [{ kind: "handoff", key: turnKey(t), shiftStart: t.start, shiftEnd: t.end }] });
+        const was = input.onCallAt(t.end - 1);
+        const is = input.onCallAt(t.end);
+        const incoming = is.filter((e) => e !== p.email && !was.includes(e));
+        const lead = [...was.filter((e) => !is.includes(e)), p.email].sort()[0] === p.email;
+        dms.push({ email: p.email, dm: { kind: "handoff", turn: t, outgoing: p.email, incoming, lead }, claims: [{ kind: "handoff", key: turnKey(t), shiftStart: t.start, shiftEnd: t.end }] });
       }
     }
   }

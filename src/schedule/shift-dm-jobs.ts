@@ -93,8 +93,8 @@ export function makeShiftDmsHandler(deps: { store: Store; config: Config; schedu
         log(`schedule ${sc.name}: ${p.dm.kind} DM to ${p.email}`);
         if (p.dm.kind === "handoff") {
           await queueDm(tx, { schedule: sc.name, to: { email: p.email, role: "outgoing" }, dm: p.dm, at: t }, t);
-          for (const e of p.dm.incoming) await queueDm(tx, { schedule: sc.name, to: { email: e, role: "incoming" }, dm: p.dm, at: t }, t);
-          if (sc.handoff === "channel" && sc.channel) await queueDm(tx, { schedule: sc.name, to: { channel: true }, dm: p.dm, at: t }, t);
+          if (p.dm.lead) for (const e of p.dm.incoming) await queueDm(tx, { schedule: sc.name, to: { email: e, role: "incoming" }, dm: p.dm, at: t }, t);
+          if (p.dm.lead && sc.handoff === "channel" && sc.channel) await queueDm(tx, { schedule: sc.name, to: { channel: true }, dm: p.dm, at: t }, t);
         } else {
           await queueDm(tx, { schedule: sc.name, to: { email: p.email, role: "self" }, dm: p.dm, at: t }, t);
         }

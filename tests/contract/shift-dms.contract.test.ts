@@ -136,7 +136,7 @@ describe.each(backends)("shift DMs with two replicas: $name", (backend) => {
     // Bob's hour-before reminder.
     expect((await planAt(HANDOVER - H)).map((d) => d.dm.kind)).toEqual(["reminder"]);
     const end = await planAt(HANDOVER);
-    const handoff = { kind: "handoff", turn, outgoing: TEAM.alice.email, incoming: [TEAM.bob.email] };
+    const handoff = { kind: "handoff", turn, outgoing: TEAM.alice.email, incoming: [TEAM.bob.email], lead: true };
     expect(end).toEqual([
       { to: "#channel", dm: handoff },
       { to: `${TEAM.alice.email}:outgoing`, dm: handoff },

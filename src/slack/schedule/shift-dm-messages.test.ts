@@ -75,7 +75,7 @@ describe("handoff", () => {
   it("counts the shift's groups, pages and time to acknowledge, and lists what is still open", () => {
     const s = handoffSummary(groups, "primary", START, END, 3);
     expect(s).toEqual({ opened: 2, acknowledged: 2, resolved: 1, pages: 3, medianAckMs: 7 * M, stillOpen: [{ number: 2, title: "Group 2", state: "acknowledged" }, { number: 3, title: "Group 3", state: "firing" }] });
-    const dm = { kind: "handoff" as const, turn, outgoing: "alice@example.com", incoming: ["bob@example.com"] };
+    const dm = { kind: "handoff" as const, turn, outgoing: "alice@example.com", incoming: ["bob@example.com"], lead: true };
     expect(handoffText(dm, "outgoing", s, berlin, who)).toBe(
       [
         ":handshake: Your shift in *primary* ended (Tue 10 Mar, 10:00 CET → Tue 10 Mar, 18:00 CET). Taking over: <@BOB>.",
