@@ -166,8 +166,21 @@ describe.each(backends)("shift DMs with two replicas: $name", (backend) => {
     expect(await planAt(HANDOVER + 5 * M)).toEqual([]);
   });
 
+  it("tells a cancelled shift once, and not again among the changes", async () => {
+    const carol2 = { start: HANDOVER + 3 * DAY, end: HANDOVER + 4 * DAY };
+    expect(await planAt(carol2.start - DAY)).toEqual([{ to: `${TEAM.carol.email}:self`, dm: { kind: "reminder", turn: carol2, before: DAY } }]);
+    feed.body = ics([
+      ...rota(ALICE_START + 2 * H).filter((e) => e.uid !== "bob"),
+      { uid: "bob", summary: "On call: Bob Example", start: new Date(HANDOVER), end: new Date(HANDOVER + 12 * H) },
+      { uid: "carol", summary: "On call: Carol Example", start: new Date(HANDOVER + 12 * H), end: new Date(HANDOVER + DAY) },
+    ]);
+    for (const r of replicas) await r.schedules.refresh("primary");
+    expect(await planAt(carol2.start - DAY + M)).toEqual([{ to: `${TEAM.carol.email}:self`, dm: { kind: "cancelled", turn: carol2 } }]);
+    expect(await planAt(carol2.start - DAY + 5 * M)).toEqual([]);
+  });
+
   it("a replica started later (a restart) sends nothing again", async () => {
     await replica();
-    expect(await planAt(HANDOVER + 10 * M)).toEqual([]);
+    expect(await planAt(HANDOVER + 2 * DAY + 10 * M)).toEqual([]);
   });
 });
