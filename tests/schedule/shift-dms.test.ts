@@ -23,8 +23,8 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
   beforeAll(async () => {
     slack = await startFakeSlack({ users: teamSlackUsers(), channels: { oncall: "C0ONCALL1" }, token: "xoxb-e2e-test" });
     env = await prepareEnv(backend, slack);
-    // Carol (New York) from in 8 s for 8 s, then Alice for a day.
-    start = Math.ceil(Date.now() / 1000) * 1000 + 8_000;
+    // Carol (New York) from in 15 s (time for two replicas to start and remind her first) for 8 s, then Alice for a day.
+    start = Math.ceil(Date.now() / 1000) * 1000 + 15_000;
     handover = start + 8_000;
     feed = await startFeedServer(
       ics([
@@ -51,7 +51,7 @@ describe.each(BACKENDS)("shift DMs end to end (%s)", (backend) => {
     slack.waitFor((c) => c.method === "chat.postMessage" && c.args.channel === to && String(c.args.text).includes(has), timeoutMs);
 
   it("reminds Carol in her own time zone, with a Request cover button", async () => {
-    const reminder = await dm(TEAM.carol.id, "Reminder: you are on call for *primary*", 15_000);
+    const reminder = await dm(TEAM.carol.id, "Reminder: you are on call for *primary*", start - Date.now());
     expect(String(reminder.args.text)).toMatch(/ E[SD]T → .+ E[SD]T\.$/);
     const blocks = JSON.stringify(reminder.args.blocks);
     expect(blocks).toContain("schedule_cover_ask");
