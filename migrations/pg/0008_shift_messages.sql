@@ -5,7 +5,6 @@ CREATE TABLE "shift_messages" (
 	"key" text NOT NULL,
 	"shift_start" bigint NOT NULL,
 	"shift_end" bigint NOT NULL,
-	"detail" text,
 	"sent_at" bigint NOT NULL,
 	CONSTRAINT "shift_messages_schedule_email_kind_key_pk" PRIMARY KEY("schedule","email","kind","key")
 );

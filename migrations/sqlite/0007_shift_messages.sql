@@ -5,7 +5,6 @@ CREATE TABLE `shift_messages` (
 	`key` text NOT NULL,
 	`shift_start` integer NOT NULL,
 	`shift_end` integer NOT NULL,
-	`detail` text,
 	`sent_at` integer NOT NULL,
 	PRIMARY KEY(`schedule`, `email`, `kind`, `key`)
 );

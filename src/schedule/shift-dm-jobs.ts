@@ -88,8 +88,8 @@ export function makeShiftDmsHandler(deps: { store: Store; config: Config; schedu
       for (const p of d.dms) {
         if (p.dm.kind === "handoff" && sc.handoff === "off") continue;
         const [first, ...rest] = p.claims;
-        if (!first || !(await tx.shiftMessages.claim({ schedule: sc.name, email: p.email, ...first, detail: null, sentAt: t }))) continue;
-        for (const c2 of rest) await tx.shiftMessages.claim({ schedule: sc.name, email: p.email, ...c2, detail: null, sentAt: t });
+        if (!first || !(await tx.shiftMessages.claim({ schedule: sc.name, email: p.email, ...first, sentAt: t }))) continue;
+        for (const c2 of rest) await tx.shiftMessages.claim({ schedule: sc.name, email: p.email, ...c2, sentAt: t });
         log(`schedule ${sc.name}: ${p.dm.kind} DM to ${p.email}`);
         if (p.dm.kind === "handoff") {
           await queueDm(tx, { schedule: sc.name, to: { email: p.email, role: "outgoing" }, dm: p.dm, at: t }, t);

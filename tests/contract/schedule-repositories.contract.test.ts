@@ -167,7 +167,7 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
     });
 
     it("claims a shift message exactly once among concurrent claimers, lists it while its shift matters, and prunes it", async () => {
-      const m = { schedule: "sm", email: "alice@example.com", kind: "reminder" as const, key: `${T0 + 10 * H}|${T0 + 18 * H}|3600000`, shiftStart: T0 + 10 * H, shiftEnd: T0 + 18 * H, detail: null, sentAt: T0 };
+      const m = { schedule: "sm", email: "alice@example.com", kind: "reminder" as const, key: `${T0 + 10 * H}|${T0 + 18 * H}|3600000`, shiftStart: T0 + 10 * H, shiftEnd: T0 + 18 * H, sentAt: T0 };
       const results = await Promise.all(Array.from({ length: 6 }, () => store.transaction((tx) => tx.shiftMessages.claim(m))));
       expect(results.filter(Boolean)).toHaveLength(1);
       // Another kind or key for the same shift is another message.

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db.js";
 import { num } from "../db.js";
-import { parseJson } from "./columns.js";
 
 /** One message about a person's shift, as sent (see `shift_messages` in src/store/schema/tables.ts). */
 export interface ShiftMessageRecord {
@@ -11,7 +10,6 @@ export interface ShiftMessageRecord {
   key: string;
   shiftStart: number;
   shiftEnd: number;
-  detail: unknown;
   sentAt: number;
 }
 
@@ -23,7 +21,6 @@ const toRecord = (r: Row): ShiftMessageRecord => ({
   key: String(r.key),
   shiftStart: num(r.shift_start),
   shiftEnd: num(r.shift_end),
-  detail: r.detail ? parseJson<unknown>(r.detail, null) : null,
   sentAt: num(r.sent_at),
 });
 
@@ -35,10 +32,9 @@ export function shiftMessagesRepository(db: Db) {
      * Two writers at once: the second waits for the first to commit and gets false.
      */
     async claim(m: ShiftMessageRecord): Promise<boolean> {
-      const detail = m.detail === null || m.detail === undefined ? null : JSON.stringify(m.detail);
       return (
-        (await db.run(sql`insert into shift_messages (schedule, email, kind, key, shift_start, shift_end, detail, sent_at)
-          values (${m.schedule}, ${m.email}, ${m.kind}, ${m.key}, ${m.shiftStart}, ${m.shiftEnd}, ${detail}, ${m.sentAt})
+        (await db.run(sql`insert into shift_messages (schedule, email, kind, key, shift_start, shift_end, sent_at)
+          values (${m.schedule}, ${m.email}, ${m.kind}, ${m.key}, ${m.shiftStart}, ${m.shiftEnd}, ${m.sentAt})
           on conflict (schedule, email, kind, key) do nothing`)) > 0
       );
     },

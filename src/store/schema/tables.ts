@@ -268,8 +268,6 @@ export const shiftMessages = table(
     key: text("key").notNull(),
     shiftStart: ms("shift_start").notNull(),
     shiftEnd: ms("shift_end").notNull(),
-    /** JSON: what the message said that a later one needs (e.g. the reminder offsets). */
-    detail: text("detail"),
     sentAt: ms("sent_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.schedule, t.email, t.kind, t.key] }), index("shift_messages_end").on(t.shiftEnd)],
