@@ -3,6 +3,8 @@ import type { FeatureTaskName, TaskHandler } from "../jobs/job-queue.js";
 import { createCoverService } from "../schedule/cover-service.js";
 import { createExportService } from "../schedule/export-service.js";
 import { ensureScheduleJobs, makeScheduleHandlers, TASK_COVER_MESSAGE } from "../schedule/schedule-jobs.js";
+import { makeShiftDmsHandler, TASK_SHIFT_DM, TASK_SHIFT_DMS } from "../schedule/shift-dm-jobs.js";
+import { makeShiftDmHandler } from "../slack/schedule/shift-dm-handler.js";
 import { makeCoverMessageHandler } from "../slack/schedule/cover-message-handler.js";
 import { registerScheduleListeners } from "../slack/schedule/register-schedule-listeners.js";
 import { scheduleCommands } from "../slack/schedule/schedule-commands.js";
@@ -29,12 +31,14 @@ export function scheduleFeature(ctx: FeatureContext): Feature {
     ...makeScheduleHandlers({ store, config, schedules, log, now, zones: ctx.zones }),
     ...makeScheduleSlackHandlers({ store, config, schedules, slack, people, log, now }),
     [TASK_COVER_MESSAGE]: makeCoverMessageHandler({ store, config, slack, people, now }),
+    [TASK_SHIFT_DMS]: makeShiftDmsHandler({ store, config, schedules, log, now }),
+    [TASK_SHIFT_DM]: makeShiftDmHandler({ store, config, slack, slackUsers, people, log, now }),
   };
   return {
     name: "schedules",
     handlers,
     http: createIcalRoutes({ config, exports }),
-    registerSlack: (app) => registerScheduleListeners(app, { cover, people, access: ctx.access, principals: ctx.principals, now }),
+    registerSlack: (app) => registerScheduleListeners(app, { config, cover, people, access: ctx.access, principals: ctx.principals, now }),
     commands: scheduleCommands({ config, store, schedules, cover, people, access: ctx.access, now }),
     async start(t) {
       if (config.schedules.length === 0) return;

@@ -202,6 +202,15 @@ export const SCHEDULE = object({
   user_group: optional(USER_GROUP, "Slack user group handle kept equal to who is on call"),
   announce: optional(bool(), 'post "now on call / next" in the channel (default: true when a channel is set; needs one)'),
   night_warnings: optional(bool(), "add to the calendar check (at change and weekly) each person's hours on call between 00:00 and 06:00 in their own time zone over the next 14 days (default: false; needs a channel)"),
+  reminders: optional(
+    anyOf(list(duration("1m", "14d"), { single: true }), { kind: "const", value: "off" }, { kind: "const", value: false }),
+    "DM each person this long before their shift, like [1d, 1h] (the default), or off; people may choose their own with /oncall me reminders",
+  ),
+  handoff: optional(
+    { kind: "enum", values: { dm: "DM the outgoing and the incoming person", channel: "DM them and post it in the schedule's channel", off: "no handoff summary" } },
+    "the summary at the end of each shift (groups, pages, what is still open)",
+    "dm",
+  ),
 });
 
 export const WEBHOOK_STEP = object({

@@ -61,6 +61,10 @@ export interface ScheduleConfig {
   announce: boolean;
   /** Report people's hours on call between 00:00 and 06:00 in their own zone with the calendar check; absent = false. */
   nightWarnings?: boolean;
+  /** DM each person this long before each of their shifts (seconds, longest first; [] = off). Default 1 day and 1 hour. */
+  reminders: number[];
+  /** The handoff summary at the end of a shift: DM outgoing and incoming ("dm"), also the channel, or off. */
+  handoff: "dm" | "channel" | "off";
 }
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";

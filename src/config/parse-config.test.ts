@@ -132,6 +132,8 @@ integrations:
           exportToken: null,
           userGroup: null,
           announce: true,
+          reminders: [86_400, 3_600],
+          handoff: "dm",
         },
         {
           name: "secondary",
@@ -143,6 +145,8 @@ integrations:
           exportToken: null,
           userGroup: null,
           announce: false,
+          reminders: [86_400, 3_600],
+          handoff: "dm",
         },
       ],
       escalationChains: [
@@ -248,6 +252,13 @@ integrations:
   it("needs only users; everything else has defaults", () => {
     const config = valid("users: []\n");
     expect(config).toMatchObject({ timezone: "UTC", users: [], schedules: [], escalationChains: [], integrations: [] });
+  });
+
+  it("reads reminders (longest first, off, one duration) and handoff", () => {
+    const sched = (extra: string) => valid(`users: []\nschedules:\n  - name: a\n    feed: https://x.example.com/a.ics\n    channel: "#a"\n${extra}`).schedules[0]!;
+    expect(sched("    reminders: [30m, 2d]\n    handoff: channel\n")).toMatchObject({ reminders: [172_800, 1_800], handoff: "channel" });
+    expect(sched("    reminders: off\n    handoff: off\n")).toMatchObject({ reminders: [], handoff: "off" });
+    expect(sched("    reminders: 1h\n").reminders).toEqual([3_600]);
   });
 
   it("gives schedules the top-level timezone by default (UTC when none)", () => {
@@ -1249,6 +1260,16 @@ describe("parseConfig: problems with the newer options", () => {
       ],
     ],
     ["a misspelled schedule option", "users: []\nschedules:\n  - name: a\n    feed: a.ics\n    usergroup: oncall\n", [[5, "schedules[0].usergroup", 'unknown key "usergroup" (did you mean "user_group"?)']]],
+    [
+      "reminders that are too short, not durations, and a handoff that is no choice or has no channel",
+      `users: []\nschedules:\n  - name: a\n    feed: a.ics\n    reminders: [1d, 10s, soon]\n    handoff: email\n  - name: b\n    feed: b.ics\n    handoff: channel\n`,
+      [
+        [5, "schedules[0].reminders[1]", "a reminder must be from 1m to 14d, found 10s"],
+        [5, "schedules[0].reminders[2]", 'expected a duration like 5m, found "soon"'],
+        [6, "schedules[0].handoff", 'expected dm, channel or off, found "email"'],
+        [9, "schedules[1].handoff", 'handoff: channel needs a channel to post in; add channel: "#oncall" to the schedule (or use handoff: dm)'],
+      ],
+    ],
 
     // --- escalation steps
     [

@@ -412,8 +412,10 @@ function validateSchedules(
     if (nightWarnings && !hasChannel) {
       c.report(`${p}.night_warnings`, 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)');
     }
+    const reminders = validateReminders(c, obj.reminders, `${p}.reminders`);
+    const handoff = validateHandoff(c, obj.handoff, `${p}.handoff`, hasChannel);
     if (name === null || feed === null) return;
-    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce, ...(nightWarnings ? { nightWarnings } : {}) });
+    list.push({ name, timezone, feed, overridesFeed, channel, refreshSeconds, exportToken: token, userGroup, announce, reminders, handoff, ...(nightWarnings ? { nightWarnings } : {}) });
   });
   return { list, names };
 }
@@ -614,4 +616,34 @@ function validateMatchers(c: Checker, v: unknown, p: string): Matcher[] {
     else for (const error of parsed.errors) c.report(entry.path, error);
   }
   return matchers;
+}
+
+/** Reminders before a shift when a schedule does not say: a day and an hour before. */
+export const DEFAULT_REMINDERS = [86_400, 3_600];
+const REMINDER_MIN = 60;
+const REMINDER_MAX = 14 * 86_400;
+
+/** `reminders: [1d, 1h]` (or one duration), `off` / `false`; left out = a day and an hour before. Longest first, no repeats. */
+function validateReminders(c: Checker, v: unknown, p: string): number[] {
+  if (isEmpty(v)) return DEFAULT_REMINDERS;
+  if (v === "off" || v === false) return [];
+  const items = Array.isArray(v) ? v : [v];
+  const out: number[] = [];
+  items.forEach((item, i) => {
+    const seconds = c.boundedDuration(item, Array.isArray(v) ? `${p}[${i}]` : p, true, "a reminder", REMINDER_MIN, REMINDER_MAX);
+    if (seconds !== null && !out.includes(seconds)) out.push(seconds);
+  });
+  return out.sort((a, b) => b - a);
+}
+
+/** `handoff: dm | channel | off` (default dm); channel needs the schedule's channel. */
+function validateHandoff(c: Checker, v: unknown, p: string, hasChannel: boolean): ScheduleConfig["handoff"] {
+  const s = c.text(v, p, false, "dm, channel or off");
+  if (s === null) return "dm";
+  if (s !== "dm" && s !== "channel" && s !== "off") {
+    c.report(p, `expected dm, channel or off, found "${s}"`);
+    return "dm";
+  }
+  if (s === "channel" && !hasChannel) c.report(p, 'handoff: channel needs a channel to post in; add channel: "#oncall" to the schedule (or use handoff: dm)');
+  return s;
 }

@@ -8,6 +8,7 @@ import { afterRefresh, SWAP_HORIZON_MS, type ScheduleNotice } from "./after-refr
 import { clip } from "./compute-schedule.js";
 import { buildScheduleReport } from "./schedule-report.js";
 import type { ScheduleService } from "./schedule-service.js";
+import { armShiftDms, requestShiftDms } from "./shift-dm-jobs.js";
 
 export const TASK_REFRESH = "schedule.refresh";
 export const TASK_TICK = "schedule.tick";
@@ -74,6 +75,7 @@ export async function ensureScheduleJobs(store: Store, config: Config, now: numb
     for (const s of config.schedules) {
       await tx.jobs.add({ task: TASK_REFRESH, payload: { schedule: s.name }, runAt: new Date(now), jobKey: refreshJobKey(s.name), jobKeyMode: "preserve_run_at", maxAttempts: 3 });
       await tx.jobs.add({ task: TASK_TICK, payload: { schedule: s.name }, runAt: new Date(now), jobKey: tickJobKey(s.name), jobKeyMode: "preserve_run_at", queue: scheduleQueue(s.name), maxAttempts: 5 });
+      await armShiftDms(tx, s.name, now, true);
     }
   });
 }
@@ -183,6 +185,8 @@ export function makeScheduleHandlers(deps: ScheduleJobDeps): Partial<Record<Feat
             await requestScheduleNotice(tx, sc.name, { kind: "announce", users, next: next ? { at: next.getTime(), users: nextUsers } : null, at: t }, t);
           }
         }
+        // Whatever changed who is on call may make a reminder, "moved/cancelled", "on call now" or handoff due.
+        await requestShiftDms(tx, sc.name, t);
         // Requests nobody took before their time ran out show that, instead of a dead Take button.
         for (const id of await tx.coverRequests.expire(t)) {
           const r = await tx.coverRequests.get(id);

@@ -130,14 +130,16 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
         announcedAt: null,
         userGroup: null,
         shiftsSnapshot: null,
+        peopleSnapshot: null,
         feedHealth: null,
         lastReportAt: null,
         lastReportHash: null,
         updatedAt: T0,
       });
       const snapshot = { feedsHash: "abc", from: T0, to: T0 + 7 * 24 * H, shifts: [{ start: T0, end: T0 + H, users: ["alice@example.com"] }] };
+      const people = { from: T0, to: T0 + 14 * 24 * H, people: { "alice@example.com": { from: T0, to: T0 + 14 * 24 * H, turns: [{ start: T0, end: T0 + H }], pendingSince: null } } };
       await store.transaction((tx) =>
-        tx.scheduleState.update("state-rt", { shiftsSnapshot: snapshot, feedHealth: "failing", lastReportAt: T0 + 1, lastReportHash: "h", userGroup: { members: ["U1"], warned: "empty" } }, T0 + 2),
+        tx.scheduleState.update("state-rt", { shiftsSnapshot: snapshot, peopleSnapshot: people, feedHealth: "failing", lastReportAt: T0 + 1, lastReportHash: "h", userGroup: { members: ["U1"], warned: "empty" } }, T0 + 2),
       );
       expect(await store.read.scheduleState.find("state-rt")).toEqual({
         schedule: "state-rt",
@@ -145,6 +147,7 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
         announcedAt: null,
         userGroup: { members: ["U1"], warned: "empty" },
         shiftsSnapshot: snapshot,
+        peopleSnapshot: people,
         feedHealth: "failing",
         lastReportAt: T0 + 1,
         lastReportHash: "h",
@@ -161,6 +164,22 @@ describe.each(backends)("schedule repositories: $name", (backend) => {
       expect(await store.transaction((tx) => tx.scheduleState.claimAnnouncement("claim", null, ["x@example.com"], T0 + 2))).toBe(false);
       expect(await store.transaction((tx) => tx.scheduleState.claimAnnouncement("claim", who, [], T0 + 3))).toBe(true);
       expect(await store.read.scheduleState.find("claim")).toMatchObject({ announcedUsers: [], announcedAt: T0 + 3 });
+    });
+
+    it("claims a shift message exactly once among concurrent claimers, lists it while its shift matters, and prunes it", async () => {
+      const m = { schedule: "sm", email: "alice@example.com", kind: "reminder" as const, key: `${T0 + 10 * H}|${T0 + 18 * H}|3600000`, shiftStart: T0 + 10 * H, shiftEnd: T0 + 18 * H, sentAt: T0 };
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.transaction((tx) => tx.shiftMessages.claim(m))));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      // Another kind or key for the same shift is another message.
+      expect(await store.transaction((tx) => tx.shiftMessages.claim({ ...m, kind: "start", key: String(m.shiftStart) }))).toBe(true);
+      expect((await store.read.shiftMessages.listEndingAfter("sm", T0 + 17 * H)).map((r) => [r.kind, r.key])).toEqual([
+        ["reminder", m.key],
+        ["start", String(m.shiftStart)],
+      ]);
+      expect(await store.read.shiftMessages.listEndingAfter("sm", T0 + 18 * H)).toEqual([]);
+      expect(await store.read.shiftMessages.listEndingAfter("other", 0)).toEqual([]);
+      expect(await store.transaction((tx) => tx.shiftMessages.pruneEndedBefore(T0 + 19 * H))).toBeGreaterThanOrEqual(2);
+      expect(await store.read.shiftMessages.listEndingAfter("sm", 0)).toEqual([]);
     });
 
     it("claims user group state only from the expected value", async () => {

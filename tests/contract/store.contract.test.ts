@@ -175,6 +175,33 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.groups.get("no-such-group")).toBeNull();
     });
 
+    it("listAliveBetween returns the groups that existed during a shift (for the handoff), oldest first", async () => {
+      const name = integration("alive");
+      const H = 3_600_000;
+      const from = T0 + 40 * 24 * H;
+      const to = from + 8 * H;
+      const before = bareGroup({ integration: name, state: "resolved", createdAt: from - H, resolvedAt: from - 1 });
+      const spanning = bareGroup({ integration: name, state: "resolved", createdAt: from - H, resolvedAt: from + H });
+      const during = bareGroup({ integration: name, state: "acknowledged", createdAt: from + H, acknowledgedAt: from + 2 * H });
+      const after = bareGroup({ integration: name, createdAt: to });
+      await store.transaction(async (tx) => {
+        for (const g of [before, spanning, during, after]) await tx.groups.insert(g);
+      });
+      const alive = (await store.read.groups.listAliveBetween(from, to)).filter((g) => g.integration === name);
+      expect(alive.map((g) => g.id)).toEqual([spanning.id, during.id]);
+    });
+
+    it("countForUserBetween counts the pages a person got during a shift", async () => {
+      const g = bareGroup({ integration: integration("page-count") });
+      const email = `count-${randomUUID().slice(0, 8)}@example.com`;
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(g);
+        for (const [i, at] of [T0 - 1, T0, T0 + 5, T0 + 9].entries()) await tx.pages.insertIfNew(page(g.id, { userEmail: email, dedupeKey: `${g.id}:${i}`, createdAt: at }));
+      });
+      expect(await store.read.pages.countForUserBetween(email, T0, T0 + 9)).toBe(2);
+      expect(await store.read.pages.countForUserBetween("nobody@example.com", T0, T0 + 9)).toBe(0);
+    });
+
     it("getByNumber, findOpen and get with lock inside a transaction return the same record", async () => {
       const g = fullGroup({ state: "firing", integration: integration("lookup") });
       await store.transaction((tx) => tx.groups.insert(g));

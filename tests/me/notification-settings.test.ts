@@ -269,4 +269,16 @@ describe.each(BACKENDS)("without Twilio (%s)", (backend) => {
     );
     expect(w.slack.unexpected).toEqual([]);
   });
+
+  it("keeps the person's own shift reminders, off, or back to each schedule's", async () => {
+    expect(await oncall(w, "alice", "me reminders 2h 1d")).toBe(":white_check_mark: *Shift reminders:* 1d and 2h before each of your shifts. `/oncall me reminders reset` for each schedule's.");
+    expect((await w.app.store.read.userSettings.get(email("alice")))?.reminders).toEqual([86_400_000, 7_200_000]);
+    expect(await oncall(w, "alice", "me")).toContain("*Shift reminders:* 1d and 2h before each of your shifts.");
+    expect(await oncall(w, "alice", "me reminders off")).toContain("*Shift reminders:* off");
+    expect((await w.app.store.read.userSettings.get(email("alice")))?.reminders).toEqual([]);
+    expect(await oncall(w, "alice", "me reminders 5s")).toContain("A reminder must be from 1m to 14d before the shift; 5s is not.");
+    expect((await w.app.store.read.userSettings.get(email("alice")))?.reminders).toEqual([]);
+    expect(await oncall(w, "alice", "me reminders reset")).toContain("*Shift reminders:* each schedule's");
+    expect((await w.app.store.read.userSettings.get(email("alice")))?.reminders).toBeNull();
+  });
 });

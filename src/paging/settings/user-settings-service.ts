@@ -36,6 +36,8 @@ export interface MySettings {
   ruleSources: Record<Ladder, Source>;
   /** The person texted STOP: SMS steps are skipped. */
   smsOptOut: boolean;
+  /** Shift reminders (ms before each shift; [] = off); null = each schedule's. */
+  reminders: number[] | null;
   /** Twilio is configured, so numbers can be verified and SMS/call steps work. */
   phoneEnabled: boolean;
   /** Twilio's sender number (to text START to). */
@@ -106,6 +108,7 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       rules,
       ruleSources: { default: source("default"), important: source("important") },
       smsOptOut: s?.smsOptOut ?? false,
+      reminders: s?.reminders ?? null,
       phoneEnabled: twilio !== null,
       smsFrom: config.env.twilio.fromNumber,
       limitNotes: limitNotes(rules, ["default", "important"]),
@@ -290,6 +293,14 @@ export function createUserSettingsService(deps: UserSettingsDeps) {
       const t = now();
       await store.transaction((tx) => tx.userSettings.upsert(email, { quietFrom: parsed.value?.from ?? null, quietTo: parsed.value?.to ?? null }, t));
       return { ok: true, me: await get(email) };
+    },
+
+    /**
+     * Shift reminders before each of the person's shifts (ms before the start; [] = none), or null
+     * for each schedule's own `reminders`. The next planning run of every schedule uses them.
+     */
+    async setReminders(email: string, reminders: number[] | null): Promise<void> {
+      await store.transaction((tx) => tx.userSettings.upsert(email, { reminders: reminders === null ? null : [...new Set(reminders)].sort((a, b) => b - a) }, now()));
     },
 
     /** Back to calpage.yaml's ladders: one, or both when `which` is null. */

@@ -19,6 +19,7 @@ const me = (over: Partial<MySettings> = {}): MySettings => ({
   rules: { default: [{ type: "slack_dm" }, { type: "wait", seconds: 120 }, { type: "sms" }, { type: "call" }], important: [{ type: "call" }] },
   ruleSources: { default: "config", important: "slack" },
   smsOptOut: false,
+  reminders: null,
   phoneEnabled: true,
   smsFrom: "+15550009999",
   zone: { zone: "Europe/Berlin", source: "Slack" },
@@ -40,7 +41,9 @@ describe("the Home tab", () => {
     expect(all).not.toContain("4915112345678");
     expect(all).toContain("*Default:* Slack DM → wait 2m → SMS → call _(calpage.yaml)_");
     expect(all).toContain("*Important:* call _(set in Slack)_");
+    expect(all).toContain("*Shift reminders:* each schedule's");
     expect(actionIds(view.blocks as never)).toEqual([ACTION_ME_EDIT_RULES, ACTION_ME_CHANGE_PHONE]);
+    expect(texts(homeView([], me({ reminders: [86_400_000, 1_800_000] }), NOW))).toContain("*Shift reminders:* 1d and 30m before each of your shifts.");
   });
 
   it("offers to enter the code while a number waits for it, and says when texts are stopped", () => {

@@ -6,7 +6,7 @@ import { CODE_TTL_MS } from "../../paging/settings/verification-code.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import { SLACK_LIMITS, truncateMrkdwn } from "../blocks/truncate.js";
 import { groupBlocks, shiftBlocks, type HomeExtras } from "./home-sections.js";
-import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText, quietLine, zoneLine } from "./me-summary.js";
+import { ladderLine, ladderNotes, NOT_A_USER_TEXT, phoneNotes, phoneText, quietLine, remindersText, zoneLine } from "./me-summary.js";
 
 /*
  * Ids the listeners register on. The Home tab of everyone who opened it carries these
@@ -57,6 +57,7 @@ export function homeView(onCall: readonly OnCallLine[], me: MySettings | null, n
     blocks.push(mrkdwnSection([`*Phone:* ${phoneText(me)}`, ...phoneNotes(me, now)].join("\n")));
     blocks.push(mrkdwnSection([ladderLine(me, "default"), ladderLine(me, "important"), ...ladderNotes(me)].join("\n")));
     blocks.push(mrkdwnSection([quietLine(me), zoneLine(me)].join("\n")));
+    blocks.push(mrkdwnSection(remindersText(me.reminders)));
     const buttons: KnownBlock = {
       type: "actions",
       block_id: "me_actions",

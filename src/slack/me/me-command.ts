@@ -2,7 +2,7 @@ import type { CommandContext, Feature } from "../../app/feature.js";
 import type { UserSettingsService } from "../../paging/settings/user-settings-service.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import type { IdentifyMe } from "./identify-me.js";
-import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, quietSavedText, rulesSavedText, verifiedText } from "./me-summary.js";
+import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, quietSavedText, remindersText, rulesSavedText, verifiedText } from "./me-summary.js";
 import { ME_HELP, ME_USAGE, parseMeCommand } from "./parse-me-command.js";
 
 /** `/oncall me …`: parse, call the settings service, answer privately. */
@@ -23,6 +23,16 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
       switch (cmd.kind) {
         case "show":
           return ctx.respond(meSummaryText(await settings.get(email), now()));
+        case "reminders": {
+          await settings.setReminders(email, cmd.seconds.map((s) => s * 1000));
+          await audit("settings: shift reminders", null);
+          return ctx.respond(`:white_check_mark: ${remindersText(cmd.seconds.map((s) => s * 1000))}`);
+        }
+        case "reminders_reset": {
+          await settings.setReminders(email, null);
+          await audit("settings: reset shift reminders", null);
+          return ctx.respond(`:white_check_mark: ${remindersText(null)}`);
+        }
         case "phone": {
           const r = await settings.requestPhoneChange(email, cmd.number);
           await audit("settings: new phone number", r.ok ? null : r.message);
@@ -58,3 +68,4 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
     },
   };
 }
+

@@ -2,6 +2,7 @@ import { describeLadder } from "../../paging/settings/ladder-text.js";
 import { maskPhone } from "../../paging/settings/phone-number.js";
 import { describeQuietHours } from "../../paging/quiet-hours.js";
 import type { Ladder, MySettings } from "../../paging/settings/user-settings-service.js";
+import { formatDuration } from "../../shared/duration.js";
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 
 /*
@@ -77,6 +78,7 @@ export function meSummaryText(me: MySettings, now: number): string {
     ...ladderNotes(me),
     quietLine(me),
     zoneLine(me),
+    remindersText(me.reminders),
     "",
     "Change them:",
     "• `/oncall me phone +4915112345678` — a new number, checked with a code sent by SMS · `/oncall me phone remove`",
@@ -113,3 +115,10 @@ export function ladderErrorsText(k: Ladder, errors: readonly string[]): string {
 }
 
 export const NOT_A_USER_TEXT = "You are not a calpage user, so you have no notification settings: ask whoever runs calpage to add your Slack email to `users` in calpage.yaml.";
+
+/** One line on the person's shift reminders (ms before each shift; null: the schedules'). */
+export function remindersText(reminders: number[] | null): string {
+  if (reminders === null) return "*Shift reminders:* each schedule's (calpage.yaml; by default a day and an hour before). `/oncall me reminders 1d 1h` or `off` to choose your own.";
+  if (reminders.length === 0) return "*Shift reminders:* off — calpage does not DM you before your shifts. `/oncall me reminders reset` for each schedule's.";
+  return `*Shift reminders:* ${reminders.map((ms) => formatDuration(Math.round(ms / 1000))).join(" and ")} before each of your shifts. \`/oncall me reminders reset\` for each schedule's.`;
+}

@@ -1,4 +1,5 @@
 import { parseLadderName, type Ladder } from "../../paging/settings/user-settings-service.js";
+import { formatDuration, parseDuration } from "../../shared/duration.js";
 
 /** What someone asked for with `/oncall me …`. Pure. */
 export type MeCommand =
@@ -10,6 +11,9 @@ export type MeCommand =
   | { kind: "rules"; ladder: Ladder; text: string }
   | { kind: "rules_reset"; ladder: Ladder | null }
   | { kind: "quiet"; text: string }
+  /** Seconds before each shift, longest first; [] = off. */
+  | { kind: "reminders"; seconds: number[] }
+  | { kind: "reminders_reset" }
   | { kind: "error"; message: string };
 
 export const ME_USAGE = "`/oncall me` — your phone number, notification rules and quiet hours (`/oncall me help` to change them)";
@@ -24,10 +28,30 @@ export const ME_HELP = [
   "`/oncall me rules important call until answered every 2m x5` — the ladder for important pages",
   "`/oncall me rules reset` (or `rules default reset`) — back to calpage.yaml's ladders",
   "`/oncall me quiet 22:00-07:00` — quiet hours in your time zone: normal pages reach you by Slack DM only (no SMS or call), important pages ring as always · `/oncall me quiet off`",
+  "`/oncall me reminders 1d 1h` — DM me this long before each of my shifts (`reminders off`: never; `reminders reset`: each schedule's)",
   "Steps: `slack_dm`, `sms`, `call`, `wait <duration>`, `call until answered [every 2m] [x5]`. The Home tab of calpage has the same, with forms.",
 ].join("\n");
 
 const REMOVE_WORDS = new Set(["remove", "delete", "clear", "reset", "none"]);
+/** Shift reminders: from a minute to 14 days before, at most five. */
+export const REMINDER_BOUNDS = { min: 60, max: 14 * 86_400, count: 5 };
+const REMINDERS_USAGE = "Usage: `/oncall me reminders 1d 1h` (durations from 1m to 14d, up to five), `/oncall me reminders off`, or `/oncall me reminders reset` for each schedule's own.";
+
+function parseReminders(rest: string[]): MeCommand {
+  const words = rest.flatMap((w) => w.split(",")).filter((w) => w.trim() !== "");
+  if (words.length === 0) return { kind: "error", message: REMINDERS_USAGE };
+  if (words.length === 1 && ["off", "none", "never", "no"].includes(words[0]!.toLowerCase())) return { kind: "reminders", seconds: [] };
+  if (words.length === 1 && ["reset", "default"].includes(words[0]!.toLowerCase())) return { kind: "reminders_reset" };
+  const seconds: number[] = [];
+  for (const w of words) {
+    const s = parseDuration(w);
+    if (s === null) return { kind: "error", message: `"${w}" is not a duration like 1h or 1d. ${REMINDERS_USAGE}` };
+    if (s < REMINDER_BOUNDS.min || s > REMINDER_BOUNDS.max) return { kind: "error", message: `A reminder must be from 1m to 14d before the shift; ${formatDuration(s)} is not. ${REMINDERS_USAGE}` };
+    if (!seconds.includes(s)) seconds.push(s);
+  }
+  if (seconds.length > REMINDER_BOUNDS.count) return { kind: "error", message: `At most ${REMINDER_BOUNDS.count} reminders. ${REMINDERS_USAGE}` };
+  return { kind: "reminders", seconds: seconds.sort((a, b) => b - a) };
+}
 
 /** Parses the words after `/oncall me` (Slack sends `&`, `<`, `>` typed by people as entities). */
 export function parseMeCommand(words: readonly string[]): MeCommand {
@@ -67,6 +91,9 @@ export function parseMeCommand(words: readonly string[]): MeCommand {
     case "quiet-hours":
       if (restText === "") return { kind: "error", message: "Usage: `/oncall me quiet 22:00-07:00` (local time in your time zone), or `/oncall me quiet off`." };
       return { kind: "quiet", text: restText };
+    case "reminders":
+    case "reminder":
+      return parseReminders(rest);
     default:
       return { kind: "error", message: `Unknown \`/oncall me\` command "${sub}".\n${ME_HELP}` };
   }

@@ -1,9 +1,12 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { AccessService } from "../../access/access-service.js";
+import type { Config } from "../../config/config-types.js";
 import type { CoverService } from "../../schedule/cover-service.js";
 import type { SlackPrincipals } from "../slack-principals.js";
 import { ackViewWithin, lateProblem, type ViewAnswer } from "../listeners/answer-within.js";
-import { ACTION_COVER_TAKE, ACTION_COVER_WITHDRAW, COVER_INPUT_ACTION, COVER_INPUTS, parseCoverShiftValue, VIEW_COVER } from "./cover-blocks.js";
+import { ACTION_COVER_TAKE, ACTION_COVER_WITHDRAW, COVER_INPUT_ACTION, COVER_INPUTS, coverModal, parseCoverShiftValue, VIEW_COVER } from "./cover-blocks.js";
+import { ACTION_COVER_ASK } from "./shift-dm-messages.js";
+import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import type { SlackPeople } from "./slack-people.js";
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -22,9 +25,9 @@ interface InputValue {
  */
 export function registerScheduleListeners(
   app: App,
-  deps: { cover: CoverService; people: SlackPeople; access: AccessService; principals: SlackPrincipals; now: () => number },
+  deps: { config: Config; cover: CoverService; people: SlackPeople; access: AccessService; principals: SlackPrincipals; now: () => number },
 ): void {
-  const { cover, people, access, principals, now } = deps;
+  const { config, cover, people, access, principals, now } = deps;
   /** The cover rules (calpage users who are not guests); a refusal is audited and its text returned. */
   const refusal = async (userId: string, surface: "slack_button" | "slack_form", action: string, target: string): Promise<string | null> => {
     const p = await principals.forSlackUser(userId);
@@ -84,6 +87,24 @@ export function registerScheduleListeners(
     const r = await cover.withdraw(id, me.email);
     await audit(body.user.id, "slack_button", "cover withdraw", `cover request ${id}`, r.ok ? null : r.errors[0]!);
     if (!r.ok) return tell(r.errors[0]!);
+  });
+
+  // **Request cover** on a shift reminder: the same "ask for cover" modal as `/oncall cover`, that shift first.
+  app.action<BlockAction<ButtonAction>>(ACTION_COVER_ASK, async ({ ack, body, action, client }) => {
+    await ack();
+    const tell = (text: string) => client.chat.postMessage({ channel: body.user.id, text });
+    const shift = parseCoverShiftValue(action.value);
+    const sc = shift ? config.schedules.find((s) => s.name === shift.schedule) : undefined;
+    if (!shift || !sc) return void (await tell("This button does not name a shift of a schedule calpage knows."));
+    const refused = await refusal(body.user.id, "slack_button", "cover ask", `${shift.schedule}: ${new Date(shift.start).toISOString()}`);
+    if (refused) return void (await tell(refused));
+    const me = await people.identify(body.user.id);
+    if (!me.email) return void (await tell("You are not a calpage user, so you have no shifts to hand over: add your Slack email to `users` in calpage.yaml."));
+    const turns = cover.upcomingTurns(me.email, [sc.name]);
+    const i = turns.findIndex((t) => t.end === shift.end && t.start <= Math.max(shift.start, now()));
+    if (i === -1) return void (await tell(`That shift in *${escapeMrkdwn(sc.name)}* is no longer yours or is over; \`/oncall cover\` lists the shifts you have.`));
+    const shifts = [turns[i]!, ...turns.filter((_, j) => j !== i)];
+    await client.views.open({ trigger_id: body.trigger_id, view: coverModal({ shifts, timezone: me.tz ?? sc.timezone, now: now(), privateMetadata: JSON.stringify({ channel: null }) }) });
   });
 
   app.view(VIEW_COVER, async ({ ack, body, view, client }) => {

@@ -22,6 +22,7 @@ export const slackOverrides = pgTableFrom(tables.slackOverrides);
 export const coverRequests = pgTableFrom(tables.coverRequests);
 export const scheduleState = pgTableFrom(tables.scheduleState);
 export const exportedShifts = pgTableFrom(tables.exportedShifts);
+export const shiftMessages = pgTableFrom(tables.shiftMessages);
 export const userSettings = pgTableFrom(tables.userSettings);
 export const ladderRuns = pgTableFrom(tables.ladderRuns);
 export const smsAnswers = pgTableFrom(tables.smsAnswers);

@@ -106,6 +106,11 @@ export function alertGroupsRepository(db: Db) {
       );
       return rows.map(toRecord);
     },
+    /** Groups that existed at some time in [from, to): opened before `to`, not resolved before `from`; oldest first. */
+    async listAliveBetween(from: number, to: number, limit = 500): Promise<AlertGroupRecord[]> {
+      const rows = await db.all<Row>(sql`select * from alert_groups where created_at < ${to} and (resolved_at is null or resolved_at >= ${from}) order by number limit ${limit}`);
+      return rows.map(toRecord);
+    },
     /** Groups matching `q`, newest (highest number) first. */
     async search(q: GroupSearch): Promise<AlertGroupRecord[]> {
       const where: SQL[] = [sql`1 = 1`];

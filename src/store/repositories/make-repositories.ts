@@ -10,6 +10,7 @@ import { pagesRepository } from "./pages-repository.js";
 import { heartbeatsRepository } from "./heartbeats-repository.js";
 import { maintenanceRepository } from "./maintenance-repository.js";
 import { rateSlotsRepository } from "./rate-slots-repository.js";
+import { shiftMessagesRepository } from "./shift-messages-repository.js";
 import { slackOverridesRepository } from "./slack-overrides-repository.js";
 import { coverRequestsRepository } from "./cover-requests-repository.js";
 import { scheduleStateRepository } from "./schedule-state-repository.js";
@@ -36,6 +37,7 @@ export function makeRepositories(db: Db) {
     scheduleState: scheduleStateRepository(db),
     scheduleTables: scheduleTablesRepository(db),
     exportedShifts: exportedShiftsRepository(db),
+    shiftMessages: shiftMessagesRepository(db),
     userSettings: userSettingsRepository(db),
     ladderRuns: ladderRunsRepository(db),
     smsAnswers: smsAnswersRepository(db),

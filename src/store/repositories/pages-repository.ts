@@ -134,6 +134,11 @@ export function pagesRepository(db: Db) {
         or group_id in (select id from alert_groups where acknowledged_at >= ${from} and acknowledged_at < ${to}) order by created_at, id`);
       return rows.map(toPage);
     },
+    /** Pages to a person created in [from, to), any channel or state. */
+    async countForUserBetween(email: string, from: number, to: number): Promise<number> {
+      const rows = await db.all<{ n: unknown }>(sql`select count(*) as n from pages where user_email = ${email} and created_at >= ${from} and created_at < ${to}`);
+      return num(rows[0]?.n ?? 0);
+    },
     async listForGroup(groupId: string): Promise<PageRecord[]> {
       return (await db.all<Row>(sql`select * from pages where group_id = ${groupId} order by created_at, id`)).map(toPage);
     },

@@ -28,6 +28,13 @@ export interface UserGroupState {
   warned: string | null;
 }
 
+/** What each person was last told of their turns (see src/schedule/diff-people-turns.ts). */
+export interface PeopleSnapshot {
+  from: number;
+  to: number;
+  people: Record<string, { from: number; to: number; turns: { start: number; end: number }[]; pendingSince: number | null }>;
+}
+
 /** What calpage last announced / synced / reported for one schedule, so it says things once. */
 export interface ScheduleStateRecord {
   schedule: string;
@@ -36,6 +43,8 @@ export interface ScheduleStateRecord {
   announcedAt: number | null;
   userGroup: UserGroupState | null;
   shiftsSnapshot: ShiftsSnapshot | null;
+  /** Each person's turns over the next 14 days as last told to them (shift change DMs). */
+  peopleSnapshot: PeopleSnapshot | null;
   feedHealth: "ok" | "failing" | null;
   lastReportAt: number | null;
   lastReportHash: string | null;
@@ -74,6 +83,7 @@ function toRecord(r: Row): ScheduleStateRecord {
     announcedAt: numOrNull(r.announced_at),
     userGroup: Array.isArray(group) ? { members: group, warned: null } : group,
     shiftsSnapshot: parseJson<ShiftsSnapshot | null>(r.shifts_snapshot, null),
+    peopleSnapshot: parseJson<PeopleSnapshot | null>(r.people_snapshot, null),
     feedHealth: r.feed_health === "ok" || r.feed_health === "failing" ? r.feed_health : null,
     lastReportAt: numOrNull(r.last_report_at),
     lastReportHash: (r.last_report_hash as string | null) ?? null,
@@ -86,7 +96,7 @@ function columns(patch: ScheduleStatePatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    if (k === "announcedUsers" || k === "shiftsSnapshot") out[k] = v === null ? null : JSON.stringify(v);
+    if (k === "announcedUsers" || k === "shiftsSnapshot" || k === "peopleSnapshot") out[k] = v === null ? null : JSON.stringify(v);
     else if (k === "userGroup") out.userGroupMembers = v === null ? null : JSON.stringify({ members: (v as UserGroupState).members, warned: (v as UserGroupState).warned });
     else out[k] = v;
   }

@@ -20,6 +20,8 @@ export interface UserSettingsRecord {
   /** Quiet hours as local `HH:MM` times in the person's zone (`to` <= `from`: overnight); null = none. */
   quietFrom: string | null;
   quietTo: string | null;
+  /** Shift reminders before each shift (ms; [] = none); null = the schedule's. */
+  reminders: number[] | null;
   updatedAt: number;
 }
 
@@ -36,6 +38,7 @@ const toRecord = (r: Row): UserSettingsRecord => ({
   smsOptOut: num(r.sms_opt_out ?? 0) === 1,
   quietFrom: (r.quiet_from as string | null) ?? null,
   quietTo: (r.quiet_to as string | null) ?? null,
+  reminders: r.reminders ? parseJson<number[] | null>(r.reminders, null) : null,
   updatedAt: num(r.updated_at),
 });
 
@@ -57,10 +60,11 @@ export function userSettingsRepository(db: Db) {
     /** Creates the row if needed, then applies the patch. */
     async upsert(email: string, patch: Partial<Omit<UserSettingsRecord, "email">>, now: number): Promise<void> {
       await db.write(sql`insert into user_settings (email, code_attempts, sms_opt_out, updated_at) values (${email}, 0, 0, ${now}) on conflict (email) do nothing`);
-      const { smsOptOut, rules, ...rest } = patch;
+      const { smsOptOut, rules, reminders, ...rest } = patch;
       const row: Record<string, unknown> = { ...rest, updatedAt: now };
       if (smsOptOut !== undefined) row.smsOptOut = smsOptOut ? 1 : 0;
       if (rules !== undefined) row.rules = rules === null ? null : JSON.stringify(rules);
+      if (reminders !== undefined) row.reminders = reminders === null ? null : JSON.stringify(reminders);
       await db.write(sql`update user_settings set ${setClause(row, [])} where email = ${email}`);
     },
   };

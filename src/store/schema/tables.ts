@@ -247,8 +247,31 @@ export const scheduleState = table("schedule_state", {
   feedHealth: text("feed_health"),
   lastReportAt: ms("last_report_at"),
   lastReportHash: text("last_report_hash"),
+  /** JSON: each person's turns over the next 14 days as last told to them, to DM what changed. */
+  peopleSnapshot: text("people_snapshot"),
   updatedAt: ms("updated_at").notNull(),
 });
+
+/**
+ * Messages about a person's shift sent by DM (reminders, "shift moved/cancelled", "on call now",
+ * handoffs, change summaries), one row each. The row is inserted in the same transaction as the
+ * DM's job and the first writer wins, so replicas and restarts send each message once.
+ */
+export const shiftMessages = table(
+  "shift_messages",
+  {
+    schedule: text("schedule").notNull(),
+    email: text("email").notNull(),
+    /** reminder, moved, cancelled, start, handoff. */
+    kind: text("kind").notNull(),
+    /** What makes the message itself (e.g. `<start>|<end>|<offset>` of a reminder). */
+    key: text("key").notNull(),
+    shiftStart: ms("shift_start").notNull(),
+    shiftEnd: ms("shift_end").notNull(),
+    sentAt: ms("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.schedule, t.email, t.kind, t.key] }), index("shift_messages_end").on(t.shiftEnd)],
+);
 
 /** Shifts already published in the ICS export, so removed ones are kept as CANCELLED with a stable UID. */
 export const exportedShifts = table(
@@ -280,6 +303,8 @@ export const userSettings = table("user_settings", {
   /** Quiet hours `HH:MM` (local time in the person's zone; `to` <= `from` runs overnight); null = none. */
   quietFrom: text("quiet_from"),
   quietTo: text("quiet_to"),
+  /** JSON: shift reminders before a shift, in ms ([] = off); null = the schedule's. */
+  reminders: text("reminders"),
   updatedAt: ms("updated_at").notNull(),
 });
 

@@ -21,6 +21,7 @@ export const slackOverrides = sqliteTableFrom(tables.slackOverrides);
 export const coverRequests = sqliteTableFrom(tables.coverRequests);
 export const scheduleState = sqliteTableFrom(tables.scheduleState);
 export const exportedShifts = sqliteTableFrom(tables.exportedShifts);
+export const shiftMessages = sqliteTableFrom(tables.shiftMessages);
 export const userSettings = sqliteTableFrom(tables.userSettings);
 export const ladderRuns = sqliteTableFrom(tables.ladderRuns);
 export const smsAnswers = sqliteTableFrom(tables.smsAnswers);
