@@ -17,7 +17,7 @@ import type { PageRecord } from "../store/repositories/pages-repository.js";
 import type { Store } from "../store/store.js";
 import type { createLadderPager } from "../paging/ladder-pager.js";
 import { parseLadderKey } from "../paging/ladder-key.js";
-import { ladderMaySend } from "../paging/ladder-may-send.js";
+import { isResponderPage, ladderMaySend } from "../paging/ladder-may-send.js";
 import { maskPhone } from "../shared/redact.js";
 import { templatedText } from "../templates/render-template.js";
 
@@ -253,7 +253,7 @@ export function createTwilioRoutes(deps: TwilioRouteDeps) {
       case "/twilio/voice/answer": {
         const found = await pageAndGroup(pageId);
         // The menu while the call's page may still go out: the group fires (or, for a responder request, is acknowledged).
-        const live = found !== null && ladderMaySend(found.group.state, (await store.read.ladderRuns.get(found.group.id, found.page.userEmail))?.responder === true);
+        const live = found !== null && ladderMaySend(found.group.state, isResponderPage(await store.read.ladderRuns.get(found.group.id, found.page.userEmail), found.page.ladderKey));
         sendText(res, 200, found && live ? answerTwiml(await callInput(found.group, found.page.id), field("AnsweredBy")) : hangupTwiml(), TWIML);
         return true;
       }

@@ -14,7 +14,7 @@ import { pageSmsBody } from "./page-sms-body.js";
 import { TwilioApiError, type TwilioApi } from "./twilio/twilio-api.js";
 import { maskPhoneNumbers } from "../shared/redact.js";
 import { annotateLogContext } from "../shared/log-context.js";
-import { ladderMaySend } from "../paging/ladder-may-send.js";
+import { isResponderPage, ladderMaySend } from "../paging/ladder-may-send.js";
 
 /** Where Twilio calls calpage back about one page. */
 export interface TwilioCallbackUrls {
@@ -106,7 +106,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
       if (!page || page.state !== "pending") return null;
       // One round trip for the reads (the alerts are only used if the page goes out; the ladder run says whether it is a responder request's).
       const [group, recent, run] = await Promise.all([tx.groups.get(page.groupId), tx.alerts.recent(page.groupId, 5), tx.ladderRuns.get(page.groupId, page.userEmail)]);
-      const responder = run?.responder === true;
+      const responder = isResponderPage(run, page.ladderKey);
       annotateLogContext({ group: group?.number, channel: page.channel });
       const t = now();
       if (!group || !ladderMaySend(group.state, responder)) {
@@ -149,7 +149,7 @@ export function makePageHandler(deps: PageHandlerDeps) {
     const group = await tx.groups.get(page.groupId);
     const who = names.get(page.userEmail) ?? page.userEmail;
     const what = page.channel === "slack_dm" ? "The Slack DM" : page.channel === "sms" ? "The SMS" : "The call";
-    const stillPaging = ladderMaySend(group?.state, (await tx.ladderRuns.get(page.groupId, page.userEmail))?.responder === true);
+    const stillPaging = ladderMaySend(group?.state, isResponderPage(await tx.ladderRuns.get(page.groupId, page.userEmail), page.ladderKey));
     await tx.pages.update(page.id, { state: "failed", error: UNKNOWN_OUTCOME, updatedAt: t });
     const after = stillPaging ? "reaching them again now." : "the group no longer fires, so nothing more is sent.";
     await tx.log.add(page.groupId, t, "notify_failed", `${what} to ${who} may or may not have gone out: calpage stopped while sending it; ${after}`);

@@ -76,7 +76,10 @@ export interface FairnessInput {
   people: FairnessPerson[];
   defaultZone: string;
   shifts: FairnessShift[];
-  /** Pages of the range, and every page of the groups acknowledged in it (for time to acknowledge). */
+  /**
+   * Every page of the groups paged in the range (earlier ones too: a ladder counts in the month of
+   * its first delivery) and of the groups acknowledged in it (for time to acknowledge).
+   */
   pages: FairnessPage[];
   acks: FairnessAck[];
   rule?: FlagRule;

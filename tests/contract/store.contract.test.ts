@@ -500,7 +500,7 @@ describe.each(backends)("store contract: $name", (backend) => {
       expect(await store.read.pages.heldBackSms(other, 10)).toEqual([{ id: expect.any(String), groupId: g2.id, groupNumber: g2.number }]);
     });
 
-    it("listForReport: pages sent in the range, and every page of the groups acknowledged in it (the fairness report)", async () => {
+    it("listForReport: every page of the groups paged or acknowledged in the range (the fairness report)", async () => {
       // A range of its own, far from every other test's times (the database is shared).
       const from = T0 + 1_000_000_000 + Math.floor(Math.random() * 1e9) * 10;
       const to = from + 30 * 86_400_000;
@@ -518,7 +518,14 @@ describe.each(backends)("store contract: $name", (backend) => {
         for (const g of [paged, ackedLate, ackedAfter]) await tx.groups.insert(g);
         for (const p of [inRange, neverSent, before, atEnd, ofAcked, ofAckedAfter]) await tx.pages.insertIfNew(p);
       });
-      expect((await store.read.pages.listForReport(from, to)).map((p) => p.id)).toStrictEqual([ofAcked.id, inRange.id, neverSent.id]);
+      // A group paged in the range brings its earlier and later pages too (its first delivery says which month counts it).
+      const unpaged = bareGroup({ integration: integration("report") });
+      const onlyBefore = page(unpaged.id, { dedupeKey: `${unpaged.id}:before`, state: "sent", sentAt: from - 1, createdAt: from - 2 });
+      await store.transaction(async (tx) => {
+        await tx.groups.insert(unpaged);
+        await tx.pages.insertIfNew(onlyBefore);
+      });
+      expect((await store.read.pages.listForReport(from, to)).map((p) => p.id)).toStrictEqual([ofAcked.id, before.id, inRange.id, neverSent.id, atEnd.id]);
       expect(await store.read.groups.listAcknowledgedBetween(from, to)).toStrictEqual([{ id: ackedLate.id, acknowledgedBy: "U0ADA", acknowledgedAt: from + 5 }]);
     });
 

@@ -126,11 +126,13 @@ export function pagesRepository(db: Db) {
       return rows.length > 0;
     },
     /**
-     * Pages sent (or, never sent, created) in [from, to), plus every page of the groups acknowledged
-     * in [from, to): what the fairness report counts and times acknowledgements against.
+     * Every page of the groups with a page sent (or, never sent, created) in [from, to) or acknowledged
+     * in [from, to): what the fairness report counts and times acknowledgements against. A group's
+     * earlier pages come along, so a ladder whose first message went out before `from` is seen to
+     * have been counted there (one page, in the month of its first delivery, whatever the range).
      */
     async listForReport(from: number, to: number): Promise<PageRecord[]> {
-      const rows = await db.all<Row>(sql`select * from pages where (coalesce(sent_at, created_at) >= ${from} and coalesce(sent_at, created_at) < ${to})
+      const rows = await db.all<Row>(sql`select * from pages where group_id in (select group_id from pages where coalesce(sent_at, created_at) >= ${from} and coalesce(sent_at, created_at) < ${to})
         or group_id in (select id from alert_groups where acknowledged_at >= ${from} and acknowledged_at < ${to}) order by created_at, id`);
       return rows.map(toPage);
     },
