@@ -24,6 +24,7 @@ export function webPage(title: string, body: SafeHtml, viewer: Viewer | null): s
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <a class="brand" href="/web/">calpage</a>
+${viewer ? html`<nav class="site" aria-label="Pages"><a href="/web/">On call</a> <a href="/web/report">Fairness report</a></nav>` : ""}
 ${viewer ? html`<span class="who">Signed in as ${viewer.name} · times in ${viewer.zone} · <a href="/web/logout">Sign out</a></span>` : ""}
 </header>
 <main id="main">
