@@ -61,7 +61,7 @@ ${period.people.map(
 function periodTable(period: FairnessPeriod, caption: string): SafeHtml {
   const s = period.spread;
   const stat = (label: string, k: "mean" | "stdev") =>
-    s ? html`<tr class="stat"><th scope="row">${label}</th><td></td>${COLUMNS.map((c) => html`<td>${num(Math.round(s[c.metric][k] * 10) / 10, true)}</td>`)}<td></td></tr>` : "";
+    s ? html`<tr class="stat"><th scope="row">${label}</th><td></td>${COLUMNS.map((c) => html`<td class="num">${num(Math.round(s[c.metric][k] * 10) / 10, true)}</td>`)}<td></td></tr>` : "";
   return html`<div class="table-wrap"><table class="figures"><caption class="sr">${caption}</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Zone</th>${COLUMNS.map((c) => html`<th scope="col" class="num">${c.head}</th>`)}<th scope="col" class="num">ack median</th></tr></thead>
 <tbody>
@@ -100,7 +100,7 @@ export function reportPage(report: FairnessReport, viewer: Viewer, opts: ReportP
     const shown = endExclusive && d.equals(d.startOf("day")) ? d.minus({ days: 1 }) : d;
     return shown.toFormat(shown.equals(shown.startOf("day")) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm");
   };
-  const which = opts.schedule ?? (report.schedules.length ? report.schedules.join(", ") : "no schedules");
+  const which = opts.schedule ?? (report.schedules.length ? `all schedules (${report.schedules.join(", ")})` : "no schedules");
   const periods = report.months.length > 1 ? [report.total, ...report.months] : report.months;
   const strangers = unattributedText(report);
   const body = html`

@@ -6,7 +6,7 @@ import type { Principal } from "../access/principal.js";
 import type { Config } from "../config/config-types.js";
 import { findGaps } from "../schedule/find-gaps.js";
 import { loadFairnessReport, reportZone } from "../report/load-fairness-report.js";
-import { parseReportRange } from "../report/report-range.js";
+import { MAX_REPORT_DAYS, parseReportRange } from "../report/report-range.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import type { SlackSignIn } from "../slack/web/slack-sign-in.js";
 import type { Store } from "../store/store.js";
@@ -164,14 +164,14 @@ export function createWebService(deps: WebServiceDeps) {
       if (schedule !== null && !names.includes(schedule)) return bad(`schedule: there is no schedule called "${schedule}". Schedules: ${names.join(", ") || "none"}.`);
       const zone = reportZone(config, schedule);
       const today = DateTime.fromMillis(now(), { zone });
-      const month = /^\d{4}-\d{2}$/;
       for (const [field, value] of [["from", query.from], ["to", query.to]] as const) {
-        if (value !== null && !month.test(value)) return bad(`${field}: expected a month like ${today.toFormat("yyyy-MM")}, found "${value}".`);
+        if (value !== null && !(/^\d{4}-\d{2}$/.test(value) && DateTime.fromFormat(value, "yyyy-MM").isValid)) return bad(`${field}: expected a month like ${today.toFormat("yyyy-MM")}, found "${value}".`);
       }
       const fromMonth = query.from ?? today.minus({ months: 2 }).toFormat("yyyy-MM");
       const toMonth = query.to ?? today.toFormat("yyyy-MM");
+      if (toMonth < fromMonth) return bad(`to: ${toMonth} is before from (${fromMonth}); both months are included, so from=${fromMonth}&to=${fromMonth} is one month.`);
       const range = parseReportRange(fromMonth, toMonth, zone, { from: "from", to: "to" });
-      if (!range.ok) return bad(`${range.errors[0]!} (months are in ${zone}).`);
+      if (!range.ok) return bad(`to: ${fromMonth} to ${toMonth} is longer than ${MAX_REPORT_DAYS} days; ask for at most 13 months at a time.`);
       if (range.value.from >= now()) return bad(`from: ${fromMonth} has not begun yet.`);
       const soFar = range.value.to > now();
       const to = Math.min(range.value.to, now());

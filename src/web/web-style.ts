@@ -23,7 +23,7 @@ h1 { font-size: 1.5rem; margin: 8px 0 12px; } h2 { font-size: 1.15rem; margin: 2
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f2f4f7; }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; position: relative; }
 nav.views { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 12px; }
 nav.views form { display: flex; gap: 6px; align-items: center; }
 input, select, button { font: inherit; padding: 4px 8px; border: 1px solid #5b6675; border-radius: 4px; background: #fff; color: var(--fg); }
@@ -62,11 +62,11 @@ code { font-size: 13px; background: #f2f4f7; padding: 1px 4px; border-radius: 3p
 ul.plain { padding-left: 18px; }
 .refused { max-width: 40rem; }
 .report-form { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 8px 0 12px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px 24px; margin-bottom: 12px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 12px 24px; margin-bottom: 12px; }
 figure.chart { margin: 0; }
 figure.chart figcaption { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
 ul.bars { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
-ul.bars li { display: grid; grid-template-columns: minmax(6rem, 9rem) 1fr 5.5rem; gap: 8px; align-items: center; font-size: 14px; }
+ul.bars li { display: grid; grid-template-columns: 8rem 1fr 5.5rem; gap: 8px; align-items: center; font-size: 14px; }
 .bar-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .bar-track { position: relative; height: 18px; background: #f2f4f7; border: 1px solid var(--line); border-radius: 3px; }
 .bar-fill { position: absolute; left: 0; top: 0; bottom: 0; background: var(--oncall-b); border-radius: 2px; }
