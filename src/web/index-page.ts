@@ -26,7 +26,7 @@ ${input.groupsNote ? html`<p class="muted">${input.groupsNote}</p>` : ""}
 <h2 id="report-h">Fairness report</h2>
 <p><a href="/web/report">Who carried the on-call load</a>: hours, nights, weekends, pages and acknowledgements per person, over the last three months.</p>
 </section>`;
-  return webPage("On call", body, viewer);
+  return webPage("On call", body, viewer, "index");
 }
 
 /** A refusal: what went wrong and how to get in (403 for links, 401 without a session, 404…), with a way on when there is one. */

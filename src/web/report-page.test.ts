@@ -112,5 +112,8 @@ describe("the fairness report page", () => {
     for (const id of ["from", "to", "schedule"]) expect(d).toMatch(new RegExp(`<label for="${id}">[^<]+</label>\\s*<(input|select) id="${id}"`));
     expect(d).toContain(`<option value="primary" selected>primary</option>`);
     expect(d).toContain(`<option value="">All schedules</option>`);
+    // The header says which page this is.
+    expect(d).toContain(`<a href="/web/report" aria-current="page">Fairness report</a>`);
+    expect(d).toContain(`<a href="/web/">On call</a>`);
   });
 });

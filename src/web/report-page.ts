@@ -123,5 +123,5 @@ ${opts.unloaded.length ? html`<p class="refused"><strong>calpage has no copy of 
 ${periods.map((p) => periodSection(p, p.label === "total" ? "Whole range" : monthLabel(DateTime.fromFormat(p.label, "yyyy-MM"))))}
 ${strangers ? html`<p class="muted">${strangers}</p>` : ""}
 <p class="muted">The same range on the server (which knows acknowledgers' Slack ids only from calpage.yaml's <code>slack_id</code>): <code>calpage report fairness --from ${opts.fromMonth} --to ${opts.soFar ? DateTime.fromISO(report.to, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : opts.toMonth}${opts.schedule ? ` --schedule ${opts.schedule}` : ""} --format json</code></p>`;
-  return webPage(`Fairness report: ${which}`, body, viewer);
+  return webPage(`Fairness report: ${which}`, body, viewer, "report");
 }

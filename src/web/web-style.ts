@@ -15,7 +15,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 .skip { position: absolute; left: -9999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
 header.top { display: flex; flex-wrap: wrap; gap: 12px; align-items: baseline; padding: 10px 16px; border-bottom: 1px solid var(--line); }
 header.top .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
-header.top nav.site { display: flex; gap: 12px; font-size: 15px; }
+header.top nav.site { display: flex; gap: 12px; font-size: 15px; } header.top nav.site [aria-current] { font-weight: 700; }
 header.top .who { margin-left: auto; color: var(--muted); font-size: 14px; }
 main { padding: 12px 16px 32px; max-width: 1100px; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: 8px 0 12px; } h2 { font-size: 1.15rem; margin: 24px 0 8px; }
