@@ -18,7 +18,7 @@ const [scenario, browser] = await Promise.all([startWebScenario("sqlite"), launc
 try {
   for (const file of await saveScreenshots(browser, scenario, dir, { width: 1100, height: 800 })) console.log(file);
   // The week on a phone's 390 px wide screen.
-  for (const file of await saveScreenshots(browser, scenario, dir, { width: 390, height: 844, suffix: "-phone", only: ["schedule-week", "group"] })) console.log(file);
+  for (const file of await saveScreenshots(browser, scenario, dir, { width: 390, height: 844, suffix: "-phone", only: ["schedule-week", "group", "report"] })) console.log(file);
 } finally {
   await browser.close();
   await scenario.stop();

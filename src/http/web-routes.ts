@@ -10,7 +10,7 @@ export const NEXT_COOKIE = "calpage_web_next";
 /** A "Sign in with Slack" under way in this browser: its state and nonce, for 10 minutes. */
 export const SIGN_IN_COOKIE = "calpage_signin";
 /** Pages worth coming back to after signing in: calpage's own, no other host. */
-const NEXT_PAGE = /^\/web\/(?:groups\/\d{1,9}|schedules\/[A-Za-z0-9%._~-]{1,200}(?:\?[A-Za-z0-9%=&._~-]{0,300})?)$/;
+const NEXT_PAGE = /^\/web\/(?:groups\/\d{1,9}|(?:schedules\/[A-Za-z0-9%._~-]{1,200}|report)(?:\?[A-Za-z0-9%=&._~-]{0,300})?)$/;
 
 const SECURITY_HEADERS = {
   // No scripts at all; styles only calpage's own sheet and the bars' positions.
@@ -22,7 +22,8 @@ const SECURITY_HEADERS = {
 
 /**
  * The read-only web view (README "Web view"): `/web/login?t=<token>` exchanges a `/oncall web`
- * link for a session cookie; `/web/`, `/web/schedules/<name>`, `/web/groups/<number>` need it;
+ * link for a session cookie; `/web/`, `/web/schedules/<name>`, `/web/groups/<number>`,
+ * `/web/report` need it;
  * `/web/style.css` is the one asset. Thin: parse, ask the web service, send its page.
  */
 export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }) {
@@ -121,12 +122,17 @@ export function createWebRoutes(deps: { web: WebService; secureCookie: boolean }
       send(res, name === null ? web.refusedPage(404, "No such schedule", "That schedule name cannot be read.") : await web.schedule(who, name, { view: q("view"), start: q("start"), tz: q("tz") }));
       return true;
     }
+    if (path === "/web/report") {
+      const q = (k: string) => url.searchParams.get(k);
+      send(res, await web.report(who, { from: q("from"), to: q("to"), schedule: q("schedule") }));
+      return true;
+    }
     const g = /^\/web\/groups\/#?(\d{1,9})$/.exec(path);
     if (g) {
       send(res, await web.group(who, Number(g[1])));
       return true;
     }
-    send(res, web.refusedPage(404, "Not found", `calpage has no page at ${path}.`, "The web view has /web/ (schedules and your open alert groups), /web/schedules/<name> and /web/groups/<number>."));
+    send(res, web.refusedPage(404, "Not found", `calpage has no page at ${path}.`, "The web view has /web/ (schedules and your open alert groups), /web/schedules/<name>, /web/groups/<number> and /web/report (the fairness report)."));
     return true;
   };
 }

@@ -7,7 +7,8 @@ import type { FairnessPeriod, FairnessReport, FlagRule, Metric, PersonFigures } 
  * flags carries ↑ (above the mean) or ↓ (below).
  */
 
-const COLUMNS: { metric: Metric; head: string; hours: boolean }[] = [
+/** The report's figures in the order every rendering shows them, with their column heads. */
+export const COLUMNS: readonly { metric: Metric; head: string; hours: boolean }[] = [
   { metric: "hours", head: "hours", hours: true },
   { metric: "nightHours", head: "night h", hours: true },
   { metric: "weekendHours", head: "weekend h", hours: true },
@@ -16,7 +17,11 @@ const COLUMNS: { metric: Metric; head: string; hours: boolean }[] = [
   { metric: "acks", head: "acks", hours: false },
 ];
 
-const num = (v: number, hours: boolean) => (hours ? v.toFixed(1) : Number.isInteger(v) ? String(v) : v.toFixed(1));
+/** A figure as every rendering writes it: hours to a tenth, counts whole (a mean to a tenth). */
+export const num = (v: number, hours: boolean) => (hours ? v.toFixed(1) : Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/** An ack median as the table writes it: `–` when none was timed, `<1s`, else `3m 20s`. */
+export const ackMedianText = (seconds: number | null) => (seconds === null ? "–" : seconds < 1 ? "<1s" : formatDuration(seconds));
 
 function cell(p: PersonFigures, metric: Metric, hours: boolean): string {
   const flag = p.flags.find((f) => f.metric === metric);
@@ -31,7 +36,7 @@ export function fairnessTable(period: FairnessPeriod, opts: { zones?: boolean; m
     p.onRota ? clip(p.name) : `${clip(p.name)} (off rota)`,
     ...(opts.zones ? [p.zone] : []),
     ...COLUMNS.map((c) => cell(p, c.metric, c.hours)),
-    p.ackMedianSeconds === null ? "–" : p.ackMedianSeconds < 1 ? "<1s" : formatDuration(p.ackMedianSeconds),
+    ackMedianText(p.ackMedianSeconds),
   ]);
   const s = period.spread;
   if (s) {

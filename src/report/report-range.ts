@@ -29,13 +29,16 @@ export function parseReportDate(name: string, value: string | undefined, zone: s
   return t.isValid && v.includes("T") ? ok(t.toMillis()) : fail(`${name} ${v}: ${usage.slice(name.length + 2)}`);
 }
 
-/** `--from` and `--to` together: the second after the first, at most {@link MAX_REPORT_DAYS} apart. */
-export function parseReportRange(fromText: string | undefined, toText: string | undefined, zone: string): Result<{ from: number; to: number }> {
-  const from = parseReportDate("--from", fromText, zone, false);
+/**
+ * `--from` and `--to` together: the second after the first, at most {@link MAX_REPORT_DAYS} apart.
+ * `names`: how errors name the two (the web view's `from` and `to` fields).
+ */
+export function parseReportRange(fromText: string | undefined, toText: string | undefined, zone: string, names: { from: string; to: string } = { from: "--from", to: "--to" }): Result<{ from: number; to: number }> {
+  const from = parseReportDate(names.from, fromText, zone, false);
   if (!from.ok) return from;
-  const to = parseReportDate("--to", toText, zone, true);
+  const to = parseReportDate(names.to, toText, zone, true);
   if (!to.ok) return to;
-  if (to.value <= from.value) return fail(`--to must be after --from (a day given as --to is included)`);
+  if (to.value <= from.value) return fail(`${names.to} must be after ${names.from} (a day given as ${names.to} is included)`);
   if (to.value - from.value > MAX_REPORT_DAYS * DAY) return fail(`the range is longer than ${MAX_REPORT_DAYS} days; run one report per year`);
   return ok({ from: from.value, to: to.value });
 }

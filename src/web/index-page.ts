@@ -21,8 +21,12 @@ ${input.groups.length === 0 ? html`<p>No open alert groups you can see.</p>` : h
 ${input.groups.map((g) => html`<li><a href="/web/groups/${g.number}">#${g.number} ${g.title || "(untitled)"}</a> — <span class="state state-${g.state}">${g.state}</span> ${alertCountsText(g)}</li>`)}
 </ul>`}
 ${input.groupsNote ? html`<p class="muted">${input.groupsNote}</p>` : ""}
+</section>
+<section aria-labelledby="report-h">
+<h2 id="report-h">Fairness report</h2>
+<p><a href="/web/report">Who carried the on-call load</a>: hours, nights, weekends, pages and acknowledgements per person, over the last three months.</p>
 </section>`;
-  return webPage("On call", body, viewer);
+  return webPage("On call", body, viewer, "index");
 }
 
 /** A refusal: what went wrong and how to get in (403 for links, 401 without a session, 404…), with a way on when there is one. */

@@ -1,14 +1,18 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
+import type { AccessDecision, AccessRequest } from "../access/access-policy.js";
 import type { GroupVisibility } from "../access/group-visibility.js";
 import type { Principal } from "../access/principal.js";
 import type { Config } from "../config/config-types.js";
 import { findGaps } from "../schedule/find-gaps.js";
+import { loadFairnessReport, reportZone } from "../report/load-fairness-report.js";
+import { MAX_REPORT_DAYS, parseReportRange } from "../report/report-range.js";
 import type { ScheduleService } from "../schedule/schedule-service.js";
 import type { SlackSignIn } from "../slack/web/slack-sign-in.js";
 import type { Store } from "../store/store.js";
 import { groupPage, groupTimeline } from "./group-page.js";
 import { indexPage, messagePage } from "./index-page.js";
+import { reportPage } from "./report-page.js";
 import { schedulePage } from "./schedule-page.js";
 import { buildTimeline, type TimelineView } from "./schedule-timeline.js";
 import type { Viewer } from "./web-layout.js";
@@ -35,6 +39,10 @@ export interface WebServiceDeps {
   store: Store;
   schedules: ScheduleService;
   visibility: GroupVisibility;
+  /** The access rules, as in Slack: the fairness report is `{ kind: "report" }`, as `/oncall report`. */
+  access: { decide(who: Principal, request: AccessRequest): AccessDecision };
+  /** Emails of acknowledgers known only by their Slack id (as `/oncall report` looks them up). */
+  slackEmails?: (ids: string[]) => Promise<Map<string, string>>;
   /** Who the Slack member is now (guest, deactivated, calpage user, user groups); its name names Slack ids in log lines. */
   principalOf(userId: string): Promise<Principal>;
   /** "Sign in with Slack" when SLACK_CLIENT_ID/SECRET are set; null = links only. */
@@ -139,6 +147,36 @@ export function createWebService(deps: WebServiceDeps) {
       const gaps = loaded ? findGaps(shifts, base.from, base.to) : [];
       const t = buildTimeline({ schedule: name, view: view as TimelineView, start, zone, shifts, gaps, name: person });
       return { status: 200, html: schedulePage(name, t, who.viewer, { loaded, zoneParam: query.tz }) };
+    },
+
+    /**
+     * The fairness report from month `from` to month `to` (default the last three, this one
+     * included), of one schedule or all, months in the schedule's zone as the CLI cuts them; cut at
+     * now. Calpage users may see it, as `/oncall report`.
+     */
+    async report(who: SignedIn, query: { from: string | null; to: string | null; schedule: string | null }): Promise<WebAnswer> {
+      const title = "Fairness report";
+      const allowed = deps.access.decide(who.principal, { kind: "report" });
+      if (!allowed.allowed) return { status: 403, html: messagePage("Not allowed", [allowed.message.replace(/`/g, "")], who.viewer) };
+      const bad = (line: string) => ({ status: 400, html: messagePage(title, [line], who.viewer) });
+      const names = config.schedules.map((s) => s.name);
+      const schedule = query.schedule === null || query.schedule === "" ? null : query.schedule;
+      if (schedule !== null && !names.includes(schedule)) return bad(`schedule: there is no schedule called "${schedule}". Schedules: ${names.join(", ") || "none"}.`);
+      const zone = reportZone(config, schedule);
+      const today = DateTime.fromMillis(now(), { zone });
+      for (const [field, value] of [["from", query.from], ["to", query.to]] as const) {
+        if (value !== null && !(/^\d{4}-\d{2}$/.test(value) && DateTime.fromFormat(value, "yyyy-MM").isValid)) return bad(`${field}: expected a month like ${today.toFormat("yyyy-MM")}, found "${value}".`);
+      }
+      const fromMonth = query.from ?? today.minus({ months: 2 }).toFormat("yyyy-MM");
+      const toMonth = query.to ?? today.toFormat("yyyy-MM");
+      if (toMonth < fromMonth) return bad(`to: ${toMonth} is before from (${fromMonth}); both months are included, so from=${fromMonth}&to=${fromMonth} is one month.`);
+      const range = parseReportRange(fromMonth, toMonth, zone, { from: "from", to: "to" });
+      if (!range.ok) return bad(`to: ${fromMonth} to ${toMonth} is longer than ${MAX_REPORT_DAYS} days; ask for at most 13 months at a time.`);
+      if (range.value.from >= now()) return bad(`from: ${fromMonth} has not begun yet.`);
+      const soFar = range.value.to > now();
+      const to = Math.min(range.value.to, now());
+      const { report, unloaded } = await loadFairnessReport({ config, store, schedules, slackEmails: deps.slackEmails }, { from: new Date(range.value.from), to: new Date(to), schedule });
+      return { status: 200, html: reportPage(report, who.viewer, { schedule, schedules: names, fromMonth, toMonth, soFar, unloaded }) };
     },
 
     async group(who: SignedIn, number: number): Promise<WebAnswer> {

@@ -39,6 +39,9 @@ describe("the web view's colours", () => {
     ["acknowledged badge", "#5c4100", "#fff1c2"],
     ["silenced badge", "#333a44", "#e6e8eb"],
     ["resolved badge", "#14532d", "#d3f0da"],
+    ["↑ (above the team mean) in the report", "#a4161a", v("--bg")],
+    ["↓ (below the team mean) in the report", "#0b5cad", v("--bg")],
+    ["team mean and deviation rows in the report", v("--muted"), "#f8f9fb"],
   ])("%s reach 4.5:1", (_what, text, background) => {
     expect(contrast(text, background)).toBeGreaterThanOrEqual(4.5);
   });
@@ -49,7 +52,14 @@ describe("the web view's colours", () => {
     expect(contrast(ring!, v("--bg"))).toBeGreaterThanOrEqual(3);
   });
 
-  it("asks for nothing outside calpage (no fonts, imports or remote images)", () => {
+  it("draws the report's bars and its mean line at 3:1 against the bars' track (WCAG's non-text contrast)", () => {
+    const fill = (selector: string) => new RegExp(`${selector.replace(/\./g, "\\.")} \\{[^}]*background: (#[0-9a-f]{6}|var\\(--[a-z-]+\\))`).exec(WEB_CSS)?.[1];
+    const colour = (c: string | undefined) => (c?.startsWith("var(") ? v(c.slice(4, -1)) : c!);
+    const track = colour(fill(".bar-track"));
+    for (const part of [".bar-fill", ".bar-fill.flagged", ".bar-mean"]) expect(contrast(colour(fill(part)), track), part).toBeGreaterThanOrEqual(3);
+  });
+
+    it("asks for nothing outside calpage (no fonts, imports or remote images)", () => {
     expect(WEB_CSS).not.toMatch(/@import|url\(|@font-face/);
   });
 });

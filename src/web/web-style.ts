@@ -15,6 +15,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 .skip { position: absolute; left: -9999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 8px; z-index: 2; }
 header.top { display: flex; flex-wrap: wrap; gap: 12px; align-items: baseline; padding: 10px 16px; border-bottom: 1px solid var(--line); }
 header.top .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
+header.top nav.site { display: flex; gap: 12px; font-size: 15px; } header.top nav.site [aria-current] { font-weight: 700; }
 header.top .who { margin-left: auto; color: var(--muted); font-size: 14px; }
 main { padding: 12px 16px 32px; max-width: 1100px; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: 8px 0 12px; } h2 { font-size: 1.15rem; margin: 24px 0 8px; }
@@ -22,7 +23,7 @@ h1 { font-size: 1.5rem; margin: 8px 0 12px; } h2 { font-size: 1.15rem; margin: 2
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f2f4f7; }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; position: relative; }
 nav.views { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 12px; }
 nav.views form { display: flex; gap: 6px; align-items: center; }
 input, select, button { font: inherit; padding: 4px 8px; border: 1px solid #5b6675; border-radius: 4px; background: #fff; color: var(--fg); }
@@ -60,10 +61,27 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px;
 code { font-size: 13px; background: #f2f4f7; padding: 1px 4px; border-radius: 3px; word-break: break-all; }
 ul.plain { padding-left: 18px; }
 .refused { max-width: 40rem; }
+.report-form { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 8px 0 12px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 12px 24px; margin-bottom: 12px; }
+figure.chart { margin: 0; }
+figure.chart figcaption { font-weight: 600; font-size: 14px; margin-bottom: 4px; }
+ul.bars { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
+ul.bars li { display: grid; grid-template-columns: 8rem 1fr 5.5rem; gap: 8px; align-items: center; font-size: 14px; }
+.bar-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.bar-track { position: relative; height: 18px; background: #f2f4f7; border: 1px solid var(--line); border-radius: 3px; }
+.bar-fill { position: absolute; left: 0; top: 0; bottom: 0; background: var(--oncall-b); border-radius: 2px; }
+.bar-fill.flagged { background: #c2410c; }
+.bar-mean { position: absolute; top: -3px; bottom: -3px; width: 3px; margin-left: -1px; background: var(--fg); }
+.bar-value { font-variant-numeric: tabular-nums; text-align: right; white-space: nowrap; }
+table.figures .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.figures td.flagged { font-weight: 700; }
+table.figures tfoot th, table.figures tfoot td { color: var(--muted); background: #f8f9fb; }
+.flag { margin-left: 2px; font-weight: 700; } .flag-high { color: #a4161a; } .flag-low { color: #0b5cad; }
 @media (max-width: 640px) {
   .day { grid-template-columns: 1fr; }
   .lane { grid-template-columns: 1fr; gap: 0; }
   .hours { margin-left: 0; }
   header.top .who { margin-left: 0; width: 100%; }
+  ul.bars li { grid-template-columns: 7rem 1fr 5rem; }
 }
 `;

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, PEOPLE } from "../e2e/harness.js";
 import { startWebScenario, type WebScenario } from "./web-scenario.js";
@@ -31,7 +32,7 @@ describe.each(BACKENDS)("web view routes (%s)", (backend) => {
     expect(link.startsWith(`${s.url}/web/login?t=`)).toBe(true);
     const cookie = await session(link);
     const lastYear = new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10);
-    for (const path of ["/web/", "/web/schedules/primary", `/web/schedules/primary?view=month&start=${lastYear}`, `/web/groups/${s.groupNumber}`]) {
+    for (const path of ["/web/", "/web/schedules/primary", `/web/schedules/primary?view=month&start=${lastYear}`, `/web/groups/${s.groupNumber}`, "/web/report", "/web/report?schedule=primary"]) {
       const r = await get(path, cookie);
       expect(r.status, path).toBe(200);
       expect(r.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -88,13 +89,35 @@ describe.each(BACKENDS)("web view routes (%s)", (backend) => {
     expect(r.status).toBe(303);
     expect(r.headers.get("location")).toBe(`/web/groups/${s.groupNumber}`);
     expect(r.headers.getSetCookie()).toEqual([expect.stringMatching(/^calpage_web=/), expect.stringMatching(/^calpage_web_next=; Path=\/web; Max-Age=0/)]);
+    // The report, with its months, is remembered too.
+    const report = await get("/web/report?from=2026-01&to=2026-03");
+    expect(report.headers.get("set-cookie")).toMatch(/^calpage_web_next=%2Fweb%2Freport%3Ffrom%3D2026-01%26to%3D2026-03;/);
     for (const elsewhere of ["https%3A%2F%2Fevil.example.com%2F", "%2F%2Fevil.example.com", "%2Fweb%2Flogin%3Ft%3Dx"]) {
       const r2 = await fetch(link, { redirect: "manual", headers: { cookie: `calpage_web_next=${elsewhere}` } });
       expect(r2.headers.get("location"), elsewhere).toBe("/web/");
     }
   });
 
-  it("checks who the link is for on every page: a deactivated Slack account is refused", async () => {
+  it("counts Alice's page and acknowledgement in this month's fairness report, read from this backend", async () => {
+    const cookie = await session(await s.linkFor(PEOPLE.bob.id));
+    const page = await (await get("/web/report", cookie)).text();
+    const month = DateTime.now().setZone("Europe/Berlin").toFormat("yyyy-MM");
+    const section = page.split(`data-period="${month}"`)[1]!.split("</section>")[0]!;
+    const row = /<tr data-email="alice@example\.com">[\s\S]*?<\/tr>/.exec(section)![0];
+    const figure = (metric: string) => new RegExp(`data-metric="${metric}">(\\d+)`).exec(row)?.[1];
+    expect([figure("pages"), figure("acks")]).toEqual(["1", "1"]);
+  });
+
+  it("keeps the fairness report to calpage users: a Slack guest is refused and told why", async () => {
+    s.slack.users.add({ id: "U0GUEST1", name: "gus", email: "gus@example.com", realName: "Gus Guest", guest: true });
+    const r = await get("/web/report", `calpage_web=${await s.tokenExpiringAt("U0GUEST1", "gus@example.com", Date.now() + 60_000)}`);
+    expect(r.status).toBe(403);
+    const text = await r.text();
+    expect(text).toContain("Slack guests can only use the read-only commands");
+    expect(text).not.toContain("Alice Example");
+  });
+
+    it("checks who the link is for on every page: a deactivated Slack account is refused", async () => {
     s.slack.users.add({ id: "U0DAVE01", name: "dave", email: "dave@example.com", realName: "Dave Gone", deleted: true });
     const r = await get("/web/", `calpage_web=${await s.tokenExpiringAt("U0DAVE01", "dave@example.com", Date.now() + 60_000)}`);
     expect(r.status).toBe(403);

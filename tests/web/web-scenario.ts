@@ -168,7 +168,7 @@ integrations:
 }
 
 /** The pages the README shows, as `npm run screenshots` and the browser tests save them. */
-export const SCREENS = ["index", "schedule-week", "schedule-month", "group", "expired-link"] as const;
+export const SCREENS = ["index", "schedule-week", "schedule-month", "group", "report", "expired-link"] as const;
 
 /**
  * Signs Alice in with her `/oncall web` link in a page of the given size and saves a screenshot
@@ -198,6 +198,8 @@ export async function saveScreenshots(
     await shot("schedule-month");
     await page.goto(`${s.url}/web/groups/${s.groupNumber}`);
     await shot("group");
+    await page.goto(`${s.url}/web/report`);
+    await shot("report");
     await context.clearCookies();
     await page.goto(`${s.url}/web/login?t=${await s.tokenExpiringAt(PEOPLE.alice.id, PEOPLE.alice.email, Date.now() - 60_000)}`);
     await shot("expired-link");
