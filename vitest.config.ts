@@ -11,6 +11,9 @@ import { NOT_INTEGRATION, TIERS } from "./tests/tiers.js";
  * The integration and e2e tiers run a few files at once instead: they mostly wait, and each uses
  * its own ports, temp folder and Postgres database. CALPAGE_TEST_WORKERS=<n> overrides the
  * per-tier worker counts (1 = the old one-file-at-a-time run, for a slow or busy machine).
+ * Tiers with different worker counts must run one after another (vitest's sequence.groupOrder):
+ * unit first (CPU-bound, seconds), then contract and integration together, then e2e, whose
+ * whole-process drills and storms get the machine with fewer neighbours.
  */
 const override = Number(process.env.CALPAGE_TEST_WORKERS) || undefined;
 const workers = (n: number) => override ?? n;
@@ -28,6 +31,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: [...TIERS.unit],
           // Pure code and loopback-only stand-ins: no database, no child process, no shared state
           // between files (no module mocks, no global timers), so one context per worker will do.
@@ -40,17 +44,19 @@ export default defineConfig({
         test: {
           ...shared,
           name: "contract",
+          sequence: { groupOrder: 1 },
           include: [...TIERS.contract],
           // Each file makes its own Postgres databases (one per backend run) and SQLite files.
           globalSetup: ["tests/support/global-setup.ts"],
           fileParallelism: true,
-          maxWorkers: workers(2),
+          maxWorkers: workers(4),
         },
       },
       {
         test: {
           ...shared,
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: [...TIERS.integration],
           exclude: NOT_INTEGRATION,
           // Suites share one Postgres server; each uses its own database, so files may run in parallel.
@@ -63,6 +69,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "e2e",
+          sequence: { groupOrder: 2 },
           include: [...TIERS.e2e],
           globalSetup: ["tests/support/global-setup.ts"],
           fileParallelism: true,
