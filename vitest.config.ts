@@ -12,8 +12,8 @@ import { NOT_INTEGRATION, TIERS } from "./tests/tiers.js";
  * its own ports, temp folder and Postgres database. CALPAGE_TEST_WORKERS=<n> overrides the
  * per-tier worker counts (1 = the old one-file-at-a-time run, for a slow or busy machine).
  * Tiers with different worker counts must run one after another (vitest's sequence.groupOrder):
- * unit first (CPU-bound, seconds), then contract and integration together, then e2e, whose
- * whole-process drills and storms get the machine with fewer neighbours.
+ * unit first (CPU-bound, seconds), then contract, integration and e2e together, four files at a
+ * time, so the minutes-long e2e drills overlap the many shorter files instead of following them.
  */
 const override = Number(process.env.CALPAGE_TEST_WORKERS) || undefined;
 const workers = (n: number) => override ?? n;
@@ -69,11 +69,11 @@ export default defineConfig({
         test: {
           ...shared,
           name: "e2e",
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
           include: [...TIERS.e2e],
           globalSetup: ["tests/support/global-setup.ts"],
           fileParallelism: true,
-          maxWorkers: workers(2),
+          maxWorkers: workers(4),
         },
       },
     ],
