@@ -221,7 +221,7 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
 
   it("repeat runs the chain the configured number of times", async () => {
     const n = await alert("frank", "frank-repeat");
-    for (let i = 0; i < 50 && dmsTo("frank").length < 4; i++) await sleep(200);
+    for (let i = 0; i < 150 && dmsTo("frank").length < 4; i++) await sleep(200);
     await sleep(1500);
     // frank-sig paged once before; this chain runs 1 + 2 repeats = 3 times.
     expect(dmsTo("frank")).toHaveLength(4);
@@ -236,10 +236,10 @@ describe.each(BACKENDS)("phone paging through Twilio (%s)", (backend) => {
     expect((await group(n)).state).toBe("silenced");
     await sleep(2500);
     expect(dmsTo("grace")).toHaveLength(1);
-    for (let i = 0; i < 50 && dmsTo("grace").length < 2; i++) await sleep(200);
+    for (let i = 0; i < 150 && dmsTo("grace").length < 2; i++) await sleep(200);
     expect(dmsTo("grace")).toHaveLength(2);
     expect((await group(n)).state).toBe("firing");
-    for (let i = 0; i < 50 && dmsTo("grace").length < 3; i++) await sleep(200);
+    for (let i = 0; i < 150 && dmsTo("grace").length < 3; i++) await sleep(200);
     expect(dmsTo("grace")).toHaveLength(3);
   });
 

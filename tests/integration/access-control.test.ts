@@ -154,8 +154,13 @@ describe.each(BACKENDS)("access control through Slack (%s)", (backend) => {
     } else body = buttonClickBody({ actionId, value: g.id, userId: P[role].id, channelId: CHANNEL, messageTs: "1700000000.000100" });
     expect((await postSignedSlack(url, body)).status).toBe(200);
     await waitFor(async () => (await app.store.read.audit.list({ limit: 100_000 })).length > auditsBefore, { timeoutMs: 10_000, description: "the click's audit entry" });
-    await new Promise((r) => setTimeout(r, 50));
-    const eph = slack.calls.slice(mark).find((c) => c.method === "chat.postEphemeral" && c.args.user === P[role].id);
+    const ephemeral = () => slack.calls.slice(mark).find((c) => c.method === "chat.postEphemeral" && c.args.user === P[role].id);
+    // A refusal is always answered with an ephemeral message, which may reach Slack a little after the
+    // audit entry is written (on a busy machine, more than a few ms): wait for it rather than a fixed time.
+    const newest = (await app.store.read.audit.list({ limit: 1 }))[0];
+    if (newest?.outcome === "refused") await waitFor(() => ephemeral() !== undefined, { timeoutMs: 10_000, description: "the refusal's ephemeral message" });
+    else await new Promise((r) => setTimeout(r, 50));
+    const eph = ephemeral();
     return eph ? String(eph.args.text) : null;
   }
 
