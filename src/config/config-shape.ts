@@ -201,7 +201,7 @@ export const SCHEDULE = object({
   export_token: optional(SECRET, "secret of the schedule's calendar export URL (at least 16 of A-Z a-z 0-9 _ -)"),
   user_group: optional(USER_GROUP, "Slack user group handle kept equal to who is on call"),
   announce: optional(bool(), 'post "now on call / next" in the channel (default: true when a channel is set; needs one)'),
-  night_warnings: optional(bool(), "add to the calendar check (at change and weekly) each person's hours on call between 00:00 and 06:00 in their own time zone over the next 14 days (default: false; needs a channel)"),
+  night_warnings: optional(bool(), "add to the calendar check (at change and weekly) each person's hours on call between 00:00 and 06:00 in their own time zone over the next 14 days (default: true when the schedule has a channel; false turns it off)"),
   reminders: optional(
     anyOf(list(duration("1m", "14d"), { single: true }), { kind: "const", value: "off" }, { kind: "const", value: false }),
     "DM each person this long before their shift, like [1d, 1h] (the default), or off; people may choose their own with /oncall me reminders",

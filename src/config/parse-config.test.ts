@@ -134,6 +134,7 @@ integrations:
           announce: true,
           reminders: [86_400, 3_600],
           handoff: "dm",
+          nightWarnings: true,
         },
         {
           name: "secondary",
@@ -1501,14 +1502,16 @@ describe("a user's timezone", () => {
 describe("a schedule's night_warnings", () => {
   const schedule = (extra: string) => `users: []\nschedules:\n  - name: primary\n    feed: https://calendar.example.com/a.ics\n${extra}`;
 
-  it("is off unless set, and on with a channel", () => {
+  it("is on for a schedule with a channel unless set to false, and off without a channel", () => {
     expect(valid(schedule("")).schedules[0]!.nightWarnings).toBeUndefined();
+    expect(valid(schedule('    channel: "#oncall"\n')).schedules[0]!.nightWarnings).toBe(true);
     expect(valid(schedule('    channel: "#oncall"\n    night_warnings: true\n')).schedules[0]!.nightWarnings).toBe(true);
+    expect(valid(schedule('    channel: "#oncall"\n    night_warnings: false\n')).schedules[0]!.nightWarnings).toBeUndefined();
   });
 
   it("needs a channel to post in, and must be true or false", () => {
     expect(problems(schedule("    night_warnings: true\n")).map((p) => [p.line, p.path, p.message])).toEqual([
-      [5, "schedules[0].night_warnings", 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)'],
+      [5, "schedules[0].night_warnings", 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or set night_warnings: false)'],
     ]);
     expect(problems(schedule('    channel: "#oncall"\n    night_warnings: sometimes\n')).map((p) => p.path)).toEqual(["schedules[0].night_warnings"]);
   });

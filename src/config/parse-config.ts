@@ -408,9 +408,10 @@ function validateSchedules(
     if (announce && !hasChannel) {
       c.report(`${p}.announce`, 'announce needs a channel to post in; add channel: "#oncall" to the schedule (or leave announce out)');
     }
-    const nightWarnings = c.bool(obj.night_warnings, `${p}.night_warnings`, false);
+    // On wherever the check has a channel to go to: night shifts are reported with the schedule's other warnings.
+    const nightWarnings = c.bool(obj.night_warnings, `${p}.night_warnings`, hasChannel);
     if (nightWarnings && !hasChannel) {
-      c.report(`${p}.night_warnings`, 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or leave night_warnings out)');
+      c.report(`${p}.night_warnings`, 'night_warnings are posted in the schedule\'s channel; add channel: "#oncall" to the schedule (or set night_warnings: false)');
     }
     const reminders = validateReminders(c, obj.reminders, `${p}.reminders`);
     const handoff = validateHandoff(c, obj.handoff, `${p}.handoff`, hasChannel);

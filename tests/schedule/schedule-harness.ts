@@ -117,6 +117,8 @@ export interface ScheduleYamlOptions {
   userTokens?: Record<string, string>;
   timezone?: string;
   announce?: boolean;
+  /** `night_warnings` (left out: the default, on with a channel). */
+  nightWarnings?: boolean;
   /** More schedules, as YAML list items. */
   extraSchedules?: string;
 }
@@ -132,7 +134,7 @@ users:
 ${users}
 schedules:
   - name: primary
-    feed: ${o.feed}${opt("overrides_feed", o.overridesFeed)}${opt("timezone", o.timezone)}${opt("channel", o.channel)}${opt("user_group", o.userGroup)}${opt("export_token", o.exportToken)}${opt("announce", o.announce)}
+    feed: ${o.feed}${opt("overrides_feed", o.overridesFeed)}${opt("timezone", o.timezone)}${opt("channel", o.channel)}${opt("user_group", o.userGroup)}${opt("export_token", o.exportToken)}${opt("announce", o.announce)}${opt("night_warnings", o.nightWarnings)}
 ${o.extraSchedules ?? ""}`;
 }
 
