@@ -205,6 +205,21 @@ describe.each(BACKENDS)("add responder (%s)", (backend) => {
     expect(await clickInDm("bob", dm, "alert_ack")).toContain(`already acknowledged by <@${P.paula.id}>`);
   });
 
+  it("Bob answers with /oncall ack mine: it covers acknowledged groups his responder ladder is paging him about", async () => {
+    const g = await openGroup();
+    await command("paula", `ack ${g.number}`);
+    const mark = slack.calls.length;
+    await command("paula", `add ${g.number} <@${P.bob.id}>`);
+    await dmAbout("bob", g, mark);
+    const answer = await command("bob", "ack mine");
+    expect(answer).toMatch(new RegExp(`#${g.number}\\b`));
+    expect(await thread(g)).toContain(`<@${P.bob.id}> acknowledged their responder page; #${g.number} stays acknowledged by <@${P.paula.id}>.`);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await pagesOf(g, "bob")).filter((p) => p.state === "sent")).toHaveLength(1);
+    // Answered: his ladder no longer runs, so the group is not "his" any more.
+    expect(await command("bob", "ack mine")).not.toMatch(new RegExp(`#${g.number}\\b`));
+  });
+
   it("the added person may act on the group afterwards (before, they were refused)", async () => {
     const g = await openGroup();
     expect(await command("bob", `ack ${g.number}`)).toMatch(/^Only #\d+'s responders \(Paula Paged\), admins \(Otto Other\) and the people paged for it can acknowledge it\.$/);

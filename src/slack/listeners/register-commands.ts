@@ -238,7 +238,8 @@ export function registerCommands(app: App, deps: CommandDeps): void {
     const open = await store.read.groups.listOpen(500);
     const mine: number[] = [];
     for (const g of open) {
-      if (verb === "ack" && g.state !== "firing") continue;
+      // Acknowledge: firing groups, and acknowledged ones where someone asked you to help and your responder ladder still runs.
+      if (verb === "ack" && g.state !== "firing" && !(g.state === "acknowledged" && (await respondingTo(g, p.email)))) continue;
       if (await pagedFor(g, p)) mine.push(g.number);
     }
     if (mine.length === 0) return verb === "ack" ? "No firing alert group has paged you. :tada:" : "No open alert group has paged you. :tada:";
@@ -247,6 +248,12 @@ export function registerCommands(app: App, deps: CommandDeps): void {
     const left = mine.length - MAX_MINE;
     if (left <= 0) return answer;
     return `${answer}\n${left} more ${verb === "ack" ? "firing" : "open"} group${left === 1 ? "" : "s"} paged you: run \`/oncall ${verb} mine\` again for them.`;
+  }
+
+  /** Whether `email` was added as a responder to `g` and their ladder is still paging them. */
+  async function respondingTo(g: AlertGroupRecord, email: string): Promise<boolean> {
+    const run = await store.read.ladderRuns.get(g.id, email);
+    return run?.responder === true && (run.state.status === "active" || run.state.status === "idle");
   }
 
   /** Open groups the asker may see: admins all; others those of channels they are in, and those they were paged for. */
