@@ -47,6 +47,10 @@ export async function addResponders(
       added.push(`${nameOf(e)} (on call in ${t.schedule})`);
     }
   }
+  const unread = nobody.filter((s) => deps.oncall.isLoaded?.(s) === false);
+  if (emails.size === 0 && unread.length > 0) {
+    return refuse(`calpage has never read the feed of ${unread.join(", ")}, so it does not know who is on call there; nobody was paged for #${g.number}. Name the people instead.`);
+  }
   if (emails.size === 0) return refuse(`Nobody is on call in ${nobody.join(", ")} right now, so nobody was paged for #${g.number}.`);
   if (emails.size > MAX_RESPONDERS_PER_ADD) return refuse(`That is ${emails.size} people; add at most ${MAX_RESPONDERS_PER_ADD} responders at once.`);
   const note = `${added.join(", ")} as ${emails.size > 1 ? "responders (paging with their ladders)" : "a responder (paging with their ladder)"}`;

@@ -60,7 +60,13 @@ export async function escalate(
       case "notify_schedule": {
         const emails = deps.oncall.whoIsOnCall(effect.schedule, new Date(now));
         if (emails.length === 0) {
-          await log(`Step ${effect.step + 1}: nobody is on call in schedule ${effect.schedule}; continuing.`, "warning");
+          const unknown = deps.oncall.isLoaded?.(effect.schedule) === false;
+          await log(
+            unknown
+              ? `Step ${effect.step + 1}: calpage has never read the feed of schedule ${effect.schedule}, so it does not know who is on call there; continuing.`
+              : `Step ${effect.step + 1}: nobody is on call in schedule ${effect.schedule}; continuing.`,
+            "warning",
+          );
           break;
         }
         await deps.pager.page(tx, group.id, emails, effect.important, effect.key, now);

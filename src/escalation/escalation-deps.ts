@@ -6,6 +6,8 @@ import type { Tx } from "../store/store.js";
 export interface OnCallLookup {
   /** Emails of everyone on call in the schedule's final schedule at `at`; [] when nobody is, or the schedule is unknown. */
   whoIsOnCall(schedule: string, at: Date): string[];
+  /** Whether calpage has ever read the schedule's feed (false: "nobody" above means "unknown"). Left out = always known. */
+  isLoaded?(schedule: string): boolean;
 }
 
 /**
