@@ -36,7 +36,9 @@ export default defineConfig({
           // Pure code and loopback-only stand-ins: no database, no child process, no shared state
           // between files (no module mocks, no global timers), so one context per worker will do.
           pool: "forks",
-          isolate: false,
+          // CALPAGE_TEST_ISOLATE=1 (the Node 24 tier): better-sqlite3's native Database, collected when a
+          // shared worker exits, aborts Node 24 (node::RemoveEnvironmentCleanupHook); a fork per file does not.
+          isolate: process.env.CALPAGE_TEST_ISOLATE === "1",
           maxWorkers: workers(2),
         },
       },
