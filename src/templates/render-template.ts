@@ -1,10 +1,10 @@
 import { fail, ok, type Result } from "../shared/result.js";
+import { truncateMrkdwn, truncatePlain } from "../shared/truncate-text.js";
 import { compiledTemplate, templateProblem, type CompiledTemplate, type TemplateProblem } from "./compile-template.js";
 import { liquidEngine } from "./liquid-engines.js";
 import { templateContext, type TemplateInput } from "./template-context.js";
 import { SURFACE_RULES, type MessageTemplates, type TemplateSurface } from "./template-surfaces.js";
 
-const ELLIPSIS = "…";
 
 /**
  * Renders a compiled template: values escaped for its surface, line breaks collapsed where the
@@ -71,24 +71,3 @@ export function fallbackWarning(integration: string, surface: TemplateSurface, n
   return `integration ${integration}: templates.${surface} failed for #${number}${where}: ${problem.message}; the default text was used`;
 }
 
-// Never leave half of a surrogate pair at the end of a cut.
-function cutAt(text: string, end: number): string {
-  const last = text.charCodeAt(end - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, end - 1) : text.slice(0, end);
-}
-
-export function truncatePlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return cutAt(text, Math.max(0, max - ELLIPSIS.length)) + ELLIPSIS;
-}
-
-/** Cuts mrkdwn without splitting an entity (`&amp;`) or a `<…>` token. */
-export function truncateMrkdwn(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let head = cutAt(text, Math.max(0, max - ELLIPSIS.length));
-  const open = head.lastIndexOf("<");
-  if (open > head.lastIndexOf(">")) head = head.slice(0, open);
-  const entity = /&[#a-zA-Z0-9]*$/.exec(head);
-  if (entity) head = head.slice(0, entity.index);
-  return head + ELLIPSIS;
-}

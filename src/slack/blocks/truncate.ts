@@ -1,6 +1,7 @@
+import { truncateMrkdwn, truncatePlain } from "../../shared/truncate-text.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
 
-const ELLIPSIS = "…";
+export { truncateMrkdwn, truncatePlain };
 
 /** Length limits of Slack's Block Kit that the builders stay within. */
 export const SLACK_LIMITS = {
@@ -17,32 +18,6 @@ export const SLACK_LIMITS = {
   actionId: 255,
   buttonValue: 2000,
 } as const;
-
-// Never leave half of a surrogate pair at the end of a cut.
-function cutAt(text: string, end: number): string {
-  const last = text.charCodeAt(end - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, end - 1) : text.slice(0, end);
-}
-
-/** Shortens plain text to at most `max` UTF-16 units, ending with `…` when cut. */
-export function truncatePlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return cutAt(text, Math.max(0, max - ELLIPSIS.length)) + ELLIPSIS;
-}
-
-/**
- * Shortens mrkdwn to at most `max` UTF-16 units without cutting through an entity
- * (`&amp;`) or a `<…>` token (mention, link), which Slack would show as garbage.
- */
-export function truncateMrkdwn(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let head = cutAt(text, Math.max(0, max - ELLIPSIS.length));
-  const open = head.lastIndexOf("<");
-  if (open > head.lastIndexOf(">")) head = head.slice(0, open);
-  const entity = /&[#a-zA-Z0-9]*$/.exec(head);
-  if (entity) head = head.slice(0, entity.index);
-  return head + ELLIPSIS;
-}
 
 /** Escapes outside text for mrkdwn and shortens the result to at most `max` units. */
 export function escapeTruncated(text: string, max: number): string {
