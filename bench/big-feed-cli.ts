@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../src/store/sqlite-driver.js";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -185,7 +185,7 @@ export async function benchBigFeedCli() {
     const storedDist = await repeated([...dist, ...whoStored], env);
     progress(`who (stored copy, dist): ${storedDist.ms} ms (runs ${storedDist.runsMs.join(", ")}), ${storedDist.maxRssMB} MB: ${storedDist.stdout}`);
     // As an older calpage left it: the copy without a stored final schedule, so `who` parses it.
-    const db = new Database(join(dir, "data", "calpage.db"));
+    const db = openSqliteDatabase(join(dir, "data", "calpage.db"));
     const tables = db.prepare("delete from schedule_tables").run().changes;
     db.close();
     const parsing = await measured([...dist, ...whoStored], env);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../src/store/sqlite-driver.js";
 import postgres from "postgres";
 import { alertmanagerPayload, BENCH_CHAIN_YAML, BENCH_TOKEN, createStorage, progress, round, startBenchEnv, summarize, type BenchTarget } from "./bench-env.js";
 import { startBenchWorker, type LoadResult } from "./bench-worker.js";
@@ -76,7 +76,7 @@ async function openInsertTarget(target: BenchTarget, name: string): Promise<Inse
   const storage = await createStorage(target, name);
   try {
     if (storage.sqlitePath) {
-      const db = new Database(storage.sqlitePath);
+      const db = openSqliteDatabase(storage.sqlitePath);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");

@@ -50,6 +50,7 @@ import { makeStormSummaryHandler } from "../slack/storm-handler.js";
 import { createWebSlackApi } from "../slack/web-slack-api.js";
 import { builtInFeatures } from "./built-in-features.js";
 import { createStore } from "./create-store.js";
+import { sqliteDriver } from "../store/sqlite-driver.js";
 import type { Feature } from "./feature.js";
 import type { FeatureContext } from "./feature-context.js";
 import { errorText } from "../shared/error-text.js";
@@ -95,6 +96,11 @@ export async function createCalpage(parsedConfig: Config, opts: CalpageOptions =
   const now = () => clock.now().getTime();
   const store = createStore(parsedConfig);
   await store.migrate();
+  if (!parsedConfig.env.databaseUrl) {
+    const driver = sqliteDriver();
+    if (driver.warning) logger.warn(driver.warning, { sqliteDriver: `${driver.packageName}@${driver.version}` });
+    else logger.debug(`SQLite through ${driver.packageName}@${driver.version}`);
+  }
 
   const metrics = createMetrics();
   const observed = createCalpageMetrics(metrics, store, now, (what, e) => log(`${what}: ${errorText(e)}`));

@@ -1,5 +1,5 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "./sqlite-driver.js";
 
 /**
  * Copies the SQLite database at `source` to `target` with SQLite's online backup: the copy is
@@ -12,7 +12,7 @@ export async function backupSqlite(source: string, target: string): Promise<numb
   if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name (a backup never overwrites)`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
-  const db = new Database(source, { fileMustExist: true });
+  const db = openSqliteDatabase(source, { fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
     const { totalPages } = await db.backup(partial);

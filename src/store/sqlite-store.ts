@@ -1,12 +1,13 @@
 import { AsyncResource } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import Database, { type Statement } from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { packageRoot } from "../shared/package-root.js";
+import { openSqliteDatabase } from "./sqlite-driver.js";
 import { isUniqueViolation, type Db } from "./db.js";
 import { makeRepositories } from "./repositories/make-repositories.js";
 import type { AddedJob } from "../jobs/job-queue.js";
@@ -22,13 +23,13 @@ interface Pending {
 }
 
 /**
- * The embedded backend: one better-sqlite3 connection in WAL mode. Transactions
+ * The embedded backend: one better-sqlite3 connection (the build sqlite-driver.ts picks for this Node) in WAL mode. Transactions
  * are serialised (every statement runs on the one connection and an `await`
  * inside a transaction must not let another one in) and group-committed.
  */
 export function createSqliteStore(path: string, jobQueueFor: JobQueueFactory): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = openSqliteDatabase(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");

@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
@@ -56,7 +56,7 @@ const cases: Case[] = [
       const dir = await mkdtemp(join(tmpdir(), "calpage-upgrade-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       const path = join(dir, "calpage.db");
-      const db = new Database(path);
+      const db = openSqliteDatabase(path);
       migrateSqlite(drizzleSqlite(db), { migrationsFolder: await earlierMigrations("sqlite") });
       db.close();
       const store = createSqliteStore(path, (d, added) => sqliteJobQueue(d, added));

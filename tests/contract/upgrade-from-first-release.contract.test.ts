@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
 import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
@@ -65,7 +65,7 @@ const firstReleaseRows = [
 async function buildFirstRelease(backend: Backend, env: Env): Promise<void> {
   if (backend === "sqlite") {
     await mkdir(env.env.CALPAGE_DATA_DIR!, { recursive: true });
-    const db = new Database(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"));
+    const db = openSqliteDatabase(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"));
     const orm = drizzleSqlite(db);
     migrateSqlite(orm, { migrationsFolder: await firstReleaseMigrations("sqlite") });
     for (const row of firstReleaseRows) orm.run(row);

@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
@@ -59,7 +59,7 @@ function postAlert(url: string, uid: string, pause?: () => Promise<void>): Promi
 
 async function storedKeys(env: Env, backend: string): Promise<Set<string>> {
   if (backend === "sqlite") {
-    const db = new Database(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true });
+    const db = openSqliteDatabase(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true });
     try {
       return new Set((db.prepare("select grouping_key from alert_groups").all() as { grouping_key: string }[]).map((r) => r.grouping_key));
     } finally {
@@ -76,7 +76,7 @@ async function storedKeys(env: Env, backend: string): Promise<Set<string>> {
 
 async function lockedJobs(env: Env, backend: string): Promise<number> {
   if (backend === "sqlite") {
-    const db = new Database(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true });
+    const db = openSqliteDatabase(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true });
     try {
       return (db.prepare("select count(*) as n from jobs where locked_by is not null").get() as { n: number }).n;
     } finally {

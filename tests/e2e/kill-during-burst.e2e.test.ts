@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { alertmanagerBinary, startAlertmanager, type RunningAlertmanager } from "../support/alertmanager.js";
@@ -58,7 +58,7 @@ type Row = Record<string, unknown>;
 /** Reads calpage's database from outside the process (the child owns it). */
 async function query(env: Env, backend: string, text: string): Promise<Row[]> {
   if (backend === "sqlite") {
-    const db = new Database(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true, fileMustExist: true });
+    const db = openSqliteDatabase(join(env.env.CALPAGE_DATA_DIR!, "calpage.db"), { readonly: true, fileMustExist: true });
     try {
       db.pragma("busy_timeout = 5000");
       return db.prepare(text).all() as Row[];

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { weeklyRotaIcs } from "../e2e/harness.js";
 
@@ -161,7 +161,7 @@ schedules:
 
     // The answer came from the final schedule stored with the copy: swap the copy's text for
     // another rota behind its back (same recorded hash) and `who` still says Bob, without reading it…
-    const db = new Database(join(dir, "data", "calpage.db"));
+    const db = openSqliteDatabase(join(dir, "data", "calpage.db"));
     try {
       const other = weeklyRotaIcs("Nobody Known", new Date());
       db.prepare("update feed_bodies set body = ? where schedule = 'primary'").run(other);

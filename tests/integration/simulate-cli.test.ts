@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../src/store/sqlite-driver.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqliteJobQueue } from "../../src/jobs/sqlite-job-queue.js";
 import { createSqliteStore } from "../../src/store/sqlite-store.js";
@@ -184,7 +184,7 @@ describe("calpage simulate", () => {
   });
 
   it("changes nothing: no alert group, page or job is stored", async () => {
-    const db = new Database(join(dir, "data", "calpage.db"), { readonly: true });
+    const db = openSqliteDatabase(join(dir, "data", "calpage.db"), { readonly: true });
     try {
       for (const table of ["alert_groups", "pages", "ladder_runs", "counters"]) {
         expect((db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n, table).toBe(0);
