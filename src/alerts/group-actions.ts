@@ -44,9 +44,12 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
       const g = await tx.groups.get(groupId, { lock: true });
       if (!g) return { ok: false, message: "That alert group no longer exists." };
       const refuse = (message: string): ActionResult => ({ ok: false, message });
-      /** False when an action changed no state after all (an added responder's acknowledgement). */
-      let changed = true;
       let note: string | undefined;
+      /**
+       * The action's own event, sent before `escalate` runs a step: a receiver is told
+       * `unacknowledged` before the `escalated` that the restarted chain sends.
+       */
+      const told = () => emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action as keyof typeof EVENT_OF], actor: by }, now);
       switch (action) {
         case "acknowledge":
           if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
@@ -56,13 +59,13 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
               return refuse(`#${g.number} was already acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
             }
             await tx.log.add(g.id, now, "responder_acknowledged", `${mention(actor)} acknowledged their responder page; #${g.number} stays acknowledged by ${mention(g.acknowledgedBy ?? "someone")}.`);
-            changed = false;
             break;
           }
           await tx.groups.update(g.id, { state: "acknowledged", acknowledgedBy: actor, acknowledgedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "acknowledged", `Acknowledged by ${mention(actor)}.`);
           // Their own responder request, if any, is answered; other responders' ladders go on.
           if (opts.email) await deps.pager.acceptResponder?.(tx, g.id, opts.email, now);
+          await told();
           await escalate(tx, g, { type: "stop", reason: "acknowledged" }, now, deps);
           {
             const timeout = deps.ackTimeoutOf?.(g.chain) ?? null;
@@ -94,12 +97,14 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           }
           await tx.groups.update(g.id, { state: "firing", acknowledgedBy: null, acknowledgedAt: null, updatedAt: now });
           await tx.log.add(g.id, now, "unacknowledged", `Unacknowledged by ${mention(actor)}; escalation restarts from the first step.`);
+          await told();
           await escalate(tx, g, { type: "start" }, now, deps);
           break;
         case "resolve":
           if (g.state === "resolved") return refuse(`#${g.number} is already resolved.`);
           await tx.groups.update(g.id, { state: "resolved", resolvedBy: actor, resolvedAt: now, silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "resolved", `Resolved by ${mention(actor)}.`);
+          await told();
           await escalate(tx, g, { type: "stop", reason: "resolved" }, now, deps);
           break;
         case "silence": {
@@ -114,6 +119,7 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
             "silenced",
             `Silenced by ${mention(actor)} ${until === null ? "until unsilenced" : `for ${formatDuration(seconds!)}`}; escalation restarts from the first step when the silence ends.`,
           );
+          await told();
           await escalate(tx, g, { type: "silence", until }, now, deps);
           break;
         }
@@ -121,6 +127,7 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           if (g.state !== "silenced") return refuse(`#${g.number} is not silenced.`);
           await tx.groups.update(g.id, { state: "firing", silencedBy: null, silencedUntil: null, updatedAt: now });
           await tx.log.add(g.id, now, "unsilenced", `Unsilenced by ${mention(actor)}; escalation restarts from the first step.`);
+          await told();
           await escalate(tx, g, { type: "start" }, now, deps);
           break;
         case "escalate": {
@@ -151,12 +158,13 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
             updatedAt: now,
           });
           await tx.log.add(g.id, now, "unresolved", `Reopened by ${mention(actor)}; escalation restarts from the first step.`);
+          await told();
           await escalate(tx, g, { type: "start" }, now, deps);
           break;
         }
       }
-      // `escalate` is told when its step runs (the step job sends `escalated`, naming `by`); `keep` and `add_responder` change no state.
-      if (changed && action !== "escalate" && action !== "keep" && action !== "add_responder") await emitGroupEvent(tx, deps.events, g, { name: EVENT_OF[action], actor: by }, now);
+      // Each state change told its event above; `escalate` is told when its step runs (the step job sends
+      // `escalated`, naming `by`); `keep`, `add_responder` and a responder's acknowledgement change no state.
       await requestSlackSync(tx, g.id, now);
       const updated = await tx.groups.get(g.id);
       return note === undefined ? { ok: true, group: updated ?? g } : { ok: true, group: updated ?? g, note };
