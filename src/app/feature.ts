@@ -25,6 +25,8 @@ export interface Feature {
   /** Handles the request and returns true, or returns false to let other routes try. */
   http?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
   registerSlack?: (app: App) => void;
+  /** Shows `userId` their Home tab as it is now: after an alert button clicked there changed a group. */
+  refreshHome?: (client: App["client"], userId: string) => Promise<void>;
   /** `/oncall <sub> …` subcommands this feature answers. */
   commands?: Record<string, { usage: string; run(args: string[], ctx: CommandContext): Promise<void> }>;
   start?(now: number): Promise<void>;

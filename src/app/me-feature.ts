@@ -74,9 +74,13 @@ export function meFeature(ctx: FeatureContext): Feature {
     const others = mine.filter((s) => s !== within).map(({ schedule, start: from, end }) => ({ schedule, start: from, end }));
     return coverModal({ shifts: [picked, ...others], timezone: zones.zoneOf(email).zone, now: t, privateMetadata: JSON.stringify({ channel: null }) });
   };
+  let home: ReturnType<typeof registerMeListeners> | undefined;
   return {
     name: "me",
-    registerSlack: (app) => registerMeListeners(app, { settings, identify, onCallNow, now, log, audit, homeExtras, coverModal: coverModalFor }),
+    registerSlack: (app) => {
+      home = registerMeListeners(app, { settings, identify, onCallNow, now, log, audit, homeExtras, coverModal: coverModalFor });
+    },
+    refreshHome: async (client, userId) => home?.refreshHome(client, userId),
     commands: { me: meCommand({ settings, identify, now, audit }) },
   };
 }

@@ -60,7 +60,10 @@ export async function createSlackApp(
     app = new App({ authorize, receiver, clientOptions, logger, deferInitialization: true });
   }
   app.error(async (error) => deps.log(`slack listener error: ${error.message}`));
-  registerActions(app, { guarded: deps.guarded, principals: deps.principals, ...(deps.now ? { now: deps.now } : {}) });
+  const refreshHome = async (client: App["client"], userId: string) => {
+    for (const f of deps.features ?? []) await f.refreshHome?.(client, userId);
+  };
+  registerActions(app, { guarded: deps.guarded, principals: deps.principals, refreshHome, ...(deps.now ? { now: deps.now } : {}) });
   registerAddResponder(app, { config, store: deps.store, guarded: deps.guarded, principals: deps.principals, log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
   const featureCommands = Object.assign({}, ...(deps.features ?? []).map((f) => f.commands ?? {})) as NonNullable<Feature["commands"]>;
   registerCommands(app, { ...deps, config, featureCommands });

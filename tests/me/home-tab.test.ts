@@ -57,10 +57,15 @@ describe.each(BACKENDS)("the Home tab's shifts and pages (%s)", (backend) => {
     expect(ack.accessory).toMatchObject({ value: group.id, text: { text: "Acknowledge" } });
   });
 
-  it("Acknowledge on the Home tab acknowledges the group as the clicker, through the access rules", async () => {
+  it("Acknowledge on the Home tab acknowledges the group as the clicker, through the access rules, and the Home tab shows it at once", async () => {
     const n = await alertFor(w, "erin", "erin-home-2", "Erin's queue is stuck");
     const group = (await w.app.store.read.groups.getByNumber(n))!;
+    const mark = w.slack.calls.length;
     await clickOnHome("erin", ACTION_ACK, group.id);
+    // Published again after the click, without Erin leaving and reopening the tab: no Acknowledge button left on that group.
+    const again = await w.slack.waitFor((c) => c.seq > mark && c.method === "views.publish" && c.args.user_id === slackId("erin"), 10_000);
+    expect(viewText(again.args.view)).toContain(`*#${n}* Erin's queue is stuck — _acknowledged by <@${slackId("erin")}>_`);
+    expect((again.args.view as { blocks: Block[] }).blocks.some((b) => b.accessory?.action_id === ACTION_ACK && b.accessory.value === group.id)).toBe(false);
     for (let i = 0; i < 50 && (await w.app.store.read.groups.get(group.id))!.state !== "acknowledged"; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await w.app.store.read.groups.get(group.id)).toMatchObject({ state: "acknowledged", acknowledgedBy: slackId("erin") });
     expect((await w.app.store.read.audit.list({})).find((e) => e.target === `#${n}`)).toMatchObject({ actorId: slackId("erin"), surface: "slack_button", action: "acknowledge", outcome: "done" });

@@ -31,7 +31,16 @@ const BUTTONS: [string, GroupAction][] = [
  * the guarded group actions, telling the clicker (ephemeral) when the action was refused or could
  * not be done. The message itself is re-rendered by the `slack.sync` job the action enqueues.
  */
-export function registerActions(app: App, deps: { guarded: GuardedGroupActions; principals: SlackPrincipals; now?: () => number }): void {
+export function registerActions(
+  app: App,
+  deps: {
+    guarded: GuardedGroupActions;
+    principals: SlackPrincipals;
+    now?: () => number;
+    /** A button clicked in the Home tab: publish the clicker's Home tab again, so it shows the group's new state. */
+    refreshHome?: (client: App["client"], userId: string) => Promise<void>;
+  },
+): void {
   const now = deps.now ?? Date.now;
   const act = async (userId: string, groupId: string, action: GroupAction, opts: { seconds?: number | null } = {}) =>
     deps.guarded(await deps.principals.forSlackUser(userId), "slack_button", groupId, action, now(), opts);
@@ -49,6 +58,7 @@ export function registerActions(app: App, deps: { guarded: GuardedGroupActions; 
       const result = await act(body.user.id, groupId, action);
       if (!result.ok) await tell(result.message);
       else if (action === "keep") await tell(`Thanks — #${result.group.number} stays acknowledged by you.`);
+      if (result.ok && body.view?.type === "home") await deps.refreshHome?.(client, body.user.id);
     });
   }
 

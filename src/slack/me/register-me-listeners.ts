@@ -50,7 +50,7 @@ const inline = (errors: readonly string[]) =>
  * ladders, change the phone number, type back the code. Listeners ack, call the settings
  * service, and render with the pure builders of me-blocks.ts.
  */
-export function registerMeListeners(app: App, deps: MeListenerDeps): void {
+export function registerMeListeners(app: App, deps: MeListenerDeps): { refreshHome(client: App["client"], userId: string): Promise<void> } {
   const { settings, identify, onCallNow, now, log, audit } = deps;
 
   async function publishHome(client: App["client"], userId: string, email: string | null): Promise<void> {
@@ -173,4 +173,12 @@ export function registerMeListeners(app: App, deps: MeListenerDeps): void {
     );
     if (refresh) await republish(client, body.user.id, refresh);
   });
+
+  return {
+    /** The Home tab again, for a clicker who is a calpage user (an alert button clicked there). */
+    async refreshHome(client, userId) {
+      const email = await identify(client, userId).catch(() => null);
+      if (email) await republish(client, userId, email);
+    },
+  };
 }
