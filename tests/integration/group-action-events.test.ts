@@ -2,49 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GroupEvent, GroupEventSink } from "../../src/alerts/group-events.js";
 import { createGroupActions } from "../../src/alerts/group-actions.js";
 import { sqliteJobQueue } from "../../src/jobs/sqlite-job-queue.js";
-import type { AlertGroupRecord } from "../../src/store/repositories/alert-group-record.js";
+import { newGroupRecord } from "../../src/alerts/new-group-record.js";
+import type { EscalationStep } from "../../src/config/config-types.js";
 import { createSqliteStore } from "../../src/store/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 
 const T0 = Date.parse("2026-12-05T03:00:00Z");
 
-function firingGroup(id: string, number: number): AlertGroupRecord {
-  return {
-    id,
-    number,
-    integration: "prod",
-    groupingKey: `{}:{alertname="DiskFull",n="${number}"}`,
-    state: "firing",
-    title: "DiskFull on db-1",
-    message: null,
-    severity: null,
-    labels: {},
-    links: [],
-    silenceUrl: null,
-    chain: "db",
-    chainSteps: [
-      { type: "notify_users", users: ["ada@example.com"], important: false },
-      { type: "wait", seconds: 300 },
-      { type: "notify_users", users: ["linus@example.com"], important: false },
-    ],
-    channel: null,
-    alertCount: 1,
-    firingCount: 1,
-    truncatedAlerts: 0,
-    firstAlertAt: T0,
-    lastAlertAt: T0,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    silencedBy: null,
-    silencedUntil: null,
-    slackChannelId: null,
-    slackTs: null,
-    escalation: { status: "idle", seq: 0, stepIndex: 0, repeatsDone: 0, nextAt: null },
-    createdAt: T0,
-    updatedAt: T0,
-  };
+const CHAIN: EscalationStep[] = [
+  { type: "notify_users", users: ["ada@example.com"], important: false },
+  { type: "wait", seconds: 300 },
+  { type: "notify_users", users: ["linus@example.com"], important: false },
+];
+
+/** A firing group on the chain above, inserted; its id. */
+async function insertFiringGroup(store: Store, key: string): Promise<string> {
+  return store.transaction(async (tx) => {
+    const incoming = { groupingKey: key, title: "DiskFull on db-1", message: null, severity: null, labels: {}, links: [], alerts: [], truncatedAlerts: 0 };
+    const g = await newGroupRecord(tx, incoming, { integration: "prod", chain: "db", chainSteps: CHAIN, channel: null }, T0);
+    await tx.groups.insert(g);
+    return g.id;
+  });
 }
 
 /**
@@ -60,7 +38,6 @@ describe("group actions tell their events in the order things happened", () => {
       told.push(event.name);
     },
   };
-  let groups = 0;
   let act: ReturnType<typeof createGroupActions>;
 
   beforeAll(async () => {
@@ -91,8 +68,7 @@ describe("group actions tell their events in the order things happened", () => {
     ["unsilence", "silence"],
     ["unresolve", "resolve"],
   ] as const)("%s: its event, then the restarted chain's first step", async (undo, first) => {
-    const id = `grp-${undo}`;
-    await store.transaction((tx) => tx.groups.insert(firingGroup(id, ++groups)));
+    const id = await insertFiringGroup(store, `{}:{alertname="DiskFull",case="${undo}"}`);
     expect(await act(id, first, "U0ADA", T0 + 1_000, { seconds: 3600 })).toMatchObject({ ok: true });
     told.length = 0;
     expect(await act(id, undo, "U0ADA", T0 + 2_000)).toMatchObject({ ok: true });
