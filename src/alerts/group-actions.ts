@@ -6,6 +6,7 @@ import type { Store } from "../store/store.js";
 import { formatDuration } from "../shared/duration.js";
 import { addResponders, type ResponderTarget } from "./add-responders.js";
 import { actorFromName, emitGroupEvent, type GroupEventActor, type GroupEventName } from "./group-events.js";
+import { LATEST_SILENCE_END_MS } from "./latest-silence-end.js";
 import { mention } from "./mention.js";
 import { requestSlackSync } from "./request-slack-sync.js";
 
@@ -112,6 +113,7 @@ export function createGroupActions(store: Store, deps: EscalationDeps) {
           if (g.state === "acknowledged") return refuse(`#${g.number} is acknowledged by ${mention(g.acknowledgedBy ?? "someone")}: nothing is escalating, so there is nothing to silence.`);
           const seconds = opts.seconds ?? null;
           const until = seconds === null ? null : now + seconds * 1000;
+          if (until !== null && !(until <= LATEST_SILENCE_END_MS)) return refuse(`A silence of ${formatDuration(seconds!)} would end after the year 9999; silence #${g.number} for a shorter time, or forever.`);
           await tx.groups.update(g.id, { state: "silenced", silencedBy: actor, silencedUntil: until, updatedAt: now });
           await tx.log.add(
             g.id,

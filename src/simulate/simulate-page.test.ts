@@ -168,6 +168,11 @@ describe("simulatePage", () => {
     ]);
     expect(g.events.find((e) => e.kind === "bundle")!.text).toBe("One SMS to Alice bundling 2 held-back texts.");
     expect(g.events.find((e) => e.kind === "held_back" && e.channel === "call")!.text).toContain("paging.calls_per_window is 1 per 5m");
+    // When the bundle goes, as a span from the held-back text (the timeline shows times in its own zone).
+    expect(g.events.filter((e) => e.kind === "held_back" && e.channel === "sms").map((e) => e.text)).toEqual([
+      "The SMS to Alice is held back (paging.sms_per_window is 1 per 5m); it goes out bundled 4m later at the earliest.",
+      "The SMS to Alice is held back (paging.sms_per_window is 1 per 5m); it goes out bundled 3m later at the earliest.",
+    ]);
   });
 
   it("counts sends already made to the number before the alert against the limit", () => {
@@ -200,7 +205,8 @@ describe("simulatePage", () => {
     const short = simulatePage({ integration, groups: [group()], chains: chains(steps), at }, w).groups[0]!;
     expect(short.events.some((e) => e.kind === "page")).toBe(false);
     expect(short.end.reason).toBe("horizon");
-    expect(short.end.text).toContain(new Date(monday9).toISOString());
+    // Monday 08:00 UTC is 44 hours after Saturday 12:00 UTC: said as a span, not a UTC time in a zoned timeline.
+    expect(short.end.text).toBe("Stopped at the 1d limit: the next event would be 1d20h after the alert.");
   });
 
   it("round robin takes the stored counter's next turn, and the next pass the turn after it", () => {

@@ -326,7 +326,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
           bundleAt.set(phone, decision.bundleAt);
           addTimer({ at: decision.bundleAt, kind: "bundle", phone, email });
         }
-        record(run, { ...base, kind: "held_back", text: `The SMS to ${name} is held back (${per}); it goes out bundled at ${new Date(bundleAt.get(phone)!).toISOString()} or later.` });
+        record(run, { ...base, kind: "held_back", text: `The SMS to ${name} is held back (${per}); it goes out bundled ${formatDuration(Math.max(0, Math.round((bundleAt.get(phone)! - now) / 1000)))} later at the earliest.` });
       } else {
         record(run, { ...base, kind: "held_back", text: `The ${what} to ${name} is held back (${per}): it is not placed.` });
       }
@@ -391,11 +391,11 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     const timer = timers.shift()!;
     if (!current(timer)) continue;
     if (timer.at > horizon) {
-      stoppedBy = { reason: "horizon", at: horizon, text: `Stopped at the ${formatDuration(horizonMs / 1000)} limit: the next event would be at ${new Date(timer.at).toISOString()}.` };
+      stoppedBy = { reason: "horizon", at: horizon, text: `Stopped at the ${formatDuration(horizonMs / 1000)} limit: the next event would be ${formatDuration(Math.round((timer.at - at) / 1000))} after the alert.` };
       break;
     }
     if (limitReached()) {
-      stoppedBy = { reason: "event_limit", at: timer.at, text: `Stopped after ${maxEvents} events; more would follow from ${new Date(timer.at).toISOString()}.` };
+      stoppedBy = { reason: "event_limit", at: timer.at, text: `Stopped after ${maxEvents} events; more would follow from ${formatDuration(Math.round((timer.at - at) / 1000))} after the alert.` };
       break;
     }
     switch (timer.kind) {
@@ -415,7 +415,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
   }
 
   const pending = timers.filter(current).sort((a, b) => a.at - b.at)[0];
-  if (!stoppedBy && pending) stoppedBy = { reason: "event_limit", at: pending.at, text: `Stopped after ${events} events; more would follow from ${new Date(pending.at).toISOString()}.` };
+  if (!stoppedBy && pending) stoppedBy = { reason: "event_limit", at: pending.at, text: `Stopped after ${events} events; more would follow from ${formatDuration(Math.round((pending.at - at) / 1000))} after the alert.` };
 
   for (const run of runs) {
     if (run.out.end.text !== "") continue;

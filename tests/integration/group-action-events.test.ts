@@ -74,4 +74,15 @@ describe("group actions tell their events in the order things happened", () => {
     expect(await act(id, undo, "U0ADA", T0 + 2_000)).toMatchObject({ ok: true });
     expect(told.filter((t) => t !== "job slack.sync")).toEqual([`${undo}d`, "job escalation.step"]);
   });
+
+  it("refuses a silence that would end after the year 9999, saying so, and changes nothing", async () => {
+    const id = await insertFiringGroup(store, `{}:{alertname="DiskFull",case="endless"}`);
+    told.length = 0;
+    const result = await act(id, "silence", "U0ADA", T0, { seconds: 99_999_999 * 7 * 86_400 });
+    expect(result).toMatchObject({ ok: false });
+    expect((result as { message: string }).message).toMatch(/^A silence of .+ would end after the year 9999; silence #\d+ for a shorter time, or forever\.$/);
+    expect(await store.read.groups.get(id)).toMatchObject({ state: "firing", silencedUntil: null });
+    expect(told).toEqual([]);
+    expect(await act(id, "silence", "U0ADA", T0, { seconds: 7 * 86_400 })).toMatchObject({ ok: true });
+  });
 });

@@ -54,7 +54,7 @@ describe.each(BACKENDS)("quiet hours (%s)", (backend) => {
   });
 
   it("refuses times that are not times, and keeps what was saved", async () => {
-    expect(await oncall(w, "nora", "me quiet 25:00-07:00")).toBe('"25:00" is not a start time from 00:00 to 23:59.');
+    expect(await oncall(w, "nora", "me quiet 25:00-07:00")).toBe('"25:00" is not a start time from 00:00 to 23:59. Usage: `/oncall me quiet 22:00-07:00` (local time in your time zone), or `/oncall me quiet off`.');
     expect(await oncall(w, "nora", "me quiet 22:00")).toMatch(/^Expected quiet hours like `22:00-07:00`/);
     expect(await oncall(w, "nora", "me quiet")).toMatch(/^Usage: `\/oncall me quiet 22:00-07:00`/);
     expect(await w.app.store.read.userSettings.get(email("nora"))).toMatchObject({ quietFrom: from(), quietTo: until() });

@@ -55,6 +55,10 @@ describe.each(BACKENDS)("/oncall report (%s)", (backend) => {
     expect(await oncall(w, "alice", "report 2999-01")).toBe("January 2999 has not begun yet.");
     expect(await oncall(w, "alice", "report secondary")).toContain('"secondary" is neither a schedule nor a month');
     expect(await core(w, "alice", "help")).toContain("`/oncall report [schedule] [month]`");
+    // A mistyped command is answered with the whole help, so the command meant is in it.
+    const unknown = await core(w, "alice", "reprot");
+    expect(unknown).toMatch(/^Unknown command "reprot"\.\n/);
+    expect(unknown).toContain("`/oncall report [schedule] [month]`");
   });
 
   it("tells someone who is not a calpage user why not and who can add them", async () => {

@@ -1,4 +1,5 @@
 import { parseDuration } from "../../shared/duration.js";
+import { LATEST_SILENCE_END_MS } from "../../alerts/latest-silence-end.js";
 import { ApiError, badParameter } from "./api-error.js";
 
 /** RFC 3339 / ISO 8601 date-time with a zone: `2026-11-21T09:00:00Z`, `2026-11-21T10:00+01:00`. */
@@ -79,8 +80,6 @@ export function decodeCursor(cursor: string): number {
   return n;
 }
 
-/** The latest end of a silence: what an ISO `until` can say (four-digit years). */
-const LATEST_UNTIL_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * The body of `POST …/silence`: `{"duration": "2h"}`, `{"duration": "forever"}` or `{"until": "<ISO time>"}`.
@@ -97,7 +96,7 @@ export function parseSilenceBody(body: unknown, now: number): number | null {
     const seconds = parseDuration(b.duration);
     if (seconds === null || seconds <= 0) throw badParameter("duration", `expected a duration like "30m", "2h" or "forever", found "${b.duration}"`);
     // The end must be a time calpage can store, schedule and show (an `until` cannot be later either).
-    if (now + seconds * 1000 > LATEST_UNTIL_MS) throw badParameter("duration", `"${b.duration}" ends after 9999-12-31; give a shorter duration, or "forever"`);
+    if (now + seconds * 1000 > LATEST_SILENCE_END_MS) throw badParameter("duration", `"${b.duration}" ends after 9999-12-31; give a shorter duration, or "forever"`);
     return seconds;
   }
   if (b.until !== undefined) {

@@ -41,19 +41,26 @@ describe("parseOncallCommand", () => {
     ["ack 1-50 51", "At most 50 groups in one command."],
     ["unack mine", '"mine" is not a group number'],
     ["escalate", "Usage: `/oncall escalate"],
-    ["silence 5", "Usage: `/oncall silence"],
-    ["silence 5 soon", '"soon" is not a duration'],
+    ["silence 5", "For how long should #5 be silenced? Usage: `/oncall silence"],
+    ["silence x 1h", '"x" is not a group number. Usage: `/oncall silence'],
+    ["silence", "Which group? Usage: `/oncall silence"],
+    ["silence 5 1h extra words", '"extra words" is not understood: a silence takes a group number and one duration. Usage: `/oncall silence'],
+    ["silence 5 soon", '"soon" is not a duration; use e.g. 30m, 2h, 3d or forever. Usage: `/oncall silence'],
     ["maintenance prod-am", "Usage: `/oncall maintenance"],
-    ["page <@U1>", "Usage: `/oncall page"],
-    ["page <@U1> important", "Usage: `/oncall page"],
+    ["page", "Whom should calpage page? Usage: `/oncall page"],
+    ["page <@U1>", "What should the page say? Write a message after <@U1>. Usage: `/oncall page"],
+    ["page <@U1> important", "What should the page say? Write a message after <@U1>. Usage: `/oncall page"],
     ["add", "Which group? Usage: `/oncall add <group number> <@user|schedule>"],
     ["add <@U1> 42", '"<@U1>" is not a group number. Usage: `/oncall add'],
     ["add 42", "Whom should calpage add to #42? Usage: `/oncall add"],
     ["add 42 a b c d e f g h i j k", "At most 10 people or schedules in one command."],
-    ["frobnicate", 'Unknown command "frobnicate"'],
   ])("%j is refused with a helpful message", (text, start) => {
     const r = parseOncallCommand(text);
     expect(r.kind).toBe("error");
     expect((r as { message: string }).message).toContain(start);
+  });
+
+  it("leaves an unknown subcommand to the listener, which answers with the whole help (features' commands too)", () => {
+    expect(parseOncallCommand("frobnicate now")).toEqual({ kind: "unknown", sub: "frobnicate" });
   });
 });

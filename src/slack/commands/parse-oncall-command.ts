@@ -23,6 +23,8 @@ export type OncallCommand =
   | { kind: "page"; target: { userId: string } | { schedule: string }; message: string; important: boolean }
   /** The audit trail (admins): entries of the last `sinceSeconds` (default 7 days), optionally of one Slack member. */
   | { kind: "audit"; sinceSeconds: number; userId: string | null }
+  /** A subcommand calpage does not know; the listener answers with the whole help, features' commands included. */
+  | { kind: "unknown"; sub: string }
   | { kind: "error"; message: string };
 
 export const ONCALL_HELP = [
@@ -32,7 +34,7 @@ export const ONCALL_HELP = [
   "`/oncall ack <n>` · `/oncall resolve <n>` · `/oncall unack <n>` · `/oncall unresolve <n>` — act on group #n (several: `ack 3 4 7`, `ack 12-20`)",
   "`/oncall ack mine` · `/oncall resolve mine` — every open group that paged you",
   "`/oncall escalate <n>` — run the chain's next step now",
-  "`/oncall silence <n> <30m|1h|2h|4h|8h|24h|forever>` · `/oncall unsilence <n>`",
+  "`/oncall silence <n> <duration|forever>` (e.g. `30m`, `2h`, `3d`) · `/oncall unsilence <n>`",
   "`/oncall add <n> <@user|schedule> [more]` — page more people into group #n (also when it is acknowledged)",
   "`/oncall page <@user|schedule> <message> [important]` — page someone directly",
   "`/oncall maintenance <integration> <duration|off>` — store alerts without escalating",
@@ -101,12 +103,15 @@ export function parseOncallCommand(text: string): OncallCommand {
       return { kind, numbers };
     }
     case "silence": {
+      const usage = "Usage: `/oncall silence <group number> <duration|forever>`, e.g. `/oncall silence 42 2h`.";
       const n = groupNumber(args[0]);
+      if (n === null) return { kind: "error", message: `${args[0] ? `"${args[0]}" is not a group number.` : "Which group?"} ${usage}` };
       const d = args[1]?.toLowerCase();
-      if (n === null || !d) return { kind: "error", message: "Usage: `/oncall silence <group number> <30m|1h|2h|4h|8h|24h|forever>`." };
+      if (!d) return { kind: "error", message: `For how long should #${n} be silenced? ${usage}` };
+      if (args.length > 2) return { kind: "error", message: `"${args.slice(2).join(" ")}" is not understood: a silence takes a group number and one duration. ${usage}` };
       if (d === "forever") return { kind: "silence", number: n, seconds: null };
       const seconds = parseDuration(d);
-      if (seconds === null || seconds <= 0) return { kind: "error", message: `"${args[1]}" is not a duration; use e.g. 30m, 2h or forever.` };
+      if (seconds === null || seconds <= 0) return { kind: "error", message: `"${args[1]}" is not a duration; use e.g. 30m, 2h, 3d or forever. ${usage}` };
       return { kind: "silence", number: n, seconds };
     }
     case "add": {
@@ -137,7 +142,9 @@ export function parseOncallCommand(text: string): OncallCommand {
       const important = rest.length > 0 && rest[rest.length - 1]!.toLowerCase() === "important";
       if (important) rest = rest.slice(0, -1);
       const message = rest.join(" ").trim();
-      if (!who || !message) return { kind: "error", message: "Usage: `/oncall page <@user|schedule> <message> [important]`." };
+      const usage = "Usage: `/oncall page <@user|schedule> <message> [important]`, e.g. `/oncall page @bob the VPN is down important`.";
+      if (!who) return { kind: "error", message: `Whom should calpage page? ${usage}` };
+      if (!message) return { kind: "error", message: `What should the page say? Write a message after ${who}. ${usage}` };
       const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(who);
       if (mention) return { kind: "page", target: { userId: mention[1]! }, message, important };
       return { kind: "page", target: { schedule: who.replace(/^#/, "") }, message, important };
@@ -155,6 +162,6 @@ export function parseOncallCommand(text: string): OncallCommand {
       return { kind: "audit", sinceSeconds, userId };
     }
     default:
-      return { kind: "error", message: `Unknown command "${sub}".\n${ONCALL_HELP}` };
+      return { kind: "unknown", sub };
   }
 }

@@ -97,6 +97,8 @@ export function registerCommands(app: App, deps: CommandDeps): void {
         return help;
       case "error":
         return cmd.message;
+      case "unknown":
+        return `Unknown command "${escapeMrkdwn(cmd.sub)}".\n${help}`;
       case "who": {
         if (cmd.schedule && !schedules.has(cmd.schedule)) {
           const known = config.schedules.map((s) => s.name).join(", ") || "none";

@@ -3,7 +3,7 @@ import type { UserSettingsService } from "../../paging/settings/user-settings-se
 import { escapeMrkdwn } from "../blocks/escape-mrkdwn.js";
 import type { IdentifyMe } from "./identify-me.js";
 import { codeSentText, ladderErrorsText, meSummaryText, NOT_A_USER_TEXT, phoneRemovedText, quietSavedText, remindersText, rulesSavedText, verifiedText } from "./me-summary.js";
-import { ME_HELP, ME_USAGE, parseMeCommand } from "./parse-me-command.js";
+import { ME_HELP, ME_USAGE, parseMeCommand, QUIET_USAGE } from "./parse-me-command.js";
 
 /** `/oncall me …`: parse, call the settings service, answer privately. */
 /** Records a settings change in the audit trail: `error` null when it was done. */
@@ -57,7 +57,7 @@ export function meCommand(deps: { settings: UserSettingsService; identify: Ident
         case "quiet": {
           const r = await settings.setQuietHours(email, cmd.text);
           await audit("settings: quiet hours", r.ok ? null : r.message);
-          return ctx.respond(r.ok ? quietSavedText(r.me) : escapeMrkdwn(r.message));
+          return ctx.respond(r.ok ? quietSavedText(r.me) : `${escapeMrkdwn(r.message)} ${QUIET_USAGE}`);
         }
         case "rules_reset": {
           const me = await settings.resetRules(email, cmd.ladder);

@@ -53,6 +53,9 @@ function parseReminders(rest: string[]): MeCommand {
   return { kind: "reminders", seconds: seconds.sort((a, b) => b - a) };
 }
 
+/** How to set quiet hours: the answer to `/oncall me quiet` without them, and after a bad one. */
+export const QUIET_USAGE = "Usage: `/oncall me quiet 22:00-07:00` (local time in your time zone), or `/oncall me quiet off`.";
+
 /** Parses the words after `/oncall me` (Slack sends `&`, `<`, `>` typed by people as entities). */
 export function parseMeCommand(words: readonly string[]): MeCommand {
   const args = words.map((w) => w.replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&"));
@@ -89,7 +92,7 @@ export function parseMeCommand(words: readonly string[]): MeCommand {
     }
     case "quiet":
     case "quiet-hours":
-      if (restText === "") return { kind: "error", message: "Usage: `/oncall me quiet 22:00-07:00` (local time in your time zone), or `/oncall me quiet off`." };
+      if (restText === "") return { kind: "error", message: QUIET_USAGE };
       return { kind: "quiet", text: restText };
     case "reminders":
     case "reminder":
