@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ConfigProblem } from "./config-types.js";
 import { formatProblems, loadConfig } from "./load-config.js";
+import { missingFeedFileText } from "./parse-config.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tmp = mkdtempSync(path.join(tmpdir(), "calpage-config-"));
@@ -28,7 +29,7 @@ describe("loadConfig", () => {
     expect(result.ok ? null : result.errors[0]!.message).toBe(`config file not found: ${path.join(tmp, "nope.yaml")}`);
   });
 
-  it("resolves local feeds against the config file's folder and checks they exist", () => {
+  it("resolves local feeds against the config file's folder and warns about the ones missing now", () => {
     writeFileSync(path.join(tmp, "present.ics"), "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
     const file = writeConfig(
       "sub/calpage.yaml",
@@ -45,13 +46,12 @@ schedules:
 `,
     );
     const result = loadConfig(file, {});
-    expect(result).toEqual({
-      ok: false,
-      errors: [
-        { path: "schedules[1].feed", message: `file not found: ${path.join(tmp, "sub/missing.ics")}`, line: 6 },
-        { path: "schedules[2].feed", message: `file not found: ${path.join(tmp, "sub")}`, line: 8 },
-      ],
-    });
+    // Warnings, not errors: a feed file that is missing now is a feed that cannot be read (calpage serves the last copy).
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.value.warnings).toEqual([
+      { path: "schedules[1].feed", message: missingFeedFileText(path.join(tmp, "sub/missing.ics")), line: 6 },
+      { path: "schedules[2].feed", message: missingFeedFileText(path.join(tmp, "sub")), line: 8 },
+    ]);
   });
 
   it("returns the config with absolute paths when everything is fine", () => {

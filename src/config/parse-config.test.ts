@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Config, ConfigProblem } from "./config-types.js";
-import { parseConfig, suggest, type ParseConfigOptions } from "./parse-config.js";
+import { missingFeedFileText, parseConfig, suggest, type ParseConfigOptions } from "./parse-config.js";
 
 const CONFIG_PATH = "/etc/calpage/calpage.yaml";
 const NO_TWILIO = { accountSid: null, authToken: null, fromNumber: null, apiUrl: null };
@@ -286,7 +286,7 @@ integrations:
     expectProblems(problems("users:\n  - email: a@example.com\n    name: A\n    timezone: Tokio\n"), [[4, "users[0].timezone", /unknown time zone "Tokio"/]]);
   });
 
-  it("checks local feed files through options.fileExists, with absolute paths", () => {
+  it("checks local feed files through options.fileExists, with absolute paths, and warns about missing ones", () => {
     const asked: string[] = [];
     const fileExists = (p: string) => {
       asked.push(p);
@@ -300,7 +300,8 @@ schedules:
   - name: b
     feed: https://x.example.com/remote.ics
 `;
-    expectProblems(problems(yaml, {}, { fileExists }), [[5, "schedules[0].overrides_feed", "file not found: /etc/calpage/missing.ics"]]);
+    const result = parse(yaml, {}, { fileExists });
+    expect(result.ok && result.value.warnings).toEqual([{ line: 5, path: "schedules[0].overrides_feed", message: missingFeedFileText("/etc/calpage/missing.ics") }]);
     expect(asked).toEqual(["/etc/calpage/present.ics", "/etc/calpage/missing.ics"]);
   });
 

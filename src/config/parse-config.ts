@@ -51,7 +51,7 @@ export { suggest } from "./config-checker.js";
 
 export interface ParseConfigOptions {
   /**
-   * Called with the absolute path of every local feed file; `false` reports `file not found`.
+   * Called with the absolute path of every local feed file; `false` is a warning (see missingFeedFileText), not an error.
    * Left out, feed files are not checked (keeps parseConfig free of fs; loadConfig passes one).
    */
   fileExists?: (absPath: string) => boolean;
@@ -458,10 +458,9 @@ function validateFeed(
   } else {
     local = path.resolve(configDir, s);
   }
-  if (options.fileExists && !options.fileExists(local)) {
-    c.report(p, `file not found: ${local}`);
-    return null;
-  }
+  // A feed file that is missing now is a feed that cannot be read, not a broken configuration: like a
+  // URL that answers 500, each refresh tries it again and the schedule keeps the last copy read.
+  if (options.fileExists && !options.fileExists(local)) c.warn(p, missingFeedFileText(local));
   return local;
 }
 
@@ -647,4 +646,9 @@ function validateHandoff(c: Checker, v: unknown, p: string, hasChannel: boolean)
   }
   if (s === "channel" && !hasChannel) c.report(p, 'handoff: channel needs a channel to post in; add channel: "#oncall" to the schedule (or use handoff: dm)');
   return s;
+}
+
+/** The warning for a local feed file that is not there (or is not a file): what calpage does about it. */
+export function missingFeedFileText(local: string): string {
+  return `no file at ${local}; calpage tries it at every refresh and until then the schedule keeps the last copy it read (unknown if it never read one)`;
 }

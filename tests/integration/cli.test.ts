@@ -181,6 +181,27 @@ schedules:
     expect(unknown.stderr).toContain('no schedule called "nosuch"');
   });
 
+  it("a local feed file that goes missing is a feed that is down: who answers from the stored copy, validate warns, validate --feeds fails", async () => {
+    const local = join(dir, "local-rota.ics");
+    writeFileSync(local, weeklyRotaIcs("Bob Example", new Date()));
+    const config = join(dir, "local.yaml");
+    writeFileSync(config, "users:\n  - email: bob@example.com\n    name: Bob Example\nschedules:\n  - name: local\n    feed: ./local-rota.ics\n    timezone: Europe/Berlin\n");
+    const env = { CALPAGE_DATA_DIR: join(dir, "data-local") };
+    expect((await calpage(["who", "--config", config], env)).stdout.trim()).toBe("local: Bob Example <bob@example.com>");
+
+    rmSync(local);
+    const who = await calpage(["who", "--config", config], env);
+    expect(who.code).toBe(0);
+    expect(who.stdout.trim()).toBe("local: Bob Example <bob@example.com>");
+    expect(who.stderr).toContain("serving the last good copy");
+    const validate = await calpage(["validate", "--config", config], env);
+    expect(validate.code).toBe(0);
+    expect(validate.stderr).toContain(`local.yaml:6: warning: schedules[0].feed: no file at ${local};`);
+    const feeds = await calpage(["validate", "--feeds", "--config", config], env);
+    expect(feeds.code).toBe(1);
+    expect(feeds.stdout + feeds.stderr).toContain(`local: primary feed ${local}: cannot be read`);
+  });
+
   it("migrate applies migrations and says where", async () => {
     const r = await calpage(["migrate"], { CALPAGE_DATA_DIR: join(dir, "mig") });
     expect(r.code).toBe(0);
