@@ -101,7 +101,7 @@ describe("parseAlertmanager: derived fields", () => {
   it("takes alertname from commonLabels, then the first alert, then a fixed text", () => {
     expect(parseOne({ ...base(), commonLabels: { alertname: "FromCommon" } }).title).toBe("FromCommon");
     expect(parseOne(base()).title).toBe("DiskFull");
-    expect(parseOne({ ...base(), alerts: [] }).title).toBe("Alertmanager alert");
+    expect(parseOne({ ...base(), alerts: [{ status: "firing", labels: { instance: "db-1" } }] }).title).toBe("Alertmanager alert");
   });
 
   it("sorts the other group labels by key", () => {
@@ -174,6 +174,8 @@ describe("parseAlertmanager: field errors", () => {
     ["commonLabels as a string", { commonLabels: "x" }, "commonLabels: expected an object of strings"],
     ["negative truncatedAlerts", { truncatedAlerts: -1 }, "truncatedAlerts: expected a non-negative integer, got a number"],
     ["externalURL as a number", { externalURL: 1 }, "externalURL: expected a string, got a number"],
+    ["no alerts at all", { alerts: [] }, "alerts: empty: a notification carries at least one alert"],
+    ["firing with every alert resolved", { alerts: [{ status: "resolved", labels: { alertname: "A" } }] }, 'status: "firing", but every alert in alerts is resolved; send "resolved" when nothing fires'],
   ])("rejects %s", (_name, patch, expected) => {
     const body = Array.isArray(patch)
       ? patch
@@ -185,6 +187,12 @@ describe("parseAlertmanager: field errors", () => {
     const alerts = Array.from({ length: 5 }, () => ({ status: "firing", labels: { alertname: "A" } }));
     alerts[3] = { status: "firing", labels: { alertname: 5 } as unknown as { alertname: string } };
     expect(errorsOf({ groupKey: "k", status: "firing", alerts })).toEqual(["alerts[3].labels: expected an object of strings"]);
+  });
+
+  it("accepts a sample without firing alerts when Alertmanager says it left alerts out (they may be the firing ones)", () => {
+    const body = { version: "4", groupKey: "k", status: "firing", truncatedAlerts: 3, alerts: [{ status: "resolved", labels: { alertname: "A" } }] };
+    expect(parseAlertmanager(body).ok).toBe(true);
+    expect(parseAlertmanager({ ...body, alerts: [] }).ok).toBe(true);
   });
 
   it("reports several problems at once", () => {

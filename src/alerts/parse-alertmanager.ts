@@ -75,6 +75,13 @@ export function parseAlertmanager(body: unknown): Result<IncomingGroup[], FieldE
     });
   }
 
+  // Alertmanager never sends these (it computes `status` from the alerts it sends, all of them unless it
+  // says how many it left out); a hand-written sender that does would open a group with nothing firing and page.
+  if (rawAlerts !== null && errors.empty && truncatedAlerts + overCap === 0) {
+    if (rawAlerts.length === 0) errors.add("alerts", "empty: a notification carries at least one alert");
+    else if (status === "firing" && alerts.every((a) => a.status === "resolved")) errors.add("status", '"firing", but every alert in alerts is resolved; send "resolved" when nothing fires');
+  }
+
   if (!errors.empty || typeof groupKey !== "string" || status === null || groupLabels === null || commonLabels === null || commonAnnotations === null) {
     return fail(...errors.list);
   }
