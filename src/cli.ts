@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { CliCommand } from "./cli/cli-command.js";
 import { CliExit, makeCliContext } from "./cli/cli-context.js";
+import { checkArguments } from "./cli/check-arguments.js";
 
 /**
  * Each command's module is loaded only when it runs: `calpage who` does not pay for loading the
@@ -65,6 +66,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = await load();
+  if (command.takes) {
+    const checked = checkArguments(ctx.args, command.takes);
+    if (!checked.ok) {
+      ctx.err(`calpage ${name}: ${checked.message}\nusage: calpage ${command.usage}`);
+      return 2;
+    }
+    ctx.args.splice(0, ctx.args.length, ...checked.words);
+  }
   try {
     return await command.run(ctx);
   } catch (error) {

@@ -8,6 +8,7 @@ const MAX_ENTRIES = 100_000;
 /** `calpage audit [--since 7d|ISO] [--actor id|name] [--format table|json]`: the audit trail, oldest first. */
 export const auditCommand: CliCommand = {
   usage: "audit [--since 7d|ISO-time] [--actor <Slack id, email or name>] [--format table|json]",
+  takes: { values: ["--since", "--actor", "--format"], args: 0 },
   summary: "who did what: every state-changing action and refusal, from every surface",
   async run(ctx) {
     const sinceText = ctx.option("--since");

@@ -5,6 +5,7 @@ import type { CliCommand } from "./cli-command.js";
 
 export const backupCommand: CliCommand = {
   usage: "backup <file>",
+  takes: { args: 1 },
   summary: "copy the SQLite database to <file> while calpage runs (Postgres: use pg_dump, see README)",
   async run(ctx) {
     const target = ctx.args.shift();

@@ -13,7 +13,7 @@ export interface CliContext {
   err: (line: string) => void;
   /** Loads and validates the configuration; on problems prints `file:line: path: message` lines and throws CliExit(2). */
   config(path?: string): Config;
-  /** Value of `--name value`, removed from args. */
+  /** Value of `--name value` (or `--name=value`), removed from args. */
   option(name: string): string | undefined;
 }
 
@@ -34,7 +34,13 @@ export function makeCliContext(argv: string[], env: Record<string, string | unde
     err: (line) => process.stderr.write(`${redactor.redact(line)}\n`),
     option(name) {
       const i = args.indexOf(name);
-      if (i === -1) return undefined;
+      if (i === -1) {
+        // `--name=value`
+        const j = args.findIndex((a) => a.startsWith(`${name}=`));
+        if (j === -1) return undefined;
+        const [written] = args.splice(j, 1);
+        return written!.slice(name.length + 1);
+      }
       const value = args[i + 1];
       args.splice(i, 2);
       return value;

@@ -6,6 +6,7 @@ import type { CliCommand } from "./cli-command.js";
 /** `calpage log <group>`: the group's history — every step and notification — as the Slack thread shows it. */
 export const logCommand: CliCommand = {
   usage: "log <group number>",
+  takes: { args: 1 },
   summary: "print an alert group's log: every escalation step and notification",
   async run(ctx) {
     const config = ctx.config();

@@ -3,6 +3,7 @@ import type { CliCommand } from "./cli-command.js";
 
 export const migrateCommand: CliCommand = {
   usage: "migrate",
+  takes: { args: 0 },
   summary: "apply database migrations and exit",
   async run(ctx) {
     const config = ctx.config();

@@ -13,6 +13,7 @@ const USAGE = "report fairness --from <date> --to <date> [--schedule name] [--fo
  */
 export const reportCommand: CliCommand = {
   usage: USAGE,
+  takes: { values: ["--from", "--to", "--schedule", "--format"], args: 1 },
   summary: "hours on call, nights, weekends, pages and acknowledgements per person and month, with the team's spread",
   async run(ctx) {
     const fromOpt = ctx.option("--from");

@@ -9,6 +9,7 @@ const MAX_RANGE_MS = 400 * DAY;
 
 export const shiftsCommand: CliCommand = {
   usage: "shifts <schedule> [--from ISO] [--to ISO] [--format table|json|ics]",
+  takes: { values: ["--from", "--to", "--format"], args: 1 },
   summary: "print the final schedule (default the next 7 days), from the stored copy when a feed is unreachable",
   async run(ctx) {
     const fromOpt = ctx.option("--from");
@@ -25,12 +26,12 @@ export const shiftsCommand: CliCommand = {
       ctx.err(`calpage: --format ${format}: expected table, json or ics`);
       return 2;
     }
-    const from = parseTimeOption("--from", fromOpt, new Date());
+    const from = parseTimeOption("--from", fromOpt, new Date(), schedule.timezone);
     if (!from.ok) {
       ctx.err(`calpage: ${from.errors[0]}`);
       return 2;
     }
-    const to = parseTimeOption("--to", toOpt, new Date(from.value.getTime() + 7 * DAY));
+    const to = parseTimeOption("--to", toOpt, new Date(from.value.getTime() + 7 * DAY), schedule.timezone);
     if (!to.ok) {
       ctx.err(`calpage: ${to.errors[0]}`);
       return 2;

@@ -14,6 +14,7 @@ const MAX_HORIZON_MS = 7 * DAY;
 
 export const simulateCommand: CliCommand = {
   usage: "simulate <file|-> --integration <name> [--at time] [--for 24h] [--format table|json]",
+  takes: { values: ["--integration", "--at", "--for", "--format"], args: 1 },
   summary: "show what a payload would page: route, chain, every step and ladder rung with its time (changes nothing)",
   async run(ctx) {
     const integrationName = ctx.option("--integration");

@@ -15,6 +15,7 @@ const CLOSE_ALLOWANCE_MS = 15_000;
 
 export const startCommand: CliCommand = {
   usage: "start [--watch-config]",
+  takes: { flags: ["--watch-config"], args: 0 },
   summary: "run the server (HTTP on PORT, default 8080); SIGHUP (or a change to the file with --watch-config) reloads calpage.yaml",
   async run(ctx) {
     const watchAt = ctx.args.indexOf("--watch-config");

@@ -8,6 +8,7 @@ import type { CliCommand } from "./cli-command.js";
  */
 export const urlsCommand: CliCommand = {
   usage: "urls",
+  takes: { args: 0 },
   summary: "print each integration's URL (with its secret token) and where the token comes from",
   async run(ctx) {
     const config = ctx.config();

@@ -12,6 +12,7 @@ import { parsePreviewPayload, PREVIEW_NUMBER, renderPreview } from "./render-pre
 
 export const validateCommand: CliCommand = {
   usage: "validate [file] [--feeds] [--render <integration> <payload.json>]",
+  takes: { flags: ["--feeds"], values: ["--render"], args: 2 },
   summary:
     "check the configuration and report every problem; --feeds also fetches every feed once (exit 1 when one cannot be read); --render shows what each message would say for a payload",
   async run(ctx) {

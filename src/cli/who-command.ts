@@ -6,6 +6,7 @@ const DAY = 86_400_000;
 
 export const whoCommand: CliCommand = {
   usage: "who [schedule] [--at ISO-time]",
+  takes: { values: ["--at"], args: 1 },
   summary: "print who is on call now (from the stored copy when a feed is unreachable; exit 1 when there is none)",
   async run(ctx) {
     const at = ctx.option("--at");
@@ -16,7 +17,8 @@ export const whoCommand: CliCommand = {
       ctx.err(`calpage: no schedule called "${wanted}" in ${ctx.configPath} (schedules: ${config.schedules.map((s) => s.name).join(", ") || "none"})`);
       return 2;
     }
-    const when = parseTimeOption("--at", at, new Date());
+    // A local time is read in the schedule's zone (one schedule asked for), else calpage.yaml's.
+    const when = parseTimeOption("--at", at, new Date(), list.length === 1 ? list[0]!.timezone : config.timezone);
     if (!when.ok) {
       ctx.err(`calpage: ${when.errors[0]}`);
       return 2;
