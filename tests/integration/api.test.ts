@@ -374,6 +374,12 @@ describe.each(BACKENDS)("HTTP API /api/v1 (%s)", (backend) => {
     expect(open.body.groups.every((g: { integration: string }) => g.integration === "web")).toBe(true);
     const none = await api("GET", `/api/v1/alert-groups?integration=web&until=${encodeURIComponent(since)}`);
     expect(none.body).toEqual({ groups: [], nextCursor: null });
+    // A misspelled integration is a 400 naming it, not an empty list that reads as "no alerts"; "direct" (/oncall page) is known.
+    const typo = await api("GET", "/api/v1/alert-groups?integration=wbe");
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toMatchObject({ code: "invalid_parameter", field: "integration" });
+    expect(typo.body.error.message).toMatch(/^integration: no integration called "wbe" \(integrations: .*web.*, direct\)$/);
+    expect((await api("GET", "/api/v1/alert-groups?integration=direct")).status).toBe(200);
   });
 
   it("a read token cannot act: 403 naming the write scope and who adds tokens; the group is unchanged", async () => {

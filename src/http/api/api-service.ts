@@ -1,4 +1,5 @@
 import { describePeople } from "../../access/access-policy.js";
+import { DIRECT_INTEGRATION } from "../../alerts/direct-page-service.js";
 import type { AccessService } from "../../access/access-service.js";
 import type { GuardedGroupActions } from "../../access/guarded-group-actions.js";
 import { apiPrincipal } from "../../access/principal.js";
@@ -128,6 +129,14 @@ export function createApiService(deps: ApiServiceDeps) {
       if (q.since && q.until && q.until <= q.since) throw badParameter("until", "must be after since");
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const beforeNumber = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.integration !== undefined && q.integration !== DIRECT_INTEGRATION && !config.integrations.some((i) => i.name === q.integration)) {
+        // Not configured: a typo (an empty list would read as "no alerts") — unless groups of a removed integration remain.
+        const any = await store.read.groups.search({ integration: q.integration, limit: 1 });
+        if (any.length === 0) {
+          const known = [...config.integrations.map((i) => i.name), DIRECT_INTEGRATION].join(", ");
+          throw badParameter("integration", `no integration called "${q.integration}" (integrations: ${known})`);
+        }
+      }
       const found = await store.read.groups.search({
         ...(states ? { states } : {}),
         ...(q.integration !== undefined ? { integration: q.integration } : {}),
