@@ -1,7 +1,12 @@
 import type { AlertGroupRecord } from "../store/repositories/alert-group-record.js";
 
-/** Where a Slack message is, as a link that opens in the reader's own workspace. */
-export function slackMessageUrl(channelId: string, ts: string): string {
+/**
+ * Where a Slack message is, as a link that opens in the reader's own workspace; null when the
+ * channel is not a Slack conversation id (without Slack credentials nothing is posted: calpage only
+ * logs what it would post, under the channel's name).
+ */
+export function slackMessageUrl(channelId: string, ts: string): string | null {
+  if (!/^[CGD][A-Z0-9]{2,}$/.test(channelId)) return null;
   return `https://slack.com/archives/${channelId}/p${ts.replace(".", "")}`;
 }
 

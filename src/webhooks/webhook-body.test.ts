@@ -84,6 +84,11 @@ describe("buildWebhookBody", () => {
     expect(body.alert_group.url).toBeNull();
     expect("escalation_step" in buildWebhookBody({ name: "opened", actor: null }, group, { deliveryId: "d", occurredAt: T0, publicUrl: "https://c" })).toBe(false);
   });
+
+  it("has no Slack link when calpage runs without Slack (it only logged the post, under the channel's name)", () => {
+    const body = buildWebhookBody({ name: "opened", actor: null }, { ...group, slackChannelId: "#alerts", slackTs: "1767605400.000100" }, { deliveryId: "d", occurredAt: T0, publicUrl: "https://c" });
+    expect(body.alert_group.url).toBeNull();
+  });
 });
 
 describe("webhookBodyText", () => {
