@@ -65,6 +65,8 @@ describe("parseGrafanaOnCall: what Grafana OnCall's grafana URL received", () =>
 describe("parseGrafanaLegacy: refusals name the field", () => {
   it("something must name the alert", () => {
     expect(errorsOf({ state: "alerting", message: "hi" })).toEqual(["title: required (or ruleName, or labels.alertname): nothing names this alert"]);
+    // Grafana's Slack contact point aimed at calpage: the answer says what to change in Grafana.
+    expect(errorsOf({ attachments: [{ title: "x" }] })).toEqual(["body: this is Slack's message format (attachments/blocks): make the Grafana contact point a Webhook, with this URL"]);
     expect(errorsOf("alerting")).toEqual([`body: expected a JSON object (a Grafana alert notification), got "alerting"`]);
   });
 

@@ -51,7 +51,13 @@ export function parseGrafanaLegacy(body: unknown): Result<IncomingGroup[], Field
 
   const alertname = nonEmpty(labels, "alertname");
   const shownTitle = (title !== null && title.trim() !== "" ? title : null) ?? ruleName ?? alertname;
-  if (shownTitle === null) return fail({ field: "title", message: "required (or ruleName, or labels.alertname): nothing names this alert" });
+  if (shownTitle === null) {
+    // Grafana's Slack contact point pointed at calpage: say so, not that a title is missing.
+    if (Array.isArray(body.attachments) || Array.isArray(body.blocks)) {
+      return fail({ field: "body", message: "this is Slack's message format (attachments/blocks): make the Grafana contact point a Webhook, with this URL" });
+    }
+    return fail({ field: "title", message: "required (or ruleName, or labels.alertname): nothing names this alert" });
+  }
   const resolved = state?.toLowerCase() === "ok" || status?.toLowerCase() === "resolved";
   const groupLabels = mergeRecords(tags, labels);
   if (ruleName !== null && groupLabels.alertname === undefined) groupLabels.alertname = ruleName;
