@@ -132,11 +132,19 @@ describe("parsePagerDuty: refusals name the field, as PagerDuty's 400 does", () 
     expect(errorsOf(trigger({ summary: "   " }))).toEqual(["payload.summary: must not be empty"]);
   });
 
+  it("reads a timestamp without an offset as UTC, whatever the server's zone", () => {
+    const startsAt = (timestamp: string) => parsed(trigger({ timestamp })).groups[0]!.alerts[0]!.startsAt;
+    expect(startsAt("2026-12-05T10:00:00")).toBe("2026-12-05T10:00:00.000Z");
+    expect(startsAt("2026-12-05 10:00:00+01:00")).toBe("2026-12-05T09:00:00.000Z");
+    expect(startsAt("2015-07-17T08:42:58.315+0000")).toBe("2015-07-17T08:42:58.315Z");
+  });
+
   it("PagerDuty's length limits and types", () => {
     expect(errorsOf(trigger({ summary: "x".repeat(1025) }))).toEqual(["payload.summary: longer than PagerDuty's limit of 1024 characters (1025)"]);
     expect(errorsOf(trigger({}, { dedup_key: "k".repeat(256) }))).toEqual(["dedup_key: longer than PagerDuty's limit of 255 characters (256)"]);
     expect(errorsOf(trigger({ component: ["a"] }))).toEqual(["payload.component: expected a string, got an array"]);
     expect(errorsOf(trigger({ timestamp: "yesterday" }))).toEqual([`payload.timestamp: expected an ISO 8601 date-time like 2015-07-17T08:42:58.315+0000, got "yesterday"`]);
+    expect(errorsOf(trigger({ timestamp: "2026-02-30T10:00:00Z" }))).toEqual([`payload.timestamp: expected an ISO 8601 date-time like 2015-07-17T08:42:58.315+0000, got "2026-02-30T10:00:00Z"`]);
     expect(errorsOf(trigger({}, { links: { href: "https://example.com" } }))).toEqual(["links: expected an array of objects, got an object"]);
     expect(errorsOf(trigger({}, { images: ["https://example.com/a.png"] }))).toEqual([`images[0]: expected an object, got "https://example.com/a.png"`]);
   });

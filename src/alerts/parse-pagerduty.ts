@@ -4,6 +4,7 @@
  * `pagerduty_configs`, …) can page through calpage. One event is one
  * {@link IncomingGroup} keyed by its `dedup_key`, holding one alert named by that key.
  */
+import { DateTime } from "luxon";
 import { storableGroup } from "./storable-text.js";
 import { fail, ok, type Result } from "../shared/result.js";
 import { MAX_TITLE_CHARS, MAX_VALUE_CHARS, type AlertLink, type FieldError, type IncomingGroup } from "./incoming-group.js";
@@ -173,15 +174,18 @@ function readSeverity(value: unknown, errors: FieldErrorList): string | null {
   return null;
 }
 
-/** ISO 8601 as PagerDuty takes it (`2015-07-17T08:42:58.315+0000` included), stored as RFC 3339 UTC. */
+/**
+ * ISO 8601 as PagerDuty takes it (`2015-07-17T08:42:58.315+0000` included), stored as RFC 3339 UTC.
+ * Without an offset it is UTC — never the server's own zone; a date that does not exist is refused.
+ */
 function readTimestamp(value: unknown, errors: FieldErrorList): string | null {
   if (value === undefined || value === null || value === "") return null;
-  const ms = typeof value === "string" && value.length <= 64 && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
+  const dt = typeof value === "string" && value.length <= 64 && /^\d{4}-\d{2}-\d{2}/.test(value) ? DateTime.fromISO(value.replace(" ", "T"), { zone: "utc", setZone: true }) : null;
+  if (!dt || !dt.isValid) {
     errors.add("payload.timestamp", `expected an ISO 8601 date-time like 2015-07-17T08:42:58.315+0000, got ${describe(value)}`);
     return null;
   }
-  return new Date(ms).toISOString();
+  return dt.toUTC().toISO()!;
 }
 
 /** `links` ({href, text}) and `images` ({src, href, alt}); entries whose URL is not http(s) are skipped, never refused. */
