@@ -59,6 +59,11 @@ function previewGroup(integration: IntegrationConfig, g: IncomingGroup, now: num
     createdAt: now,
     updatedAt: now,
   };
+  // Newest first, as the alerts repository's `recent` gives them to a live send.
+  alerts.sort(([, a], [, b]) => {
+    const [x, y] = [a.startsAt ?? "", b.startsAt ?? ""];
+    return x < y ? 1 : x > y ? -1 : 0;
+  });
   const recent = alerts.slice(0, 5).map(([key, a], i): StoredAlert => ({ ...a, id: `preview-${i}`, groupId: "preview", key, receivedAt: now, changedAt: now }));
   return { group, recent };
 }
@@ -67,8 +72,9 @@ const MARK: Record<SurfaceText["source"], string> = { template: "template", defa
 
 /**
  * What each surface would say for a delivery of `groups` to the integration: Slack title (the
- * header), Slack body (the message section), SMS, voice and webhook body, each marked as coming
- * from the template or the default — and, for a template that fails, why.
+ * header), Slack body (the message section), SMS, voice and webhook body (as for the `opened` event,
+ * its `actor` the integration), each marked as coming from the template or the default — and, for a
+ * template that fails, why.
  */
 export function renderPreview(integration: IntegrationConfig, groups: readonly IncomingGroup[], now: number, timezone: string): string[] {
   const out: string[] = [];
@@ -81,6 +87,9 @@ export function renderPreview(integration: IntegrationConfig, groups: readonly I
     const label = (surface: TemplateSurface, s: SurfaceText) =>
       `${surface} (${MARK[s.source]}${s.source === "fallback" ? `${s.problem.line === null ? "" : ` at template line ${s.problem.line}`}: ${s.problem.message}` : ""}):`;
     if (groups.length > 1) out.push(`${i === 0 ? "" : "\n"}— group ${i + 1} of ${groups.length}: ${g.title}`);
+    // Intake drops these when no group is open for them: what follows is what they would say about an open one.
+    if (g.acknowledge) out.push("(a first delivery of this opens nothing: an acknowledge only acts on an open group; shown as it would read on one)");
+    else if (g.status === "resolved") out.push("(a first delivery of this opens nothing: a resolve only closes an open group; shown as it would read on one)");
     const message = alertGroupMessage(toAlertGroupView(group, recent, integration.type, { templates, warn: ignore }), { timezone });
     const blockText = (id: string) => {
       const block = message.blocks.find((b) => b.block_id === id) as { text?: { text?: string } } | undefined;
@@ -93,7 +102,9 @@ export function renderPreview(integration: IntegrationConfig, groups: readonly I
     const spoken = templatedText(templates, "voice", input, ignore);
     const call = { number: group.number, title: group.title, severity: group.severity, alertCount: group.alertCount, firingCount: group.firingCount, truncatedAlerts: group.truncatedAlerts, gatherUrl: "" };
     out.push(`${label("voice", source("voice"))} ${spokenIntro(spoken === undefined ? call : { ...call, spoken })}`);
-    const webhook = source("webhook_body");
+    // A webhook body also has the event's own variables: shown for the first event of a new group.
+    const opened = { event: "opened", delivery_id: "preview", occurred_at: new Date(now).toISOString(), actor: { kind: "system", id: integration.name, name: integration.name } };
+    const webhook = renderSurface(templates, "webhook_body", { ...input, extra: opened });
     out.push(label("webhook_body", webhook), webhook.source === "template" ? `  ${webhook.text}` : "  (the outgoing webhook's default body)");
   });
   return out;

@@ -297,7 +297,7 @@ integrations:
         {% for a in alerts %}• \`{{ a.labels.instance }}\`
         {% endfor %}
       sms: "{{ labels.alertname }} {{ labels.cluster }}: {{ annotations.summary }}"
-      webhook_body: '{"title": "{{ alert_group.title }}", "count": {{ alert_group.alerts_count }}}'
+      webhook_body: '{"event": "{{ event }}", "title": "{{ alert_group.title }}", "count": {{ alert_group.alerts_count }}}'
   - name: broken-at-runtime
     type: alertmanager
     token: render-test-token-0002
@@ -317,13 +317,15 @@ integrations:
       "slack_title (template): 🔴 #1 HighLatency on prod",
       "slack_body (template):",
       "  *Summary:* API p99 latency above 1s",
-      "  • `api-0.api.prod.svc:8080`",
-      "  • `api-1.api.prod.svc:8080`",
+      // Newest first, as a live send lists them.
       "  • `api-2.api.prod.svc:8080`",
+      "  • `api-1.api.prod.svc:8080`",
+      "  • `api-0.api.prod.svc:8080`",
       "sms (template): calpage #1: HighLatency prod: API p99 latency above 1s. Reply 1a to ack, 1r to resolve, 1e to escalate.",
       "voice (default): This is calpage. Alert 1, critical: HighLatency (cluster=prod, service=api). 3 alerts.",
       "webhook_body (template):",
-      '  {"title": "HighLatency (cluster=prod, service=api)", "count": 3}',
+      // As for the group's first event.
+      '  {"event": "opened", "title": "HighLatency (cluster=prod, service=api)", "count": 3}',
       "",
     ]);
   });

@@ -68,7 +68,9 @@ export function alertsRepository(db: Db) {
     /** The group's most recently arrived or changed alerts, newest first. */
     async recent(groupId: string, limit: number): Promise<StoredAlert[]> {
       const rows = await db.all<Row>(
-        sql`select * from alerts where group_id = ${groupId} order by changed_at desc, received_at desc, id limit ${limit}`,
+        // Newest first: last changed, then last received, then latest start (alerts of one delivery share the
+        // first two; ids are random). coalesce: both backends put a missing start last.
+        sql`select * from alerts where group_id = ${groupId} order by changed_at desc, received_at desc, coalesce(starts_at, '') desc, id limit ${limit}`,
       );
       return rows.map((r) => ({
         id: String(r.id),
