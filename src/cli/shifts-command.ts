@@ -1,4 +1,5 @@
 import { exportShiftsIcs } from "../schedule/export-shifts-ics.js";
+import { WINDOW_BEHIND_MS } from "../schedule/schedule-service.js";
 import { formatDateTime } from "../slack/blocks/format-time.js";
 import type { CliCommand } from "./cli-command.js";
 import { openSchedules } from "./open-schedules.js";
@@ -46,7 +47,10 @@ export const shiftsCommand: CliCommand = {
         ctx.err(`calpage: ${schedule.name}: no copy of the feed could be fetched or found in the database`);
         return 1;
       }
-      const shifts = await schedules.shiftsAsync(schedule.name, from.value, to.value);
+      // Real starts, as the calendar export gives them (its UIDs are schedule + start, so they must not
+      // move with --from): looked for as far back as the server keeps its window; ends cut at --to.
+      const reaching = await schedules.shiftsAsync(schedule.name, new Date(from.value.getTime() - WINDOW_BEHIND_MS), to.value);
+      const shifts = reaching.filter((s) => s.end > from.value);
       const names = new Map(config.users.map((u) => [u.email, u.name]));
       if (format === "json") {
         const out = shifts.map((s) => ({
@@ -59,12 +63,13 @@ export const shiftsCommand: CliCommand = {
       } else if (format === "ics") {
         process.stdout.write(exportShiftsIcs(shifts, { scheduleName: schedule.name, calendarName: `On call: ${schedule.name}`, now: new Date(), users: schedules.users }));
       } else {
-        const ref = from.value;
+        // The year is shown for every date not in this year (a range in another year reads unambiguously).
+        const ref = new Date();
         const rows = shifts.map((s) => [formatDateTime(s.start, schedule.timezone, ref), formatDateTime(s.end, schedule.timezone, ref), s.users.map((e) => names.get(e) ?? e).join(", ")]);
         const header = ["start", "end", "on call"];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
         const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ");
-        ctx.out(`${schedule.name} (${schedule.timezone}), ${formatDateTime(from.value, schedule.timezone)} to ${formatDateTime(to.value, schedule.timezone)}`);
+        ctx.out(`${schedule.name} (${schedule.timezone}), ${formatDateTime(from.value, schedule.timezone, ref)} to ${formatDateTime(to.value, schedule.timezone, ref)}`);
         ctx.out(line(header));
         for (const r of rows) ctx.out(line(r));
         if (rows.length === 0) ctx.out("nobody is on call in this range");

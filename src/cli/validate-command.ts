@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { suggest } from "../config/config-checker.js";
 import type { Config } from "../config/config-types.js";
 import { formatWarnings } from "../config/load-config.js";
-import { checkFeeds } from "../schedule/check-feeds.js";
+import { CHECK_AHEAD_MS, checkFeeds } from "../schedule/check-feeds.js";
 import { formatDateTime } from "../slack/blocks/format-time.js";
 import type { CliCommand } from "./cli-command.js";
 import type { CliContext } from "./cli-context.js";
@@ -46,7 +46,8 @@ export const validateCommand: CliCommand = {
     if (feedsAt === -1) return 0;
 
     const users = config.users.map((u) => ({ email: u.email, name: u.name, aliases: u.aliases, slackHandle: u.slackHandle }));
-    const checks = await checkFeeds(config.schedules, users, { now: new Date() });
+    const checkedAt = new Date();
+    const checks = await checkFeeds(config.schedules, users, { now: checkedAt });
     let unreadable = 0;
     for (const c of checks) {
       const zone = config.schedules.find((s) => s.name === c.schedule)!.timezone;
@@ -59,7 +60,12 @@ export const validateCommand: CliCommand = {
       if (!r) continue;
       for (const p of r.other) ctx.out(`${c.schedule}: ${p.kind === "bad_event" ? "event not read as written" : p.kind.replace(/_/g, " ")}${p.uid ? ` (UID ${p.uid})` : ""}: ${p.message}`);
       for (const p of r.unmatched) ctx.out(`${c.schedule}: name matches nobody${p.uid ? ` (UID ${p.uid})` : ""}: ${p.message}`);
-      for (const g of r.gaps) ctx.out(`${c.schedule}: nobody on call ${g.ongoing ? "now" : `from ${formatDateTime(new Date(g.start), zone)}`} until ${formatDateTime(new Date(g.end), zone)}`);
+      for (const g of r.gaps) {
+        const from = g.ongoing ? "now" : `from ${formatDateTime(new Date(g.start), zone)}`;
+        // A gap that reaches the end of the days checked has no known end: it is not "until" that minute.
+        const open = g.end >= checkedAt.getTime() + CHECK_AHEAD_MS;
+        ctx.out(`${c.schedule}: nobody on call ${from} ${open ? "to the end of the 14 days checked, at least" : `until ${formatDateTime(new Date(g.end), zone)}`}`);
+      }
       const feedsOk = c.feeds.every((f) => f.error === null);
       if (r.empty && feedsOk) ctx.out(`${c.schedule}: feeds OK — every event read, every name matched, nobody-on-call gaps: none in the next 14 days`);
     }

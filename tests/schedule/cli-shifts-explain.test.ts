@@ -112,6 +112,11 @@ schedules:
 
     const ical = await calpage(["shifts", "primary", "--from", iso(t0 + 3 * DAY), "--to", iso(t0 + 4 * DAY), "--format", "ics", "--config", config], env);
     expect(ical.code).toBe(0);
+    // From inside Bob's shift: it is shown with its real start (the export's UIDs are schedule + start, so they must not move with --from).
+    const midShift = await calpage(["shifts", "primary", "--from", iso(t0 + 3 * DAY + 6 * H), "--to", iso(t0 + 4 * DAY), "--format", "json", "--config", config], env);
+    expect((JSON.parse(midShift.stdout) as { shifts: { start: string }[] }).shifts[0]!.start).toBe(iso(t0 + 3 * DAY));
+    const midIcal = await calpage(["shifts", "primary", "--from", iso(t0 + 3 * DAY + 6 * H), "--to", iso(t0 + 4 * DAY), "--format", "ics", "--config", config], env);
+    expect(midIcal.stdout.match(/^UID:.*$/gm)).toEqual(ical.stdout.match(/^UID:.*$/gm));
     expect(ical.stdout).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(ical.stdout).toContain(`DTSTART:${icsStamp(new Date(t0 + 3 * DAY + 12 * H))}\r\nDTEND:${icsStamp(new Date(t0 + 4 * DAY))}\r\nSUMMARY:On call: Carol Example`);
   });
