@@ -69,20 +69,21 @@ export async function escalate(
           );
           break;
         }
-        await deps.pager.page(tx, group.id, emails, effect.important, effect.key, now);
+        // The step's line first: the pages it starts log their own lines after it.
         await log(`Step ${effect.step + 1}: notifying on-call of ${effect.schedule}: ${emails.map(nameOf).join(", ")}.`);
+        await deps.pager.page(tx, group.id, emails, effect.important, effect.key, now);
         break;
       }
       case "notify_users":
-        await deps.pager.page(tx, group.id, effect.users, effect.important, effect.key, now);
         await log(`Step ${effect.step + 1}: notifying ${effect.users.map(nameOf).join(", ")}.`);
+        await deps.pager.page(tx, group.id, effect.users, effect.important, effect.key, now);
         break;
       case "notify_round_robin": {
         // One counter per chain step: each new pass over the step takes the next person.
         const turn = await tx.counters.next(`round_robin:${group.chain ?? group.id}:${effect.step}`);
         const email = effect.users[(turn - 1) % effect.users.length]!;
-        await deps.pager.page(tx, group.id, [email], effect.important, effect.key, now);
         await log(`Step ${effect.step + 1}: notifying ${nameOf(email)} (round robin, turn ${turn}).`);
+        await deps.pager.page(tx, group.id, [email], effect.important, effect.key, now);
         break;
       }
       case "notify_user_group":

@@ -88,6 +88,12 @@ describe.each(BACKENDS)("escalate now (%s)", (backend) => {
     const log = (await app.store.read.log.list(g.id)).map((e) => e.text).join("\n");
     expect(log).toContain(`Escalated now by <@${alice.id}>.`);
     expect(log).toContain("Step 3: notifying Bob Example.");
+    // The step's line comes before the lines of the page it starts (log entries of one moment keep their order).
+    const lines = log.split("\n");
+    const step = lines.indexOf("Step 3: notifying Bob Example.");
+    const bobLines = lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith("Bob Example") || l.includes("to Bob Example"));
+    expect(bobLines.length).toBeGreaterThan(0);
+    expect(bobLines.every(([, i]) => i > step)).toBe(true);
   });
 
   it("/oncall escalate <n> twice walks the chain: Bob, then Carol", async () => {
