@@ -21,10 +21,19 @@ describe("parseRrule", () => {
     ["FREQ=DAILY;UNTIL=2026", ["UNTIL=2026"], undefined],
     ["FREQ=WEEKLY;BYDAYS=MO", ["BYDAYS=MO"], undefined],
     ["FREQ=WEEKLY;COUNT=3;;BYDAY=MO;WEEKLY", ["WEEKLY"], "byweekday"],
+    ["FREQ=DAILY;COUNT=2;COUNT=4", ["COUNT=2 (COUNT is given again; the last one is used)"], "count"],
+    ["FREQ=WEEKLY;BYDAY=1MO,-1FR,TU;COUNT=2", ["the numbers of BYDAY=1MO,-1FR (they only count with FREQ=MONTHLY or YEARLY; every such weekday is used)"], "byweekday"],
   ])("keeps the rule %j and lists what it ignored", (rule, ignored, kept) => {
     const r = parseRrule(rule);
     expect(r.ignored).toEqual(ignored);
     if (kept) expect(r.options).toHaveProperty(kept);
+  });
+
+  it("keeps BYDAY numbers with MONTHLY and YEARLY without a word", () => {
+    expect(parseRrule("FREQ=MONTHLY;BYDAY=1MO,-1FR").ignored).toEqual([]);
+    expect(parseRrule("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU").ignored).toEqual([]);
+    expect(parseRrule("FREQ=DAILY;COUNT=4").count).toBe(4);
+    expect(parseRrule("FREQ=DAILY;COUNT=2;COUNT=4").count).toBe(4);
   });
 
   it("reads a doubled RRULE: prefix and keeps COUNT together with UNTIL", () => {

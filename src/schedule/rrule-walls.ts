@@ -103,6 +103,8 @@ export function parseRrule(value: string): ParsedRrule {
   const body = value.trim().replace(/^(?:RRULE\s*:\s*)+/i, "");
   // The property name already ended at its colon: `RRULE:RRULE:FREQ=...` repeats it.
   if (body !== value.trim()) ignored.push(value.trim().slice(0, value.trim().length - body.length).trim());
+  /** Each part as last written: a part given twice keeps its last value, and the earlier one is reported. */
+  const seen = new Map<string, string>();
   for (const part of body.split(";")) {
     if (part.trim() === "") continue;
     const eq = part.indexOf("=");
@@ -112,6 +114,9 @@ export function parseRrule(value: string): ParsedRrule {
     }
     const key = part.slice(0, eq).trim().toUpperCase();
     const val = part.slice(eq + 1).trim().toUpperCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined && !key.startsWith("X-")) ignored.push(`${earlier} (${key} is given again; the last one is used)`);
+    seen.set(key, `${key}=${val}`);
     const single = <T>(read: (t: string) => T | null): T | null => {
       const v = read(val);
       if (v === null) ignored.push(`${key}=${val}`);
@@ -175,6 +180,12 @@ export function parseRrule(value: string): ParsedRrule {
     }
   }
   if (freq === undefined) throw new Error(badFreq !== null ? `bad FREQ: ${badFreq}` : "RRULE without FREQ");
+  // RFC 5545: a number before a BYDAY day (1MO, -1FR) only counts with MONTHLY or YEARLY; rrule drops it otherwise.
+  const days = options.byweekday as Weekday[] | undefined;
+  if (freq !== FREQS.MONTHLY && freq !== FREQS.YEARLY && days?.some((d) => d.n !== undefined && d.n !== 0)) {
+    const numbered = days.filter((d) => d.n !== undefined && d.n !== 0).map((d) => `${d.n}${DAYS[d.weekday]}`);
+    ignored.push(`the numbers of BYDAY=${numbered.join(",")} (they only count with FREQ=MONTHLY or YEARLY; every such weekday is used)`);
+  }
   options.freq = freq;
   options.interval = interval;
   if (count !== null) options.count = count;
