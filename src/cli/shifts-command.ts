@@ -41,7 +41,7 @@ export const shiftsCommand: CliCommand = {
       ctx.err("calpage: --to must be after --from, and at most 400 days later");
       return 2;
     }
-    const { store, schedules } = await openSchedules(config, ctx.err);
+    const { store, schedules } = await openSchedules(config, ctx.err, { only: [schedule.name] });
     try {
       if (!schedules.isLoaded(schedule.name)) {
         ctx.err(`calpage: ${schedule.name}: no copy of the feed could be fetched or found in the database`);

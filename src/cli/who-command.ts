@@ -25,7 +25,7 @@ export const whoCommand: CliCommand = {
     }
     // Only the day around now is computed; another --at is computed on its own when asked.
     // A final schedule stored by the server (or an earlier `who`) from the same copies answers without parsing them.
-    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY }, useStoredTables: true });
+    const { store, schedules } = await openSchedules(config, ctx.err, { window: { behindMs: DAY, aheadMs: DAY }, useStoredTables: true, only: list.map((s) => s.name) });
     try {
       const names = new Map(config.users.map((u) => [u.email, u.name]));
       let unknown = 0;

@@ -194,7 +194,9 @@ describe.each(BACKENDS)("hostile and unlucky input (%s)", (backend) => {
   it("cuts a chunked Slack body off once it passes 1 MiB (413) and does not hold it in memory", async () => {
     const rssBefore = process.memoryUsage().rss;
     const r = await sendLarge(url, { ...signedHeaders("anything"), "transfer-encoding": "chunked" }, 200 * MiB);
-    expect(r.answer?.status ?? r.error).toBe(413);
+    // The 413 goes out and Node closes the connection at once (it does not linger for a body still
+    // arriving), so a sender still writing may see its write fail before it reads the answer.
+    expect([413, "write EPIPE", "read ECONNRESET", "write ECONNRESET"]).toContain(r.answer?.status ?? r.error);
     expect(r.written).toBeLessThan(32 * MiB);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * MiB);
     // A body of exactly 1 MiB is read (and refused only for its signature, here a wrong one).

@@ -93,6 +93,11 @@ schedules:
     expect(r.stdout).toContain("hourly: Alice Example <alice@example.com>");
     expect(r.stdout).toContain("gappy: Carol Example <carol@example.com>");
     expect(r.stderr).toContain("never: unknown");
+    // Asked about one schedule, calpage fetches only its feed: nothing about the unreachable one.
+    const one = await sh(`${CLI} who hourly --at ${new Date(t0 + DAY + 30 * 60_000).toISOString()} --config "${config}"`, env);
+    expect(one.code).toBe(0);
+    expect(one.stdout.trim()).toBe("hourly: Alice Example <alice@example.com>");
+    expect(one.stderr).not.toContain("never");
   });
 
   it("validate --feeds fetches every feed once and reports what a refresh would", async () => {
