@@ -30,10 +30,6 @@ export const auditCommand: CliCommand = {
         return 2;
       }
     }
-    if (ctx.args.length > 0) {
-      ctx.err(`calpage: audit: unexpected argument "${ctx.args[0]}"; usage: calpage ${auditCommand.usage}`);
-      return 2;
-    }
     const config = ctx.config();
     const store = createStore(config);
     try {

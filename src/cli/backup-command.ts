@@ -9,7 +9,7 @@ export const backupCommand: CliCommand = {
   summary: "copy the SQLite database to <file> while calpage runs (Postgres: use pg_dump, see README)",
   async run(ctx) {
     const target = ctx.args.shift();
-    if (!target || ctx.args.length > 0) {
+    if (!target) {
       ctx.err("usage: calpage backup <file>   (one file name: where the copy goes; it must not exist yet)");
       return 2;
     }

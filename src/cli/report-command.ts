@@ -21,7 +21,7 @@ export const reportCommand: CliCommand = {
     const scheduleOpt = ctx.option("--schedule") ?? null;
     const format = ctx.option("--format") ?? "table";
     const kind = ctx.args[0];
-    if (kind !== "fairness" || ctx.args.length > 1) {
+    if (kind !== "fairness") {
       ctx.err(kind === undefined || kind === "fairness" ? `usage: calpage ${USAGE}` : `calpage: report ${kind}: unknown report (there is: fairness)\nusage: calpage ${USAGE}`);
       return 2;
     }

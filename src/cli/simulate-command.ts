@@ -22,7 +22,7 @@ export const simulateCommand: CliCommand = {
     const forText = ctx.option("--for");
     const format = ctx.option("--format") ?? "table";
     const file = ctx.args[0];
-    if (!file || !integrationName || ctx.args.length > 1) {
+    if (!file || !integrationName) {
       ctx.err(`usage: calpage ${simulateCommand.usage}`);
       return 2;
     }

@@ -181,10 +181,9 @@ export function parseRrule(value: string): ParsedRrule {
   }
   if (freq === undefined) throw new Error(badFreq !== null ? `bad FREQ: ${badFreq}` : "RRULE without FREQ");
   // RFC 5545: a number before a BYDAY day (1MO, -1FR) only counts with MONTHLY or YEARLY; rrule drops it otherwise.
-  const days = options.byweekday as Weekday[] | undefined;
-  if (freq !== FREQS.MONTHLY && freq !== FREQS.YEARLY && days?.some((d) => d.n !== undefined && d.n !== 0)) {
-    const numbered = days.filter((d) => d.n !== undefined && d.n !== 0).map((d) => `${d.n}${DAYS[d.weekday]}`);
-    ignored.push(`the numbers of BYDAY=${numbered.join(",")} (they only count with FREQ=MONTHLY or YEARLY; every such weekday is used)`);
+  const numbered = freq === FREQS.MONTHLY || freq === FREQS.YEARLY ? [] : ((options.byweekday as Weekday[] | undefined) ?? []).filter((d) => d.n !== undefined && d.n !== 0);
+  if (numbered.length > 0) {
+    ignored.push(`the numbers of BYDAY=${numbered.map((d) => `${d.n}${DAYS[d.weekday]}`).join(",")} (they only count with FREQ=MONTHLY or YEARLY; every such weekday is used)`);
   }
   options.freq = freq;
   options.interval = interval;

@@ -383,6 +383,9 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     return ladder.state.awaitingCall && ladder.state.rung === timer.rung && ladder.state.attempt === timer.attempt;
   }
 
+  /** A time in the stop texts, as a span from the alert: the timeline around it shows times in its own zone. */
+  const afterAlert = (t: number) => `${formatDuration(Math.round((t - at) / 1000))} after the alert`;
+
   // The clock: always the earliest pending timer, until none is left or a bound is reached.
   const horizon = at + horizonMs;
   let stoppedBy: { reason: "horizon" | "event_limit"; at: number; text: string } | null = null;
@@ -391,11 +394,11 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
     const timer = timers.shift()!;
     if (!current(timer)) continue;
     if (timer.at > horizon) {
-      stoppedBy = { reason: "horizon", at: horizon, text: `Stopped at the ${formatDuration(horizonMs / 1000)} limit: the next event would be ${formatDuration(Math.round((timer.at - at) / 1000))} after the alert.` };
+      stoppedBy = { reason: "horizon", at: horizon, text: `Stopped at the ${formatDuration(horizonMs / 1000)} limit: the next event would be ${afterAlert(timer.at)}.` };
       break;
     }
     if (limitReached()) {
-      stoppedBy = { reason: "event_limit", at: timer.at, text: `Stopped after ${maxEvents} events; more would follow from ${formatDuration(Math.round((timer.at - at) / 1000))} after the alert.` };
+      stoppedBy = { reason: "event_limit", at: timer.at, text: `Stopped after ${maxEvents} events; more would follow from ${afterAlert(timer.at)}.` };
       break;
     }
     switch (timer.kind) {
@@ -415,7 +418,7 @@ export function simulatePage(request: SimulationRequest, world: SimulationWorld)
   }
 
   const pending = timers.filter(current).sort((a, b) => a.at - b.at)[0];
-  if (!stoppedBy && pending) stoppedBy = { reason: "event_limit", at: pending.at, text: `Stopped after ${events} events; more would follow from ${formatDuration(Math.round((pending.at - at) / 1000))} after the alert.` };
+  if (!stoppedBy && pending) stoppedBy = { reason: "event_limit", at: pending.at, text: `Stopped after ${events} events; more would follow from ${afterAlert(pending.at)}.` };
 
   for (const run of runs) {
     if (run.out.end.text !== "") continue;

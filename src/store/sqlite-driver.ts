@@ -47,16 +47,15 @@ export function sqliteDriver(): SqliteDriver {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
   const nodeMajor = Number(process.versions.node.split(".")[0]);
-  let napiInstalled = false;
-  if (nodeMajor >= 22) {
+  const installed = (id: string) => {
     try {
-      require.resolve(NAPI_PACKAGE);
-      napiInstalled = true;
+      require.resolve(id);
+      return true;
     } catch {
-      napiInstalled = false;
+      return false;
     }
-  }
-  const { packageName, warning } = choosePackage(nodeMajor, napiInstalled);
+  };
+  const { packageName, warning } = choosePackage(nodeMajor, nodeMajor >= 22 && installed(NAPI_PACKAGE));
   const Database = require(packageName) as SqliteDatabaseClass;
   const { version } = require(`${packageName}/package.json`) as { version: string };
   loaded = { Database, packageName, version, ...(warning ? { warning } : {}) };

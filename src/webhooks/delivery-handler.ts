@@ -56,7 +56,7 @@ export function makeWebhookDeliveryHandler(deps: DeliveryHandlerDeps) {
     if (body.alert_group.url === null) {
       // Posted to Slack since the event: link the message.
       const g = await store.read.groups.get(p.groupId);
-      if (g?.slackChannelId && g.slackTs) body.alert_group.url = slackMessageUrl(g.slackChannelId, g.slackTs) ?? body.alert_group.url;
+      if (g?.slackChannelId && g.slackTs) body.alert_group.url = slackMessageUrl(g.slackChannelId, g.slackTs);
     }
     let text: string;
     try {
