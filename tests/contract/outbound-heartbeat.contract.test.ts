@@ -62,7 +62,9 @@ describe.each(backends)("outbound heartbeat: $name", (backend) => {
     await hb.start(); // a second replica starting: still one ping per interval
     await waitFor(() => monitor.pings.length >= 3, { timeoutMs: 10_000, description: "three pings" });
     const gaps = monitor.pings.slice(1).map((t, i) => t - monitor.pings[i]!);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(250);
+    // No ping in between (a doubled ping would show a gap near 0); a late ping can shorten the next gap
+    // by its delay — CI measured 241 ms for the 300 ms interval under load — so half the interval is the bound.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
 
     monitor.answer(500);
     await waitFor(() => pinged.filter((ok) => !ok).length >= 2, { timeoutMs: 10_000, description: "two failed pings" });
